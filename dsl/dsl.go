@@ -1,0 +1,32 @@
+package dsl
+
+import (
+	"streamc.dev/streamc/diag"
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/parser"
+)
+
+// Parse parses one .stream file.
+func Parse(filename string, src []byte) (*ast.File, diag.List) {
+	f, diags := parser.ParseFile(filename, src)
+	diags.Sort()
+	return f, diags
+}
+
+// Check parses and type-checks one .stream file. The program is nil when the file has
+// errors; the list holds errors and warnings, sorted by position.
+func Check(filename string, src []byte) (*check.Program, diag.List) {
+	f, diags := parser.ParseFile(filename, src)
+	if diags.HasErrors() || f == nil {
+		diags.Sort()
+		return nil, diags
+	}
+	prog, more := check.Check(f)
+	diags = append(diags, more...)
+	diags.Sort()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return prog, diags
+}

@@ -1,0 +1,253 @@
+package planner
+
+import (
+	"fmt"
+
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+)
+
+// opClass is how the planner treats an operator.
+type opClass int
+
+const (
+	classSource    opClass = iota
+	classNarrow            // fuses into its input's loop
+	classPartition         // needs each partition whole: a new stage over the kept input, no shuffle
+	classExchange          // wide or whole-batch: a new stage behind an exchange
+	classUnion
+	classOutput
+)
+
+// exchangeRule is how a wide operator moves its input.
+type exchangeRule struct {
+	mode    ExchangeMode
+	combine bool // the map side pre-aggregates
+}
+
+// exchangeRules lists every operator that needs an exchange. Operators absent from it and
+// from partitionOps are narrow (or sources and outputs, by node kind).
+var exchangeRules = map[string]exchangeRule{
+	"reduceByKey":           {ByKey, true},
+	"aggregateByKey":        {ByKey, true},
+	"countByKey":            {ByKey, true},
+	"groupByKey":            {ByKey, false},
+	"countByValue":          {ByElement, true},
+	"distinct":              {ByElement, true},
+	"repartition":           {RoundRobin, false},
+	"join":                  {ByKey, false},
+	"leftOuterJoin":         {ByKey, false},
+	"rightOuterJoin":        {ByKey, false},
+	"fullOuterJoin":         {ByKey, false},
+	"cogroup":               {ByKey, false},
+	"count":                 {Gather, true},
+	"reduce":                {Gather, true},
+	"top":                   {Gather, true},
+	"takeOrdered":           {Gather, true},
+	"sortBy":                {Gather, false},
+	"sortByKey":             {Gather, false},
+	"countByWindow":         {Gather, true},
+	"reduceByWindow":        {Gather, true},
+	"reduceByKeyAndWindow":  {ByKey, true},
+	"countByValueAndWindow": {ByElement, true},
+	"groupByKeyAndWindow":   {ByKey, false},
+	"updateStateByKey":      {ByKey, false},
+	"mapWithState":          {ByKey, false},
+}
+
+// partitionOps need all of a partition's elements at once but move nothing between
+// partitions.
+var partitionOps = map[string]string{
+	"glom":          "glom needs each partition whole",
+	"mapPartitions": "mapPartitions needs each partition whole",
+	"window":        "window keeps each partition's past batches",
+	"lookup":        "lookup batches each partition's keys into one query",
+	"snapshots":     "snapshots reads the state of mapWithState",
+}
+
+func classify(n *check.Node) opClass {
+	switch {
+	case n.Kind == check.SourceNode:
+		return classSource
+	case n.Kind == check.OutputNode:
+		return classOutput
+	case n.Kind == check.UnionNode || n.Op == "union":
+		return classUnion
+	}
+	if _, ok := exchangeRules[n.Op]; ok {
+		return classExchange
+	}
+	if _, ok := partitionOps[n.Op]; ok {
+		return classPartition
+	}
+	return classNarrow
+}
+
+// Build lowers a checked program to its physical plan. It follows the fusion rules in
+// the package documentation; it visits nodes in Program.Nodes order and never iterates
+// a map to decide anything, so the same program always gives the same plan.
+func Build(prog *check.Program) (*Plan, error) {
+	b := &builder{
+		plan: &Plan{
+			Name:       prog.Name,
+			SourceFile: prog.File.Name,
+			Settings:   prog.Settings,
+			Records:    prog.Records,
+			Info:       prog.Info,
+		},
+		stageOf:   map[*check.Node]*Stage{},
+		consumers: map[*check.Node][]*check.Node{},
+	}
+	for _, n := range prog.Nodes {
+		for _, in := range n.Inputs {
+			b.consumers[in] = append(b.consumers[in], n)
+		}
+	}
+	for _, n := range prog.Nodes {
+		if err := b.visit(n); err != nil {
+			return nil, err
+		}
+	}
+	return b.plan, nil
+}
+
+type builder struct {
+	plan      *Plan
+	stageOf   map[*check.Node]*Stage
+	consumers map[*check.Node][]*check.Node
+	kinds     map[string]int // sources numbered per kind, for names
+}
+
+func (b *builder) newStage(parts Parts, cut string, inputs ...*Input) *Stage {
+	s := &Stage{ID: len(b.plan.Stages), Parts: parts, Inputs: inputs, Cut: cut}
+	b.plan.Stages = append(b.plan.Stages, s)
+	return s
+}
+
+func (b *builder) setTail(s *Stage, n *check.Node) {
+	s.Tail = n
+	s.Elem = n.Elem
+	b.stageOf[n] = s
+}
+
+// kept marks the stage producing n as keeping its result and returns it.
+func (b *builder) kept(n *check.Node) *Stage {
+	s := b.stageOf[n]
+	s.Keep = true
+	return s
+}
+
+func (b *builder) visit(n *check.Node) error {
+	switch classify(n) {
+	case classSource:
+		src := &Source{ID: len(b.plan.Sources), Node: n, Name: b.sourceName(n), Elem: n.Elem}
+		b.plan.Sources = append(b.plan.Sources, src)
+		s := b.newStage(Parts{Kind: PartsDefault}, "", &Input{Kind: FromSource, Source: src})
+		b.setTail(s, n)
+
+	case classNarrow:
+		if len(n.Inputs) != 1 {
+			return fmt.Errorf("%s: %s: planner: expected one input, got %d", n.Pos, n.Op, len(n.Inputs))
+		}
+		in := n.Inputs[0]
+		if len(b.consumers[in]) == 1 {
+			s := b.stageOf[in]
+			s.Chain = append(s.Chain, n)
+			b.setTail(s, n)
+			return nil
+		}
+		from := b.kept(in)
+		s := b.newStage(Parts{Kind: PartsSame}, b.sharedCut(in), &Input{Kind: FromStage, Stage: from})
+		s.Chain = []*check.Node{n}
+		b.setTail(s, n)
+
+	case classPartition:
+		from := b.kept(n.Inputs[0])
+		s := b.newStage(Parts{Kind: PartsSame}, partitionOps[n.Op], &Input{Kind: FromStage, Stage: from})
+		s.Head = n
+		b.setTail(s, n)
+
+	case classExchange:
+		rule := exchangeRules[n.Op]
+		s := b.newStage(b.exchangeParts(n, rule), cutReason(n, rule))
+		for side, in := range n.Inputs {
+			from := b.stageOf[in]
+			ex := &Exchange{
+				ID: len(b.plan.Exchanges), Mode: rule.mode, Node: n, From: from, To: s,
+				Side: side, Combine: rule.combine, Elem: in.Elem,
+			}
+			if rule.combine {
+				ex.Elem = combinedElem(n)
+			}
+			b.plan.Exchanges = append(b.plan.Exchanges, ex)
+			from.Out = append(from.Out, ex)
+			s.Inputs = append(s.Inputs, &Input{Kind: FromExchange, Exchange: ex})
+		}
+		s.Head = n
+		b.setTail(s, n)
+
+	case classUnion:
+		s := b.newStage(Parts{Kind: PartsSum}, fmt.Sprintf("union concatenates the partitions of its %d inputs", len(n.Inputs)))
+		for _, in := range n.Inputs {
+			s.Inputs = append(s.Inputs, &Input{Kind: FromStage, Stage: b.kept(in)})
+		}
+		b.setTail(s, n)
+
+	case classOutput:
+		b.plan.Outputs = append(b.plan.Outputs, &Output{Node: n, Stage: b.kept(n.Inputs[0])})
+	}
+	return nil
+}
+
+// combinedElem is the element type a combining exchange carries: the operator's own
+// result type, since the map side already applied it per partition. top and takeOrdered
+// carry elements; count carries partial counts.
+func combinedElem(n *check.Node) types.Type {
+	return n.Elem
+}
+
+func (b *builder) exchangeParts(n *check.Node, rule exchangeRule) Parts {
+	switch {
+	case rule.mode == Gather:
+		return Parts{Kind: PartsFixed, N: 1}
+	case n.Op == "repartition":
+		return Parts{Kind: PartsFixed, N: n.N}
+	case n.Partitions > 0:
+		return Parts{Kind: PartsFixed, N: n.Partitions}
+	}
+	return Parts{Kind: PartsDefault}
+}
+
+func cutReason(n *check.Node, rule exchangeRule) string {
+	switch rule.mode {
+	case Gather:
+		return n.Op + " gathers the batch into one partition"
+	case RoundRobin:
+		return fmt.Sprintf("repartition redistributes elements into %d partitions", n.N)
+	case ByElement:
+		return n.Op + " shuffles by element"
+	}
+	if len(n.Inputs) > 1 {
+		return n.Op + " co-partitions both sides by key"
+	}
+	return n.Op + " shuffles by key"
+}
+
+func (b *builder) sharedCut(in *check.Node) string {
+	name := in.Op
+	if in.Let != "" {
+		name = in.Let
+	}
+	return fmt.Sprintf("%s is used %d times: its result is kept and read again", name, len(b.consumers[in]))
+}
+
+func (b *builder) sourceName(n *check.Node) string {
+	if n.Let != "" {
+		return n.Let
+	}
+	if b.kinds == nil {
+		b.kinds = map[string]int{}
+	}
+	b.kinds[n.Op]++
+	return fmt.Sprintf("%s%d", n.Op, b.kinds[n.Op])
+}

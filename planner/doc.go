@@ -1,0 +1,29 @@
+// Package planner lowers a checked .stream program to the physical plan that code
+// generation reads, and prints that plan for `streamc explain` and the golden tests.
+//
+// The plan is a list of stages. A stage reads one input — a source, the shuffled output
+// of an earlier stage (an exchange), or the kept result of an earlier stage — and runs
+// its operators as one fused loop per partition, then either keeps its result (for
+// outputs and for streams used more than once) or writes it into an exchange that
+// hash-partitions it by key for the next stage.
+//
+// Fusion rules, applied in program order so the plan is deterministic:
+//
+//  1. A source and its decoder start a stage.
+//  2. A narrow operator (map, filter, flatMap, mapValues, flatMapValues, glom,
+//     mapPartitions, eventTime) joins the stage of its input when that input has no
+//     other consumer. Otherwise the input's result is kept and the operator starts a new
+//     stage over it, without a shuffle.
+//  3. A wide operator (reduceByKey, groupByKey, countByValue, countByKey, aggregateByKey,
+//     distinct, repartition, joins, cogroup, keyed windows, state) cuts the stage: its map
+//     side (hashing by key, and a combine for reduceByKey-like operators) ends the
+//     input's stage, and its reduce side heads a new stage after the exchange.
+//  4. A whole-batch operator (count, reduce, sortBy, sortByKey, top, takeOrdered, and
+//     windows over unkeyed streams) gathers into one partition: partial results per
+//     partition where the operator allows it (count, reduce, top), the final step in a
+//     one-partition stage.
+//  5. union starts a stage whose partitions are its inputs' partitions, concatenated
+//     (Spark's UnionRDD).
+//  6. An output keeps the result of the stage that produced its input; several outputs
+//     of one stream share that result.
+package planner

@@ -1,0 +1,135 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"streamc.dev/streamc/diag"
+	"streamc.dev/streamc/dsl/check"
+)
+
+// String renders the plan for people: `streamc explain` prints it and every golden case
+// keeps it. It is built for diffs: one fact per line, stable order, positions as
+// line:col in the pipeline's file.
+func (p *Plan) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pipeline %s: batch %s, partitions %s\n", p.Name, p.Settings.Batch, defaultParts(p.Settings.Partitions))
+	b.WriteString("sources\n")
+	for _, s := range p.Sources {
+		fmt.Fprintf(&b, "  s%d %s: %s @%s -> %s\n", s.ID, s.Name, s.Node.Op, at(s.Node.Pos), s.Elem)
+	}
+	b.WriteString("stages\n")
+	for _, s := range p.Stages {
+		fmt.Fprintf(&b, "  stage %d: partitions %s", s.ID, s.Parts.describe())
+		if s.Cut != "" {
+			fmt.Fprintf(&b, "; cut: %s", s.Cut)
+		}
+		b.WriteByte('\n')
+		for _, in := range s.Inputs {
+			b.WriteString("    input  " + in.describe() + "\n")
+		}
+		if s.Head != nil {
+			fmt.Fprintf(&b, "    head   %s\n", op(s.Head))
+		}
+		if len(s.Chain) > 0 {
+			ops := make([]string, len(s.Chain))
+			for i, n := range s.Chain {
+				ops[i] = op(n)
+			}
+			fmt.Fprintf(&b, "    fused  %s\n", strings.Join(ops, " -> "))
+		}
+		for _, ex := range s.Out {
+			combine := ""
+			if ex.Combine {
+				combine = ", map-side combine"
+			}
+			fmt.Fprintf(&b, "    out    x%d -> stage %d (%s%s) %s\n", ex.ID, ex.To.ID, ex.Mode, combine, ex.Elem)
+		}
+		if s.Keep {
+			fmt.Fprintf(&b, "    keep   %s\n", s.Elem)
+		}
+	}
+	b.WriteString("outputs\n")
+	for i, o := range p.Outputs {
+		fmt.Fprintf(&b, "  %d. %s reads stage %d\n", i+1, op(o.Node), o.Stage.ID)
+	}
+	return b.String()
+}
+
+// Dot renders the plan as a Graphviz digraph: one cluster per stage with its fused
+// operators, an edge per exchange labelled with how it partitions.
+func (p *Plan) Dot() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "digraph %q {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n", p.Name)
+	for _, s := range p.Sources {
+		fmt.Fprintf(&b, "  s%d [label=%q, shape=cylinder];\n", s.ID, fmt.Sprintf("%s\n%s", s.Name, s.Node.Op))
+	}
+	for _, s := range p.Stages {
+		fmt.Fprintf(&b, "  subgraph cluster_%d {\n    label=%q;\n", s.ID, fmt.Sprintf("stage %d (%s)", s.ID, s.Parts.describe()))
+		var ops []string
+		if s.Head != nil {
+			ops = append(ops, op(s.Head))
+		}
+		for _, n := range s.Chain {
+			ops = append(ops, op(n))
+		}
+		if len(ops) == 0 {
+			ops = []string{"(pass)"}
+		}
+		fmt.Fprintf(&b, "    st%d [label=%q];\n  }\n", s.ID, strings.Join(ops, "\n"))
+	}
+	for _, s := range p.Stages {
+		for _, in := range s.Inputs {
+			switch in.Kind {
+			case FromSource:
+				fmt.Fprintf(&b, "  s%d -> st%d;\n", in.Source.ID, s.ID)
+			case FromStage:
+				fmt.Fprintf(&b, "  st%d -> st%d [style=dashed, label=\"kept\"];\n", in.Stage.ID, s.ID)
+			case FromExchange:
+				fmt.Fprintf(&b, "  st%d -> st%d [label=%q, penwidth=2];\n", in.Exchange.From.ID, s.ID, fmt.Sprintf("x%d %s", in.Exchange.ID, in.Exchange.Mode))
+			}
+		}
+	}
+	for i, o := range p.Outputs {
+		fmt.Fprintf(&b, "  out%d [label=%q, shape=note];\n  st%d -> out%d;\n", i, op(o.Node), o.Stage.ID, i)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func (pt Parts) describe() string {
+	switch pt.Kind {
+	case PartsFixed:
+		return fmt.Sprint(pt.N)
+	case PartsSame:
+		return "same as input"
+	case PartsSum:
+		return "sum of inputs"
+	}
+	return "default"
+}
+
+func (in *Input) describe() string {
+	switch in.Kind {
+	case FromSource:
+		return fmt.Sprintf("source s%d %s", in.Source.ID, in.Source.Name)
+	case FromExchange:
+		side := ""
+		if len(in.Exchange.Node.Inputs) > 1 {
+			side = [...]string{" (left)", " (right)"}[min(in.Exchange.Side, 1)]
+		}
+		return fmt.Sprintf("x%d from stage %d%s", in.Exchange.ID, in.Exchange.From.ID, side)
+	}
+	return fmt.Sprintf("kept result of stage %d", in.Stage.ID)
+}
+
+func defaultParts(n int) string {
+	if n == 0 {
+		return "default (number of CPUs)"
+	}
+	return fmt.Sprint(n)
+}
+
+func op(n *check.Node) string { return n.Op + " @" + at(n.Pos) }
+
+func at(p diag.Pos) string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }

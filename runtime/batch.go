@@ -1,0 +1,113 @@
+package runtime
+
+import (
+	goruntime "runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Batch is one micro-batch: the records that arrived in (Time - Interval, Time]. The
+// engine passes a fresh *Batch to Job.RunBatch; generated code reads its fields, runs its
+// stages with Parallel and reports the input size with AddInput.
+type Batch struct {
+	Time       Time          // the batch time t
+	Interval   time.Duration // the batch interval
+	Index      int64         // 0 for the first batch of this run, then 1, 2, ...
+	Partitions int           // the pipeline's default partition count (resolved setting)
+	Replay     bool          // true under the deterministic clock (--replay)
+
+	ctx   *Context
+	input atomic.Int64
+}
+
+// Context returns the run's context (settings, logger, metrics, stdout).
+func (b *Batch) Context() *Context { return b.ctx }
+
+// AddInput records that n input records were read for this batch. Generated code calls
+// it once per source read with the number of records the read returned; the figure is
+// the batch's "input size" in logs and metrics.
+func (b *Batch) AddInput(n int) {
+	b.input.Add(int64(n))
+	if b.ctx != nil {
+		b.ctx.Metrics.RecordsIn.Add(int64(n))
+	}
+}
+
+// Input returns the number of input records reported with AddInput so far.
+func (b *Batch) Input() int64 { return b.input.Load() }
+
+// Parallel runs f(p) for p = 0..n-1 and waits for all of them. At most GOMAXPROCS calls
+// run at once (the calling goroutine is one of the workers); for n == 1 it calls f
+// inline. The result is the error of the lowest partition that failed, so that a run
+// reports the same error every time; a panic in f that f does not recover itself (with
+// Guard) becomes a *PanicError for its partition instead of crashing the binary.
+//
+// n is explicit, rather than b.Partitions, because stages after an exchange may have
+// their own partition count (reduceByKey(..., partitions = 8)).
+func (b *Batch) Parallel(n int, f func(p int) error) error {
+	return Parallel(n, f)
+}
+
+// Parallel is Batch.Parallel without a batch, for setup code and tests.
+func Parallel(n int, f func(p int) error) error {
+	switch {
+	case n <= 0:
+		return nil
+	case n == 1:
+		return callPartition(f, 0)
+	}
+	workers := min(n, goruntime.GOMAXPROCS(0))
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstP   = n
+		firstErr error
+	)
+	work := func() {
+		for {
+			p := int(next.Add(1) - 1)
+			if p >= n {
+				return
+			}
+			if err := callPartition(f, p); err != nil {
+				mu.Lock()
+				if p < firstP {
+					firstP, firstErr = p, err
+				}
+				mu.Unlock()
+			}
+		}
+	}
+	wg.Add(workers - 1)
+	for range workers - 1 {
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+	return firstErr
+}
+
+// callPartition calls f(p), turning a panic into a *PanicError.
+func callPartition(f func(p int) error, p int) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = newPanicError(v)
+		}
+	}()
+	return f(p)
+}
+
+// Len returns the total number of elements in parts; generated code passes a source
+// read's result to Batch.AddInput with it.
+func Len[T any](parts [][]T) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n
+}

@@ -1,0 +1,86 @@
+package runtime
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	goruntime "runtime"
+)
+
+// Context is what Pipeline.New receives: the resolved settings and run mode, the
+// logger, metrics and standard output, the source address overrides, and the
+// registries through which the job hands its sources and sinks to the engine.
+type Context struct {
+	Pipeline *Pipeline
+	Settings Settings // the file's settings overridden by flags, defaults resolved
+	Replay   bool     // the deterministic clock is in use (--replay)
+	Log      *slog.Logger
+	Metrics  *Metrics
+	Stdout   io.Writer // where print writes
+	// Ctx is cancelled when the run is over: after the last batch, before sources stop
+	// and closers run. Sinks use it for their I/O; a graceful stop does not cancel it
+	// until the current batch's outputs are done.
+	Ctx context.Context
+
+	cancel     context.CancelFunc
+	overrides  map[string]string
+	lifecycles []Lifecycle
+	closers    []io.Closer
+}
+
+// NewContext returns a context for running a pipeline's job outside Main: in the tests
+// of sources and sinks, and in benchmarks that call Job.RunBatch directly. Zero settings
+// fields get the runtime defaults; log may be nil (logs are discarded).
+func NewContext(p *Pipeline, s Settings, stdout io.Writer, log *slog.Logger) *Context {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Context{
+		Pipeline: p,
+		Settings: s.resolve(goruntime.NumCPU()),
+		Log:      log,
+		Metrics:  NewMetrics(),
+		Stdout:   stdout,
+		Ctx:      ctx,
+		cancel:   cancel,
+	}
+}
+
+// NewBatch returns the batch with time t, for driving Job.RunBatch outside the engine.
+func (c *Context) NewBatch(t Time, index int64) *Batch {
+	return &Batch{
+		Time:       t,
+		Interval:   c.Settings.Batch,
+		Index:      index,
+		Partitions: c.Settings.Partitions,
+		Replay:     c.Replay,
+		ctx:        c,
+	}
+}
+
+// SourceAddress returns the address the named source should use: the --source override
+// when one was given, else the address written in the file (Pipeline.Sources).
+func (c *Context) SourceAddress(name string) string {
+	if a, ok := c.overrides[name]; ok {
+		return a
+	}
+	if c.Pipeline != nil {
+		for _, s := range c.Pipeline.Sources {
+			if s.Name == name {
+				return s.Address
+			}
+		}
+	}
+	return ""
+}
+
+// Register hands a source (or any background component) to the engine, which starts
+// it before the first batch, polls it for exhaustion, and stops it after the last batch,
+// in reverse order of registration.
+func (c *Context) Register(l Lifecycle) { c.lifecycles = append(c.lifecycles, l) }
+
+// OnClose registers a sink or other resource to close when the run ends, after the
+// sources have stopped, in reverse order of registration. A Close error makes the run
+// exit with code 1, since buffered output may be lost.
+func (c *Context) OnClose(cl io.Closer) { c.closers = append(c.closers, cl) }

@@ -1,0 +1,122 @@
+package runtime
+
+import "iter"
+
+// OrderedMap is a hash map that remembers insertion order: the keyed state that
+// combining operators (reduceByKey, countByValue, groupByKey, ...) fill per partition.
+// Iteration follows first insertion, so given the same input order it yields the same
+// output order on every run, which a Go map does not.
+//
+// Keys and values live in parallel slices indexed by a map from key to position, so
+// iteration is a slice walk and combining a record costs one map lookup:
+//
+//	v, found := m.Ptr(k)
+//	if found {
+//		*v = reduce(*v, x)
+//	} else {
+//		*v = x
+//	}
+//
+// Reset empties the map and keeps its storage for the next batch.
+type OrderedMap[K comparable, V any] struct {
+	index map[K]int
+	keys  []K
+	vals  []V
+}
+
+// NewOrderedMap returns an empty map with room for hint keys.
+func NewOrderedMap[K comparable, V any](hint int) *OrderedMap[K, V] {
+	return &OrderedMap[K, V]{
+		index: make(map[K]int, hint),
+		keys:  make([]K, 0, hint),
+		vals:  make([]V, 0, hint),
+	}
+}
+
+// Len returns the number of keys.
+func (m *OrderedMap[K, V]) Len() int { return len(m.keys) }
+
+// Ptr returns a pointer to k's value, inserting k with the zero value at the end of the
+// order if it is absent; found reports whether k was already present. The pointer is
+// valid until the next insertion of a new key or Reset; use it right away.
+func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
+	if i, ok := m.index[k]; ok {
+		return &m.vals[i], true
+	}
+	if m.index == nil {
+		m.index = make(map[K]int)
+	}
+	m.index[k] = len(m.keys)
+	m.keys = append(m.keys, k)
+	var zero V
+	m.vals = append(m.vals, zero)
+	return &m.vals[len(m.vals)-1], false
+}
+
+// Get returns k's value and whether k is present.
+func (m *OrderedMap[K, V]) Get(k K) (V, bool) {
+	if i, ok := m.index[k]; ok {
+		return m.vals[i], true
+	}
+	var zero V
+	return zero, false
+}
+
+// Put sets k's value, appending k to the order if it is new.
+func (m *OrderedMap[K, V]) Put(k K, v V) {
+	p, _ := m.Ptr(k)
+	*p = v
+}
+
+// At returns the i-th key and value in insertion order, 0 <= i < Len().
+func (m *OrderedMap[K, V]) At(i int) (K, V) { return m.keys[i], m.vals[i] }
+
+// Keys returns the keys in insertion order. The slice is the map's own storage: read it,
+// do not keep it past the next change.
+func (m *OrderedMap[K, V]) Keys() []K { return m.keys }
+
+// Values returns the values in insertion order, parallel to Keys, with the same caveat.
+func (m *OrderedMap[K, V]) Values() []V { return m.vals }
+
+// All iterates over the entries in insertion order.
+func (m *OrderedMap[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		for i, k := range m.keys {
+			if !yield(k, m.vals[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Reset removes every key, keeping the allocated storage. Old keys and values are
+// zeroed so that they can be collected.
+func (m *OrderedMap[K, V]) Reset() {
+	clear(m.index)
+	clear(m.keys)
+	clear(m.vals)
+	m.keys = m.keys[:0]
+	m.vals = m.vals[:0]
+}
+
+// Retain keeps the entries for which keep returns true, in their order, and removes the
+// others; keep may change the value through its pointer. It is the batch-wise sweep of
+// state operators (updateStateByKey dropping keys whose state became none, mapWithState
+// timeouts): one pass, no per-key reordering.
+func (m *OrderedMap[K, V]) Retain(keep func(k K, v *V) bool) {
+	j := 0
+	for i, k := range m.keys {
+		if !keep(k, &m.vals[i]) {
+			delete(m.index, k)
+			continue
+		}
+		if i != j {
+			m.keys[j], m.vals[j] = k, m.vals[i]
+			m.index[k] = j
+		}
+		j++
+	}
+	clear(m.keys[j:])
+	clear(m.vals[j:])
+	m.keys, m.vals = m.keys[:j], m.vals[:j]
+}

@@ -1,0 +1,146 @@
+package runtime
+
+import (
+	"encoding/base64"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// The Append functions render values the way Spark (Scala's toString) prints them, so that
+// print and saveAsTextFiles output compares with Spark's. Codegen composes them per type
+// into one append-style render function, e.g. for (string, (int, float)):
+//
+//	func render(dst []byte, v T) []byte {
+//		dst = append(dst, '(')
+//		dst = rt.AppendString(dst, v.F0)
+//		dst = append(dst, ",("...)
+//		dst = rt.AppendInt(dst, v.F1.F0)
+//		dst = append(dst, ',')
+//		dst = rt.AppendFloat(dst, v.F1.F1)
+//		return append(dst, "))"...)
+//	}
+//
+// Tuples are "(a,b)", lists "[a,b]", records "Name{field:value,...}", optionals "Some(x)"
+// and "None"; strings print without quotes.
+
+// AppendString appends s as is (Scala prints strings without quotes).
+func AppendString(dst []byte, s string) []byte { return append(dst, s...) }
+
+// AppendInt appends v in decimal.
+func AppendInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
+
+// AppendBool appends "true" or "false".
+func AppendBool(dst []byte, v bool) []byte { return strconv.AppendBool(dst, v) }
+
+// AppendFloat appends f as Scala's Double.toString does: the shortest decimal that reads
+// back as f, in plain notation with at least one fractional digit when
+// 1e-3 <= |f| < 1e7 ("1.0", "0.5", "123.25"), otherwise in computerized scientific
+// notation ("1.0E7", "1.234E-5"); "NaN", "Infinity", "-Infinity", "-0.0".
+func AppendFloat(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	}
+	if math.Signbit(f) {
+		dst = append(dst, '-')
+		f = -f
+	}
+	if f == 0 {
+		return append(dst, "0.0"...)
+	}
+	// Shortest round-trip digits d.ddd and decimal exponent, from strconv's 'e' format.
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64)
+	var dbuf [24]byte
+	digits, exp := dbuf[:0], 0
+	for i := 0; i < len(e); i++ {
+		switch c := e[i]; c {
+		case '.':
+		case 'e':
+			neg := e[i+1] == '-'
+			for _, c := range e[i+2:] {
+				exp = exp*10 + int(c-'0')
+			}
+			if neg {
+				exp = -exp
+			}
+			i = len(e)
+		default:
+			digits = append(digits, c)
+		}
+	}
+	if f >= 1e-3 && f < 1e7 {
+		if exp < 0 {
+			dst = append(dst, "0."...)
+			for range -exp - 1 {
+				dst = append(dst, '0')
+			}
+			return append(dst, digits...)
+		}
+		if len(digits) <= exp+1 {
+			dst = append(dst, digits...)
+			for range exp + 1 - len(digits) {
+				dst = append(dst, '0')
+			}
+			return append(dst, ".0"...)
+		}
+		dst = append(dst, digits[:exp+1]...)
+		dst = append(dst, '.')
+		return append(dst, digits[exp+1:]...)
+	}
+	dst = append(dst, digits[0], '.')
+	if len(digits) > 1 {
+		dst = append(dst, digits[1:]...)
+	} else {
+		dst = append(dst, '0')
+	}
+	dst = append(dst, 'E')
+	return strconv.AppendInt(dst, int64(exp), 10)
+}
+
+// AppendTime appends t as RFC 3339 in UTC with milliseconds: 2024-05-01T12:00:00.000Z.
+func AppendTime(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+}
+
+// AppendDuration appends d as Go prints it: 1m30s, 250ms, 0s.
+func AppendDuration(dst []byte, d time.Duration) []byte { return append(dst, d.String()...) }
+
+// AppendBytes appends b as text when it is valid UTF-8 and as standard base64 otherwise.
+func AppendBytes(dst []byte, b []byte) []byte {
+	if utf8.Valid(b) {
+		return append(dst, b...)
+	}
+	return base64.StdEncoding.AppendEncode(dst, b)
+}
+
+// AppendNone appends Scala's rendering of an empty optional.
+func AppendNone(dst []byte) []byte { return append(dst, "None"...) }
+
+// AppendOption appends Some(v) rendered with f when ok, and None otherwise.
+func AppendOption[T any](dst []byte, v T, ok bool, f func([]byte, T) []byte) []byte {
+	if !ok {
+		return AppendNone(dst)
+	}
+	dst = append(dst, "Some("...)
+	dst = f(dst, v)
+	return append(dst, ')')
+}
+
+// AppendList appends xs as [a,b,c], each element rendered with f.
+func AppendList[T any](dst []byte, xs []T, f func([]byte, T) []byte) []byte {
+	dst = append(dst, '[')
+	for i, x := range xs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = f(dst, x)
+	}
+	return append(dst, ']')
+}

@@ -1,0 +1,57 @@
+// Package source holds the input sources that generated pipeline programs read from:
+// queue, stdin (and any io.Reader), socket, files and rate, with Spark Streaming's
+// semantics.
+//
+// # The model
+//
+// The engine cuts time into batches. A batch with batch time t (epoch milliseconds)
+// covers the interval (t - interval, t]. Once per batch the engine calls
+//
+//	parts, err := src.Batch(t, n)
+//
+// and gets the records that belong to that batch, split into n partitions. Partitions are
+// contiguous chunks of the batch's records in arrival order (see Split), so the split is
+// deterministic and partition i's records all come before partition i+1's.
+//
+// Every source implements Source[T]: Name for logs and errors, Start and Stop around the
+// run, Exhausted, and Batch. Sources come in two kinds:
+//
+//   - Receivers (Lines, Stdin, Socket) run a goroutine that reads records as they arrive
+//     and buffers them; each Batch call takes what arrived since the previous call. A
+//     receiver can be slowed to a maximum rate with a token bucket (Limiter); the bucket
+//     blocks the reading goroutine, so a TCP sender feels the backpressure.
+//   - Pulled sources (Queue, Files, Rate) compute each batch's records when Batch is
+//     called, from the batch time alone, with no goroutine.
+//
+// # Live and replay
+//
+// A live run waits for the wall clock between batches; a replay run processes recorded
+// input as fast as possible and must give the same output every time. Sources that read
+// recorded input therefore have a replay mode in which a batch's content does not depend
+// on timing:
+//
+//   - Queue is always deterministic: one literal batch per Batch call.
+//   - Lines in replay mode reads its reader to the end. With MaxPerBatch = 0 the first
+//     batch holds every line and later batches are empty; with MaxPerBatch = k each batch
+//     holds the next k lines (Batch waits until k lines or EOF are there). Exhausted
+//     reports true after EOF once every line has been delivered.
+//   - Files in replay mode delivers one existing file per batch in lexical path order
+//     (modification times are meaningless after a git checkout), and is Exhausted after
+//     the last.
+//   - Rate emits floor(perSecond × elapsed) numbers computed from batch times, which is the
+//     same live and replayed; with a Limit it is Exhausted once the limit is reached.
+//
+// The engine stops a replay run when every source is Exhausted. Live receivers never are,
+// except a Lines receiver after its reader's EOF: it then stops contributing while the
+// pipeline goes on (a pipeline reading stdin keeps its windows and sockets running).
+//
+// # Checkpoints
+//
+// Pulled sources expose their position so that a checkpoint can record it and a restarted
+// program can resume: Queue.Position/Restore, Rate.Position/Restore and
+// Files.Consumed/Restore. Receivers have no replayable position (Spark's receivers without
+// a write-ahead log behave the same way).
+//
+// The package depends on the standard library only and does not import the engine; the
+// engine adapts these types to its own interfaces.
+package source

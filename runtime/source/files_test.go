@@ -1,0 +1,192 @@
+package source
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// writeFile creates dir/name with content and sets its modification time to mtime (epoch ms).
+func writeFile(t *testing.T, dir, name, content string, mtime int64) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm := time.UnixMilli(mtime)
+	if err := os.Chtimes(p, tm, tm); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func batchLines(t *testing.T, f *Files, bt int64) []string {
+	t.Helper()
+	parts, err := f.Batch(bt, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 2 {
+		t.Fatalf("got %d partitions, want 2", len(parts))
+	}
+	return flatten(parts)
+}
+
+func TestFilesLiveNewFilesOnly(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now().UnixMilli()
+	writeFile(t, dir, "old.txt", "old\n", now-10_000)
+	f := NewFiles(dir, FilesOptions{})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Now().UnixMilli() + 5_000 // every new file is modified after Start
+	writeFile(t, dir, "b.txt", "b1\nb2\n", base+1000)
+	writeFile(t, dir, "a.txt", "a1", base+1000)
+	writeFile(t, dir, ".hidden", "h\n", base+1000)
+	writeFile(t, dir, "_tmp", "h\n", base+1000)
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	if got := batchLines(t, f, base+500); len(got) != 0 {
+		t.Errorf("files modified after the batch time were read: %q", got)
+	}
+	if got, want := batchLines(t, f, base+1000), []string{"a1", "b1", "b2"}; !slices.Equal(got, want) {
+		t.Errorf("batch 1 = %q, want %q", got, want)
+	}
+	if got := batchLines(t, f, base+2000); len(got) != 0 {
+		t.Errorf("files read twice: %q", got)
+	}
+	// A file that shows up late with an older (but remembered-window) time is still taken.
+	writeFile(t, dir, "late.txt", "late\n", base+1500)
+	writeFile(t, dir, "c.txt", "c\n", base+2500)
+	if got, want := batchLines(t, f, base+3000), []string{"late", "c"}; !slices.Equal(got, want) {
+		t.Errorf("batch 3 = %q, want %q", got, want)
+	}
+	want := []string{filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt"), filepath.Join(dir, "c.txt"), filepath.Join(dir, "late.txt")}
+	if got := f.Consumed(); !slices.Equal(got, want) {
+		t.Errorf("Consumed = %q, want %q", got, want)
+	}
+	// Past the remember window the paths are forgotten, and their times keep them out.
+	if got := batchLines(t, f, base+100_000); len(got) != 0 || len(f.Consumed()) != 0 {
+		t.Errorf("after the window: lines %q, consumed %q", got, f.Consumed())
+	}
+	if f.Exhausted() {
+		t.Error("a live file source is never exhausted")
+	}
+}
+
+func TestFilesIncludeExistingAndRestore(t *testing.T) {
+	dir := t.TempDir()
+	T := int64(1_700_000_000_000)
+	writeFile(t, dir, "recent.log", "r\n", T-30_000)
+	writeFile(t, dir, "ancient.log", "x\n", T-90_000) // outside the 60s window
+	writeFile(t, dir, "other.txt", "o\n", T-30_000)   // does not match the glob
+	pattern := filepath.Join(dir, "*.log")
+
+	f := NewFiles(pattern, FilesOptions{IncludeExisting: true})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, f, T); !slices.Equal(got, []string{"r"}) {
+		t.Errorf("batch = %q, want [r]", got)
+	}
+	consumed := f.Consumed()
+
+	// A restarted source told what was consumed reads only the new file.
+	writeFile(t, dir, "new.log", "n\n", T+500)
+	g := NewFiles(pattern, FilesOptions{IncludeExisting: true})
+	g.Restore(consumed)
+	if err := g.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, g, T+1000); !slices.Equal(got, []string{"n"}) {
+		t.Errorf("after restore = %q, want [n]", got)
+	}
+	if got := g.Consumed(); len(got) != 2 {
+		t.Errorf("Consumed after restore = %q", got)
+	}
+}
+
+func TestFilesGlobMatchesDirectories(t *testing.T) {
+	dir := t.TempDir()
+	T := int64(1_700_000_000_000)
+	writeFile(t, dir, "day1/part-0", "1\n", T-1000)
+	writeFile(t, dir, "day2/part-0", "2\n", T-500)
+	writeFile(t, dir, "day2/_SUCCESS", "", T-500)
+	f := NewFiles(filepath.Join(dir, "day*"), FilesOptions{IncludeExisting: true})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, f, T); !slices.Equal(got, []string{"1", "2"}) {
+		t.Errorf("batch = %q, want [1 2]", got)
+	}
+}
+
+func TestFilesReplay(t *testing.T) {
+	dir := t.TempDir()
+	T := int64(1_700_000_000_000)
+	// Equal modification times, as after a git checkout: the path decides the order.
+	writeFile(t, dir, "b.txt", "b1\nb2\nb3\n", T)
+	writeFile(t, dir, "a.txt", "a1\n", T)
+	writeFile(t, dir, "c.txt", "", T)
+	writeFile(t, dir, "d.txt", "d1\n", T)
+
+	f := NewFiles(dir, FilesOptions{Replay: true})
+	f.Restore([]string{filepath.Join(dir, "d.txt")})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	for bt := int64(1000); !f.Exhausted(); bt += 1000 {
+		got = append(got, batchLines(t, f, bt))
+		if len(got) > 5 {
+			t.Fatal("never exhausted")
+		}
+	}
+	want := [][]string{{"a1"}, {"b1", "b2", "b3"}, nil}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("batches = %q, want %q", got, want)
+	}
+	if got := batchLines(t, f, 9000); len(got) != 0 {
+		t.Errorf("batch after the last = %q", got)
+	}
+	if n := len(f.Consumed()); n != 4 {
+		t.Errorf("Consumed has %d paths, want 4", n)
+	}
+}
+
+func TestFilesOversize(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "f", "short\nmuch too long\nok\n", 1000)
+	f := NewFiles(dir, FilesOptions{Replay: true, MaxLineBytes: 5})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, f, 1000); !slices.Equal(got, []string{"short", "ok"}) || f.Oversized() != 1 {
+		t.Errorf("lines %q, oversized %d", got, f.Oversized())
+	}
+}
+
+func TestFilesMissingDirectory(t *testing.T) {
+	f := NewFiles(filepath.Join(t.TempDir(), "not-yet"), FilesOptions{})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, f, time.Now().UnixMilli()); len(got) != 0 {
+		t.Errorf("lines %q", got)
+	}
+	if _, err := NewFiles("[", FilesOptions{}).Batch(0, 1); err == nil {
+		t.Error("Batch before Start: no error")
+	}
+	if err := NewFiles("[", FilesOptions{}).Start(context.Background()); err == nil {
+		t.Error("bad glob: no error")
+	}
+}

@@ -1,0 +1,325 @@
+package source
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+)
+
+// DefaultMaxLineBytes is the longest line a receiver or file reader accepts when no
+// limit is configured. Longer lines are oversized (see LinesOptions.OnOversize).
+const DefaultMaxLineBytes = 1 << 20
+
+// lineReader reads lines of any length up to max bytes from a bufio.Reader, without the
+// line-length ceiling of bufio.Scanner. It strips "\n" and a "\r" before it, and
+// returns a last line that has no newline before EOF.
+type lineReader struct {
+	r   *bufio.Reader
+	max int
+	buf []byte
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	if max <= 0 {
+		max = DefaultMaxLineBytes
+	}
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns the next line. When the line is longer than the limit it is read to its
+// end and dropped: next returns oversize = its length and an empty line. err is io.EOF
+// once the input is done, and other read errors as they come.
+func (lr *lineReader) next() (line string, oversize int, err error) {
+	lr.buf = lr.buf[:0]
+	total := 0
+	for {
+		chunk, err := lr.r.ReadSlice('\n')
+		total += len(chunk)
+		if total <= lr.max+2 { // +2 leaves room for the "\r\n" that is not part of the line
+			lr.buf = append(lr.buf, chunk...)
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && total > 0:
+			// A last line without a newline is still a line; EOF comes on the next call.
+		case err != nil:
+			return "", 0, err
+		}
+		b := lr.buf
+		if n := len(b); n > 0 && b[n-1] == '\n' {
+			b = b[:n-1]
+			if n := len(b); n > 0 && b[n-1] == '\r' {
+				b = b[:n-1]
+			}
+		}
+		if total > len(lr.buf) || len(b) > lr.max {
+			return "", total, nil
+		}
+		return string(b), 0, nil
+	}
+}
+
+// inbox is the buffer between a receiver goroutine and Batch: the goroutine appends,
+// Batch takes everything at once. It also carries the receiver's end (done) and failure
+// (err) to Batch.
+type inbox struct {
+	mu     sync.Mutex
+	recs   []string
+	done   bool
+	err    error
+	notify chan struct{} // signalled (without blocking) when something changes
+}
+
+func newInbox() *inbox { return &inbox{notify: make(chan struct{}, 1)} }
+
+func (in *inbox) signal() {
+	select {
+	case in.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (in *inbox) add(s string) {
+	in.mu.Lock()
+	in.recs = append(in.recs, s)
+	in.mu.Unlock()
+	in.signal()
+}
+
+// finish records the end of the input; err is nil for a clean end.
+func (in *inbox) finish(err error) {
+	in.mu.Lock()
+	in.done = true
+	if in.err == nil {
+		in.err = err
+	}
+	in.mu.Unlock()
+	in.signal()
+}
+
+// take removes up to limit records (all when limit ≤ 0). A pending receiver error is
+// returned once the buffer is empty, so that records read before it are not lost.
+func (in *inbox) take(limit int) ([]string, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	n := len(in.recs)
+	if limit > 0 && n > limit {
+		n = limit
+	}
+	if n == 0 {
+		err := in.err
+		in.err = nil
+		return nil, err
+	}
+	out := in.recs[:n:n]
+	if n == len(in.recs) {
+		in.recs = nil
+	} else {
+		in.recs = in.recs[n:]
+	}
+	return out, nil
+}
+
+// ready reports whether at least k records are buffered or the input is done.
+func (in *inbox) ready(k int) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.done || in.err != nil || (k > 0 && len(in.recs) >= k)
+}
+
+func (in *inbox) drained() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.done && len(in.recs) == 0 && in.err == nil
+}
+
+// LinesOptions configures a Lines (or Stdin) source.
+type LinesOptions struct {
+	// Replay selects replay mode: Batch waits for input instead of taking what has
+	// arrived (see the package documentation).
+	Replay bool
+	// MaxPerBatch caps the lines of one batch in replay mode; 0 puts every line in the
+	// first batch. It is ignored in live mode.
+	MaxPerBatch int
+	// MaxLineBytes is the longest accepted line; 0 means DefaultMaxLineBytes.
+	MaxLineBytes int
+	// MaxRate caps live reception at that many lines a second (0: unlimited). Replay
+	// mode does not wait on the wall clock and ignores it.
+	MaxRate float64
+	// OnOversize is called with the length of each line longer than MaxLineBytes, which
+	// is dropped. If it returns an error the source fails with it. When nil, oversized
+	// lines are logged, counted (Oversized) and dropped.
+	OnOversize func(size int) error
+	// Logger receives the source's log lines; nil discards them.
+	Logger *slog.Logger
+}
+
+// Lines is a receiver of text lines from an io.Reader: stdin, a pipe, a file. A goroutine
+// reads lines into a buffer; each Batch takes what arrived since the previous one. After
+// EOF, once the buffer is drained, it is Exhausted (in live mode too: the pipeline goes
+// on without it).
+type Lines struct {
+	name string
+	r    io.Reader
+	opts LinesOptions
+	log  *slog.Logger
+	in   *inbox
+
+	mu        sync.Mutex
+	started   bool
+	cancel    context.CancelFunc
+	done      chan struct{}
+	ctx       context.Context
+	oversized int64
+}
+
+var _ Source[string] = (*Lines)(nil)
+
+// NewLines returns a line receiver named name reading r. If r is an io.Closer, Stop
+// closes it to end a blocked read promptly; otherwise Stop does not wait for a read that
+// is still blocked (the goroutine ends when that read returns).
+func NewLines(name string, r io.Reader, opts LinesOptions) *Lines {
+	return &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox()}
+}
+
+// Stdin returns a line receiver over the process's standard input, named "stdin()".
+// Stop does not close standard input.
+func Stdin(opts LinesOptions) *Lines {
+	return NewLines("stdin()", struct{ io.Reader }{os.Stdin}, opts)
+}
+
+// Name returns the source's name.
+func (l *Lines) Name() string { return l.name }
+
+// Start launches the receiving goroutine; it stops when ctx is done or Stop is called.
+func (l *Lines) Start(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.started {
+		return fmt.Errorf("%s: %w", l.name, errAlreadyStarted)
+	}
+	l.started = true
+	l.ctx, l.cancel = context.WithCancel(ctx)
+	l.done = make(chan struct{})
+	lim := NewLimiter(l.opts.MaxRate)
+	if l.opts.Replay {
+		lim = nil
+	}
+	go l.receive(l.ctx, lim)
+	return nil
+}
+
+func (l *Lines) receive(ctx context.Context, lim *Limiter) {
+	defer close(l.done)
+	lr := newLineReader(l.r, l.opts.MaxLineBytes)
+	for {
+		line, oversize, err := lr.next()
+		if ctx.Err() != nil {
+			l.in.finish(nil)
+			return
+		}
+		if err == io.EOF {
+			l.log.Debug("end of input")
+			l.in.finish(nil)
+			return
+		}
+		if err != nil {
+			l.in.finish(fmt.Errorf("%s: read: %w", l.name, err))
+			return
+		}
+		if oversize > 0 {
+			if err := l.oversize(oversize); err != nil {
+				l.in.finish(fmt.Errorf("%s: %w", l.name, err))
+				return
+			}
+			continue
+		}
+		if err := lim.Wait(ctx); err != nil {
+			l.in.finish(nil)
+			return
+		}
+		l.in.add(line)
+	}
+}
+
+func (l *Lines) oversize(size int) error {
+	if l.opts.OnOversize != nil {
+		return l.opts.OnOversize(size)
+	}
+	l.mu.Lock()
+	l.oversized++
+	l.mu.Unlock()
+	l.log.Warn("dropped oversized line", "bytes", size, "max", l.limit())
+	return nil
+}
+
+func (l *Lines) limit() int {
+	if l.opts.MaxLineBytes > 0 {
+		return l.opts.MaxLineBytes
+	}
+	return DefaultMaxLineBytes
+}
+
+// Oversized returns how many lines were dropped for being longer than MaxLineBytes
+// (when OnOversize is nil).
+func (l *Lines) Oversized() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.oversized
+}
+
+// Stop ends the receiver. It closes the reader when it is an io.Closer and then waits for
+// the goroutine; otherwise it returns without waiting for a read still in progress.
+func (l *Lines) Stop() error {
+	l.mu.Lock()
+	started, cancel, done := l.started, l.cancel, l.done
+	l.mu.Unlock()
+	if !started {
+		return nil
+	}
+	cancel()
+	c, ok := l.r.(io.Closer)
+	if !ok {
+		return nil
+	}
+	err := c.Close()
+	<-done
+	return err
+}
+
+// Exhausted reports whether the input has ended and every line has been delivered.
+func (l *Lines) Exhausted() bool { return l.in.drained() }
+
+// Batch returns the lines for one batch. In live mode these are the lines that arrived
+// since the previous call. In replay mode Batch first waits for MaxPerBatch lines (or, when
+// MaxPerBatch is 0, for EOF), so that the split of lines into batches does not depend on
+// timing. A read error is returned after the lines read before it have been delivered.
+func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
+	l.mu.Lock()
+	started, ctx := l.started, l.ctx
+	l.mu.Unlock()
+	if !started {
+		return nil, fmt.Errorf("%s: %w", l.name, ErrNotStarted)
+	}
+	limit := 0
+	if l.opts.Replay {
+		limit = l.opts.MaxPerBatch
+		for !l.in.ready(limit) {
+			select {
+			case <-l.in.notify:
+			case <-ctx.Done():
+				return nil, fmt.Errorf("%s: %w", l.name, context.Cause(ctx))
+			}
+		}
+	}
+	recs, err := l.in.take(limit)
+	if err != nil {
+		return nil, err
+	}
+	return Split(recs, parts), nil
+}

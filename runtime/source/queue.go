@@ -1,0 +1,66 @@
+package source
+
+import (
+	"context"
+	"sync"
+)
+
+// Queue is Spark's queueStream with oneAtATime: each Batch call delivers the next literal
+// batch; after the last one it delivers empty batches and is Exhausted.
+type Queue[T any] struct {
+	name    string
+	batches [][]T
+
+	mu   sync.Mutex
+	next int
+}
+
+var _ Source[int] = (*Queue[int])(nil)
+
+// NewQueue returns a queue source named name over the given batches. The batches are
+// not copied and must not be changed afterwards.
+func NewQueue[T any](name string, batches [][]T) *Queue[T] {
+	return &Queue[T]{name: name, batches: batches}
+}
+
+// Name returns the source's name.
+func (q *Queue[T]) Name() string { return q.name }
+
+// Start does nothing: a queue needs no resources.
+func (q *Queue[T]) Start(context.Context) error { return nil }
+
+// Stop does nothing.
+func (q *Queue[T]) Stop() error { return nil }
+
+// Exhausted reports whether every batch has been delivered.
+func (q *Queue[T]) Exhausted() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.next >= len(q.batches)
+}
+
+// Batch returns the next literal batch split into parts partitions, whatever batchTime is.
+func (q *Queue[T]) Batch(batchTime int64, parts int) ([][]T, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var recs []T
+	if q.next < len(q.batches) {
+		recs = q.batches[q.next]
+		q.next++
+	}
+	return Split(recs, parts), nil
+}
+
+// Position returns how many batches have been delivered, for checkpoints.
+func (q *Queue[T]) Position() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return int64(q.next)
+}
+
+// Restore makes the queue resume after pos delivered batches.
+func (q *Queue[T]) Restore(pos int64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.next = int(min(max(pos, 0), int64(len(q.batches))))
+}

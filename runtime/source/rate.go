@@ -1,0 +1,106 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// RateOptions configures a Rate source.
+type RateOptions struct {
+	// Limit stops the source after that many numbers (0: no limit); it is then
+	// Exhausted. Replayed examples use it to end.
+	Limit int64
+}
+
+// Rate emits the sequence numbers 0, 1, 2, … at perSecond numbers a second. The count
+// for batch t is derived from batch times — floor(perSecond × (t − t0) / 1000) minus what
+// was already emitted, t0 being the first batch time minus the interval — so a live run
+// and a replayed one emit the same numbers per batch, and a late batch catches up.
+type Rate struct {
+	perSecond int64
+	interval  int64
+	opts      RateOptions
+
+	mu      sync.Mutex
+	first   bool
+	t0      int64 // batch time at which counting starts
+	emitted int64 // numbers emitted since t0
+	next    int64 // next sequence number
+}
+
+var _ Source[int64] = (*Rate)(nil)
+
+// NewRate returns a rate source emitting perSecond numbers a second, for batches interval
+// milliseconds apart.
+func NewRate(perSecond, interval int64, opts RateOptions) *Rate {
+	return &Rate{perSecond: perSecond, interval: interval, opts: opts, first: true}
+}
+
+// Name returns "rate(perSecond)".
+func (r *Rate) Name() string { return fmt.Sprintf("rate(%d)", r.perSecond) }
+
+// Start checks the configuration.
+func (r *Rate) Start(context.Context) error {
+	if r.perSecond < 0 || r.interval <= 0 {
+		return fmt.Errorf("%s: need a rate ≥ 0 and a batch interval > 0 (got interval %dms)", r.Name(), r.interval)
+	}
+	return nil
+}
+
+// Stop does nothing.
+func (r *Rate) Stop() error { return nil }
+
+// Exhausted reports whether Limit numbers have been emitted.
+func (r *Rate) Exhausted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.opts.Limit > 0 && r.next >= r.opts.Limit
+}
+
+// Batch returns the numbers for batch batchTime, split into contiguous partitions.
+func (r *Rate) Batch(batchTime int64, parts int) ([][]int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.first {
+		r.first = false
+		r.t0 = batchTime - r.interval
+	}
+	n := max(dueAt(r.perSecond, batchTime-r.t0)-r.emitted, 0)
+	if r.opts.Limit > 0 {
+		n = max(min(n, r.opts.Limit-r.next), 0)
+	}
+	recs := make([]int64, n)
+	for i := range recs {
+		recs[i] = r.next + int64(i)
+	}
+	r.emitted += n
+	r.next += n
+	return Split(recs, parts), nil
+}
+
+// dueAt returns floor(perSecond × elapsed / 1000) without overflowing for any realistic
+// rate and elapsed time.
+func dueAt(perSecond, elapsed int64) int64 {
+	if elapsed <= 0 {
+		return 0
+	}
+	return elapsed/1000*perSecond + elapsed%1000*perSecond/1000
+}
+
+// Position returns the next sequence number, for checkpoints.
+func (r *Rate) Position() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.next
+}
+
+// Restore makes the source continue at sequence number next; counting restarts at the
+// next batch.
+func (r *Rate) Restore(next int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.next = max(next, 0)
+	r.first = true
+	r.emitted = 0
+}

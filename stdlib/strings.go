@@ -1,0 +1,168 @@
+package stdlib
+
+import (
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// Split cuts s around every occurrence of sep and returns the parts, as Java's (and so
+// Scala's) String.split does with one difference: sep is a literal string, never a
+// regular expression, so split(s, ".") and split(s, "|") do what they read as.
+//
+// Like Java, trailing empty parts are removed ("a,b,," gives [a, b]; "," gives []),
+// while leading and inner empty parts are kept (",a,,b" gives ["", a, "", b]); when sep
+// does not occur in s, the result is [s], so split("", ",") is [""]. An empty sep
+// splits s into its characters (UTF-8 sequences).
+//
+// Split allocates the result; a fused loop that only iterates the parts uses SplitSeq,
+// and one that reuses a buffer uses SplitInto.
+func Split(s, sep string) []string {
+	return SplitInto(nil, s, sep)
+}
+
+// SplitInto appends the parts Split(s, sep) returns to dst and returns the extended
+// slice, so a caller that passes buf[:0] allocates nothing once buf is large enough.
+func SplitInto(dst []string, s, sep string) []string {
+	for part := range SplitSeq(s, sep) {
+		dst = append(dst, part)
+	}
+	return dst
+}
+
+// SplitSeq yields the parts Split(s, sep) returns, in order, without allocating a
+// slice: generated code writes `for part := range stdlib.SplitSeq(s, sep) { ... }`.
+func SplitSeq(s, sep string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if s == "" {
+			yield("")
+			return
+		}
+		if sep == "" {
+			for part := range strings.SplitSeq(s, "") {
+				if !yield(part) {
+					return
+				}
+			}
+			return
+		}
+		// Empty parts are held back (counted) until a non-empty part shows they are not
+		// trailing; the parts are all empty, so counting them is enough.
+		empties := 0
+		for part := range strings.SplitSeq(s, sep) {
+			if part == "" {
+				empties++
+				continue
+			}
+			for ; empties > 0; empties-- {
+				if !yield("") {
+					return
+				}
+			}
+			if !yield(part) {
+				return
+			}
+		}
+	}
+}
+
+// Words splits s around runs of Unicode white space and returns the words; it never
+// returns an empty word, so words("") and words("  ") are []. It is what Spark examples
+// write as line.split("\\s+") minus that call's leading empty string for indented lines.
+//
+// Words allocates the result; a fused flatMap uses WordsSeq, or WordsInto with a reused
+// buffer.
+func Words(s string) []string {
+	return WordsInto(nil, s)
+}
+
+// WordsInto appends the words of s to dst and returns the extended slice.
+func WordsInto(dst []string, s string) []string {
+	for w := range strings.FieldsSeq(s) {
+		dst = append(dst, w)
+	}
+	return dst
+}
+
+// WordsSeq yields the words of s, as Words returns them, without allocating:
+// generated code writes `for w := range stdlib.WordsSeq(line) { ... }`.
+func WordsSeq(s string) iter.Seq[string] {
+	return strings.FieldsSeq(s)
+}
+
+// Lower returns s with every Unicode letter mapped to lower case (Java's
+// toLowerCase(Locale.ROOT)). It returns s itself, without allocating, when s has no
+// upper-case ASCII letters and is all ASCII.
+func Lower(s string) string { return strings.ToLower(s) }
+
+// Upper returns s with every Unicode letter mapped to upper case (Java's
+// toUpperCase(Locale.ROOT), except that Go keeps ß as is where Java writes SS).
+func Upper(s string) string { return strings.ToUpper(s) }
+
+// Trim returns s without leading and trailing Unicode white space, like Java's
+// String.strip (Java's older trim removes only ASCII control characters and spaces).
+func Trim(s string) string { return strings.TrimSpace(s) }
+
+// Contains reports whether sub occurs in s; every string contains "".
+func Contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// StartsWith reports whether s begins with prefix.
+func StartsWith(s, prefix string) bool { return strings.HasPrefix(s, prefix) }
+
+// EndsWith reports whether s ends with suffix.
+func EndsWith(s, suffix string) bool { return strings.HasSuffix(s, suffix) }
+
+// Replace returns s with every non-overlapping occurrence of old replaced by new, left
+// to right, as Java's String.replace(CharSequence, CharSequence): old is literal, and an
+// empty old inserts new before every character and at the end ("ab" → "-a-b-").
+func Replace(s, old, new string) string { return strings.ReplaceAll(s, old, new) }
+
+// Substr returns the bytes of s from start up to end (exclusive). Unlike Java's
+// substring it never fails: start and end are clamped to [0, len(s)], and an end before
+// start gives "". Indexes count bytes, as len does, so on non-ASCII text an index inside
+// a multi-byte character cuts it.
+func Substr(s string, start, end int64) string {
+	n := int64(len(s))
+	start = max(0, min(start, n))
+	end = max(0, min(end, n))
+	if end <= start {
+		return ""
+	}
+	return s[start:end]
+}
+
+// Len returns the length of s in bytes (for ASCII text, Java's length()).
+func Len(s string) int64 { return int64(len(s)) }
+
+// Concat returns its arguments joined into one string, with one allocation.
+func Concat(parts ...string) string { return strings.Join(parts, "") }
+
+// ParseInt parses s, with surrounding white space ignored, as a base-10 int64 with an
+// optional sign ("42", "-7", "+3"), and returns none when s is not one or is out of
+// range. It is Scala's s.trim.toLongOption.
+func ParseInt(s string) Opt[int64] {
+	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return Opt[int64]{}
+	}
+	return Opt[int64]{V: v, Ok: true}
+}
+
+// ParseFloat parses s, with surrounding white space ignored, as a float64 and returns
+// none when s is not one. It accepts what Go's strconv.ParseFloat accepts: decimal and
+// exponent forms ("1.5", "-2e3", ".5"), hexadecimal floats, and "Inf", "Infinity", "NaN"
+// in any case. Like Java's Double.parseDouble, a number too large for a float64 gives
+// some(±Infinity) rather than none.
+func ParseFloat(s string) Opt[float64] {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+			return Opt[float64]{}
+		}
+	}
+	return Opt[float64]{V: v, Ok: true}
+}
+
+// Join concatenates parts with sep between them (Scala's mkString(sep)); join([], sep)
+// is "".
+func Join(parts []string, sep string) string { return strings.Join(parts, sep) }
