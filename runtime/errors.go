@@ -24,6 +24,7 @@ type OpError struct {
 	Err error
 }
 
+// Error renders the error as "pos: op: err".
 func (e *OpError) Error() string { return e.Pos + ": " + e.Op + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.
@@ -36,6 +37,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error renders the panic value as "panic: value".
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // Unwrap returns the panic value when it is an error (e.g. a runtime.Error).

@@ -146,7 +146,7 @@ func newFlagSet(p *Pipeline, cfg *runConfig) *flag.FlagSet {
 		"deterministic clock: run batches back to back from --start-time, without waiting")
 	fs.Int64Var(&cfg.startTime, "start-time", 0,
 		"replay clock start in epoch `ms`; the first batch time is the next multiple of the interval")
-	fs.Var(sourceOverrides(cfg.overrides), "source", "override a source's address, `name=address` (repeatable)")
+	fs.Var(sourceOverrides(cfg.overrides), "source", "override the address of a source: `name=address` (repeatable)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `format`: text or json")
 	return fs

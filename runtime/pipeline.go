@@ -143,6 +143,7 @@ type Lifecycle interface {
 	Stop() error
 	// Exhausted reports that the source will deliver no more records: everything it will
 	// ever produce has already been handed out by batch reads. Unbounded sources (socket,
-	// kafka, files, rate) always report false.
+	// kafka, files, rate) always report false. The engine calls it between batches, on the
+	// goroutine that runs them, so it needs no more synchronization than the batch read.
 	Exhausted() bool
 }

@@ -54,25 +54,16 @@ func AppendFloat(dst []byte, f float64) []byte {
 	if f == 0 {
 		return append(dst, "0.0"...)
 	}
-	// Shortest round-trip digits d.ddd and decimal exponent, from strconv's 'e' format.
-	var buf [32]byte
-	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64)
+	// Shortest round-trip digits and decimal exponent, from strconv's 'e' format. Java
+	// never prints fewer than two significant digits' worth of precision: when one digit
+	// suffices it picks the two-digit decimal closest to f, which differs from d.0 only
+	// for subnormals (Double.MIN_VALUE prints as 4.9E-324, not 5.0E-324).
+	var ebuf [32]byte
 	var dbuf [24]byte
-	digits, exp := dbuf[:0], 0
-	for i := 0; i < len(e); i++ {
-		switch c := e[i]; c {
-		case '.':
-		case 'e':
-			neg := e[i+1] == '-'
-			for _, c := range e[i+2:] {
-				exp = exp*10 + int(c-'0')
-			}
-			if neg {
-				exp = -exp
-			}
-			i = len(e)
-		default:
-			digits = append(digits, c)
+	digits, exp := decimalDigits(dbuf[:0], strconv.AppendFloat(ebuf[:0], f, 'e', -1, 64))
+	if len(digits) == 1 {
+		if d2, exp2 := decimalDigits(dbuf[:0], strconv.AppendFloat(ebuf[:0], f, 'e', 1, 64)); d2[1] != '0' {
+			digits, exp = d2, exp2
 		}
 	}
 	if f >= 1e-3 && f < 1e7 {
@@ -143,4 +134,26 @@ func AppendList[T any](dst []byte, xs []T, f func([]byte, T) []byte) []byte {
 		dst = f(dst, x)
 	}
 	return append(dst, ']')
+}
+
+// decimalDigits splits strconv's 'e' format (d.ddde±XX) into its digits, appended to dst,
+// and its exponent.
+func decimalDigits(dst, e []byte) ([]byte, int) {
+	exp := 0
+	for i, c := range e {
+		switch c {
+		case '.':
+		case 'e':
+			for _, c := range e[i+2:] {
+				exp = exp*10 + int(c-'0')
+			}
+			if e[i+1] == '-' {
+				exp = -exp
+			}
+			return dst, exp
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst, exp
 }

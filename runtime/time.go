@@ -15,7 +15,7 @@ func TimeOf(t time.Time) Time { return Time(t.UnixMilli()) }
 // Millis returns t as milliseconds since the epoch.
 func (t Time) Millis() int64 { return int64(t) }
 
-// Go returns t as a UTC time.Time; it is what `batchTime` evaluates to in a lambda.
+// Go returns t as a UTC time.Time, for formatting and for the standard library.
 func (t Time) Go() time.Time { return time.UnixMilli(int64(t)).UTC() }
 
 // Add returns t + d, truncating d to whole milliseconds.

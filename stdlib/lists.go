@@ -2,7 +2,6 @@ package stdlib
 
 import (
 	"slices"
-	"strings"
 )
 
 // LenList returns the number of elements of xs (len on a list; Len is len on a string).
@@ -43,7 +42,7 @@ func Sort[T any](xs []T) []T {
 	case []int64:
 		slices.Sort(s)
 	case []string:
-		slices.SortFunc(s, strings.Compare)
+		slices.Sort(s)
 	case []float64:
 		slices.SortStableFunc(s, compareFloat)
 	default:

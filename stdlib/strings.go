@@ -18,7 +18,16 @@ import (
 // Split allocates the result; a fused loop that only iterates the parts uses SplitSeq,
 // and one that reuses a buffer uses SplitInto.
 func Split(s, sep string) []string {
-	return SplitInto(nil, s, sep)
+	if s == "" {
+		return []string{""}
+	}
+	// strings.Split sizes its result exactly (one allocation); then drop the trailing
+	// empties. A non-empty s that does not contain sep comes back as [s], non-empty.
+	parts := strings.Split(s, sep)
+	for len(parts) > 0 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return parts
 }
 
 // SplitInto appends the parts Split(s, sep) returns to dst and returns the extended
@@ -67,13 +76,13 @@ func SplitSeq(s, sep string) iter.Seq[string] {
 }
 
 // Words splits s around runs of Unicode white space and returns the words; it never
-// returns an empty word, so words("") and words("  ") are []. It is what Spark examples
-// write as line.split("\\s+") minus that call's leading empty string for indented lines.
+// returns an empty word, so words("") and words("  ") are []. (Spark's word count
+// writes line.split(" "), which gives empty words for repeated spaces; words does not.)
 //
 // Words allocates the result; a fused flatMap uses WordsSeq, or WordsInto with a reused
 // buffer.
 func Words(s string) []string {
-	return WordsInto(nil, s)
+	return strings.Fields(s) // counts the words first: one allocation
 }
 
 // WordsInto appends the words of s to dst and returns the extended slice.

@@ -1,0 +1,53 @@
+// Package codec decodes the records that sources deliver as text — CSV and JSON lines —
+// and applies the bad-record policy to those that fail to decode.
+//
+// # Decoders
+//
+// Code generation writes one decoding function per (record type, format): no reflection,
+// no intermediate map. This package gives those functions their building blocks.
+//
+// CSV: a Splitter cuts one line into fields (RFC 4180 quoting, any one-byte delimiter)
+// reusing its field slice, so a decoder allocates nothing for fields without doubled
+// quotes; ParseInt, ParseFloat, ParseBool, ParseTime and ParseDuration convert a field and
+// name the column in their errors:
+//
+//	fields, err := sc.SplitN(line, 3)
+//	if err != nil { return c, err }
+//	c.User = fields[0]
+//	if c.N, err = codec.ParseInt(fields[1], "n"); err != nil { return c, err }
+//
+// JSON: a Decoder walks one JSON text in place. NextField iterates the keys of an object;
+// after each key exactly one value reader (String, Int, Float, Bool, Time, Duration,
+// Bytes, Number, or Skip for fields the record does not have) consumes its value. Calling
+// NextField or NextElem where a value is expected enters a nested object or array, so
+// nested loops mirror the document:
+//
+//	d.Reset(line)
+//	for d.NextField() {
+//		switch d.Key() {
+//		case "user":
+//			c.User, err = d.String()
+//		case "tags":
+//			for d.NextElem() { ... }
+//		default:
+//			err = d.Skip()
+//		}
+//	}
+//	if err = d.End(); err != nil { ... }
+//
+// The first error is sticky: every later call fails fast, NextField returns false, and End
+// returns that error, so generated code may check errors once, at End. Strings without
+// escapes are substrings of the input (no copy), which keeps the input alive as long as the
+// record; keys match exactly (encoding/json also matches case-insensitively; streamc does
+// not).
+//
+// # Bad records
+//
+// A record that fails to decode goes to a BadRecords handler built from the pipeline's
+// onBadRecord policy: Fail stops the pipeline with an error that names the source, the
+// .stream position of the decoder, the record and the cause; Skip drops the record; and
+// DeadLetter writes it with its error as one JSON line to a file. Every bad record is
+// counted (Count), so none disappears unseen.
+//
+// The package depends on the standard library only and does not import the engine.
+package codec

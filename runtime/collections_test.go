@@ -1,0 +1,150 @@
+package runtime_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	rt "streamc.dev/streamc/runtime"
+)
+
+func TestExchangeOrder(t *testing.T) {
+	const srcs, dsts = 4, 3
+	ex := rt.NewExchange[string](srcs, dsts)
+	fill := func() [][]string {
+		ex.Reset()
+		err := rt.Parallel(srcs, func(s int) error {
+			out := ex.Out(s)
+			for i := range 50 {
+				v := fmt.Sprintf("s%d-%d", s, i)
+				d := rt.Bucket(rt.HashString(v), len(out))
+				out[d] = append(out[d], v)
+			}
+			ex.Emit(s, 0, fmt.Sprintf("s%d-last", s))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([][]string, dsts)
+		for d := range dsts {
+			got[d] = slices.Collect(ex.Partition(d))
+			if ex.Len(d) != len(got[d]) {
+				t.Errorf("Len(%d) = %d, iterated %d", d, ex.Len(d), len(got[d]))
+			}
+		}
+		return got
+	}
+	first := fill()
+	total := 0
+	for d, part := range first {
+		total += len(part)
+		// Source order, then emit order within a source.
+		var order []string
+		for s := range srcs {
+			order = append(order, ex.Buffer(s, d)...)
+		}
+		if !slices.Equal(order, part) {
+			t.Errorf("partition %d is not in source order", d)
+		}
+		if part[len(part)-1] != fmt.Sprintf("s%d-last", srcs-1) && d == 0 {
+			t.Errorf("partition 0 ends with %q", part[len(part)-1])
+		}
+	}
+	if total != srcs*51 || ex.Sources() != srcs || ex.Destinations() != dsts {
+		t.Errorf("%d records, want %d", total, srcs*51)
+	}
+	for range 20 {
+		if again := fill(); fmt.Sprint(again) != fmt.Sprint(first) {
+			t.Fatal("exchange order changed between runs")
+		}
+	}
+	// Once warmed up, a batch through the exchange allocates nothing.
+	allocs := testing.AllocsPerRun(10, func() {
+		ex.Reset()
+		for s := range srcs {
+			out := ex.Out(s)
+			for i := range 50 {
+				out[i%dsts] = append(out[i%dsts], "x")
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per reused batch", allocs)
+	}
+}
+
+func TestOrderedMap(t *testing.T) {
+	m := rt.NewOrderedMap[string, int](0)
+	for _, w := range []string{"b", "a", "b", "c", "a", "b"} {
+		v, found := m.Ptr(w)
+		if found {
+			*v++
+		} else {
+			*v = 1
+		}
+	}
+	if fmt.Sprint(m.Keys(), m.Values()) != "[b a c] [3 2 1]" || m.Len() != 3 {
+		t.Errorf("got %v %v", m.Keys(), m.Values())
+	}
+	if v, ok := m.Get("a"); !ok || v != 2 {
+		t.Errorf("Get(a) = %d, %v", v, ok)
+	}
+	if _, ok := m.Get("z"); ok {
+		t.Error("Get(z) found")
+	}
+	m.Put("a", 10)
+	m.Put("d", 4)
+	var got []string
+	for k, v := range m.All() {
+		got = append(got, fmt.Sprintf("%s=%d", k, v))
+	}
+	if k, v := m.At(1); fmt.Sprint(got) != "[b=3 a=10 c=1 d=4]" || k != "a" || v != 10 {
+		t.Errorf("All = %v, At(1) = %s %d", got, k, v)
+	}
+
+	m.Retain(func(k string, v *int) bool {
+		*v *= 2
+		return k != "a" && k != "c"
+	})
+	if fmt.Sprint(m.Keys(), m.Values()) != "[b d] [6 8]" {
+		t.Errorf("after Retain: %v %v", m.Keys(), m.Values())
+	}
+	if v, ok := m.Get("d"); !ok || v != 8 {
+		t.Errorf("index not updated by Retain: Get(d) = %d, %v", v, ok)
+	}
+	if _, ok := m.Get("a"); ok {
+		t.Error("removed key still found")
+	}
+	m.Put("a", 1)
+	if fmt.Sprint(m.Keys()) != "[b d a]" {
+		t.Errorf("re-inserted key not at the end: %v", m.Keys())
+	}
+
+	m.Reset()
+	if m.Len() != 0 || len(m.Keys()) != 0 {
+		t.Error("Reset left keys")
+	}
+	var zero rt.OrderedMap[int, int] // the zero value is usable
+	zero.Put(1, 1)
+	if zero.Len() != 1 {
+		t.Error("zero map")
+	}
+
+	// Refilling after Reset reuses the storage.
+	keys := make([]string, 100)
+	for i := range keys {
+		keys[i] = fmt.Sprint(i)
+	}
+	fillKeys := func() {
+		m.Reset()
+		for _, k := range keys {
+			v, _ := m.Ptr(k)
+			*v++
+		}
+	}
+	fillKeys()
+	if allocs := testing.AllocsPerRun(10, fillKeys); allocs != 0 {
+		t.Errorf("%v allocations refilling a reset map", allocs)
+	}
+}

@@ -1,0 +1,107 @@
+// Package runtime is the engine that every pipeline binary built by streamc links: the
+// batch clock, the command line, parallel partitions, the hash exchange between stages,
+// keyed state for combining, value rendering, the print and saveAsTextFiles outputs,
+// run-time errors that point into the .stream file, and metrics. It imports the standard
+// library only. Sources live in runtime/source and decoders (with the bad-record policy)
+// in runtime/codec; both build on the interfaces defined here.
+//
+// Generated code imports this package under the alias rt (a package named runtime
+// shadows the standard library's):
+//
+//	import rt "streamc.dev/streamc/runtime"
+//
+// # The model
+//
+// The model is Spark Streaming's. A pipeline runs as a sequence of micro-batches. A batch
+// is the interval (t - interval, t] and is named by its batch time t, a Time in epoch
+// milliseconds. Batch times lie on the grid of multiples of the interval: the first one is
+// the first multiple after the clock's start.
+//
+//   - Live (the default): the clock is the wall clock. Batch t starts when the wall clock
+//     reaches t. A batch that takes longer than the interval delays the following ones,
+//     which then run back to back with their own times (their scheduling delay grows);
+//     batches never overlap.
+//   - Replay (--replay): a deterministic clock that starts at --start-time (default 0, so
+//     the first batch is at one interval, "Time: 1000 ms" for batch 1s) and runs batches
+//     back to back without waiting. Given the same input, a replay prints the same bytes
+//     on every run and machine.
+//
+// A run ends when every registered source reports Exhausted and the job's DrainBatches
+// further batches have run (so windows slide past the end of the input), when --batches N
+// batches have run, or on SIGINT/SIGTERM: the first signal lets the batch in flight finish
+// with its outputs, then stops the sources and closes the sinks; a second one exits at
+// once. Exit codes: 0 finished or stopped by a signal, 1 run-time failure (a batch,
+// source start or sink close failed, or the graceful stop exceeded stopTimeout), 2 usage
+// error, 130 second signal.
+//
+// Every batch is logged (log/slog, text or JSON, on stderr) with the figures of Spark's
+// Streaming tab: batch_time, input_records, scheduling_delay, processing_time and
+// total_delay. The same counters are in Metrics, served as JSON at /metrics (and /healthz)
+// when the http setting or --http is set.
+//
+// # The contract for generated code
+//
+// example_test.go is the reference: a hand-written word count written exactly as the
+// generator should write it. In outline, a generated program is:
+//
+//	var _ rt.EnforceVersion0_1 // fails to compile against an incompatible runtime
+//
+//	var pipeline = &rt.Pipeline{
+//		Name: "wordcount", SourceFile: "wordcount.stream",
+//		Defaults: rt.Settings{Batch: time.Second, Partitions: 2},
+//		Sources:  []rt.SourceInfo{...}, // for --help and --source NAME=ADDRESS
+//		Outputs:  []rt.OutputInfo{...}, // for --help
+//		New:      newJob,
+//	}
+//
+//	func main() { os.Exit(rt.Main(pipeline)) }
+//
+// with one package-level rt.Op per operator that can fail, element types (tuples and
+// records as structs), one render function per printed type built from the Append
+// functions, and a job type:
+//
+//   - New(ctx) creates the sources, passing ctx.SourceAddress(name) and ctx.Settings,
+//     and registers each with ctx.Register; sinks are registered with ctx.OnClose. It
+//     allocates everything a batch reuses: one Exchange per stage cut, one OrderedMap per
+//     partition per combining operator, result slices. Partition counts come from
+//     ctx.Settings.Partitions (already resolved: never 0) unless the operator gives its
+//     own (reduceByKey(f, partitions = 8)).
+//   - RunBatch(b) does, in order: read each source for b.Time (the typed read
+//     src.Batch(b.Time.Millis(), parts) of runtime/source) and report the count with
+//     b.AddInput(rt.Len(in)); run each stage with b.Parallel(n, func(p int) (err error)),
+//     one fused loop per partition, deferring rt.Guard(op, &err) or, for a loop fusing
+//     several operators, rt.GuardFused(ops, &cur, &err); then run the outputs in the order
+//     written. Any error is returned after rt.Wrap(op, err); it fails the run with exit 1
+//     and a message that begins with the operator's position, such as
+//     "clicks.stream:7:12: reduceByKey: panic: runtime error: integer divide by zero".
+//   - A job whose windows need batches after the input ends implements Drainer.
+//
+// The engine never calls RunBatch concurrently with itself, so the job keeps its state in
+// its own fields. Inside Parallel, partition p may write only what belongs to p: its row
+// of an exchange (Exchange.Out(p)), its OrderedMap, its slot of a result slice.
+//
+// # Partitioning and order
+//
+// Output order is part of a pipeline's behaviour, so nothing here depends on Go map
+// order or scheduling. After an exchange, a key goes to partition
+// Bucket(hash(key), n), and each destination sees its records in source-partition order,
+// then emit order. OrderedMap iterates in first-insertion order. Outputs take partitions
+// in index order. Key hashes are fixed functions of the value:
+//
+//	string, bytes   HashString, HashBytes
+//	int, float      HashInt, HashFloat
+//	bool, time      HashBool, HashTime
+//	duration        HashDuration
+//	tuple, record   h := hash(first); h = HashCombine(h, hash(next)) ... (fields in declaration order)
+//	list            h := HashInt(len); h = HashCombine(h, hash(item)) ... for each item
+//	optional        None: HashInt(0); Some(x): HashCombine(HashInt(1), hash(x))
+//
+// # Rendering
+//
+// print and saveAsTextFiles render elements as Spark prints them: tuples (a,1), strings
+// unquoted, lists [1,2], optionals Some(x)/None, records Name{field:value}, floats as
+// Scala's Double.toString (1.0, 1.0E7), times as RFC 3339 UTC with milliseconds,
+// durations as Go prints them. Codegen composes AppendString, AppendInt, AppendFloat,
+// AppendBool, AppendTime, AppendDuration, AppendBytes, AppendOption and AppendList into
+// one func([]byte, T) []byte per type and passes it to Print or SaveAsTextFiles.
+package runtime

@@ -1,0 +1,87 @@
+package runtime_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	rt "streamc.dev/streamc/runtime"
+)
+
+var tenth = 0.1 // a variable, so that 0.1+0.2 is computed in float64 as in Scala
+
+// TestAppendFloat compares with what Scala prints (Double.toString, JDK 19+ shortest
+// digits) for the same values.
+func TestAppendFloat(t *testing.T) {
+	for _, tc := range []struct {
+		f    float64
+		want string
+	}{
+		{1, "1.0"},
+		{0.5, "0.5"},
+		{-2.5, "-2.5"},
+		{100, "100.0"},
+		{123.25, "123.25"},
+		{tenth + 2*tenth, "0.30000000000000004"},
+		{1.0 / 3, "0.3333333333333333"},
+		{0.001, "0.001"},
+		{0.00123, "0.00123"},
+		{0.0001, "1.0E-4"},
+		{1.234e-5, "1.234E-5"},
+		{9999999, "9999999.0"},
+		{9999999.5, "9999999.5"},
+		{1e7, "1.0E7"},
+		{12345678.9, "1.23456789E7"},
+		{3e10, "3.0E10"},
+		{1e21, "1.0E21"},
+		{-1e-10, "-1.0E-10"},
+		{math.MaxFloat64, "1.7976931348623157E308"},
+		{math.SmallestNonzeroFloat64, "4.9E-324"},
+		{2 * math.SmallestNonzeroFloat64, "9.9E-324"}, // Java: closest of length 1 or 2
+		{3 * math.SmallestNonzeroFloat64, "1.5E-323"},
+		{1e23, "1.0E23"},
+		{2e-3, "0.002"},
+		{0, "0.0"},
+		{math.Copysign(0, -1), "-0.0"},
+		{math.NaN(), "NaN"},
+		{math.Inf(1), "Infinity"},
+		{math.Inf(-1), "-Infinity"},
+	} {
+		if got := string(rt.AppendFloat([]byte("x"), tc.f)); got != "x"+tc.want {
+			t.Errorf("AppendFloat(%v) = %q, want %q", tc.f, got[1:], tc.want)
+		}
+	}
+}
+
+func TestAppendScalars(t *testing.T) {
+	loc := time.FixedZone("CEST", 2*3600)
+	for _, tc := range []struct{ got, want string }{
+		{string(rt.AppendString(nil, "héllo")), "héllo"},
+		{string(rt.AppendInt(nil, -42)), "-42"},
+		{string(rt.AppendBool(nil, true)), "true"},
+		{string(rt.AppendTime(nil, time.Date(2024, 5, 1, 12, 0, 0, 5e6, loc))), "2024-05-01T10:00:00.005Z"},
+		{string(rt.AppendTime(nil, time.UnixMilli(1000))), "1970-01-01T00:00:01.000Z"},
+		{string(rt.AppendDuration(nil, 90*time.Second)), "1m30s"},
+		{string(rt.AppendDuration(nil, 250*time.Millisecond)), "250ms"},
+		{string(rt.AppendBytes(nil, []byte("text"))), "text"},
+		{string(rt.AppendBytes(nil, []byte{0xff, 0x00})), "/wA="},
+		{string(rt.AppendOption(nil, 1, true, rt.AppendInt)), "Some(1)"},
+		{string(rt.AppendOption(nil, 0, false, rt.AppendInt)), "None"},
+		{string(rt.AppendList(nil, []int64{1, 2, 3}, rt.AppendInt)), "[1,2,3]"},
+		{string(rt.AppendList(nil, []int64{}, rt.AppendInt)), "[]"},
+		{string(rt.AppendList(nil, [][]float64{{1}, {0.5, 2}}, func(dst []byte, xs []float64) []byte {
+			return rt.AppendList(dst, xs, rt.AppendFloat)
+		})), "[[1.0],[0.5,2.0]]"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+func TestAppendFloatAllocs(t *testing.T) {
+	buf := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(100, func() { buf = rt.AppendFloat(buf[:0], 12345.678) }); n != 0 {
+		t.Errorf("AppendFloat allocates %v times", n)
+	}
+}
