@@ -45,7 +45,7 @@
 //
 // A record that fails to decode goes to a BadRecords handler built from the pipeline's
 // onBadRecord policy: Fail stops the pipeline with an error that names the source, the
-// .stream position of the decoder, the record and the cause; Skip drops the record; and
+// .stream position of the decoder, the record and the cause; Skip drops the record (counted); and
 // DeadLetter writes it with its error as one JSON line to a file. Every bad record is
 // counted (Count), so none disappears unseen.
 //
