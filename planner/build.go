@@ -245,6 +245,11 @@ func (b *builder) sourceName(n *check.Node) string {
 	if n.Let != "" {
 		return n.Let
 	}
+	// `let requests = files("logs").csv(Request)` names the decoded stream; the source
+	// is known to its users by that name too.
+	if cs := b.consumers[n]; len(cs) == 1 && cs[0].Kind == check.DecodeNode && cs[0].Let != "" {
+		return cs[0].Let
+	}
 	if b.kinds == nil {
 		b.kinds = map[string]int{}
 	}

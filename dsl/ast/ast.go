@@ -19,6 +19,10 @@ type File struct {
 	Comments []*Comment // every comment, in source order, for the formatter
 }
 
+// Pos is the start of the file: line 1, column 1, so that a File is a Node and can be
+// walked with Inspect.
+func (f *File) Pos() diag.Pos { return diag.Pos{File: f.Name, Line: 1, Col: 1} }
+
 // Comment is a `// ...` comment. Text includes the leading slashes.
 type Comment struct {
 	At   diag.Pos

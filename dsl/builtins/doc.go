@@ -6,8 +6,8 @@
 // Three parties read the table, so that they cannot drift apart:
 //   - the type checker (dsl/check) resolves calls against Funcs and Methods, and binds
 //     operator arguments by the parameter names in Ops;
-//   - the language reference (docs) is generated from Doc and Example, and a test checks
-//     that every Example type-checks;
+//   - the language reference (docs) is generated from Doc and Example (Markdown renders
+//     the tables), and a test in dsl/check checks that every Example type-checks;
 //   - the standard library (stdlib) implements each Func under its GoName, and a test
 //     there compares the implementation with this table.
 //

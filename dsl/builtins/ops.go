@@ -75,8 +75,6 @@ var Ops = []*Op{
 		Doc: "queue replays literal batches, one inner list per batch, then empty batches: for tests and examples.", Example: `queue([["a b", "b"], [], ["c"]])`},
 	{Name: "rate", Kind: Source, Params: []OpParam{req("perSecond", "int")}, Result: "stream[int]",
 		Doc: "rate generates the numbers 0, 1, 2, ... at perSecond records a second: for benchmarks.", Example: `rate(1000)`},
-	{Name: "union", Kind: Operator, Params: []OpParam{req("streams", "stream[T]")}, Variadic: true, Result: "stream[T]",
-		Doc: "union merges streams of the same element type.", Example: `union(socket("a:1"), socket("b:2"))`},
 
 	// decoders
 	{Name: "lines", Kind: Decoder, Method: true, Params: []OpParam{opt0("onBadRecord", "skip | fail | deadLetter(path)")}, Result: "stream[string]",
@@ -118,6 +116,8 @@ var Ops = []*Op{
 		Doc: "repartition spreads the elements over n partitions.", Example: `.repartition(8)`},
 	{Name: "union", Kind: Operator, Method: true, Params: []OpParam{req("others", "stream[T]")}, Variadic: true, Result: "stream[T]",
 		Doc: "union merges this stream with others of the same element type.", Example: `.union(other)`},
+	{Name: "union", Kind: Operator, Params: []OpParam{req("streams", "stream[T]")}, Variadic: true, Result: "stream[T]",
+		Doc: "union merges streams of the same element type.", Example: `union(socket("a:1"), socket("b:2"))`},
 	{Name: "sortBy", Kind: Operator, Method: true, Params: []OpParam{req("f", "T => O"), def("ascending", "bool", "true")}, Result: "stream[T]",
 		Doc: "sortBy sorts each batch by the ordered key f(x).", Example: `.sortBy((w, n) => n, ascending = false)`},
 	{Name: "sortByKey", Kind: Operator, Method: true, Params: []OpParam{def("ascending", "bool", "true")}, Result: "stream[(K, V)]",
@@ -173,7 +173,7 @@ var Ops = []*Op{
 	{Name: "mapWithState", Kind: Stateful, Method: true, Params: []OpParam{req("f", "(K, V?, State[S]) => E or E?"), opt0("timeout", "duration"), opt0("initial", `[(K, S)] or "path.jsonl"`), partitions}, Result: "stream[E]",
 		Doc: "mapWithState calls f for every pair with the key's State; f emits one element (or none for nothing). With timeout, f is called once more with value none for a key idle that long.", Example: `.mapWithState((user, one, state) => { state.update(state.getOrElse(0) + 1); (user, state.get()) })`},
 	{Name: "snapshots", Kind: Stateful, Method: true, Result: "stream[(K, S)]",
-		Doc: "snapshots, on the result of mapWithState, gives every key's state each batch.", Example: `.snapshots()`},
+		Doc: "snapshots gives, on the result of mapWithState, every key's state each batch.", Example: `.snapshots()`},
 
 	// reference data
 	{Name: "table", Kind: Reference, Params: []OpParam{req("path", "string"), req("T", "record type"), req("key", "T => K"), def("refresh", "duration", "5m")}, Result: "table[K, T]",

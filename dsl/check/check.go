@@ -55,6 +55,9 @@ func (s *scope) names() []string {
 // of a `none` or of `[]`, a state type, a generic builtin's type parameter).
 type varInfo struct {
 	bound types.Type
+	// display is how messages show the variable while unbound ("S" for a state type);
+	// "" shows "?".
+	display string
 	// origin, when set, says what could not be inferred if the variable is still unbound
 	// at the end; pos is where to report it.
 	origin string
@@ -70,6 +73,7 @@ type checker struct {
 	records   map[string]*types.Record
 	recordPos map[string]diag.Pos
 	global    *scope
+	scopes    []*scope // the scopes being checked, innermost last
 	// later holds the top-level lets not yet declared, to tell "used before its
 	// declaration" from "undefined".
 	later map[string]*ast.LetDecl
@@ -83,9 +87,10 @@ type checker struct {
 
 	// output is the call that ends the top-level statement being checked: the only
 	// place an output operator is allowed.
-	output    *ast.Call
-	resources map[ast.Expr]*Resource
-	stateOps  []*Node // state operators and inverse windows, which need checkpoint
+	output     *ast.Call
+	outputDone bool // the statement's output node was made
+	resources  map[ast.Expr]*Resource
+	stateOps   []*Node // state operators and inverse windows, which need checkpoint
 }
 
 func newChecker(f *ast.File) *checker {
@@ -96,13 +101,15 @@ func newChecker(f *ast.File) *checker {
 		Calls:   map[*ast.Call]*Callee{},
 		Streams: map[ast.Expr]*Node{},
 	}
+	global := &scope{objs: map[string]*Object{}}
 	return &checker{
 		file:      f,
+		scopes:    []*scope{global},
 		prog:      &Program{File: f, Info: info, Settings: Settings{Pos: map[string]diag.Pos{}}},
 		info:      info,
 		records:   map[string]*types.Record{},
 		recordPos: map[string]diag.Pos{},
-		global:    &scope{objs: map[string]*Object{}},
+		global:    global,
 		later:     map[string]*ast.LetDecl{},
 		used:      map[*Object]bool{},
 		vars:      map[*types.TypeVar]*varInfo{},
@@ -195,16 +202,11 @@ func (c *checker) declare(s *scope, id *ast.Ident, kind ObjectKind, t types.Type
 func (c *checker) topStmt(d *ast.ExprStmt) {
 	x := ast.Unparen(d.X)
 	call, _ := x.(*ast.Call)
-	c.output = call
+	c.output, c.outputDone = call, false
 	t := c.expr(d.X, nil)
 	c.output = nil
-	if call != nil {
-		if _, name, ok := call.MethodName(); ok {
-			if op := c.streamOpFor(call); op != nil && op.Kind == builtins.Output {
-				return
-			}
-			_ = name
-		}
+	if c.outputDone {
+		return
 	}
 	if types.IsInvalid(t) {
 		return
@@ -214,17 +216,6 @@ func (c *checker) topStmt(d *ast.ExprStmt) {
 		return
 	}
 	c.errorf(d.Pos(), "%s is not a stream: a top-level statement must be a stream ending in an output such as print()", exprString(d.X))
-}
-
-// streamOpFor returns the output op a statement's last call applied, if the checker made
-// a node for it.
-func (c *checker) streamOpFor(call *ast.Call) *builtins.Op {
-	for _, n := range c.prog.Outputs {
-		if n.Call == call {
-			return builtins.LookupOp(n.Op, builtins.Output)
-		}
-	}
-	return nil
 }
 
 // finish resolves inferred types, reports what could not be inferred and the file-level
@@ -292,7 +283,8 @@ func (c *checker) finish() {
 		}
 	}
 	for _, o := range c.lets {
-		if !c.used[o] {
+		// A binding whose value failed has had its error; "not used" would be noise.
+		if !c.used[o] && !types.IsInvalid(c.final(o.Type)) {
 			c.errs.Warn(o.Pos, "%q declared and not used", o.Name)
 		}
 	}

@@ -237,7 +237,10 @@ func (c *checker) typeString(t types.Type) string {
 		return t.String()
 	}
 	return c.subst(t, func(v *types.TypeVar) types.Type {
-		if _, ok := c.vars[v]; ok {
+		if vi, ok := c.vars[v]; ok {
+			if vi.display != "" {
+				return &types.TypeVar{Name: vi.display}
+			}
 			return &types.TypeVar{Name: "?"}
 		}
 		return v

@@ -22,21 +22,27 @@ func didYouMean(name string, candidates []string) string {
 func suggest(name string, candidates []string) string {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
-	best, bestDist := "", 3
+	// Scores are doubled edit distances; a prefix match scores between 2 and 3 edits,
+	// so that a close misspelling beats a mere prefix.
+	best, bestScore := "", 6
 	for _, cand := range sorted {
 		if cand == name || cand == "" || cand == "_" {
 			continue
 		}
 		d := levenshtein(strings.ToLower(name), strings.ToLower(cand))
-		if d > 2 && len(name) >= 3 && (strings.HasPrefix(cand, name) || strings.HasPrefix(name, cand) && len(cand) >= 3) {
-			d = 2
-		}
 		// A distance of 2 on a very short name suggests nearly anything.
 		if d >= len(name) && d >= len(cand) {
 			continue
 		}
-		if d < bestDist {
-			best, bestDist = cand, d
+		score := 2 * d
+		if d > 2 {
+			score = 6
+			if len(name) >= 3 && (strings.HasPrefix(cand, name) || strings.HasPrefix(name, cand) && len(cand) >= 3) {
+				score = 5
+			}
+		}
+		if score < bestScore {
+			best, bestScore = cand, score
 		}
 	}
 	return best
@@ -128,7 +134,10 @@ func render(e ast.Expr, depth int) string {
 	case *ast.IfExpr:
 		return "if ..."
 	case *ast.Lambda:
-		return "function"
+		if len(e.Params) == 1 && e.Params[0].Name != nil {
+			return e.Params[0].Name.Name + " => ..."
+		}
+		return "(...) => ..."
 	case *ast.Block:
 		return "{...}"
 	}
