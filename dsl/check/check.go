@@ -398,7 +398,14 @@ func (c *checker) setting(d *ast.Setting, st *Settings) {
 	}
 	switch name {
 	case "batch":
-		st.Batch, _ = durationValue()
+		d, ok := durationValue()
+		// Batch times are whole milliseconds, as in Spark; a finer interval could not
+		// be represented, so it is refused here rather than when the binary starts.
+		if ok && d%time.Millisecond != 0 {
+			c.errorf(pos, "batch interval %v must be a whole number of milliseconds", d)
+			return
+		}
+		st.Batch = d
 	case "checkpointEvery":
 		st.CheckpointEvery, _ = durationValue()
 	case "stopTimeout":
