@@ -19,6 +19,7 @@ type Batch struct {
 
 	ctx   *Context
 	input atomic.Int64
+	bad   atomic.Int64
 }
 
 // Context returns the run's context (settings, logger, metrics, stdout).
@@ -36,6 +37,22 @@ func (b *Batch) AddInput(n int) {
 
 // Input returns the number of input records reported with AddInput so far.
 func (b *Batch) Input() int64 { return b.input.Load() }
+
+// AddBadRecords records that n records of this batch failed to decode (and were
+// skipped or dead-lettered by the pipeline's policy). The figure is logged with the
+// batch and counted in the metrics, so that no bad record goes unnoticed.
+func (b *Batch) AddBadRecords(n int64) {
+	if n == 0 {
+		return
+	}
+	b.bad.Add(n)
+	if b.ctx != nil {
+		b.ctx.Metrics.BadRecords.Add(n)
+	}
+}
+
+// BadRecords returns the number reported with AddBadRecords so far.
+func (b *Batch) BadRecords() int64 { return b.bad.Load() }
 
 // Parallel runs f(p) for p = 0..n-1 and waits for all of them. At most GOMAXPROCS calls
 // run at once (the calling goroutine is one of the workers); for n == 1 it calls f

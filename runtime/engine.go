@@ -106,8 +106,12 @@ func (e *engine) runBatch(job Job, t Time, index int64) error {
 		return err
 	}
 	e.ctx.Metrics.recordBatch(t, b.Input(), sched, proc, total)
-	e.log.Info("batch", "batch_time", int64(t), "input_records", b.Input(),
-		"scheduling_delay", sched, "processing_time", proc, "total_delay", total)
+	attrs := []any{"batch_time", int64(t), "input_records", b.Input(),
+		"scheduling_delay", sched, "processing_time", proc, "total_delay", total}
+	if bad := b.BadRecords(); bad > 0 {
+		attrs = append(attrs, "bad_records", bad)
+	}
+	e.log.Info("batch", attrs...)
 	return nil
 }
 
@@ -168,7 +172,7 @@ func (e *engine) shutdown() error {
 		note("close failed", ctx.closers[i].Close())
 	}
 	e.log.Info("pipeline stopped", "batches", ctx.Metrics.Batches.Load(),
-		"input_records", ctx.Metrics.RecordsIn.Load())
+		"input_records", ctx.Metrics.RecordsIn.Load(), "bad_records", ctx.Metrics.BadRecords.Load())
 	return first
 }
 

@@ -69,6 +69,39 @@ func end(n ast.Node) diag.Pos {
 		return end(n.Value)
 	case *ast.ExprStmt:
 		return end(n.X)
+	case *ast.Arg:
+		return end(n.Value)
+	case *ast.FieldInit:
+		return end(n.Value)
+	case *ast.Field:
+		return typeEnd(n.Type)
+	}
+	return diag.Pos{}
+}
+
+// typeEnd approximates the end of a type: type expressions keep no closing positions,
+// and a type is only ever followed by a separator, so assuming that its closing
+// brackets follow its last name directly is close enough for placing comments.
+func typeEnd(t ast.TypeExpr) diag.Pos {
+	closer := func(p diag.Pos) diag.Pos {
+		p.Offset++
+		return p
+	}
+	switch t := t.(type) {
+	case *ast.NamedType:
+		if len(t.Args) > 0 {
+			return closer(typeEnd(t.Args[len(t.Args)-1]))
+		}
+		return end(t.Name)
+	case *ast.ListType:
+		return closer(typeEnd(t.Elem))
+	case *ast.TupleType:
+		if len(t.Elems) > 0 {
+			return closer(typeEnd(t.Elems[len(t.Elems)-1]))
+		}
+		return closer(t.At)
+	case *ast.OptionalType:
+		return closer(typeEnd(t.Elem))
 	}
 	return diag.Pos{}
 }
@@ -199,8 +232,11 @@ func (p *printer) computeFlat(x ast.Node) int {
 	case *ast.Lambda:
 		return sum(p.paramsWidth(x), 4, p.flat(x.Body))
 	case *ast.Block:
-		if len(x.Stmts) > 0 || x.Result == nil || multiline(x.At, x.Rbrace) {
+		if len(x.Stmts) > 0 || multiline(x.At, x.Rbrace) {
 			return infinite
+		}
+		if x.Result == nil {
+			return 2
 		}
 		return sum(4, p.flat(x.Result))
 	}

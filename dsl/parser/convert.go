@@ -204,15 +204,15 @@ func (c *converter) expr(g *gExpr) ast.Expr {
 }
 
 func (c *converter) unary(g *gUnary) ast.Expr {
-	if g.Postfix == nil {
+	if g.Primary == nil {
 		return &ast.Unary{At: c.pos(g.Pos), Op: g.Op, X: c.unary(g.X)}
 	}
-	x := c.primary(g.Postfix.X)
-	if len(g.Postfix.Suffixes) > maxOperands {
-		c.diags.Add(c.pos(g.Postfix.Suffixes[maxOperands].Pos), "expression too long (more than %d operators)", maxOperands)
+	x := c.primary(g.Primary)
+	if len(g.Suffixes) > maxOperands {
+		c.diags.Add(c.pos(g.Suffixes[maxOperands].Pos), "expression too long (more than %d operators)", maxOperands)
 		return x
 	}
-	for _, s := range g.Postfix.Suffixes {
+	for _, s := range g.Suffixes {
 		switch {
 		case s.Sel != nil:
 			x = &ast.Selector{X: x, Sel: c.ident(s.Sel)}
@@ -243,8 +243,8 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 		return c.ifExpr(g.If)
 	case g.Record != nil:
 		return c.record(g.Record)
-	case g.Ident != nil:
-		return c.ident(g.Ident)
+	case g.Ident != "":
+		return &ast.Ident{At: c.pos(g.Pos), Name: g.Ident}
 	case g.Paren != nil:
 		return c.paren(g.Paren)
 	case g.List != nil:
@@ -259,7 +259,8 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 		}
 		return l
 	default:
-		return c.lit(g.Lit)
+		return c.lit(&gLit{Pos: g.Pos, Int: g.Int, Float: g.Float, Duration: g.Duration,
+			String: g.String, Bool: g.Bool, None: g.None})
 	}
 }
 
@@ -381,13 +382,13 @@ func (c *converter) lambda(g *gExpr) ast.Expr {
 	l := &ast.Lambda{At: c.pos(g.Pos)}
 	if len(g.Ops) > 0 {
 		c.diags.Add(c.pos(g.Arrow.Pos), "invalid lambda parameters before \"=>\": expected a name or a parenthesised list of names")
-	} else if p := g.Head.Postfix; g.Head.Op != "" || p == nil || len(p.Suffixes) > 0 || (p.X.Ident == nil && p.X.Paren == nil) {
+	} else if h := g.Head; h.Primary == nil || len(h.Suffixes) > 0 || (h.Primary.Ident == "" && h.Primary.Paren == nil) {
 		c.diags.Add(c.pos(g.Arrow.Pos), "invalid lambda parameters before \"=>\": expected a name or a parenthesised list of names")
-	} else if p.X.Ident != nil {
-		id := c.ident(p.X.Ident)
+	} else if h.Primary.Ident != "" {
+		id := &ast.Ident{At: c.pos(h.Primary.Pos), Name: h.Primary.Ident}
 		l.Params = []*ast.Param{{At: id.At, Name: id}}
 	} else {
-		l.Params = c.params(p.X.Paren)
+		l.Params = c.params(h.Primary.Paren)
 	}
 	if g.Arrow.Block != nil {
 		l.Body = c.block(g.Arrow.Block)
@@ -403,14 +404,14 @@ func (c *converter) params(g *gParen) []*ast.Param {
 	ps := []*ast.Param{}
 	for _, e := range c.coverElems(g) {
 		at := c.pos(e.X.Pos)
-		p := e.X.Head.Postfix
-		if len(e.X.Ops) > 0 || e.X.Arrow != nil || e.X.Head.Op != "" || p == nil || len(p.Suffixes) > 0 ||
-			(p.X.Ident == nil && p.X.Paren == nil) {
+		h := e.X.Head
+		if len(e.X.Ops) > 0 || e.X.Arrow != nil || h.Primary == nil || len(h.Suffixes) > 0 ||
+			(h.Primary.Ident == "" && h.Primary.Paren == nil) {
 			c.diags.Add(at, "invalid lambda parameter: expected a name, a name with a type (s: string) or a tuple pattern (a, b)")
 			continue
 		}
-		if p.X.Ident != nil {
-			param := &ast.Param{At: at, Name: c.ident(p.X.Ident)}
+		if h.Primary.Ident != "" {
+			param := &ast.Param{At: at, Name: &ast.Ident{At: at, Name: h.Primary.Ident}}
 			if e.Type != nil {
 				param.Type = c.typ(e.Type)
 			}
@@ -420,7 +421,7 @@ func (c *converter) params(g *gParen) []*ast.Param {
 		if e.Type != nil {
 			c.diags.Add(c.pos(e.Type.Pos), "a tuple pattern cannot have a type; annotate its names instead")
 		}
-		inner := c.params(p.X.Paren)
+		inner := c.params(h.Primary.Paren)
 		if len(inner) < 2 {
 			c.diags.Add(at, "a tuple pattern needs at least two names")
 		}

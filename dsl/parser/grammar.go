@@ -121,16 +121,14 @@ type gArrow struct {
 	Expr  *gExpr  `parser:"     | @@ )"`
 }
 
+// gUnary is a prefix operator applied to an operand, or a primary expression with its
+// postfix suffixes (calls, selectors, indexes).
 type gUnary struct {
-	Pos     lexer.Position
-	Op      string    `parser:"( @('-' | '!')"`
-	X       *gUnary   `parser:"  @@"`
-	Postfix *gPostfix `parser:"| @@ )"`
-}
-
-type gPostfix struct {
-	X        *gPrimary  `parser:"@@"`
-	Suffixes []*gSuffix `parser:"@@*"`
+	Pos      lexer.Position
+	Op       string     `parser:"( @('-' | '!')"`
+	X        *gUnary    `parser:"  @@"`
+	Primary  *gPrimary  `parser:"| @@"`
+	Suffixes []*gSuffix `parser:"  @@* )"`
 }
 
 type gSuffix struct {
@@ -166,13 +164,22 @@ type gIndex struct {
 	Tokens []lexer.Token
 }
 
+// gPrimary is an operand. Single-token operands are captured here directly rather than
+// through gIdent and gLit: a primary is parsed for every operand, and each production
+// level costs participle an allocation per alternative tried.
 type gPrimary struct {
-	If     *gIf     `parser:"  @@"`
-	Record *gRecord `parser:"| @@"`
-	Ident  *gIdent  `parser:"| @@"`
-	Paren  *gParen  `parser:"| @@"`
-	List   *gList   `parser:"| @@"`
-	Lit    *gLit    `parser:"| @@"`
+	Pos      lexer.Position
+	Ident    string   `parser:"  @Ident"`
+	Int      string   `parser:"| @Int"`
+	String   string   `parser:"| @String"`
+	Paren    *gParen  `parser:"| @@"`
+	Record   *gRecord `parser:"| @@"`
+	Duration string   `parser:"| @Duration"`
+	Float    string   `parser:"| @Float"`
+	List     *gList   `parser:"| @@"`
+	Bool     string   `parser:"| @('true' | 'false')"`
+	None     string   `parser:"| @'none'"`
+	If       *gIf     `parser:"| @@"`
 }
 
 type gLit struct {

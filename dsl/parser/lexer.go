@@ -110,7 +110,8 @@ type scanner struct {
 	ifs      []int  // nesting levels (len(stack)) of ifs waiting for their "{"
 	last     lexer.Token
 	haveLast bool
-	lastLine int // the line where the last token ended
+	lastLine int            // the line where the last token ended
+	lastEnd  lexer.Position // where the last token ended
 
 	nlPending bool
 	nlPos     lexer.Position
@@ -171,7 +172,13 @@ func (s *scanner) run() {
 		}
 		s.token()
 	}
-	s.toks = append(s.toks, lexer.EOFToken(s.pos))
+	// End of file is reported right after the last token, not on the empty line that
+	// usually follows it, so that the excerpt shows what is unfinished.
+	eof := s.pos
+	if s.haveLast {
+		eof = s.lastEnd
+	}
+	s.toks = append(s.toks, lexer.EOFToken(eof))
 	classify(s.toks)
 }
 
@@ -307,6 +314,7 @@ func (s *scanner) emitRaw(t lexer.Token) {
 	s.last = t
 	s.haveLast = true
 	s.lastLine = s.pos.Line
+	s.lastEnd = s.pos
 }
 
 // emit adds a token that was just scanned (the scanner stands right after it).
@@ -419,11 +427,27 @@ func (s *scanner) invalid(start lexer.Position) {
 	r, size := utf8.DecodeRune(s.src[s.off:])
 	switch {
 	case r == '&' || r == '|':
+		// Read it as the operator that was meant, so that one mistake is one error.
 		s.softError(start, "unexpected %q; did you mean %q?", string(r), string(r)+string(r))
+		s.advance(1)
+		t := lexer.Token{Type: tokPunct, Value: string(r) + string(r), Pos: start}
+		s.flushNewline(t)
+		s.emitRaw(t)
+		return
+	case r == '\'':
+		// A string in single quotes: skip it whole (to the closing quote on its line).
+		n := 1
+		for s.off+n < len(s.src) && s.src[s.off+n] != '\'' && s.src[s.off+n] != '\n' {
+			n++
+		}
+		if s.off+n < len(s.src) && s.src[s.off+n] == '\'' {
+			n++
+		}
+		s.softError(start, "strings are written in double quotes, not single quotes")
+		s.advance(n)
+		return
 	case r == utf8.RuneError && size <= 1:
 		s.softError(start, "invalid byte 0x%02x in source", s.src[s.off])
-	case r == '\'':
-		s.softError(start, "unexpected ' (strings are written in double quotes)")
 	default:
 		s.softError(start, "unexpected character %q", r)
 	}

@@ -17,6 +17,12 @@ import (
 // on the rest of the file.
 const maxSyntaxErrors = 10
 
+// maxTokens bounds the size of a file the parser accepts. participle parses about a
+// hundred thousand tokens a second, so a generated multi-megabyte file would take
+// minutes; real pipelines have a few thousand tokens. Comments and the contents of
+// strings do not count, so a large SQL text or comment block is fine.
+const maxTokens = 250_000
+
 // ParseFile parses the .stream source src; filename is used in positions. It returns
 // the file's syntax tree and the syntax errors, sorted by position. The tree holds every
 // declaration that parsed, also when there are errors, so that a caller may still
@@ -56,6 +62,10 @@ func (p *fileParser) parse(f *ast.File) {
 	p.diags = append(p.diags, s.diags...)
 	p.errs = s.errs
 	toks := s.toks
+	if len(toks) > maxTokens {
+		p.diags.Add(p.conv.pos(toks[maxTokens].Pos), "file too large: more than %d tokens", maxTokens)
+		return
+	}
 	failures := 0
 	for i := 0; i < len(toks); {
 		j := i
@@ -85,7 +95,14 @@ func (p *fileParser) parse(f *ast.File) {
 			continue
 		}
 		pos, msg := p.message(err)
-		p.diags.Add(pos, "%s", msg)
+		limit := len(p.src)
+		if j+1 < len(toks) {
+			limit = toks[j+1].Pos.Offset
+		}
+		if !p.lexErrorIn(toks[i].Pos.Offset, limit) {
+			// A character the scanner skipped explains the parse error already.
+			p.diags.Add(pos, "%s%s", msg, recordHint(chunk, pos.Offset))
+		}
 		if failures++; failures == maxSyntaxErrors {
 			return
 		}
@@ -111,6 +128,16 @@ func (p *fileParser) parse(f *ast.File) {
 		toks = rest.toks
 		i = 0
 	}
+}
+
+// lexErrorIn reports whether the scanner reported an error in [from, to).
+func (p *fileParser) lexErrorIn(from, to int) bool {
+	for _, d := range p.diags {
+		if d.Pos.Offset >= from && d.Pos.Offset < to {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *fileParser) parseDecl(chunk []lexer.Token) (*gDecl, error) {
@@ -150,6 +177,23 @@ func (p *fileParser) message(err error) (diag.Pos, string) {
 		return p.conv.pos(perr.Position()), msg
 	}
 	return diag.Pos{File: p.file}, "syntax error"
+}
+
+// recordHint explains the likely cause of an error inside the then-branch of an if
+// whose condition ends in a capitalised name: `if a == Point{x: 1} {` reads `Point` as
+// the condition's last operand and `{x: 1}` as the then-branch.
+func recordHint(chunk []lexer.Token, offset int) string {
+	for k := 3; k < len(chunk); k++ {
+		if chunk[k].Pos.Offset != offset {
+			continue
+		}
+		name := chunk[k-3]
+		if chunk[k].Value == ":" && chunk[k-2].Type == tokIfBrace && name.Type == tokIdent &&
+			name.Value[0] >= 'A' && name.Value[0] <= 'Z' {
+			return fmt.Sprintf(" (a record literal in an if condition must be in parentheses: (%s{...}))", name.Value)
+		}
+	}
+	return ""
 }
 
 // describe names a token for an error message.

@@ -91,8 +91,9 @@ const flushAt = 64 << 10
 // BadRecords applies one Policy. It is safe for concurrent use by the partitions of a
 // batch. Decoders that share a dead-letter path should share one BadRecords.
 type BadRecords struct {
-	policy Policy
-	count  atomic.Int64
+	policy   Policy
+	count    atomic.Int64
+	reported atomic.Int64 // count as of the last TakeNew
 
 	mu   sync.Mutex
 	buf  []byte
@@ -108,6 +109,13 @@ func (b *BadRecords) Policy() Policy { return b.policy }
 
 // Count returns how many bad records were handled, whatever the policy.
 func (b *BadRecords) Count() int64 { return b.count.Load() }
+
+// TakeNew returns how many bad records were handled since its previous call: the
+// engine reports them per batch in its log line and metrics.
+func (b *BadRecords) TakeNew() int64 {
+	n := b.count.Load()
+	return n - b.reported.Swap(n)
+}
 
 // Handle deals with one record that failed to decode: raw is the record, err the
 // decoder's error, pos the decoder's .stream position. Under Fail it returns a

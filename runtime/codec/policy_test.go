@@ -132,3 +132,20 @@ func TestDeadLetterUnwritable(t *testing.T) {
 		t.Errorf("Flush = %v", err)
 	}
 }
+
+func TestTakeNewReportsEachBadRecordOnce(t *testing.T) {
+	b := NewBadRecords(Policy{Kind: Skip})
+	for i := 0; i < 3; i++ {
+		b.Handle("s", "p", 1000, "x", errors.New("bad"))
+	}
+	if got := b.TakeNew(); got != 3 {
+		t.Fatalf("TakeNew after 3 bad records = %d, want 3", got)
+	}
+	if got := b.TakeNew(); got != 0 {
+		t.Fatalf("TakeNew with nothing new = %d, want 0", got)
+	}
+	b.Handle("s", "p", 2000, "y", errors.New("bad"))
+	if got, total := b.TakeNew(), b.Count(); got != 1 || total != 4 {
+		t.Fatalf("TakeNew = %d, Count = %d; want 1 and 4", got, total)
+	}
+}

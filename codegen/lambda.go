@@ -1,0 +1,166 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+)
+
+// lambdaInfo is a lambda compiled to a top-level Go function.
+type lambdaInfo struct {
+	name string
+	// spread says the function takes the fields of one tuple argument as separate
+	// parameters: `(word, n) => ...` applied to a pair is called as f(v.F1, v.F2).
+	spread int
+	batch  bool // the function takes batchTime as its last parameter
+	result types.Type
+}
+
+// call builds a call of the lambda's function. args are Go expressions of the operator's
+// arguments; when the function spreads a tuple, args holds that tuple, which must be a
+// plain variable (it is read once per field).
+func (li *lambdaInfo) call(batchTime jen.Code, args ...jen.Code) *jen.Statement {
+	if li.spread > 0 {
+		spread := make([]jen.Code, li.spread)
+		for i := range spread {
+			spread[i] = jen.Add(args[0]).Dot(tupleField(i))
+		}
+		args = spread
+	}
+	if li.batch {
+		args = append(args, batchTime)
+	}
+	return jen.Id(li.name).Call(args...)
+}
+
+// lambda compiles lambda l, an argument of operator n applied to values of the types
+// args, into a Go function in funcs.go named after the operator and the lambda's position:
+//
+//	// map_5_20 is the function of map at wc.stream:5:20:
+//	//
+//	//	w => (w, 1)
+//	func map_5_20(w string) stdlib.Tuple2[string, int64] {
+//		return stdlib.Tuple2[string, int64]{F1: w, F2: 1}
+//	}
+//
+// A lambda of k parameters applied to one k-tuple destructures it; tuple patterns among
+// the parameters are destructured in the body; unused parameters are `_`; batchTime
+// becomes a trailing parameter when the body uses it.
+func (g *gen) lambda(n *check.Node, l *ast.Lambda, args ...types.Type) *lambdaInfo {
+	if l == nil {
+		g.errorf(n.Pos, "codegen: %s has no function", n.Op)
+		return &lambdaInfo{name: "nil"}
+	}
+	li := &lambdaInfo{name: g.globalFresh(fmt.Sprintf("%s_%d_%d", n.Op, l.At.Line, l.At.Col))}
+	if len(l.Params) > 1 && len(args) == 1 {
+		if tt, ok := args[0].(*types.Tuple); ok && len(tt.Elems) == len(l.Params) {
+			li.spread = len(l.Params)
+			args = tt.Elems
+		}
+	}
+	if len(args) != len(l.Params) {
+		g.errorf(l.At, "codegen: %s's function takes %d parameters, the operator passes %d", n.Op, len(l.Params), len(args))
+		return li
+	}
+	f := g.newFn()
+	f.batchTime = jen.Id("batchTime")
+	params := make([]jen.Code, len(l.Params))
+	for i, p := range l.Params {
+		params[i] = f.param(p, args[i])
+	}
+	li.result = g.lambdaResult(l)
+	f.into(l.Body, func(v jen.Code) jen.Code { return jen.Return(v) })
+	if f.usesBatch {
+		li.batch = true
+		params = append(params, jen.Id("batchTime").Qual(g.rtPath, "Time"))
+	}
+	comment := fmt.Sprintf("%s is the function of %s at %s", li.name, n.Op, g.posString(l.At))
+	if text := g.snippet(l.At); text != "" {
+		comment += ":\n\n\t" + strings.ReplaceAll(text, "\n", "\n\t")
+	} else {
+		comment += "."
+	}
+	g.funcDecls = append(g.funcDecls, doc(comment).Line().
+		Func().Id(li.name).Params(params...).Add(g.goType(li.result)).Block(f.stmts...))
+	return li
+}
+
+// lambdaResult is the type a lambda returns.
+func (g *gen) lambdaResult(l *ast.Lambda) types.Type {
+	if ft, ok := g.info.Types[l].(*types.Func); ok && ft.Result != nil {
+		return ft.Result
+	}
+	if t := g.info.Types[l.Body]; t != nil {
+		return t
+	}
+	g.errorf(l.At, "codegen: the result type of this function is unknown")
+	return types.UnitType
+}
+
+// param declares parameter p of type t and returns its Go declaration. A tuple pattern
+// becomes one parameter whose used parts are bound at the top of the body:
+//
+//	(k, (a, b)) => ...   →   func f(k string, p2 stdlib.Tuple2[int64, int64]) { a := p2.F1; ... }
+func (f *fn) param(p *ast.Param, t types.Type) jen.Code {
+	if p.Name != nil {
+		obj := f.g.info.Defs[p.Name]
+		if obj != nil && !f.used(obj) {
+			return jen.Id("_").Add(f.g.goType(t))
+		}
+		name := f.fresh(p.Name.Name)
+		if obj != nil {
+			f.names[obj] = name
+		}
+		return jen.Id(name).Add(f.g.goType(t))
+	}
+	if !f.patternUsed(p) {
+		return jen.Id("_").Add(f.g.goType(t))
+	}
+	name := f.fresh("p")
+	f.destructure(p, jen.Id(name), t)
+	return jen.Id(name).Add(f.g.goType(t))
+}
+
+// destructure binds the used names of pattern p to the parts of v, of type t.
+func (f *fn) destructure(p *ast.Param, v *jen.Statement, t types.Type) {
+	if p.Name != nil {
+		obj := f.g.info.Defs[p.Name]
+		if obj != nil && !f.used(obj) {
+			return
+		}
+		name := f.fresh(p.Name.Name)
+		if obj != nil {
+			f.names[obj] = name
+		}
+		f.emit(jen.Id(name).Op(":=").Add(v))
+		return
+	}
+	tt, ok := t.(*types.Tuple)
+	if !ok || len(tt.Elems) != len(p.Tuple) {
+		f.g.errorf(p.At, "codegen: this pattern does not match %s", t)
+		return
+	}
+	for i, sub := range p.Tuple {
+		if f.patternUsed(sub) {
+			f.destructure(sub, jen.Add(v).Dot(tupleField(i)), tt.Elems[i])
+		}
+	}
+}
+
+// patternUsed reports whether any name in pattern p is used.
+func (f *fn) patternUsed(p *ast.Param) bool {
+	if p.Name != nil {
+		return f.used(f.g.info.Defs[p.Name])
+	}
+	for _, sub := range p.Tuple {
+		if f.patternUsed(sub) {
+			return true
+		}
+	}
+	return false
+}

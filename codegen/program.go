@@ -1,0 +1,203 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/planner"
+)
+
+// genSource creates source src in newJob and describes it for the pipeline descriptor.
+// Addresses and paths are expressions evaluated once: the descriptor's Address holds the
+// value written in the file (evaluated at start-up), and newJob asks ctx.SourceAddress,
+// which applies a --source NAME=ADDRESS override:
+//
+//	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{...})
+//	ctx.Register(j.src0)
+func (g *gen) genSource(src *planner.Source) {
+	n := src.Node
+	c := g.ctorFn
+	field := srcField(src)
+	var typ, create jen.Code
+	var address jen.Code = jen.Lit("")
+	addrArg := func(name string) jen.Code {
+		a := n.Arg(name)
+		if a == nil {
+			g.errorf(n.Pos, "codegen: %s has no %s argument", n.Op, name)
+			return jen.Lit("")
+		}
+		return g.startupValue(a.Value)
+	}
+	logger := jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("source"), jen.Lit(src.Name))
+	maxRate := jen.Float64().Call(jen.Id("ctx").Dot("Settings").Dot("MaxRate"))
+	switch n.Op {
+	case "queue":
+		a := n.Arg("batches")
+		if a == nil {
+			g.errorf(n.Pos, "codegen: queue has no batches")
+			return
+		}
+		typ = jen.Op("*").Qual(g.srcPath, "Queue").Types(g.goType(src.Elem))
+		batches := c.expr(a.Value)
+		create = jen.Qual(g.srcPath, "NewQueue").Call(jen.Lit(src.Name), batches)
+		address = jen.Lit(g.snippet(a.Value.Pos()))
+	case "stdin":
+		typ = jen.Op("*").Qual(g.srcPath, "Lines")
+		create = jen.Qual(g.srcPath, "Stdin").Call(jen.Qual(g.srcPath, "LinesOptions").Values(
+			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Logger", logger)))
+		address = jen.Lit("-")
+	case "socket":
+		typ = jen.Op("*").Qual(g.srcPath, "Socket")
+		address = addrArg("address")
+		create = jen.Qual(g.srcPath, "NewSocket").Call(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)),
+			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Logger", logger)))
+	case "files":
+		typ = jen.Op("*").Qual(g.srcPath, "Files")
+		address = addrArg("path")
+		create = jen.Qual(g.srcPath, "NewFiles").Call(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)),
+			jen.Qual(g.srcPath, "FilesOptions").Values(kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger)))
+	case "rate":
+		typ = jen.Op("*").Qual(g.srcPath, "Rate")
+		a := n.Arg("perSecond")
+		if a == nil {
+			g.errorf(n.Pos, "codegen: rate has no perSecond argument")
+			return
+		}
+		create = jen.Qual(g.srcPath, "NewRate").Call(c.typed(a.Value), jen.Id("ctx").Dot("Settings").Dot("Batch").Dot("Milliseconds").Call(),
+			jen.Qual(g.srcPath, "RateOptions").Values())
+		address = jen.Lit(g.snippet(a.Value.Pos()))
+	default:
+		g.notImplemented(n)
+		return
+	}
+	g.job.field(field, typ, fmt.Sprintf("%s is source %s: %s at %s.", field, src.Name, n.Op, g.posString(n.Pos)))
+	c.emit(jf(field).Op("=").Add(create), jen.Id("ctx").Dot("Register").Call(jf(field)))
+	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Op)),
+		kv("Address", address), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+}
+
+// startupValue compiles an expression evaluated once at start-up, in a package-level
+// initializer: a literal, env("X", default = "d"), or anything else without batchTime.
+func (g *gen) startupValue(e ast.Expr) jen.Code {
+	f := g.newFn()
+	v := f.typed(e)
+	if f.usesBatch {
+		g.errorf(e.Pos(), "batchTime is only available inside an operator's function")
+	}
+	if len(f.stmts) > 0 {
+		return jen.Func().Params().Add(g.goType(f.typeOf(e))).Block(append(f.stmts, jen.Return(v))...).Call()
+	}
+	return v
+}
+
+// genOutput runs output i, in RunBatch, over the kept result of its stage:
+//
+//	if err := rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int); err != nil {
+//		return rt.Wrap(opPrint_5_76, err)
+//	}
+func (g *gen) genOutput(i int, o *planner.Output) {
+	n := o.Node
+	s := o.Stage
+	render := g.renderFunc(s.Elem)
+	var call jen.Code
+	var desc string
+	switch n.Op {
+	case "print":
+		num := n.N // the checker fills in the default, 10
+		desc = fmt.Sprintf("print(%d)", num)
+		call = jen.Qual(g.rtPath, "Print").Call(jf("ctx").Dot("Stdout"), jen.Id("b").Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
+	case "saveAsTextFiles":
+		prefix, suffix := outArgField(i, "prefix"), outArgField(i, "suffix")
+		var texts []string
+		for _, name := range []string{"prefix", "suffix"} {
+			field := outArgField(i, name)
+			g.job.field(field, jen.String(), "")
+			var v jen.Code = jen.Lit("")
+			if a := n.Arg(name); a != nil {
+				v = g.startupValue(a.Value)
+				texts = append(texts, g.snippet(a.Value.Pos()))
+			}
+			g.ctorFn.emit(jf(field).Op("=").Add(v))
+		}
+		desc = "saveAsTextFiles(" + strings.Join(texts, ", ") + ")"
+		call = jen.Qual(g.rtPath, "SaveAsTextFiles").Call(jf(prefix), jf(suffix), jen.Id("b").Dot("Time"), jf(keepField(s)), render)
+	default:
+		g.notImplemented(n)
+		return
+	}
+	g.job.run = append(g.job.run, jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err()))))
+	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+}
+
+// genMain writes main.go: the runtime version pin, the pipeline descriptor and main.
+//
+//	var _ rt.EnforceVersion0_1
+//
+//	var pipeline = &rt.Pipeline{
+//		Name:       "wc",
+//		SourceFile: "wc.stream",
+//		Defaults:   rt.Settings{Batch: time.Second},
+//		Sources:    []rt.SourceInfo{{Name: "lines", Kind: "socket", Address: "localhost:9999", Pos: "wc.stream:3:13"}},
+//		Outputs:    []rt.OutputInfo{{Kind: "print", Desc: "print(10)", Pos: "wc.stream:5:70"}},
+//		New:        newJob,
+//	}
+//
+//	func main() { os.Exit(rt.Main(pipeline)) }
+func (g *gen) genMain() {
+	st := g.plan.Settings
+	set := []jen.Code{kv("Batch", durationCode(st.Batch))}
+	if st.Partitions > 0 {
+		set = append(set, kv("Partitions", jen.Lit(st.Partitions)))
+	}
+	if st.Checkpoint != "" {
+		set = append(set, kv("Checkpoint", jen.Lit(st.Checkpoint)))
+	}
+	if st.CheckpointEvery > 0 {
+		set = append(set, kv("CheckpointEvery", durationCode(st.CheckpointEvery)))
+	}
+	if st.MaxRate > 0 {
+		set = append(set, kv("MaxRate", jen.Lit(int(st.MaxRate))))
+	}
+	if st.Backpressure {
+		set = append(set, kv("Backpressure", jen.True()))
+	}
+	if st.HTTP != "" {
+		set = append(set, kv("HTTP", jen.Lit(st.HTTP)))
+	}
+	if st.StopTimeout > 0 {
+		set = append(set, kv("StopTimeout", durationCode(st.StopTimeout)))
+	}
+	if st.OnBadRecord.Kind != check.BadRecordFail {
+		set = append(set, kv("OnBadRecord", g.policyCode(st.OnBadRecord)))
+	}
+	g.mainDecls = append(g.mainDecls,
+		doc("The generated code is written against this version of the runtime API.").Line().
+			Var().Id("_").Qual(g.rtPath, "EnforceVersion0_1"),
+		docf("pipeline describes the %s pipeline to the runtime: its settings, sources and outputs.", g.plan.Name).Line().
+			Var().Id("pipeline").Op("=").Op("&").Qual(g.rtPath, "Pipeline").Values(
+			jen.Line().Add(kv("Name", jen.Lit(g.plan.Name))),
+			jen.Line().Add(kv("SourceFile", jen.Lit(g.opts.SourcePath))),
+			jen.Line().Add(kv("Defaults", jen.Qual(g.rtPath, "Settings").Values(set...))),
+			jen.Line().Add(kv("Sources", jen.Index().Qual(g.rtPath, "SourceInfo").Values(append(g.sourceInfos, jen.Line())...))),
+			jen.Line().Add(kv("Outputs", jen.Index().Qual(g.rtPath, "OutputInfo").Values(append(g.outputInfos, jen.Line())...))),
+			jen.Line().Add(kv("New", jen.Id("newJob"))),
+			jen.Line(),
+		),
+		jen.Func().Id("main").Params().Block(jen.Qual("os", "Exit").Call(jen.Qual(g.rtPath, "Main").Call(jen.Id("pipeline")))),
+	)
+}
+
+// policyCode is the runtime's value of a bad-record policy.
+func (g *gen) policyCode(p check.BadRecordPolicy) jen.Code {
+	kind := map[check.BadRecordKind]string{check.BadRecordFail: "BadRecordFail", check.BadRecordSkip: "BadRecordSkip", check.BadRecordDeadLetter: "BadRecordDeadLetter"}[p.Kind]
+	d := []jen.Code{kv("Kind", jen.Qual(g.rtPath, kind))}
+	if p.Path != "" {
+		d = append(d, kv("Path", jen.Lit(p.Path)))
+	}
+	return jen.Qual(g.rtPath, "BadRecordPolicy").Values(d...)
+}

@@ -1,0 +1,416 @@
+package codegen
+
+import (
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+	"streamc.dev/streamc/planner"
+)
+
+// orderedMapType is *rt.OrderedMap[K, V].
+func (g *gen) orderedMapType(k, v types.Type) *jen.Statement {
+	return jen.Op("*").Qual(g.rtPath, "OrderedMap").Types(g.goType(k), g.mapValueType(v))
+}
+
+// mapValueType is the Go type of a combine map's values; nil stands for a set (struct{}).
+func (g *gen) mapValueType(v types.Type) jen.Code {
+	if v == nil {
+		return jen.Struct()
+	}
+	return g.goType(v)
+}
+
+// perPartitionMaps declares a job field holding one OrderedMap per partition of a stage:
+//
+//	j.comb0 = make([]*rt.OrderedMap[string, int64], j.n0)
+//	for p := range j.comb0 {
+//		j.comb0[p] = rt.NewOrderedMap[string, int64](64)
+//	}
+func (g *gen) perPartitionMaps(field string, s *planner.Stage, k, v types.Type, comment string) {
+	g.job.field(field, jen.Index().Add(g.orderedMapType(k, v)), comment)
+	g.ctorFn.emit(
+		jf(field).Op("=").Make(jen.Index().Add(g.orderedMapType(k, v)), g.partsOf(s)),
+		jen.For(jen.Id("p").Op(":=").Range().Add(jf(field))).Block(
+			jf(field).Index(jen.Id("p")).Op("=").Qual(g.rtPath, "NewOrderedMap").Types(g.goType(k), g.mapValueType(v)).Call(jen.Lit(64))))
+}
+
+// perPartitionBufs declares a job field holding one reusable slice per partition.
+func (g *gen) perPartitionBufs(field string, s *planner.Stage, t types.Type, comment string) {
+	g.job.field(field, jen.Index().Index().Add(g.goType(t)), comment)
+	g.ctorFn.emit(jf(field).Op("=").Make(jen.Index().Index().Add(g.goType(t)), g.partsOf(s)))
+}
+
+// combineKind says how a keyed combine folds a value into a map entry.
+type combineKind int
+
+const (
+	combineReduce combineKind = iota // *acc = f(*acc, v), or v for a new key
+	combineCount                     // *acc++ (or += v on the reduce side)
+	combineGroup                     // *acc = append(*acc, v)
+	combineSet                       // the key alone
+)
+
+// keyedCombine describes a keyed operator's combining: what the key and the value of an
+// element are and how values fold together.
+type keyedCombine struct {
+	kind   combineKind
+	key    types.Type // the map's key type
+	val    types.Type // the map's value type; nil for a set
+	byElem bool       // the whole element is the key (countByValue, distinct)
+	fn     *lambdaInfo
+}
+
+func (sg *stageGen) keyedCombine(n *check.Node, elem types.Type) (keyedCombine, bool) {
+	g := sg.g
+	kt, vt, isPair := types.KeyValue(elem)
+	switch n.Op {
+	case "reduceByKey":
+		if isPair {
+			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, n.Fn, vt, vt)}, true
+		}
+	case "countByKey":
+		if isPair {
+			return keyedCombine{kind: combineCount, key: kt, val: types.IntType}, true
+		}
+	case "groupByKey":
+		if isPair {
+			return keyedCombine{kind: combineGroup, key: kt, val: &types.List{Elem: vt}}, true
+		}
+	case "countByValue":
+		return keyedCombine{kind: combineCount, key: elem, val: types.IntType, byElem: true}, true
+	case "distinct":
+		return keyedCombine{kind: combineSet, key: elem, byElem: true}, true
+	}
+	return keyedCombine{}, false
+}
+
+// fold emits the statements that fold key k and value v (Go expressions over plain
+// variables) into map m; merging says this is the reduce side, where counts arrive
+// already counted:
+//
+//	acc, found := m.Ptr(k)
+//	if found {
+//		*acc = reduceByKey_5_40(*acc, v)
+//	} else {
+//		*acc = v
+//	}
+func (sg *stageGen) fold(c keyedCombine, m string, k, v jen.Code, merging bool) {
+	f := sg.f
+	bt := jen.Id("b").Dot("Time")
+	if c.kind == combineSet {
+		f.emit(jen.Id(m).Dot("Ptr").Call(k))
+		return
+	}
+	acc := f.fresh("acc")
+	switch c.kind {
+	case combineReduce:
+		found := f.fresh("found")
+		f.emit(jen.List(jen.Id(acc), jen.Id(found)).Op(":=").Id(m).Dot("Ptr").Call(k),
+			jen.If(jen.Id(found)).Block(jen.Op("*").Id(acc).Op("=").Add(c.fn.call(bt, jen.Op("*").Id(acc), v))).
+				Else().Block(jen.Op("*").Id(acc).Op("=").Add(v)))
+	case combineCount:
+		f.emit(jen.List(jen.Id(acc), jen.Id("_")).Op(":=").Id(m).Dot("Ptr").Call(k))
+		if merging {
+			f.emit(jen.Op("*").Id(acc).Op("+=").Add(v))
+		} else {
+			f.emit(jen.Op("*").Id(acc).Op("++"))
+		}
+	case combineGroup:
+		f.emit(jen.List(jen.Id(acc), jen.Id("_")).Op(":=").Id(m).Dot("Ptr").Call(k),
+			jen.Op("*").Id(acc).Op("=").Append(jen.Op("*").Id(acc), v))
+	}
+}
+
+// combined is the element a combine map entry (k, vals[i]) stands for: the pair, or
+// the key alone for a set.
+func (sg *stageGen) combined(c keyedCombine, elem types.Type, k, vals, i string) jen.Code {
+	if c.kind == combineSet {
+		return jen.Id(k)
+	}
+	return sg.g.goType(elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(vals).Index(jen.Id(i))))
+}
+
+// mapSide emits what the stage does with element v for exchange x: hash it to its
+// destination, or fold it into the partition's combine map (then sent when the loop is
+// done), or count it, or reduce it, or keep it for a partial sort.
+func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
+	g, f, n := sg.g, sg.f, x.Node
+	bt := jen.Id("b").Dot("Time")
+	out := "out" + exField(x)
+	declareOut := func() {
+		sg.localOnce(out, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
+	}
+	switch {
+	case n.Op == "reduceByKey" || n.Op == "countByKey" || n.Op == "countByValue" || n.Op == "distinct":
+		c, ok := sg.keyedCombine(n, t)
+		if !ok {
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
+			return
+		}
+		comb := combField(x)
+		if sg.localOnce(comb, jen.Id(comb).Op(":=").Add(jf(comb)).Index(jen.Id("p")), jen.Id(comb).Dot("Reset").Call()) {
+			g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Op+", per partition of stage "+itoa(x.From.ID)+".")
+			//	outx0 := j.x0.Out(p)
+			//	valsx0 := comb0.Values()
+			//	for i, k := range comb0.Keys() {
+			//		d := rt.Bucket(hashK(k), len(outx0))
+			//		outx0[d] = append(outx0[d], stdlib.Tuple2[K, V]{F1: k, F2: valsx0[i]})
+			//	}
+			vals, i, k, d := "vals"+exField(x), "i", "k", "d"
+			var loop []jen.Code
+			loop = append(loop, sg.bucket(d, c.key, jen.Id(k), out),
+				jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i)))
+			sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
+			idx := jen.Id("_")
+			if c.kind != combineSet {
+				sg.flush = append(sg.flush, jen.Id(vals).Op(":=").Id(comb).Dot("Values").Call())
+				idx = jen.Id(i)
+			}
+			sg.flush = append(sg.flush, jen.For(jen.List(idx, jen.Id(k)).Op(":=").Range().Id(comb).Dot("Keys").Call()).Block(loop...))
+			f.taken[out] = true
+		}
+		f.emit(sg.enter(n))
+		key, val := jen.Id(v).Dot("F1"), jen.Id(v).Dot("F2")
+		if c.byElem {
+			key = jen.Id(v)
+		}
+		sg.fold(c, comb, key, val, false)
+	case x.Mode == planner.ByKey && !x.Combine:
+		//	d := rt.Bucket(hashK(v.F1), len(outx0))
+		//	outx0[d] = append(outx0[d], v)
+		kt, _, ok := types.KeyValue(t)
+		if !ok {
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
+			return
+		}
+		declareOut()
+		d := f.fresh("d")
+		f.emit(sg.bucket(d, kt, jen.Id(v).Dot("F1"), out),
+			jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id(v)))
+	case n.Op == "repartition":
+		// Round robin, each partition starting at its own index (Spark starts at a
+		// position drawn from a generator seeded with the partition index).
+		//	d := rr % len(outx0)
+		//	rr++
+		declareOut()
+		rr := "rr" + exField(x)
+		sg.localOnce(rr, jen.Id(rr).Op(":=").Id("p"))
+		d := f.fresh("d")
+		f.emit(jen.Id(d).Op(":=").Id(rr).Op("%").Len(jen.Id(out)), jen.Id(rr).Op("++"),
+			jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id(v)))
+	case n.Op == "count":
+		//	cnt++ per element; then outx0[0] = append(outx0[0], cnt)
+		cnt := "cnt" + exField(x)
+		if sg.localOnce(cnt, jen.Var().Id(cnt).Int64()) {
+			sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
+				jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(cnt)))
+			f.taken[out] = true
+		}
+		f.emit(jen.Id(cnt).Op("++"))
+	case n.Op == "reduce":
+		//	if has { acc = f(acc, v) } else { acc, has = v, true }
+		//	...; if has { outx0[0] = append(outx0[0], acc) }
+		li := g.lambdaFor(n, n.Fn, t, t)
+		acc, has := "acc"+exField(x), "has"+exField(x)
+		if sg.localOnce(acc, jen.Var().Id(acc).Add(g.goType(t)), jen.Id(has).Op(":=").False()) {
+			f.taken[has] = true
+			sg.flush = append(sg.flush, jen.If(jen.Id(has)).Block(
+				jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
+				jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(acc))))
+		}
+		f.emit(sg.enter(n), jen.If(jen.Id(has)).Block(jen.Id(acc).Op("=").Add(li.call(bt, jen.Id(acc), jen.Id(v)))).
+			Else().Block(jen.List(jen.Id(acc), jen.Id(has)).Op("=").List(jen.Id(v), jen.True())))
+	case n.Op == "top" || n.Op == "takeOrdered":
+		// Each partition keeps its own n first elements in order; the gathering stage
+		// sorts those again.
+		buf := "buf" + exField(x)
+		if sg.localOnce(buf, jen.Id(buf).Op(":=").Add(jf(exBufField(x))).Index(jen.Id("p")).Index(jen.Empty(), jen.Lit(0))) {
+			g.perPartitionBufs(exBufField(x), x.From, t, exBufField(x)+" holds the elements of each partition of stage "+itoa(x.From.ID)+" for "+n.Op+".")
+			sg.flush = append(sg.flush, sg.sortStmt(n, buf, t)...)
+			sg.flush = append(sg.flush,
+				jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(n.N)).Block(jen.Id(buf).Op("=").Id(buf).Index(jen.Empty(), jen.Lit(n.N))),
+				jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
+				jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(buf).Op("...")),
+				jf(exBufField(x)).Index(jen.Id("p")).Op("=").Id(buf))
+			f.taken[out] = true
+		}
+		f.emit(jen.Id(buf).Op("=").Append(jen.Id(buf), jen.Id(v)))
+	case x.Mode == planner.Gather && !x.Combine:
+		//	outx0[0] = append(outx0[0], v)
+		declareOut()
+		f.emit(jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(v)))
+	default:
+		g.notImplemented(n)
+	}
+}
+
+// head emits the reduce side of the stage's head operator: it reads the exchange into
+// the partition's merge map (or total, or buffer) and hands the results to the chain.
+func (sg *stageGen) head() {
+	s, g, f := sg.s, sg.g, sg.f
+	n := s.Head
+	bt := jen.Id("b").Dot("Time")
+	if n.Op == "glom" {
+		//	v := slices.Clone(j.keep0[p])
+		if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromStage {
+			g.errorf(n.Pos, "codegen: glom without a kept input")
+			return
+		}
+		v := f.fresh("v")
+		f.emit(jen.Id(v).Op(":=").Qual("slices", "Clone").Call(jf(keepField(s.Inputs[0].Stage)).Index(jen.Id("p"))))
+		sg.chainInto(0, v, n.Elem)
+		return
+	}
+	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromExchange {
+		g.notImplemented(n)
+		return
+	}
+	x := s.Inputs[0].Exchange
+	// each loops over what the exchange sent to partition p, in source partition order:
+	//	for src := range j.x0.Sources() {
+	//		for _, e := range j.x0.Buffer(src, p) { ... }
+	//	}
+	each := func(body func(e string)) {
+		e := f.fresh("e")
+		inner := f.sub(func() { body(e) })
+		f.emit(jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
+			rangeLoop(e, jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")), inner)))
+	}
+	switch n.Op {
+	case "reduceByKey", "countByKey", "countByValue", "groupByKey", "distinct":
+		inElem := x.Elem
+		if n.Op == "countByValue" || n.Op == "distinct" {
+			inElem = n.Inputs[0].Elem
+		}
+		c, ok := sg.keyedCombine(n, inElem)
+		if !ok {
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, inElem)
+			return
+		}
+		m := "merge"
+		g.perPartitionMaps(mergeField(s), s, c.key, c.val, mergeField(s)+" is the reduce side of "+n.Op+", per partition of stage "+itoa(s.ID)+".")
+		f.emit(jen.Id(m).Op(":=").Add(jf(mergeField(s))).Index(jen.Id("p")), jen.Id(m).Dot("Reset").Call())
+		each(func(e string) {
+			f.emit(sg.enter(n))
+			switch {
+			case n.Op == "distinct":
+				sg.fold(c, m, jen.Id(e), nil, true)
+			case n.Op == "groupByKey":
+				sg.fold(c, m, jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"), true)
+			default:
+				// The map side combined already: the exchange carries (key, partial) pairs.
+				sg.fold(c, m, jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"), true)
+			}
+		})
+		//	vals := merge.Values()
+		//	for i, k := range merge.Keys() {
+		//		v := stdlib.Tuple2[K, V]{F1: k, F2: vals[i]}
+		//		...
+		//	}
+		vals, i, k := f.fresh("vals"), f.fresh("i"), f.fresh("k")
+		v := f.fresh("v")
+		body := assign(v, sg.combined(c, n.Elem, k, vals, i), sg.chain(0, v, n.Elem))
+		idx := jen.Id(i)
+		if !usesIdent(body, k) {
+			k = "_"
+		}
+		if usesIdent(body, vals) {
+			f.emit(jen.Id(vals).Op(":=").Id(m).Dot("Values").Call())
+		} else {
+			idx = jen.Id("_")
+		}
+		f.emit(jen.For(jen.List(idx, jen.Id(k)).Op(":=").Range().Id(m).Dot("Keys").Call()).Block(body...))
+	case "count":
+		//	var total int64
+		//	... total += e
+		total := f.fresh("total")
+		f.emit(jen.Var().Id(total).Int64())
+		each(func(e string) { f.emit(jen.Id(total).Op("+=").Id(e)) })
+		sg.chainInto(0, total, n.Elem)
+	case "reduce":
+		li := g.lambdaFor(n, n.Fn, n.Elem, n.Elem)
+		acc, has := f.fresh("acc"), f.fresh("has")
+		f.emit(jen.Var().Id(acc).Add(g.goType(n.Elem)), jen.Id(has).Op(":=").False())
+		each(func(e string) {
+			f.emit(sg.enter(n), jen.If(jen.Id(has)).Block(jen.Id(acc).Op("=").Add(li.call(bt, jen.Id(acc), jen.Id(e)))).
+				Else().Block(jen.List(jen.Id(acc), jen.Id(has)).Op("=").List(jen.Id(e), jen.True())))
+		})
+		f.emit(jen.If(jen.Id(has)).Block(sg.chain(0, acc, n.Elem)...))
+	case "repartition":
+		each(func(e string) { sg.chainInto(0, e, n.Elem) })
+	case "sortBy", "sortByKey", "top", "takeOrdered":
+		//	all := j.buf1[p][:0]
+		//	... all = append(all, e)
+		//	slices.SortStableFunc(all, ...)
+		//	j.buf1[p] = all
+		all := f.fresh("all")
+		sg.g.perPartitionBufs(bufField(s), s, n.Elem, bufField(s)+" holds the elements of each partition of stage "+itoa(s.ID)+" while "+n.Op+" sorts them.")
+		f.emit(jen.Id(all).Op(":=").Add(jf(bufField(s))).Index(jen.Id("p")).Index(jen.Empty(), jen.Lit(0)))
+		each(func(e string) { f.emit(jen.Id(all).Op("=").Append(jen.Id(all), jen.Id(e))) })
+		f.emit(sg.enter(n))
+		f.emit(sg.sortStmt(n, all, n.Elem)...)
+		if n.Op == "top" || n.Op == "takeOrdered" {
+			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(n.N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(n.N))))
+		}
+		f.emit(jf(bufField(s)).Index(jen.Id("p")).Op("=").Id(all))
+		v := f.fresh("v")
+		f.emit(rangeLoop(v, jen.Id(all), sg.chain(0, v, n.Elem)))
+	default:
+		g.notImplemented(n)
+	}
+}
+
+// sortStmt sorts the slice named buf of elements of type t as n orders them, stably so
+// that equal keys keep their input order:
+//
+//	slices.SortStableFunc(all, func(a, b T) int {
+//		return compareK(sortBy_6_9(a), sortBy_6_9(b))
+//	})
+func (sg *stageGen) sortStmt(n *check.Node, buf string, t types.Type) []jen.Code {
+	g := sg.g
+	bt := jen.Id("b").Dot("Time")
+	var key func(x jen.Code) jen.Code
+	keyType := t
+	switch n.Op {
+	case "sortByKey":
+		kt, _, ok := types.KeyValue(t)
+		if !ok {
+			g.errorf(n.Pos, "codegen: sortByKey on a stream of %s", t)
+			return nil
+		}
+		keyType = kt
+		key = func(x jen.Code) jen.Code { return jen.Add(x).Dot("F1") }
+	default:
+		l := n.Fn
+		if l == nil {
+			if a := n.Arg("key"); a != nil {
+				l, _ = ast.Unparen(a.Value).(*ast.Lambda)
+			}
+		}
+		if l != nil {
+			li := g.lambdaFor(n, l, t)
+			keyType = li.result
+			key = func(x jen.Code) jen.Code { return li.call(bt, x) }
+		} else if n.Op == "sortBy" {
+			g.errorf(n.Pos, "codegen: sortBy has no key function")
+			return nil
+		} else {
+			key = func(x jen.Code) jen.Code { return x }
+		}
+	}
+	a, b := jen.Id("a"), jen.Id("b_")
+	descending := n.Op == "top" || (n.Op == "sortBy" || n.Op == "sortByKey") && !n.Ascending
+	if descending {
+		a, b = b, a
+	}
+	cmpFn := g.compareFunc(keyType)
+	return []jen.Code{jen.Qual("slices", "SortStableFunc").Call(jen.Id(buf),
+		jen.Func().Params(jen.List(jen.Id("a"), jen.Id("b_")).Add(g.goType(t))).Int().Block(
+			jen.Return(jen.Add(cmpFn).Call(key(a), key(b)))))}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,65 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"streamc.dev/streamc/codegen"
+	"streamc.dev/streamc/diag"
+	"streamc.dev/streamc/dsl"
+	"streamc.dev/streamc/internal/build"
+	"streamc.dev/streamc/planner"
+)
+
+// Build compiles the .stream file at path into a binary in a temporary directory and
+// returns the binary's path. It fails the test with the diagnostics, as streamc would
+// print them, when the file does not compile.
+func Build(t testing.TB, path string) string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, diags := dsl.Check(path, src)
+	if prog == nil {
+		var b bytes.Buffer
+		diag.Print(&b, diags, map[string][]byte{path: src}, 0)
+		t.Fatalf("%s does not check:\n%s", path, b.String())
+	}
+	plan, err := planner.Build(prog)
+	if err != nil {
+		t.Fatalf("plan %s: %v", path, err)
+	}
+	files, err := codegen.Generate(plan, codegen.Options{SourcePath: path})
+	if err != nil {
+		t.Fatalf("generate %s: %v", path, err)
+	}
+	gen := make([]build.File, len(files))
+	for i, f := range files {
+		gen[i] = build.File{Name: f.Name, Data: f.Data}
+	}
+	abs, _ := filepath.Abs(path)
+	var stderr bytes.Buffer
+	out := filepath.Join(t.TempDir(), prog.Name)
+	opts := build.Options{Key: abs, Name: prog.Name, Stderr: &stderr, CacheDir: CacheDir(t)}
+	if err := build.Binary(context.Background(), opts, gen, out); err != nil {
+		t.Fatalf("build %s: %v\n%s", path, err, stderr.String())
+	}
+	return out
+}
+
+// CacheDir is the build cache shared by the tests of one process: $STREAMC_CACHE when
+// set (CI sets a fresh one per run), else a directory under the user's cache.
+func CacheDir(t testing.TB) string {
+	if d := os.Getenv("STREAMC_CACHE"); d != "" {
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return t.TempDir()
+	}
+	return filepath.Join(d, "streamc-test")
+}
