@@ -34,7 +34,7 @@ const indentUnit = 4
 //
 // Source is idempotent: formatting its output again gives the same bytes.
 func Source(f *ast.File) []byte {
-	p := &printer{flatMemo: map[ast.Node]int{}}
+	p := &printer{flatMemo: map[ast.Node]int{}, firstMemo: map[ast.Node]int{}, methodMemo: map[ast.Expr]bool{}}
 	p.comments = append(p.comments, f.Comments...)
 	sort.SliceStable(p.comments, func(i, j int) bool { return p.comments[i].At.Offset < p.comments[j].At.Offset })
 	p.file(f)
@@ -53,8 +53,10 @@ type printer struct {
 	indent     int  // indentation of the current line
 	lastLine   int  // source line where the last printed item ended, for blank lines
 	blankOK    bool // blank lines may be kept here (top level, blocks)
-	lineHasCom bool
+	lineStart  int  // offset in buf where the current line starts
 	flatMemo   map[ast.Node]int
+	firstMemo  map[ast.Node]int
+	methodMemo map[ast.Expr]bool
 }
 
 // col returns the column (0-based) where the next byte goes.
@@ -62,8 +64,7 @@ func (p *printer) col() int {
 	if p.atStart {
 		return p.indent
 	}
-	b := p.buf.Bytes()
-	return len(b) - (bytes.LastIndexByte(b, '\n') + 1)
+	return p.buf.Len() - p.lineStart
 }
 
 func (p *printer) write(s string) {
@@ -75,6 +76,9 @@ func (p *printer) write(s string) {
 		p.atStart = false
 	}
 	p.buf.WriteString(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		p.lineStart = p.buf.Len() - len(s) + i + 1
+	}
 }
 
 // newline ends the current line; the next write starts a line indented by indent.
@@ -84,6 +88,7 @@ func (p *printer) newline(indent int) {
 	if p.buf.Len() > 0 || p.atStart {
 		p.buf.WriteByte('\n')
 	}
+	p.lineStart = p.buf.Len()
 	p.atStart = true
 	p.indent = indent
 }
@@ -104,6 +109,7 @@ func (p *printer) blank() {
 	}
 	p.startLine(p.indent)
 	p.buf.WriteByte('\n')
+	p.lineStart = p.buf.Len()
 }
 
 // flush prints the comments that start before offset. A trailing comment goes at the
@@ -586,6 +592,36 @@ func methodSelectors(parts []ast.Expr) []int {
 		}
 	}
 	return out
+}
+
+// hasMethod reports whether the postfix chain x contains a method call.
+func (p *printer) hasMethod(x ast.Expr) bool {
+	if v, ok := p.methodMemo[x]; ok {
+		return v
+	}
+	v := false
+	switch n := x.(type) {
+	case *ast.Call:
+		_, isSel := n.Fun.(*ast.Selector)
+		v = isSel || p.hasMethod(n.Fun)
+	case *ast.Selector:
+		v = p.hasMethod(n.X)
+	case *ast.Index:
+		v = p.hasMethod(n.X)
+	}
+	p.methodMemo[x] = v
+	return v
+}
+
+// splitHere reports whether the postfix node x is a method call, not the first of its
+// chain, whose name started a line in the source.
+func (p *printer) splitHere(x ast.Expr) bool {
+	c, ok := x.(*ast.Call)
+	if !ok {
+		return false
+	}
+	sel, ok := c.Fun.(*ast.Selector)
+	return ok && p.hasMethod(sel.X) && sel.Sel.At.Line > end(sel.X).Line
 }
 
 // splitInSource reports whether a chain of at least two method calls had a method after

@@ -200,7 +200,7 @@ func (p *printer) computeFlat(x ast.Node) int {
 	case *ast.FieldInit:
 		return sum(len(x.Name.Name), 2, p.flat(x.Value))
 	case *ast.Selector, *ast.Call, *ast.Index:
-		if p.splitInSource(x.(ast.Expr)) {
+		if p.splitHere(x.(ast.Expr)) {
 			return infinite
 		}
 		switch x := x.(type) {
@@ -247,6 +247,15 @@ func (p *printer) computeFlat(x ast.Node) int {
 // nothing is broken for width: up to the "{" of a block, the first line of a
 // multi-line string, and so on.
 func (p *printer) firstLine(x ast.Node) int {
+	if w, ok := p.firstMemo[x]; ok {
+		return w
+	}
+	w := p.computeFirstLine(x)
+	p.firstMemo[x] = w
+	return w
+}
+
+func (p *printer) computeFirstLine(x ast.Node) int {
 	if w := p.flat(x); w < infinite {
 		return w
 	}

@@ -79,7 +79,8 @@ const maxSoftErrors = 50
 //
 // Newlines: the scanner decides which newlines matter, as Go's automatic semicolons do,
 // so that the grammar never has to skip them. A newline is emitted only when
-//   - the last token can end an expression (a name, a literal, ")", "]", "}" or "?"),
+//   - the last token can end an expression (a name, a literal, ")", "]", "}", "?", or
+//     a keyword other than if and else),
 //   - the innermost open bracket is "{" or there is none (inside "(" and "[" newlines
 //     never matter), and
 //   - the next token is neither "." (a method chain continues on the next line) nor

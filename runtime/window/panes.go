@@ -34,7 +34,7 @@ type panes[P any] struct {
 	clock
 	live  []pane[P]
 	free  []P
-	fresh func() P  // a new, empty partial
+	fresh func() P // a new, empty partial
 	reset func(*P) // empties a partial for reuse, releasing what it references
 	cur   bool     // the current batch is kept, as the last pane
 }
@@ -97,13 +97,14 @@ func (w *panes[P]) current() *P {
 	return &w.live[len(w.live)-1].p
 }
 
-// restore replaces the kept panes with ps, as after batch time at completed: panes up to
-// the last boundary at or before at count as added to the running value.
-func (w *panes[P]) restore(at rt.Time, ps []Pane[P], copyP func(P) P) {
+// restore replaces the kept panes with ps, as after batch time at completed. For an
+// inverse form (inverse set), panes up to the last boundary at or before at count as
+// added to the running value.
+func (w *panes[P]) restore(at rt.Time, ps []Pane[P], inverse bool, copyP func(P) P) {
 	w.dropThrough(rt.Time(1<<62), true)
 	w.t, w.started, w.cur, w.fires = at, true, false, false
 	lastBoundary := at - rt.Time(int64(at-w.zero)%w.slide)
 	for _, p := range ps {
-		w.live = append(w.live, pane[P]{t: p.Time, in: p.Time <= lastBoundary, p: copyP(p.Data)})
+		w.live = append(w.live, pane[P]{t: p.Time, in: inverse && p.Time <= lastBoundary, p: copyP(p.Data)})
 	}
 }
