@@ -14,6 +14,10 @@ type Context struct {
 	Pipeline *Pipeline
 	Settings Settings // the file's settings overridden by flags, defaults resolved
 	Replay   bool     // the deterministic clock is in use (--replay)
+	// ZeroTime is the origin of the batch-time grid: the first batch's time minus the
+	// interval (Spark's zeroTime). Windows fire at zero + k·slide. It is set before
+	// Pipeline.New runs.
+	ZeroTime Time
 	Log      *slog.Logger
 	Metrics  *Metrics
 	Stdout   io.Writer // where print writes

@@ -27,6 +27,17 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		}
 	}()
 
+	// The clock's grid is fixed before the job is built: windowed operators count
+	// their slide boundaries from the zero time (Spark's zeroTime), one interval
+	// before the first batch.
+	interval := ctx.Settings.Batch
+	start := TimeOf(time.Now())
+	if e.cfg.replay {
+		start = Time(e.cfg.startTime)
+	}
+	t := firstBatchTime(start, interval)
+	ctx.ZeroTime = t - Time(interval.Milliseconds())
+
 	job, err := p.New(ctx)
 	if err != nil {
 		e.log.Error("pipeline setup failed", "err", err)
@@ -51,12 +62,6 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		drain = d.DrainBatches()
 	}
 
-	interval := ctx.Settings.Batch
-	start := TimeOf(time.Now())
-	if e.cfg.replay {
-		start = Time(e.cfg.startTime)
-	}
-	t := firstBatchTime(start, interval)
 	e.log.Info("pipeline started", "pipeline", p.Name, "replay", e.cfg.replay,
 		"batch", interval, "partitions", ctx.Settings.Partitions, "first_batch_time", int64(t))
 

@@ -249,7 +249,9 @@ func (m *MapStore[K, S]) compact() {
 // call is more than timeout before now (Spark: last < now - timeout) is passed to f with
 // a State that is timing out and still holds the key's state, in the store's order, and
 // then removed. f runs the user's function with no value; the State refuses update and
-// remove.
+// remove. Spark looks for timed-out keys only in the batches where it checkpoints the
+// state (MapWithStateRDD's full scan); called every batch, Timeouts removes a key at the
+// first batch past its timeout, which is what Spark's documentation promises.
 func (m *MapStore[K, S]) Timeouts(now rt.Time, timeout time.Duration, f func(k K, st *State[S])) {
 	m.apply()
 	threshold := now.Add(-timeout)

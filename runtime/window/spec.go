@@ -56,6 +56,13 @@ func (s Spec) Fires(t rt.Time) bool {
 	return t > s.Zero && int64(t-s.Zero)%s.Slide.Milliseconds() == 0
 }
 
+// Drain returns how long the operator must go on after its parent's last batch with
+// data for every window containing that batch to be output, and then one window without
+// it (the worst case over where the batch falls between boundaries): Length + Slide -
+// Interval. A job implementing rt.Drainer adds up the Drains along a chain of windows
+// and divides by the batch interval.
+func (s Spec) Drain() time.Duration { return s.Length + s.Slide - s.Interval }
+
 // clock is a Spec in milliseconds plus the batch the operator is in. It checks that
 // batch times arrive in order and on the grid, which generated code guarantees; a
 // violation is a bug in the caller, so it panics.

@@ -625,3 +625,39 @@ func TestBeginRejectsBadTimes(t *testing.T) {
 		}()
 	}
 }
+
+// TestDrain puts data in one batch, at every position between two boundaries, and
+// checks that after Drain more batches the last window output no longer holds it, and
+// that one batch fewer is not always enough.
+func TestDrain(t *testing.T) {
+	lastWindow := func(s Spec, last, batches int) string {
+		w := NewBatches[string](s)
+		out := ""
+		for i := range batches {
+			w.Begin(batchTime(0, i))
+			if i == last-1 {
+				w.Add("x")
+			}
+			if w.Fires() {
+				out = strings.Join(w.AppendWindow(nil), " ")
+			}
+		}
+		return out
+	}
+	for _, ls := range [][2]int{{3, 1}, {3, 2}, {2, 2}, {1, 3}, {2, 3}, {4, 3}} {
+		s := spec(ls[0], ls[1], 0)
+		drain := int(s.Drain() / s.Interval)
+		tight := false
+		for last := 1; last <= ls[1]+1; last++ { // the batch (from 1) holding the data
+			if out := lastWindow(s, last, last+drain); out != "" {
+				t.Errorf("len %d slide %d, data at batch %d: after %d drain batches the last window is %q, want empty", ls[0], ls[1], last, drain, out)
+			}
+			if lastWindow(s, last, last+drain-1) != "" {
+				tight = true
+			}
+		}
+		if !tight {
+			t.Errorf("len %d slide %d: %d drain batches is more than needed", ls[0], ls[1], drain)
+		}
+	}
+}
