@@ -10,8 +10,10 @@ import "embed"
 // version at compile time; a test keeps this constant equal to runtime.Version.
 const Version = "0.1.0"
 
-// RuntimeSource holds runtime/ and stdlib/ as they were when this streamc was built.
+// RuntimeSource holds runtime/ and stdlib/ as they were when this streamc was built,
+// with the module's go.mod and go.sum: connectors that use a client library (Kafka,
+// PostgreSQL, SQLite) build against exactly the versions streamc was tested with.
 // Test files and testdata are skipped when it is written out.
 //
-//go:embed runtime stdlib
+//go:embed go.mod go.sum runtime stdlib
 var RuntimeSource embed.FS

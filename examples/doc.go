@@ -6,3 +6,8 @@
 // the binary (one per line). The binary runs with the repository root as its working
 // directory, as `make demo` runs it.
 package examples
+
+// The network word count's generated Go is committed, to show what streamc writes and
+// how a project that prefers `go generate` to `streamc build` uses it; CI fails when it is
+// stale.
+//go:generate go run ../cmd/streamc gen network_wordcount/network_wordcount.stream -o network_wordcount/gen

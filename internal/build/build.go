@@ -91,10 +91,6 @@ func RuntimeDir(cache string) (string, error) {
 			return "", err
 		}
 	}
-	gomod := "module " + ModulePath + "\n\ngo 1.26\n"
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return "", err
-	}
 	// Rename is atomic: a concurrent build either sees the whole runtime or none.
 	if err := os.Rename(tmp, dir); err != nil && !isExist(err) {
 		return "", err
@@ -120,7 +116,7 @@ func embeddedFiles() ([]string, string, error) {
 			}
 			return nil
 		}
-		if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+		if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") || p == "go.mod" || p == "go.sum" {
 			files = append(files, p)
 		}
 		return nil
@@ -161,7 +157,13 @@ func Module(opts Options, files []File) (string, error) {
 	}
 	gomod := fmt.Sprintf("module streamc.gen/%s\n\ngo 1.26\n\nrequire %s v0.0.0\n\nreplace %s => %s\n",
 		sanitize(opts.Name), ModulePath, ModulePath, filepath.ToSlash(rtDir))
-	want := map[string][]byte{"go.mod": []byte(gomod)}
+	// The runtime's go.sum covers every module the generated program can reach, so the
+	// build verifies them without writing a go.sum of its own.
+	gosum, err := os.ReadFile(filepath.Join(rtDir, "go.sum"))
+	if err != nil {
+		return "", err
+	}
+	want := map[string][]byte{"go.mod": []byte(gomod), "go.sum": gosum}
 	for _, f := range files {
 		want[path.Base(f.Name)] = f.Data
 	}
