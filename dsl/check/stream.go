@@ -542,6 +542,10 @@ func (c *checker) streamOp(e *ast.Call, recv ast.Expr, st *types.Stream, name *a
 	if !ok {
 		return types.InvalidType
 	}
+	if n.Kind != OutputNode && !isValueType(c.resolve(n.Elem)) {
+		c.errorf(name.At, "%s would make a stream of %s: stream elements must be values (scalars, lists, tuples, optionals, records)", name.Name, c.typeString(n.Elem))
+		return types.InvalidType
+	}
 	c.addNode(n)
 	if n.Kind == OutputNode {
 		c.outputDone = true
@@ -1063,4 +1067,30 @@ func (c *checker) sinkFits(sk *types.Sink, r *Resource, t types.Type, at ast.Exp
 			}
 		}
 	}
+}
+
+// isValueType reports whether t can be a stream element: a value, not a connection,
+// sink, table, state handle, function or stream. Unresolved and invalid types pass, so
+// that an earlier error is not repeated.
+func isValueType(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Basic:
+		return t.Kind != types.Unit
+	case *types.List:
+		return isValueType(t.Elem)
+	case *types.Optional:
+		return isValueType(t.Elem)
+	case *types.Tuple:
+		for _, e := range t.Elems {
+			if !isValueType(e) {
+				return false
+			}
+		}
+		return true
+	case *types.Record:
+		return true
+	case *types.Conn, *types.Sink, *types.Table, *types.State, *types.Func, *types.Stream:
+		return false
+	}
+	return true
 }

@@ -509,7 +509,15 @@ func (s *scanner) number(start lexer.Position) {
 			n++
 		}
 		s.advance(n)
-		s.softError(start, "invalid number %q", string(s.src[start.Offset:s.off]))
+		text := string(s.src[start.Offset:s.off])
+		if typ == tokFloat && isDurationText(text) {
+			s.softError(start, "invalid duration %q: a duration is a whole number and a unit: use a smaller unit (1500ms, not 1.5s)", text)
+		} else {
+			s.softError(start, "invalid number %q", text)
+		}
+		// One error per literal: the value below is not checked again.
+		s.emit(typ, start)
+		return
 	}
 	text := string(s.src[start.Offset:s.off])
 	if typ == tokInt {
@@ -520,6 +528,20 @@ func (s *scanner) number(start lexer.Position) {
 		s.softError(start, "float literal %s is out of range", text)
 	}
 	s.emit(typ, start)
+}
+
+// isDurationText reports whether a malformed number such as 1.5ms looks like a
+// fractional duration, so the error can say what to write instead.
+func isDurationText(text string) bool {
+	i := len(text)
+	for i > 0 && isLetter(text[i-1]) {
+		i--
+	}
+	switch text[i:] {
+	case "ns", "us", "ms", "s", "m", "h", "d":
+		return i > 0
+	}
+	return false
 }
 
 // duration scans the rest of a duration whose first digits were read.
