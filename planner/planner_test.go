@@ -1,0 +1,137 @@
+package planner_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"streamc.dev/streamc/dsl"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/planner"
+)
+
+func plan(t *testing.T, src string) *planner.Plan {
+	t.Helper()
+	prog, diags := dsl.Check("t.stream", []byte(src))
+	if prog == nil {
+		t.Fatalf("does not check: %v", diags)
+	}
+	p, err := planner.Build(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestFusion pins the fusion rules of the package documentation on one program.
+func TestFusion(t *testing.T) {
+	p := plan(t, `pipeline f
+batch 1s
+let words = queue([["a b"]]).flatMap(l => words(l)).filter(w => w != "")
+words.map(w => (w, 1)).reduceByKey((a, b) => a + b).mapValues(n => n * 2).print()
+words.count().print()
+`)
+	want := []struct {
+		head  string
+		chain string
+		keep  bool
+		outs  int
+		parts planner.PartsKind
+	}{
+		{"", "flatMap filter", true, 1, planner.PartsDefault},       // source stage; words is used twice
+		{"", "map", false, 1, planner.PartsSame},                    // reads the kept words, writes the shuffle
+		{"reduceByKey", "mapValues", true, 0, planner.PartsDefault}, // reduce side, then the narrow op fused after it
+		{"count", "", true, 0, planner.PartsFixed},                  // gathered into one partition
+	}
+	if len(p.Stages) != len(want) {
+		t.Fatalf("%d stages, want %d:\n%s", len(p.Stages), len(want), p)
+	}
+	for i, w := range want {
+		s := p.Stages[i]
+		head := ""
+		if s.Head != nil {
+			head = s.Head.Op
+		}
+		var chain []string
+		for _, n := range s.Chain {
+			chain = append(chain, n.Op)
+		}
+		if head != w.head || strings.Join(chain, " ") != w.chain || s.Keep != w.keep || len(s.Out) != w.outs || s.Parts.Kind != w.parts {
+			t.Errorf("stage %d: head %q chain %q keep %v outs %d parts %v; want %+v\n%s", i, head, chain, s.Keep, len(s.Out), s.Parts.Kind, w, p)
+		}
+	}
+	if ex := p.Stages[0].Out[0]; ex.Mode != planner.Gather || !ex.Combine {
+		t.Errorf("count's exchange: mode %v combine %v, want gather with partial counts", ex.Mode, ex.Combine)
+	}
+	if ex := p.Stages[1].Out[0]; ex.Mode != planner.ByKey || !ex.Combine {
+		t.Errorf("reduceByKey's exchange: mode %v combine %v, want hash by key with map-side combine", ex.Mode, ex.Combine)
+	}
+}
+
+// TestPlanInvariants checks, on every golden program, what code generation relies on:
+// every stream node is produced by exactly one stage, stages only read earlier stages,
+// exchanges connect the stages they name, and planning twice gives the same plan.
+func TestPlanInvariants(t *testing.T) {
+	paths, _ := filepath.Glob("../golden/testdata/*.txtar")
+	if len(paths) == 0 {
+		t.Fatal("no golden programs")
+	}
+	for _, path := range paths {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(a.Files[0].Data)
+		prog, _ := dsl.Check("t.stream", []byte(src))
+		if prog == nil {
+			continue // a diagnostics case
+		}
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p, err := planner.Build(prog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again := plan(t, src); again.String() != p.String() {
+				t.Errorf("planning twice differs")
+			}
+			producer := map[*check.Node]int{}
+			for _, s := range p.Stages {
+				nodes := s.Chain
+				if s.Head != nil {
+					nodes = append([]*check.Node{s.Head}, nodes...)
+				}
+				for _, n := range nodes {
+					producer[n]++
+				}
+				for _, in := range s.Inputs {
+					switch in.Kind {
+					case planner.FromStage:
+						if in.Stage.ID >= s.ID || !in.Stage.Keep {
+							t.Errorf("stage %d reads stage %d, which is later or keeps nothing", s.ID, in.Stage.ID)
+						}
+					case planner.FromExchange:
+						if in.Exchange.To != s || in.Exchange.From.ID >= s.ID {
+							t.Errorf("stage %d reads exchange x%d wired %d -> %d", s.ID, in.Exchange.ID, in.Exchange.From.ID, in.Exchange.To.ID)
+						}
+					}
+				}
+			}
+			for _, n := range prog.Nodes {
+				want := 1
+				if n.Kind == check.SourceNode || n.Kind == check.OutputNode || n.Kind == check.UnionNode {
+					want = 0
+				}
+				if producer[n] != want {
+					t.Errorf("%s at %s is computed by %d stages, want %d", n.Op, n.Pos, producer[n], want)
+				}
+			}
+			for _, o := range p.Outputs {
+				if !o.Stage.Keep {
+					t.Errorf("output %s reads stage %d, which keeps nothing", o.Node.Op, o.Stage.ID)
+				}
+			}
+		})
+	}
+}
