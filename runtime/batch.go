@@ -16,6 +16,9 @@ type Batch struct {
 	Index      int64         // 0 for the first batch of this run, then 1, 2, ...
 	Partitions int           // the pipeline's default partition count (resolved setting)
 	Replay     bool          // true under the deterministic clock (--replay)
+	// Recovering is true for a batch that had already started before the binary was
+	// restarted from a checkpoint and is being run again with its original time.
+	Recovering bool
 
 	ctx   *Context
 	input atomic.Int64

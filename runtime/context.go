@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	goruntime "runtime"
+	"strconv"
 )
 
 // Context is what Pipeline.New receives: the resolved settings and run mode, the
@@ -25,11 +26,16 @@ type Context struct {
 	// and closers run. Sinks use it for their I/O; a graceful stop does not cancel it
 	// until the current batch's outputs are done.
 	Ctx context.Context
+	// RecoveredFrom is the batch time of the checkpoint the run resumes from, or 0 for
+	// a fresh start. It is set before Pipeline.New runs.
+	RecoveredFrom Time
 
-	cancel     context.CancelFunc
-	overrides  map[string]string
-	lifecycles []Lifecycle
-	closers    []io.Closer
+	cancel      context.CancelFunc
+	overrides   map[string]string
+	lifecycles  []Lifecycle
+	sourceNames []string // parallel to lifecycles: the names positions are saved under
+	closers     []io.Closer
+	batchDone   []func(t Time) error
 }
 
 // NewContext returns a context for running a pipeline's job outside Main: in the tests
@@ -82,7 +88,27 @@ func (c *Context) SourceAddress(name string) string {
 // Register hands a source (or any background component) to the engine, which starts
 // it before the first batch, polls it for exhaustion, and stops it after the last batch,
 // in reverse order of registration.
-func (c *Context) Register(l Lifecycle) { c.lifecycles = append(c.lifecycles, l) }
+//
+// Register names the source "source<i>" (its registration index) for checkpoints;
+// generated code uses RegisterSource, whose names survive adding a source.
+func (c *Context) Register(l Lifecycle) {
+	c.RegisterSource("source"+strconv.Itoa(len(c.lifecycles)), l)
+}
+
+// RegisterSource is Register with the name under which a checkpoint saves the source's
+// position (when it implements Positioned): the let binding of the source
+// (SourceInfo.Name), so that positions find their source again after the pipeline is
+// edited.
+func (c *Context) RegisterSource(name string, l Lifecycle) {
+	c.lifecycles = append(c.lifecycles, l)
+	c.sourceNames = append(c.sourceNames, name)
+}
+
+// OnBatchDone registers a function the engine calls after all outputs of a batch are
+// done, before the batch is checkpointed, with the batch time: a Kafka source commits
+// its offsets there. An error fails the run (exit 1) and the batch is re-run after a
+// restart, so the hook must tolerate being called again for the same batch.
+func (c *Context) OnBatchDone(f func(t Time) error) { c.batchDone = append(c.batchDone, f) }
 
 // OnClose registers a sink or other resource to close when the run ends, after the
 // sources have stopped, in reverse order of registration. A Close error makes the run

@@ -1,7 +1,8 @@
 // Package runtime is the engine that every pipeline binary built by streamc links: the
 // batch clock, the command line, parallel partitions, the hash exchange between stages,
 // keyed state for combining, value rendering, the print and saveAsTextFiles outputs,
-// run-time errors that point into the .stream file, and metrics. It imports the standard
+// checkpointing and recovery, the output commit protocol (output retries, TxSink,
+// batch-done hooks), run-time errors that point into the .stream file, and metrics. It imports the standard
 // library only. Sources live in runtime/source and decoders (with the bad-record policy)
 // in runtime/codec; both build on the interfaces defined here.
 //
@@ -30,7 +31,8 @@
 // further batches have run (so windows slide past the end of the input), when --batches N
 // batches have run, or on SIGINT/SIGTERM: the first signal lets the batch in flight finish
 // with its outputs, then stops the sources and closes the sinks; a second one exits at
-// once. Exit codes: 0 finished or stopped by a signal, 1 run-time failure (a batch,
+// once. With a checkpoint directory, the stopped run writes a checkpoint of its last
+// batch before it exits. Exit codes: 0 finished or stopped by a signal, 1 run-time failure (a batch,
 // source start or sink close failed, or the graceful stop exceeded stopTimeout), 2 usage
 // error, 130 second signal.
 //
@@ -79,6 +81,44 @@
 // The engine never calls RunBatch concurrently with itself, so the job keeps its state in
 // its own fields. Inside Parallel, partition p may write only what belongs to p: its row
 // of an exchange (Exchange.Out(p)), its OrderedMap, its slot of a result slice.
+//
+// # Checkpoints and recovery
+//
+// With a checkpoint directory (the checkpoint setting or --checkpoint) the engine makes a
+// run restartable; docs/reliability.md describes the guarantees. stateful_test.go is the
+// reference for what generated code adds:
+//
+//   - Pipeline.State lists one StateInfo{Name, Type, Pos} per state section. Name is
+//     position-independent: "updateStateByKey(totals)" when the operator's result is bound
+//     to a name, else the operator and its 1-based ordinal among the stateful operators
+//     in declaration order, "countByWindow#2". Type is the state's type as the checker
+//     prints it plus whatever shapes the encoding (window length and slide, inverse). The
+//     runtime hashes the list into Pipeline.StateFingerprint; a checkpoint whose list
+//     differs is refused with a message listing the changed entries. Outputs, filters,
+//     maps and positions are not part of it, so changing them keeps checkpoints usable.
+//   - The job implements Checkpointer: SaveState(w) writes one w.Section(name, ...) per
+//     State entry with checkpoint.Writer's typed values (Len, String, Varint, Uvarint,
+//     Float64, Bool, Bytes); RestoreState(r) finds each with r.Section(name), reads it
+//     back, ends it with Done, and puts each key into partition
+//     Bucket(hash(key), ctx.Settings.Partitions).
+//   - Sources are registered with ctx.RegisterSource(letName, src); the sources of
+//     runtime/source implement Positioned (and CheckpointCommitter) themselves. Stdin and
+//     socket sources get their write-ahead log with the option WALDir: ctx.WALDir(letName).
+//   - Every output runs under b.Output(op, func() error {...}), which retries it with
+//     backoff (--output-attempts, --output-backoff) and then fails the batch. Sinks with
+//     transactions implement TxSink and are run with WriteTx; components that must act
+//     once a batch's outputs are all done (a Kafka source committing offsets) register
+//     ctx.OnBatchDone.
+//
+// The engine writes the initial checkpoint before the first batch, one after every batch
+// whose time t has (t - ZeroTime) a multiple of CheckpointEvery (after its outputs and
+// batch-done hooks), and one when the run ends or is stopped by a signal. Before each batch
+// it appends the batch time to the batch log. On a start whose directory holds
+// checkpoints it restores the newest readable one (zero time, state, positions) after
+// Pipeline.New and before the sources start, then runs the batches after it with their
+// original times (Batch.Recovering marks those that had started before the crash) and
+// goes on live. A checkpoint failure, like a batch failure, ends the run with exit 1 and
+// never removes an older checkpoint.
 //
 // # Partitioning and order
 //

@@ -18,10 +18,13 @@ type engine struct {
 }
 
 // run executes the whole run and returns the exit code. Closing stop asks for a graceful
-// stop: no new batch starts, the one in flight finishes with its outputs.
+// stop: no new batch starts, the one in flight finishes with its outputs, and a final
+// checkpoint is written.
 func (e *engine) run(stop <-chan struct{}) (code int) {
 	ctx, p := e.ctx, e.ctx.Pipeline
+	var ck *checkpoints
 	defer func() {
+		ck.close()
 		if err := e.shutdown(); err != nil && code == ExitOK {
 			code = ExitFailure
 		}
@@ -29,7 +32,8 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 
 	// The clock's grid is fixed before the job is built: windowed operators count
 	// their slide boundaries from the zero time (Spark's zeroTime), one interval
-	// before the first batch.
+	// before the first batch. A run resuming from a checkpoint keeps the checkpoint's
+	// grid and continues after its batch.
 	interval := ctx.Settings.Batch
 	start := TimeOf(time.Now())
 	if e.cfg.replay {
@@ -37,12 +41,59 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 	}
 	t := firstBatchTime(start, interval)
 	ctx.ZeroTime = t - Time(interval.Milliseconds())
+	if ctx.Settings.Checkpoint != "" {
+		var err error
+		if ck, err = openCheckpoints(ctx, e.log); err != nil {
+			e.log.Error("cannot use the checkpoint directory", "err", err)
+			return ExitFailure
+		}
+		if c := ck.restored; c != nil {
+			ctx.ZeroTime = Time(c.ZeroTime)
+			ctx.RecoveredFrom = Time(c.Time)
+			t = Time(c.Time).Add(interval)
+		}
+	}
 
 	job, err := p.New(ctx)
 	if err != nil {
 		e.log.Error("pipeline setup failed", "err", err)
 		ctx.lifecycles = nil // never started, so not stopped; closers still run
 		return ExitFailure
+	}
+	remaining := int64(-1) // batches still to run once every source is exhausted; -1: not yet
+	if ck != nil {
+		if c := ck.restored; c != nil {
+			if err := ck.restore(job); err != nil {
+				e.log.Error("recovery failed", "err", err)
+				ctx.lifecycles = nil
+				return ExitFailure
+			}
+			remaining = c.Remaining
+			if remaining == 0 {
+				e.log.Info("the run had already finished: nothing to do (use --fresh to run again)",
+					"checkpoint", ck.restoredPath)
+				ctx.lifecycles = nil
+				return ExitOK
+			}
+		} else if err := ck.save(job, ctx.ZeroTime, remaining); err != nil {
+			// The initial checkpoint fixes the zero time and the initial state, so that a
+			// crash before the first periodic checkpoint still recovers on the same grid.
+			e.log.Error("checkpoint failed", "err", err)
+			ctx.lifecycles = nil
+			return ExitFailure
+		}
+		if err := ck.openBatchLog(); err != nil {
+			e.log.Error("cannot use the checkpoint directory", "err", err)
+			ctx.lifecycles = nil
+			return ExitFailure
+		}
+		if c := ck.restored; c != nil {
+			attrs := []any{"checkpoint", ck.restoredPath, "batch_time", c.Time}
+			if ck.lastStarted > Time(c.Time) {
+				attrs = append(attrs, "rerun_from", int64(t), "rerun_to", int64(ck.lastStarted))
+			}
+			e.log.Info("recovering from checkpoint", attrs...)
+		}
 	}
 	if addr := ctx.Settings.HTTP; addr != "" {
 		if err := e.serveMetrics(addr); err != nil {
@@ -57,44 +108,75 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			return ExitFailure
 		}
 	}
-	drain := 0
+	drain := int64(0)
 	if d, ok := job.(Drainer); ok {
-		drain = d.DrainBatches()
+		drain = int64(d.DrainBatches())
 	}
 
 	e.log.Info("pipeline started", "pipeline", p.Name, "replay", e.cfg.replay,
 		"batch", interval, "partitions", ctx.Settings.Partitions, "first_batch_time", int64(t))
 
-	remaining := -1 // batches still to run once every source is exhausted; -1: not yet
+	done := Time(-1 << 63) // the last batch whose outputs are all done
 	for index := int64(0); e.cfg.batches == 0 || index < e.cfg.batches; index++ {
-		if !e.cfg.replay {
+		recovering := ck != nil && t <= ck.lastStarted
+		if !e.cfg.replay && !recovering {
 			if !sleepUntil(t.Go(), stop) {
 				break
 			}
 		} else if stopped(stop) {
 			break
 		}
-		if err := e.runBatch(job, t, index); err != nil {
+		if ck != nil {
+			if err := ck.blog.Started(int64(t)); err != nil {
+				e.log.Error("batch failed", "batch_time", int64(t), "err", err)
+				return ExitFailure
+			}
+		}
+		if err := e.runBatch(job, t, index, recovering); err != nil {
 			return ExitFailure
 		}
+		done = t
 		if remaining < 0 && e.exhausted() {
 			remaining = drain
 		} else if remaining > 0 {
 			remaining--
+		}
+		if ck != nil && ck.due(t) {
+			if err := ck.save(job, t, remaining); err != nil {
+				e.log.Error("checkpoint failed", "err", err)
+				return ExitFailure
+			}
 		}
 		if remaining == 0 || stopped(stop) {
 			break
 		}
 		t = t.Add(interval)
 	}
+	// The run ends (finished, --batches, or a graceful stop): checkpoint the last batch
+	// so that a restart resumes exactly after it.
+	if ck != nil && done > ck.written {
+		if err := ck.save(job, done, remaining); err != nil {
+			e.log.Error("checkpoint failed", "err", err)
+			return ExitFailure
+		}
+	}
 	return ExitOK
 }
 
-// runBatch runs and logs batch t.
-func (e *engine) runBatch(job Job, t Time, index int64) error {
+// runBatch runs and logs batch t, then calls the batch-done hooks.
+func (e *engine) runBatch(job Job, t Time, index int64, recovering bool) error {
 	b := e.ctx.NewBatch(t, index)
+	b.Recovering = recovering
 	begin := time.Now()
 	err := callBatch(job, b)
+	if err == nil {
+		for _, f := range e.ctx.batchDone {
+			if err = f(t); err != nil {
+				err = fmt.Errorf("after the outputs: %w", err)
+				break
+			}
+		}
+	}
 	end := time.Now()
 	proc := end.Sub(begin)
 	sched, total := time.Duration(0), proc
@@ -115,6 +197,9 @@ func (e *engine) runBatch(job Job, t Time, index int64) error {
 		"scheduling_delay", sched, "processing_time", proc, "total_delay", total}
 	if bad := b.BadRecords(); bad > 0 {
 		attrs = append(attrs, "bad_records", bad)
+	}
+	if recovering {
+		attrs = append(attrs, "recovering", true)
 	}
 	e.log.Info("batch", attrs...)
 	return nil

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // Exit codes of a pipeline binary.
@@ -39,6 +41,17 @@ func RunMain(p *Pipeline, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	log := newLogger(stderr, cfg.logFormat, cfg.logLevel)
+	if cfg.fresh {
+		moved, err := checkpoint.MoveAside(cfg.settings.Checkpoint, time.Now())
+		if err != nil {
+			log.Error("--fresh failed", "err", err)
+			return ExitFailure
+		}
+		if moved != "" {
+			log.Warn("--fresh: moved the old checkpoint directory aside; starting with empty state",
+				"checkpoint", cfg.settings.Checkpoint, "moved_to", moved)
+		}
+	}
 	ctx := NewContext(p, cfg.settings, stdout, log)
 	ctx.Replay = cfg.replay
 	ctx.overrides = cfg.overrides
@@ -82,6 +95,7 @@ type runConfig struct {
 	overrides map[string]string
 	logLevel  slog.Level
 	logFormat string
+	fresh     bool
 }
 
 // sourceOverrides is the repeatable --source NAME=ADDRESS flag.
@@ -119,8 +133,8 @@ func (f badRecordFlag) Set(s string) error {
 // Flag groups, in the order --help lists them.
 var (
 	settingFlags = []string{"batch", "partitions", "checkpoint", "checkpoint-every", "max-rate",
-		"backpressure", "http", "stop-timeout", "on-bad-record"}
-	runFlags = []string{"batches", "replay", "start-time", "source", "log-level", "log-format"}
+		"backpressure", "http", "stop-timeout", "on-bad-record", "output-attempts", "output-backoff"}
+	runFlags = []string{"batches", "replay", "start-time", "fresh", "source", "log-level", "log-format"}
 )
 
 // newFlagSet declares the binary's flags over cfg, with the file's settings as defaults.
@@ -140,12 +154,16 @@ func newFlagSet(p *Pipeline, cfg *runConfig) *flag.FlagSet {
 	fs.StringVar(&s.HTTP, "http", s.HTTP, "`address` of the metrics server (/metrics, /healthz), e.g. :4040")
 	fs.DurationVar(&s.StopTimeout, "stop-timeout", s.StopTimeout, "graceful stop `limit` (0: 30s)")
 	fs.Var(badRecordFlag{&s.OnBadRecord}, "on-bad-record", "bad-record `policy`: fail, skip or deadLetter(path)")
+	fs.IntVar(&s.OutputAttempts, "output-attempts", s.OutputAttempts, "tries of a failing output before the run fails (0: 4)")
+	fs.DurationVar(&s.OutputBackoff, "output-backoff", s.OutputBackoff, "wait before retrying a failed output, doubled per retry (0: 500ms)")
 
 	fs.Int64Var(&cfg.batches, "batches", 0, "stop after `n` batches (0: no limit)")
 	fs.BoolVar(&cfg.replay, "replay", false,
 		"deterministic clock: run batches back to back from --start-time, without waiting")
 	fs.Int64Var(&cfg.startTime, "start-time", 0,
 		"replay clock start in epoch `ms`; the first batch time is the next multiple of the interval")
+	fs.BoolVar(&cfg.fresh, "fresh", false,
+		"start with empty state: move the checkpoint directory aside (to DIR.old-TIME) first")
 	fs.Var(sourceOverrides(cfg.overrides), "source", "override the address of a source: `name=address` (repeatable)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `format`: text or json")
@@ -184,6 +202,12 @@ func parseArgs(p *Pipeline, args []string, stdout, stderr io.Writer) (cfg *runCo
 		return usageErr("--max-rate must not be negative, got %d", s.MaxRate)
 	case s.StopTimeout < 0:
 		return usageErr("--stop-timeout must not be negative, got %v", s.StopTimeout)
+	case s.OutputAttempts < 0:
+		return usageErr("--output-attempts must not be negative, got %d", s.OutputAttempts)
+	case s.OutputBackoff < 0:
+		return usageErr("--output-backoff must not be negative, got %v", s.OutputBackoff)
+	case cfg.fresh && s.Checkpoint == "":
+		return usageErr("--fresh needs a checkpoint directory (the checkpoint setting or --checkpoint)")
 	case cfg.batches < 0:
 		return usageErr("--batches must not be negative, got %d", cfg.batches)
 	case cfg.logFormat != "text" && cfg.logFormat != "json":
@@ -251,7 +275,7 @@ func writeFlags(b *strings.Builder, fs *flag.FlagSet, names []string) {
 		f := fs.Lookup(name)
 		arg, usage := flag.UnquoteUsage(f)
 		left := "--" + name
-		if arg != "" && name != "backpressure" && name != "replay" {
+		if arg != "" && name != "backpressure" && name != "replay" && name != "fresh" {
 			left += " " + arg
 		}
 		line := fmt.Sprintf("  %-28s %s", left, usage)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 )
 
 // printRule is the line above and below Spark's print header.
@@ -70,13 +71,19 @@ func TextFilesDir(prefix, suffix string, t Time) string {
 // directory is renamed into place, so a reader sees either no output for the batch or
 // all of it. A target that already exists (the batch is being replayed after a restart)
 // is replaced, which makes the output idempotent per batch. Errors are returned; they
-// fail the batch.
+// fail the batch (generated code runs it under Batch.Output, which retries first).
+//
+// A crash can leave a hidden temporary directory (".prefix-<t>.tmp-*") behind; the first
+// call for a prefix in a process removes those of that prefix, and the batch they belonged
+// to is re-run after the restart, so nothing is lost. Readers such as a files source
+// ignore hidden names.
 func SaveAsTextFiles[T any](prefix, suffix string, t Time, parts [][]T, render func([]byte, T) []byte) error {
 	dir := TextFilesDir(prefix, suffix, t)
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
+	cleanLeftovers(parent, filepath.Base(prefix))
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
 	if err != nil {
 		return err
@@ -91,6 +98,36 @@ func SaveAsTextFiles[T any](prefix, suffix string, t Time, parts [][]T, render f
 	}
 	syncDir(parent)
 	return nil
+}
+
+// cleaned remembers the prefixes whose leftovers this process has removed.
+var cleaned sync.Map
+
+// cleanLeftovers removes the temporary directories an interrupted SaveAsTextFiles left
+// in parent for the prefix base, once per process and prefix: leftovers come only from
+// an earlier process that crashed.
+func cleanLeftovers(parent, base string) {
+	key := filepath.Join(parent, base)
+	if _, done := cleaned.LoadOrStore(key, true); done {
+		return
+	}
+	matches, _ := filepath.Glob(filepath.Join(parent, "."+globEscape(base)+"-*.tmp-*"))
+	for _, m := range matches {
+		os.RemoveAll(m)
+	}
+}
+
+// globEscape escapes the filepath.Match metacharacters of s.
+func globEscape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
 
 // syncDir makes a rename in dir durable where the platform supports syncing a

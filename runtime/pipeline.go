@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -17,10 +19,50 @@ type Pipeline struct {
 	// Sources and Outputs describe the graph's ends for --help and for overrides.
 	Sources []SourceInfo
 	Outputs []OutputInfo
+	// State lists the job's checkpointed state, one entry per section the job's
+	// SaveState writes, in the order it writes them. The runtime derives the pipeline's
+	// state fingerprint from it (StateFingerprint) and refuses to restore a checkpoint
+	// whose list differs: a changed state type cannot be decoded, and a state added or
+	// removed would silently start empty or be lost. Changes that leave it alone (a new
+	// output, a changed filter, a moved line) keep checkpoints usable.
+	State []StateInfo
 	// New builds the job for one run. It is called once, after flags are parsed and
 	// before any source starts; it creates the sources (registering them with
 	// ctx.Register) and allocates the job's reusable buffers.
 	New func(ctx *Context) (Job, error)
+}
+
+// StateInfo describes one section of a job's checkpointed state.
+type StateInfo struct {
+	// Name is the section's name: the operator and an identity that survives edits
+	// elsewhere in the file — "updateStateByKey(totals)" when the result is bound to a
+	// name, else the operator and its ordinal among the stateful operators,
+	// "reduceByKeyAndWindow#2". Never a line number.
+	Name string
+	// Type is the state's type as the checker prints it, e.g. "(string, int)", plus
+	// whatever else decides the encoding (window length and slide, "inverse").
+	Type string
+	Pos  string // where the operator is written, for messages only (not fingerprinted)
+}
+
+// StateFingerprint returns the hash of the pipeline's stateful structure: the names and
+// types of State, in order. Checkpoints record it; a restarted binary whose fingerprint
+// differs refuses the checkpoint and says what changed.
+func (p *Pipeline) StateFingerprint() string {
+	h := sha256.New()
+	for _, s := range p.State {
+		fmt.Fprintf(h, "%q %q\n", s.Name, s.Type)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// stateShape renders State for checkpoints and messages: "name: type" per section.
+func (p *Pipeline) stateShape() []string {
+	var out []string
+	for _, s := range p.State {
+		out = append(out, s.Name+": "+s.Type)
+	}
+	return out
 }
 
 // SourceInfo describes a source of the pipeline.
@@ -51,6 +93,12 @@ type Settings struct {
 	HTTP            string          // address of the metrics server, e.g. ":4040"; "" = off
 	StopTimeout     time.Duration   // graceful stop limit; 0 means 30s
 	OnBadRecord     BadRecordPolicy // the pipeline-wide default; decoders may override it
+	// OutputAttempts is how many times an output (Batch.Output) is tried before the
+	// batch fails; 0 means 4 (Spark's spark.task.maxFailures).
+	OutputAttempts int
+	// OutputBackoff is the wait before the first retry of a failed output; it doubles
+	// for each further retry, up to 30s. 0 means 500ms.
+	OutputBackoff time.Duration
 }
 
 // resolve fills the runtime defaults into s.
@@ -60,6 +108,12 @@ func (s Settings) resolve(numCPU int) Settings {
 	}
 	if s.StopTimeout <= 0 {
 		s.StopTimeout = 30 * time.Second
+	}
+	if s.OutputAttempts <= 0 {
+		s.OutputAttempts = 4
+	}
+	if s.OutputBackoff <= 0 {
+		s.OutputBackoff = 500 * time.Millisecond
 	}
 	if s.CheckpointEvery <= 0 && s.Batch > 0 {
 		every := max(s.Batch, 10*time.Second)

@@ -3,6 +3,8 @@
 package runtime_test
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -78,5 +80,40 @@ func TestStopTimeout(t *testing.T) {
 	syscall.Kill(syscall.Getpid(), syscall.SIGTERM)
 	if code := <-done; code != rt.ExitFailure || !strings.Contains(stderr.String(), "graceful stop timed out") {
 		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
+
+// TestSIGTERMWritesCheckpoint: a graceful stop finishes the batch, checkpoints it (even
+// between periodic checkpoints) and exits 0; a restart resumes right after that batch.
+func TestSIGTERMWritesCheckpoint(t *testing.T) {
+	ck := t.TempDir() + "/ckpt"
+	started := make(chan struct{})
+	var last rt.Time
+	p := testPipeline(50*time.Millisecond, &countSource{total: -1}, func(b *rt.Batch) error {
+		last = b.Time
+		if b.Index == 2 {
+			close(started)
+			time.Sleep(100 * time.Millisecond)
+		}
+		return nil
+	})
+	done, _, stderr := runInBackground(p, "--checkpoint", ck, "--checkpoint-every", "10s")
+	<-started
+	syscall.Kill(syscall.Getpid(), syscall.SIGTERM)
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := fmt.Sprintf(`msg="checkpoint written" batch_time=%d`, last)
+	if !strings.Contains(stderr.String(), want) {
+		t.Fatalf("stderr lacks %q:\n%s", want, stderr.String())
+	}
+	if _, err := os.Stat(fmt.Sprintf("%s/checkpoint-%d", ck, last)); err != nil {
+		t.Error(err)
+	}
+	stoppedAt := last
+	done, _, stderr = runInBackground(p, "--checkpoint", ck, "--batches", "1")
+	if code := <-done; code != 0 || !strings.Contains(stderr.String(), fmt.Sprintf("msg=\"recovering from checkpoint\" checkpoint=%s/checkpoint-%d", ck, stoppedAt)) ||
+		last != stoppedAt.Add(50*time.Millisecond) {
+		t.Fatalf("restart: exit %d\n%s", code, stderr.String())
 	}
 }

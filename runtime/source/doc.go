@@ -47,11 +47,24 @@
 //
 // # Checkpoints
 //
-// Pulled sources expose their position so that a checkpoint can record it and a restarted
-// program can resume: Queue.Position/Restore, Rate.Position/Restore and
-// Files.Consumed/Restore. Receivers have no replayable position (Spark's receivers without
-// a write-ahead log behave the same way).
+// Every source implements the engine's Positioned interface (SavePosition and
+// RestorePosition over runtime/checkpoint's Writer and Reader), restored before Start:
 //
-// The package depends on the standard library only and does not import the engine; the
-// engine adapts these types to its own interfaces.
+//   - Queue saves how many batches it delivered; Rate its counter and time base, so a
+//     restored rate emits exactly the original numbers for each batch time.
+//   - Files saves the lower bound of modification times and the files it remembers with
+//     their modification times, so the batches after the checkpoint select the same
+//     files again and files that arrived while the program was down are read.
+//   - Lines (stdin) and Socket save their write-ahead-log position when the option WALDir
+//     is set (see package wal): lines count as received only once synced to the log,
+//     each batch's share of the log is recorded before the batch gets it, and after a
+//     restart the batches after the checkpoint get their original lines back. Without a
+//     WAL a receiver has no replayable position, as Spark's receivers without one.
+//     CheckpointDone truncates the log once the oldest kept checkpoint covers it.
+//
+// The older Queue.Position/Restore, Rate.Position/Restore and Files.Consumed/Restore
+// remain for callers that keep positions themselves.
+//
+// The package depends on the standard library and runtime/checkpoint and runtime/wal
+// only; it does not import the engine, whose interfaces its types satisfy structurally.
 package source

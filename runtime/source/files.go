@@ -62,6 +62,7 @@ type Files struct {
 
 	mu        sync.Mutex
 	started   bool
+	restored  bool             // RestorePosition set threshold and seen
 	threshold int64            // live: initial lower bound for modification times (exclusive)
 	seen      map[string]int64 // path → modification time, or unknownTime once restored
 	pending   []string         // replay: files still to deliver, in order
@@ -101,7 +102,7 @@ func (f *Files) Start(ctx context.Context) error {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	f.started = true
-	if !f.opts.IncludeExisting {
+	if !f.opts.IncludeExisting && !f.restored {
 		f.threshold = time.Now().UnixMilli()
 	}
 	if f.opts.Replay {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // DefaultMaxLineBytes is the longest line a receiver or file reader accepts when no
@@ -29,6 +31,10 @@ func newLineReader(r io.Reader, max int) *lineReader {
 	}
 	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
 }
+
+// buffered reports whether input bytes are already buffered, so that the next call to
+// next may not block; write-ahead logging syncs before a call that may block.
+func (lr *lineReader) buffered() bool { return lr.r.Buffered() > 0 }
 
 // next returns the next line. When the line is longer than the limit it is read to its
 // end and dropped: next returns oversize = its length and an empty line. err is io.EOF
@@ -82,6 +88,17 @@ func (in *inbox) signal() {
 	case in.notify <- struct{}{}:
 	default:
 	}
+}
+
+// addAll appends records in order.
+func (in *inbox) addAll(recs []string) {
+	if len(recs) == 0 {
+		return
+	}
+	in.mu.Lock()
+	in.recs = append(in.recs, recs...)
+	in.mu.Unlock()
+	in.signal()
 }
 
 func (in *inbox) add(s string) {
@@ -157,6 +174,11 @@ type LinesOptions struct {
 	OnOversize func(size int) error
 	// Logger receives the source's log lines; nil discards them.
 	Logger *slog.Logger
+	// WALDir, when set, turns on the write-ahead log in that directory (rt.Context.WALDir
+	// gives one under the checkpoint directory): lines count as received only once they
+	// are synced to it, and batches re-run after a restart get their original lines
+	// back (see package wal).
+	WALDir string
 }
 
 // Lines is a receiver of text lines from an io.Reader: stdin, a pipe, a file. A goroutine
@@ -169,6 +191,7 @@ type Lines struct {
 	opts LinesOptions
 	log  *slog.Logger
 	in   *inbox
+	wal  *walReceiver // nil without WALDir
 
 	mu        sync.Mutex
 	started   bool
@@ -184,7 +207,11 @@ var _ Source[string] = (*Lines)(nil)
 // closes it to end a blocked read promptly; otherwise Stop does not wait for a read that
 // is still blocked (the goroutine ends when that read returns).
 func NewLines(name string, r io.Reader, opts LinesOptions) *Lines {
-	return &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox()}
+	l := &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox()}
+	if opts.WALDir != "" {
+		l.wal = newWALReceiver(opts.WALDir, l.in)
+	}
+	return l
 }
 
 // Stdin returns a line receiver over the process's standard input, named "stdin()".
@@ -203,6 +230,11 @@ func (l *Lines) Start(ctx context.Context) error {
 	if l.started {
 		return fmt.Errorf("%s: %w", l.name, errAlreadyStarted)
 	}
+	if l.wal != nil {
+		if err := l.wal.open(); err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+	}
 	l.started = true
 	l.ctx, l.cancel = context.WithCancel(ctx)
 	l.done = make(chan struct{})
@@ -217,33 +249,46 @@ func (l *Lines) Start(ctx context.Context) error {
 func (l *Lines) receive(ctx context.Context, lim *Limiter) {
 	defer close(l.done)
 	lr := newLineReader(l.r, l.opts.MaxLineBytes)
+	finish := func(err error) {
+		if l.wal != nil {
+			if ferr := l.wal.flush(); ferr != nil && err == nil {
+				err = fmt.Errorf("%s: %w", l.name, ferr)
+			}
+		}
+		l.in.finish(err)
+	}
 	for {
 		line, oversize, err := lr.next()
 		if ctx.Err() != nil {
-			l.in.finish(nil)
+			finish(nil)
 			return
 		}
 		if err == io.EOF {
 			l.log.Debug("end of input")
-			l.in.finish(nil)
+			finish(nil)
 			return
 		}
 		if err != nil {
-			l.in.finish(fmt.Errorf("%s: read: %w", l.name, err))
+			finish(fmt.Errorf("%s: read: %w", l.name, err))
 			return
 		}
 		if oversize > 0 {
 			if err := l.oversize(oversize); err != nil {
-				l.in.finish(fmt.Errorf("%s: %w", l.name, err))
+				finish(fmt.Errorf("%s: %w", l.name, err))
 				return
 			}
 			continue
 		}
 		if err := lim.Wait(ctx); err != nil {
-			l.in.finish(nil)
+			finish(nil)
 			return
 		}
-		l.in.add(line)
+		if l.wal == nil {
+			l.in.add(line)
+		} else if err := l.wal.receive(line, lr.buffered()); err != nil {
+			finish(fmt.Errorf("%s: %w", l.name, err))
+			return
+		}
 	}
 }
 
@@ -285,15 +330,27 @@ func (l *Lines) Stop() error {
 	cancel()
 	c, ok := l.r.(io.Closer)
 	if !ok {
+		if l.wal != nil {
+			// The goroutine may still append; the log stays open until it ends, and
+			// records appended after this point were never counted as received.
+			go func() { <-done; l.wal.close() }()
+		}
 		return nil
 	}
 	err := c.Close()
 	<-done
+	if l.wal != nil {
+		if werr := l.wal.close(); err == nil {
+			err = werr
+		}
+	}
 	return err
 }
 
 // Exhausted reports whether the input has ended and every line has been delivered.
-func (l *Lines) Exhausted() bool { return l.in.drained() }
+func (l *Lines) Exhausted() bool {
+	return l.in.drained() && (l.wal == nil || !l.wal.replaying())
+}
 
 // Batch returns the lines for one batch. In live mode these are the lines that arrived
 // since the previous call. In replay mode Batch first waits for MaxPerBatch lines (or, when
@@ -306,20 +363,61 @@ func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
 	if !started {
 		return nil, fmt.Errorf("%s: %w", l.name, ErrNotStarted)
 	}
-	limit := 0
-	if l.opts.Replay {
-		limit = l.opts.MaxPerBatch
-		for !l.in.ready(limit) {
-			select {
-			case <-l.in.notify:
-			case <-ctx.Done():
-				return nil, fmt.Errorf("%s: %w", l.name, context.Cause(ctx))
+	take := func() ([]string, error) {
+		limit := 0
+		if l.opts.Replay {
+			limit = l.opts.MaxPerBatch
+			for !l.in.ready(limit) {
+				select {
+				case <-l.in.notify:
+				case <-ctx.Done():
+					return nil, fmt.Errorf("%s: %w", l.name, context.Cause(ctx))
+				}
 			}
 		}
+		return l.in.take(limit)
 	}
-	recs, err := l.in.take(limit)
+	var recs []string
+	var err error
+	if l.wal != nil {
+		recs, err = l.wal.batch(batchTime, take)
+		if err != nil {
+			err = fmt.Errorf("%s: %w", l.name, err)
+		}
+	} else {
+		recs, err = take()
+	}
 	if err != nil {
 		return nil, err
 	}
 	return Split(recs, parts), nil
+}
+
+// SavePosition writes the write-ahead-log position (nothing without a WAL: a receiver
+// without one cannot replay what it received).
+func (l *Lines) SavePosition(w *checkpoint.Writer) error {
+	w.Bool(l.wal != nil)
+	if l.wal != nil {
+		l.wal.savePosition(w)
+	}
+	return nil
+}
+
+// RestorePosition restores what SavePosition wrote. Call it before Start.
+func (l *Lines) RestorePosition(r *checkpoint.Reader) error {
+	if !r.Bool() || r.Err() != nil {
+		return r.Err()
+	}
+	if l.wal == nil {
+		return fmt.Errorf("%s: the checkpoint has a write-ahead-log position but this run has no write-ahead log", l.name)
+	}
+	return l.wal.restorePosition(r)
+}
+
+// CheckpointDone truncates the write-ahead log up to the oldest kept checkpoint.
+func (l *Lines) CheckpointDone(oldestKept int64) error {
+	if l.wal == nil {
+		return nil
+	}
+	return l.wal.checkpointDone(oldestKept)
 }

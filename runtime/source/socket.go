@@ -10,6 +10,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // SocketOptions configures a Socket source.
@@ -32,6 +34,9 @@ type SocketOptions struct {
 	DialTimeout time.Duration
 	// Logger receives connection events; nil discards them.
 	Logger *slog.Logger
+	// WALDir, when set, turns on the write-ahead log in that directory (see
+	// LinesOptions.WALDir).
+	WALDir string
 }
 
 // Socket is Spark's socketTextStream: a receiver that connects to a TCP server and reads
@@ -44,6 +49,7 @@ type Socket struct {
 	log  *slog.Logger
 	in   *inbox
 	lim  *Limiter
+	wal  *walReceiver // nil without WALDir
 
 	mu        sync.Mutex
 	started   bool
@@ -70,6 +76,9 @@ func NewSocket(addr string, opts SocketOptions) *Socket {
 	}
 	s := &Socket{addr: addr, opts: opts, in: newInbox(), lim: NewLimiter(opts.MaxRate)}
 	s.log = orDiscard(opts.Logger).With("source", s.Name())
+	if opts.WALDir != "" {
+		s.wal = newWALReceiver(opts.WALDir, s.in)
+	}
 	return s
 }
 
@@ -90,6 +99,11 @@ func (s *Socket) Start(ctx context.Context) error {
 	}
 	if _, _, err := net.SplitHostPort(s.addr); err != nil {
 		return fmt.Errorf("%s: %w", s.Name(), err)
+	}
+	if s.wal != nil {
+		if err := s.wal.open(); err != nil {
+			return fmt.Errorf("%s: %w", s.Name(), err)
+		}
 	}
 	s.started = true
 	ctx, s.cancel = context.WithCancel(ctx)
@@ -155,6 +169,13 @@ func (e *fatalError) Error() string { return e.err.Error() }
 func (s *Socket) read(ctx context.Context, conn net.Conn) (int64, error) {
 	lr := newLineReader(conn, s.opts.MaxLineBytes)
 	var n int64
+	if s.wal != nil {
+		defer func() {
+			if err := s.wal.flush(); err != nil {
+				s.in.finish(fmt.Errorf("%s: %w", s.Name(), err))
+			}
+		}()
+	}
 	for {
 		line, oversize, err := lr.next()
 		if err == io.EOF {
@@ -175,7 +196,11 @@ func (s *Socket) read(ctx context.Context, conn net.Conn) (int64, error) {
 		if err := s.lim.Wait(ctx); err != nil {
 			return n, nil
 		}
-		s.in.add(line)
+		if s.wal == nil {
+			s.in.add(line)
+		} else if err := s.wal.receive(line, lr.buffered()); err != nil {
+			return n, &fatalError{err}
+		}
 		n++
 	}
 }
@@ -232,6 +257,9 @@ func (s *Socket) Stop() error {
 	}
 	s.mu.Unlock()
 	<-s.done
+	if s.wal != nil {
+		return s.wal.close()
+	}
 	return nil
 }
 
@@ -247,9 +275,46 @@ func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
 	if !started {
 		return nil, fmt.Errorf("%s: %w", s.Name(), ErrNotStarted)
 	}
-	recs, err := s.in.take(0)
+	var recs []string
+	var err error
+	if s.wal != nil {
+		recs, err = s.wal.batch(batchTime, func() ([]string, error) { return s.in.take(0) })
+		if err != nil {
+			err = fmt.Errorf("%s: %w", s.Name(), err)
+		}
+	} else {
+		recs, err = s.in.take(0)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return Split(recs, parts), nil
+}
+
+// SavePosition writes the write-ahead-log position (see Lines.SavePosition).
+func (s *Socket) SavePosition(w *checkpoint.Writer) error {
+	w.Bool(s.wal != nil)
+	if s.wal != nil {
+		s.wal.savePosition(w)
+	}
+	return nil
+}
+
+// RestorePosition restores what SavePosition wrote. Call it before Start.
+func (s *Socket) RestorePosition(r *checkpoint.Reader) error {
+	if !r.Bool() || r.Err() != nil {
+		return r.Err()
+	}
+	if s.wal == nil {
+		return fmt.Errorf("%s: the checkpoint has a write-ahead-log position but this run has no write-ahead log", s.Name())
+	}
+	return s.wal.restorePosition(r)
+}
+
+// CheckpointDone truncates the write-ahead log up to the oldest kept checkpoint.
+func (s *Socket) CheckpointDone(oldestKept int64) error {
+	if s.wal == nil {
+		return nil
+	}
+	return s.wal.checkpointDone(oldestKept)
 }

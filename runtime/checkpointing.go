@@ -1,0 +1,214 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"streamc.dev/streamc/runtime/checkpoint"
+)
+
+// checkpoints is the engine's side of a checkpoint directory: reading the checkpoint to
+// resume from, writing new ones, and the batch log.
+type checkpoints struct {
+	ctx  *Context
+	log  *slog.Logger
+	dir  *checkpoint.Dir
+	blog *checkpoint.BatchLog
+
+	restored     *checkpoint.Checkpoint // the checkpoint resumed from; nil on a fresh start
+	restoredPath string
+	lastStarted  Time // the newest batch the batch log says had started (0: none)
+	written      Time // the batch time of the newest checkpoint written or restored
+}
+
+// openCheckpoints opens the run's checkpoint directory and finds the checkpoint to
+// resume from, if any, checking that it belongs to this pipeline.
+func openCheckpoints(ctx *Context, log *slog.Logger) (*checkpoints, error) {
+	path := ctx.Settings.Checkpoint
+	d, err := checkpoint.Open(path, 0)
+	if err != nil {
+		return nil, err
+	}
+	c, err := d.Latest(func(file string, err error) {
+		log.Warn("checkpoint unreadable; trying the previous one", "file", file, "err", err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	ck := &checkpoints{ctx: ctx, log: log, dir: d}
+	if c == nil {
+		if d.HasRunFiles() {
+			return nil, fmt.Errorf("checkpoint directory %s holds the batch log or write-ahead logs of an earlier run "+
+				"but no checkpoint file: refusing to start with empty state; start fresh with --fresh "+
+				"(which moves the directory aside) or delete the directory", path)
+		}
+		return ck, nil
+	}
+	ck.restored = c
+	ck.restoredPath = filepath.Join(path, "checkpoint-"+strconv.FormatInt(c.Time, 10))
+	if err := ck.verify(c); err != nil {
+		return nil, err
+	}
+	ck.written = Time(c.Time)
+	return ck, nil
+}
+
+// freshHint is how every refusal ends: the documented ways to start over.
+func freshHint(dir string) string {
+	return fmt.Sprintf("to start fresh, run with --fresh (moves %s aside, keeping it) or delete the directory", dir)
+}
+
+// verify checks that checkpoint c can resume this pipeline: same name, same batch
+// interval, same stateful structure. The error says what changed.
+func (ck *checkpoints) verify(c *checkpoint.Checkpoint) error {
+	p, s := ck.ctx.Pipeline, ck.ctx.Settings
+	dir := ck.dir.Path()
+	if c.Pipeline != p.Name {
+		return fmt.Errorf("checkpoint %s belongs to pipeline %q, not %q; use another checkpoint directory, or %s",
+			ck.restoredPath, c.Pipeline, p.Name, freshHint(dir))
+	}
+	if c.Interval != s.Batch.Milliseconds() {
+		return fmt.Errorf("checkpoint %s was written with batch interval %dms, this run has %v: batch times "+
+			"would not line up with the checkpointed ones; run with --batch %dms, or %s",
+			ck.restoredPath, c.Interval, s.Batch, c.Interval, freshHint(dir))
+	}
+	if c.Fingerprint == p.StateFingerprint() {
+		return nil
+	}
+	old, cur := c.Shape, p.stateShape()
+	var b strings.Builder
+	fmt.Fprintf(&b, "checkpoint %s does not fit this pipeline: its state has changed", ck.restoredPath)
+	for _, x := range old {
+		if !slices.Contains(cur, x) {
+			fmt.Fprintf(&b, "\n  - checkpointed: %s", x)
+		}
+	}
+	for _, x := range cur {
+		if !slices.Contains(old, x) {
+			fmt.Fprintf(&b, "\n  + this binary:  %s", x)
+		}
+	}
+	fmt.Fprintf(&b, "\nthe state cannot be carried over; %s", freshHint(dir))
+	return errors.New(b.String())
+}
+
+// restore hands the checkpoint's state to the job and its positions to the sources.
+// It runs after Pipeline.New and before the sources start.
+func (ck *checkpoints) restore(job Job) error {
+	c := ck.restored
+	if cp, ok := job.(Checkpointer); ok {
+		if err := cp.RestoreState(checkpoint.NewReader(c.State)); err != nil {
+			return fmt.Errorf("restoring state from %s: %w", ck.restoredPath, err)
+		}
+	} else if len(c.State) > 0 {
+		return fmt.Errorf("restoring state from %s: the checkpoint holds state but the job keeps none", ck.restoredPath)
+	}
+	for i, l := range ck.ctx.lifecycles {
+		pos, ok := l.(Positioned)
+		if !ok {
+			continue
+		}
+		name := ck.ctx.sourceNames[i]
+		data := c.Source(name)
+		if data == nil {
+			ck.log.Warn("the checkpoint has no position for this source; it starts from its beginning", "source", name)
+			continue
+		}
+		r := checkpoint.NewReader(data)
+		err := pos.RestorePosition(r)
+		if err == nil {
+			err = r.Done()
+		}
+		if err != nil {
+			return fmt.Errorf("restoring the position of source %s from %s: %w", name, ck.restoredPath, err)
+		}
+	}
+	return nil
+}
+
+// openBatchLog opens the batch log and notes the newest batch that had started.
+func (ck *checkpoints) openBatchLog() error {
+	l, times, err := ck.dir.OpenBatchLog()
+	if err != nil {
+		return err
+	}
+	ck.blog = l
+	for _, t := range times {
+		ck.lastStarted = max(ck.lastStarted, Time(t))
+	}
+	return nil
+}
+
+// save writes the checkpoint for batch t (the last batch whose outputs are all done),
+// then empties the batch log and lets the sources drop what it covers.
+func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
+	ctx, p := ck.ctx, ck.ctx.Pipeline
+	c := &checkpoint.Checkpoint{
+		Pipeline:    p.Name,
+		Fingerprint: p.StateFingerprint(),
+		Shape:       p.stateShape(),
+		Interval:    ctx.Settings.Batch.Milliseconds(),
+		Time:        int64(t),
+		ZeroTime:    int64(ctx.ZeroTime),
+		Remaining:   remaining,
+	}
+	if cp, ok := job.(Checkpointer); ok {
+		w := checkpoint.NewWriter()
+		if err := cp.SaveState(w); err != nil {
+			return fmt.Errorf("checkpoint at batch %d: saving state: %w", t, err)
+		}
+		c.State = w.Data()
+	}
+	for i, l := range ctx.lifecycles {
+		if pos, ok := l.(Positioned); ok {
+			w := checkpoint.NewWriter()
+			if err := pos.SavePosition(w); err != nil {
+				return fmt.Errorf("checkpoint at batch %d: saving the position of source %s: %w", t, ctx.sourceNames[i], err)
+			}
+			c.Sources = append(c.Sources, checkpoint.Section{Name: ctx.sourceNames[i], Data: w.Data()})
+		}
+	}
+	path, err := ck.dir.Write(c)
+	if err != nil {
+		return err
+	}
+	ck.written = t
+	ck.log.Info("checkpoint written", "batch_time", int64(t), "file", path, "state_bytes", len(c.State))
+	if ck.blog != nil {
+		if err := ck.blog.Clear(); err != nil {
+			return err
+		}
+	}
+	files, err := ck.dir.List()
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	oldest := files[0].Time
+	for _, l := range ctx.lifecycles {
+		if cc, ok := l.(CheckpointCommitter); ok {
+			if err := cc.CheckpointDone(oldest); err != nil {
+				return fmt.Errorf("after checkpoint at batch %d: %w", t, err)
+			}
+		}
+	}
+	return nil
+}
+
+// due reports whether batch t is a checkpoint time: (t - zero) a multiple of the
+// checkpoint interval, as Spark's JobGenerator decides.
+func (ck *checkpoints) due(t Time) bool {
+	every := Time(ck.ctx.Settings.CheckpointEvery.Milliseconds())
+	return every > 0 && (t-ck.ctx.ZeroTime)%every == 0
+}
+
+// close closes the batch log.
+func (ck *checkpoints) close() {
+	if ck != nil && ck.blog != nil {
+		ck.blog.Close()
+	}
+}

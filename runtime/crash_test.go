@@ -1,0 +1,423 @@
+//go:build unix
+
+package runtime_test
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	rt "streamc.dev/streamc/runtime"
+	"streamc.dev/streamc/runtime/wal"
+)
+
+// TestMain doubles as the pipeline binary of the crash tests: when STREAMC_CHILD names a
+// pipeline, the test binary runs it with its arguments instead of the tests, like a
+// binary built by streamc would. STREAMC_CHILD_FSIZE limits the size of the files it may
+// write (a full disk).
+func TestMain(m *testing.M) {
+	if kind := os.Getenv("STREAMC_CHILD"); kind != "" {
+		if lim := os.Getenv("STREAMC_CHILD_FSIZE"); lim != "" {
+			n, _ := strconv.ParseUint(lim, 10, 64)
+			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "setrlimit:", err)
+				os.Exit(3)
+			}
+		}
+		os.Exit(rt.RunMain(childPipeline(kind), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// childPipeline returns the pipeline a child runs.
+func childPipeline(kind string) *rt.Pipeline {
+	if kind == "growing" {
+		return growingPipeline()
+	}
+	return newTotalsPipeline(kind, os.Getenv("STREAMC_CHILD_OUT"))
+}
+
+// child returns the command running pipeline kind in a child process, in dir.
+func child(dir, kind, out string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "STREAMC_CHILD="+kind, "STREAMC_CHILD_OUT="+out)
+	return cmd
+}
+
+// writeInput writes files×perFile lines over the keys k0..k(keys-1) into dir and
+// returns the expected total per key.
+func writeInput(t *testing.T, dir string, files, perFile, keys int) map[string]int64 {
+	t.Helper()
+	os.MkdirAll(dir, 0o755)
+	want := map[string]int64{}
+	i := 0
+	for f := range files {
+		var b bytes.Buffer
+		for range perFile {
+			k := "k" + strconv.Itoa(i*7919%keys)
+			want[k]++
+			b.WriteString(k + "\n")
+			i++
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("part-%04d.txt", f)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return want
+}
+
+// readOutputs returns the visible output directories under out with the concatenated
+// contents of their part files.
+func readOutputs(t *testing.T, out string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, sub := range []string{"totals", "window"} {
+		dirs, _ := filepath.Glob(filepath.Join(out, sub+"-*"))
+		for _, d := range dirs {
+			if _, err := os.Stat(filepath.Join(d, "_SUCCESS")); err != nil {
+				t.Errorf("%s has no _SUCCESS: a partial output is visible", d)
+			}
+			parts, _ := filepath.Glob(filepath.Join(d, "part-*"))
+			var b strings.Builder
+			for _, p := range parts {
+				data, _ := os.ReadFile(p)
+				b.Write(data)
+			}
+			got[filepath.Base(d)] = b.String()
+		}
+	}
+	return got
+}
+
+// parseTotals reads a totals output "(k,n)" per line.
+func parseTotals(s string) map[string]int64 {
+	m := map[string]int64{}
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		k, v, ok := strings.Cut(strings.Trim(l, "()"), ",")
+		if ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			m[k] = n
+		}
+	}
+	return m
+}
+
+// lostAndDuplicated compares final totals with the expected ones.
+func lostAndDuplicated(got, want map[string]int64) (lost, dup, sum int64) {
+	for k, w := range want {
+		g := got[k]
+		sum += g
+		if g < w {
+			lost += w - g
+		} else {
+			dup += g - w
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			dup += g
+			sum += g
+		}
+	}
+	return lost, dup, sum
+}
+
+// latest returns the name of the newest totals directory in outputs.
+func latest(outputs map[string]string) string {
+	best, bestT := "", int64(-1)
+	for name := range outputs {
+		if t, ok := strings.CutPrefix(name, "totals-"); ok {
+			if n, _ := strconv.ParseInt(t, 10, 64); n > bestT {
+				best, bestT = name, n
+			}
+		}
+	}
+	return best
+}
+
+// TestCrashFilesReplay runs the stateful pipeline over 100,000 lines in 200 files with
+// the replay clock, SIGKILLs it at random moments 20 times, restarting it each time,
+// and checks that its outputs are byte for byte those of an uninterrupted run.
+func TestCrashFilesReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test")
+	}
+	const files, perFile, keys, kills = 200, 500, 200, 20
+	root := t.TempDir()
+	want := writeInput(t, filepath.Join(root, "in"), files, perFile, keys)
+	args := func(ck string) []string {
+		return []string{"--replay", "--checkpoint", ck, "--checkpoint-every", "500ms", "--log-level", "warn"}
+	}
+
+	// The uninterrupted run.
+	begin := time.Now()
+	ref := child(root, "files", "ref", args("ref-ckpt")...)
+	if out, err := ref.CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	d := time.Since(begin)
+	t.Logf("uninterrupted run: %v", d)
+	refOut := readOutputs(t, filepath.Join(root, "ref"))
+
+	// The crashing run: kill after a random delay between 15ms (each life gets past its
+	// start and recovery) and 1/25 of the uninterrupted run, so that the 20 kills
+	// fall all over one crashing run.
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
+	killed, restarts := 0, 0
+	var stderr bytes.Buffer
+	for killed < kills {
+		cmd := child(root, "files", "out", args("ckpt")...)
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		restarts++
+		delay := 15*time.Millisecond + time.Duration(rng.Int64N(int64(d/25)+1))
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("run %d failed: %v\n%s", restarts, err, stderr.String())
+			}
+			// It finished before the kill: start over from scratch so that every kill
+			// lands in a running pipeline.
+			t.Logf("run %d finished before its kill after %v; kills so far %d", restarts, delay, killed)
+			os.RemoveAll(filepath.Join(root, "ckpt"))
+			continue
+		case <-time.After(delay):
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+		killed++
+	}
+	final := child(root, "files", "out", args("ckpt")...)
+	final.Stderr = &stderr
+	if err := final.Run(); err != nil {
+		t.Fatalf("final run: %v\n%s", err, stderr.String())
+	}
+
+	got := readOutputs(t, filepath.Join(root, "out"))
+	var differ []string
+	for name, w := range refOut {
+		if got[name] != w {
+			differ = append(differ, name)
+		}
+	}
+	for name := range got {
+		if _, ok := refOut[name]; !ok {
+			differ = append(differ, name+" (extra)")
+		}
+	}
+	slices.Sort(differ)
+	lost, dup, sum := lostAndDuplicated(parseTotals(got[latest(got)]), want)
+	msg := fmt.Sprintf("crash test (files, replay): %d records in %d files, %d SIGKILLs, %d starts; "+
+		"%d output directories, %d differ from the uninterrupted run; final totals %d: %d lost, %d duplicated",
+		files*perFile, files, killed, restarts+1, len(refOut), len(differ), sum, lost, dup)
+	t.Log(msg)
+	fmt.Println(msg)
+	if len(differ) > 0 || lost != 0 || dup != 0 || len(refOut) < files {
+		t.Errorf("outputs differ: %v", differ[:min(len(differ), 10)])
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(root, "out", ".*")); len(leftovers) > 0 {
+		t.Errorf("temporary output directories left behind: %v", leftovers)
+	}
+}
+
+// resumingServer is the sending side of the socket crash test. Plain TCP has no
+// acknowledgements, so a sender cannot know what a crashed receiver had made durable;
+// this one plays a sender that does (as a client of a reliable protocol would): each new
+// connection resumes at `from`, which the test sets to the number of records in the
+// receiver's write-ahead log after each crash. It never closes a connection itself.
+type resumingServer struct {
+	ln    net.Listener
+	lines []string
+	mu    sync.Mutex
+	from  int
+	quit  chan struct{}
+}
+
+func (s *resumingServer) serve() {
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		from := s.from
+		s.mu.Unlock()
+		go func() {
+			defer c.Close()
+			w := bufio.NewWriter(c)
+			for i := from; i < len(s.lines); i++ {
+				w.WriteString(s.lines[i])
+				w.WriteByte('\n')
+				if i%250 == 249 {
+					if w.Flush() != nil {
+						return
+					}
+					time.Sleep(10 * time.Millisecond) // about 25,000 lines a second
+				}
+			}
+			w.Flush()
+			<-s.quit
+		}()
+	}
+}
+
+// walRecords returns how many records the write-ahead log in dir holds (0 when it does
+// not exist yet).
+func walRecords(t *testing.T, dir string) int {
+	if _, err := os.Stat(dir); err != nil {
+		return 0
+	}
+	l, err := wal.Open(dir, wal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return int(l.Next())
+}
+
+// TestCrashSocketWAL runs the stateful pipeline live over a socket through the
+// write-ahead log, SIGKILLs it 20 times while 100,000 lines arrive, restarts it each
+// time, stops it with SIGTERM once everything is in, and checks that every line was
+// counted exactly once.
+func TestCrashSocketWAL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test")
+	}
+	const records, keys, kills = 100_000, 200, 20
+	root := t.TempDir()
+	srv := &resumingServer{quit: make(chan struct{})}
+	want := map[string]int64{}
+	for i := range records {
+		k := "k" + strconv.Itoa(i*7919%keys)
+		srv.lines = append(srv.lines, k)
+		want[k]++
+	}
+	var err error
+	if srv.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.ln.Close()
+	defer close(srv.quit)
+	go srv.serve()
+	args := []string{"--checkpoint", "ckpt", "--batch", "50ms", "--checkpoint-every", "250ms",
+		"--source", "lines=" + srv.ln.Addr().String(), "--log-level", "warn"}
+	walDir := filepath.Join(root, "ckpt", "wal", "lines")
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	var stderr bytes.Buffer
+	for range kills {
+		cmd := child(root, "socket", "out", args...)
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50*time.Millisecond + time.Duration(rng.Int64N(int64(150*time.Millisecond))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		if err := cmd.Wait(); err != nil && !strings.Contains(err.Error(), "killed") {
+			t.Fatalf("run failed: %v\n%s", err, stderr.String())
+		}
+		n := walRecords(t, walDir)
+		srv.mu.Lock()
+		srv.from = n
+		srv.mu.Unlock()
+	}
+
+	// The last life: wait until the totals account for every line, then stop gracefully.
+	cmd := child(root, "socket", "out", args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	var sum int64
+	for time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		out := readOutputs(t, filepath.Join(root, "out"))
+		if _, _, sum = lostAndDuplicated(parseTotals(out[latest(out)]), want); sum >= records {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, stderr.String())
+	}
+
+	out := readOutputs(t, filepath.Join(root, "out"))
+	lost, dup, sum := lostAndDuplicated(parseTotals(out[latest(out)]), want)
+	// Every batch's totals are the previous batch's plus its lines: never lower.
+	var names []string
+	for name := range out {
+		if strings.HasPrefix(name, "totals-") {
+			names = append(names, name)
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		x, _ := strconv.ParseInt(strings.TrimPrefix(a, "totals-"), 10, 64)
+		y, _ := strconv.ParseInt(strings.TrimPrefix(b, "totals-"), 10, 64)
+		return int(x - y)
+	})
+	decreases := 0
+	var prev int64
+	for _, name := range names {
+		_, _, s := lostAndDuplicated(parseTotals(out[name]), want)
+		if s < prev {
+			decreases++
+		}
+		prev = s
+	}
+	msg := fmt.Sprintf("crash test (socket, write-ahead log): %d records sent, %d SIGKILLs, %d starts, %d batches; "+
+		"final totals %d: %d lost, %d duplicated", records, kills, kills+1, len(names), sum, lost, dup)
+	t.Log(msg)
+	fmt.Println(msg)
+	if lost != 0 || dup != 0 || decreases != 0 {
+		t.Errorf("lost %d, duplicated %d, %d batches whose totals went down\n%s", lost, dup, decreases, stderr.String())
+	}
+}
+
+// TestDiskFullDuringCheckpoint runs a pipeline whose state outgrows a file-size limit
+// (RLIMIT_FSIZE, which fails writes with EFBIG as a full disk fails them with ENOSPC):
+// the run fails loudly with exit code 1, the older checkpoints stay, and a restart
+// without the limit resumes from the newest of them.
+func TestDiskFullDuringCheckpoint(t *testing.T) {
+	root := t.TempDir()
+	cmd := child(root, "growing", "", "--replay", "--batches", "20", "--checkpoint", "ckpt", "--checkpoint-every", "100ms")
+	cmd.Env = append(cmd.Env, "STREAMC_CHILD_FSIZE=20000")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("want exit code 1, got %v\n%s", err, out)
+	}
+	want := `level=ERROR msg="checkpoint failed" err="writing checkpoint ckpt/checkpoint-500: write `
+	if !strings.Contains(string(out), want) || !strings.Contains(string(out), "file too large") {
+		t.Fatalf("output lacks %q:\n%s", want, out)
+	}
+	t.Logf("what a user sees:\n%s", out)
+	left, _ := filepath.Glob(filepath.Join(root, "ckpt", "*checkpoint-*"))
+	if len(left) != 2 || !strings.HasSuffix(left[0], "checkpoint-300") || !strings.HasSuffix(left[1], "checkpoint-400") {
+		t.Errorf("checkpoint files after the failure: %v", left)
+	}
+	again := child(root, "growing", "", "--replay", "--batches", "1", "--checkpoint", "ckpt", "--checkpoint-every", "100ms")
+	out, err = again.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `msg="recovering from checkpoint" checkpoint=ckpt/checkpoint-400`) ||
+		!strings.Contains(string(out), "msg=batch batch_time=500") {
+		t.Fatalf("restart: %v\n%s", err, out)
+	}
+}
