@@ -1,0 +1,580 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// Record is one Kafka record as a pipeline sees it (the KafkaRecord of the language).
+// Key and Value share the client's fetch buffers; they stay valid as long as the record
+// is referenced.
+type Record struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Value     []byte
+	Timestamp int64 // epoch milliseconds
+	Headers   []Header
+}
+
+// Header is one record header.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// SourceConfig is a kafka(brokers, topic, group, maxRatePerPartition, startFrom) source.
+type SourceConfig struct {
+	Brokers []string
+	Topic   string
+	Group   string
+	// MaxRatePerPartition bounds a batch to MaxRatePerPartition × Interval records per
+	// topic partition (0: unbounded), Spark's spark.streaming.kafka.maxRatePerPartition.
+	MaxRatePerPartition int64
+	Interval            time.Duration // the batch interval, for the rate bound
+	// StartFrom is where a partition starts when neither the checkpoint nor the group
+	// has an offset for it: "earliest" or "latest" (the default).
+	StartFrom string
+	// TransactionalID makes the source's client a transactional group session, so that
+	// a transactional Sink built on this source commits its records and these offsets
+	// in one Kafka transaction. It must be stable across restarts (the broker fences the
+	// previous incarnation by it) and unique per running copy.
+	TransactionalID string
+	// ReadTimeout is how long Batch waits for the records of its offset ranges; 0
+	// means 30s.
+	ReadTimeout time.Duration
+	Log         *slog.Logger
+	Opts        []kgo.Opt // extra client options (TLS, SASL, ...)
+}
+
+// Range is the offsets [From, Until) of one topic partition in one batch.
+type Range struct {
+	Partition int32
+	From      int64
+	Until     int64
+}
+
+// BatchRanges is the offset ranges planned for one batch.
+type BatchRanges struct {
+	Time   int64
+	Ranges []Range
+}
+
+// Positions is what a checkpoint stores for a Kafka source: the next offset to read
+// per partition once every committed batch is accounted for, and the ranges of batches
+// read but not yet committed. Restoring them makes a restarted pipeline read exactly
+// the same records for the same batch times (Spark's direct stream checkpoints its
+// OffsetRanges the same way).
+type Positions struct {
+	Topic   string
+	Next    map[int32]int64
+	Pending []BatchRanges
+}
+
+// partState is one owned topic partition.
+type partState struct {
+	next      int64         // start of the next batch's range
+	fetched   int64         // offset after the last record received from the client
+	committed int64         // what the group has committed (-1: nothing yet)
+	buf       []*kgo.Record // received, not yet handed out (offsets >= next)
+}
+
+// Source reads a topic the way Spark's direct stream does: the pipeline, not the
+// consumer group, decides the offsets. Each batch reads, per owned topic partition, from
+// where the previous batch ended up to the partition's last stable offset, bounded by
+// the rate, and remembers the ranges; CommitBatch commits a batch's end offsets to the
+// group once the batch's outputs are committed, and Positions/Restore carry the offsets
+// through a checkpoint. Group membership decides which topic partitions this process
+// owns (several copies of a pipeline share a topic), and topic partition i goes to
+// pipeline partition i mod n.
+//
+// Records are read with the read_committed isolation level, so records of aborted
+// transactions never reach a pipeline. Source implements the engine's Lifecycle and is
+// driven by one goroutine (the engine's), while the group's rebalance callbacks run on
+// the client's.
+type Source struct {
+	cfg     SourceConfig
+	log     *slog.Logger
+	cl      *kgo.Client
+	session *kgo.GroupTransactSession // when TransactionalID is set
+	adm     *kadm.Client
+	ctx     context.Context
+	cancel  context.CancelFunc
+
+	mu       sync.Mutex
+	parts    map[int32]*partState
+	pending  []BatchRanges         // planned batches not committed yet, in time order
+	restored *Positions            // from Restore, applied as partitions are assigned
+	hints    map[int64]BatchRanges // restored pending batches, by time
+	assigned chan struct{}         // closed at the first assignment
+	once     sync.Once
+}
+
+// ErrAborted is returned (wrapped) by a transactional Sink's Commit when the transaction
+// was aborted because the group rebalanced during the batch. It is a retry, not a
+// failure: the source has rewound to the last committed offsets, so the next batch reads
+// the aborted batch's records again.
+var ErrAborted = errors.New("kafka: transaction aborted by a group rebalance; the records will be read again")
+
+// NewSource returns a source for cfg; Start connects.
+func NewSource(cfg SourceConfig) (*Source, error) {
+	if len(cfg.Brokers) == 0 || cfg.Topic == "" || cfg.Group == "" {
+		return nil, errors.New("kafka source: brokers, topic and group are required")
+	}
+	switch cfg.StartFrom {
+	case "":
+		cfg.StartFrom = "latest"
+	case "earliest", "latest":
+	default:
+		return nil, fmt.Errorf("kafka source: startFrom must be \"earliest\" or \"latest\", got %q", cfg.StartFrom)
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Source{cfg: cfg, log: log, parts: map[int32]*partState{}, assigned: make(chan struct{})}, nil
+}
+
+// Name returns the source's name for logs.
+func (s *Source) Name() string { return "kafka " + s.cfg.Topic }
+
+// Start creates the client and joins the group. It waits (up to ReadTimeout) for the
+// first assignment, so that the first batch already reads.
+func (s *Source) Start(ctx context.Context) error {
+	reset := kgo.NewOffset().AtEnd()
+	if s.cfg.StartFrom == "earliest" {
+		reset = kgo.NewOffset().AtStart()
+	}
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(s.cfg.Brokers...),
+		kgo.ConsumeTopics(s.cfg.Topic),
+		kgo.ConsumerGroup(s.cfg.Group),
+		kgo.DisableAutoCommit(),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// Control records are kept so that the read position is known even when a range
+		// ends in a transaction marker; they are never handed out.
+		kgo.KeepControlRecords(),
+		kgo.ConsumeResetOffset(reset),
+		kgo.FetchMaxWait(200 * time.Millisecond),
+		kgo.AdjustFetchOffsetsFn(s.adjustOffsets),
+		kgo.OnPartitionsRevoked(s.dropPartitions),
+		kgo.OnPartitionsLost(s.dropPartitions),
+	}
+	opts = append(opts, s.cfg.Opts...)
+	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	var err error
+	if s.cfg.TransactionalID != "" {
+		// The session also produces the transactional sink's records.
+		opts = append(opts, kgo.TransactionalID(s.cfg.TransactionalID), kgo.RequireStableFetchOffsets(), kgo.AllowAutoTopicCreation())
+		s.session, err = kgo.NewGroupTransactSession(opts...)
+		if err == nil {
+			s.cl = s.session.Client()
+		}
+	} else {
+		s.cl, err = kgo.NewClient(opts...)
+	}
+	if err != nil {
+		return fmt.Errorf("kafka source: %w", err)
+	}
+	s.adm = kadm.NewClient(s.cl)
+	// The group is joined by polling; poll until the first assignment arrives.
+	deadline := time.Now().Add(s.cfg.ReadTimeout)
+	for {
+		select {
+		case <-s.assigned:
+			return nil
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("kafka source: no partition of %s assigned to group %s within %v", s.cfg.Topic, s.cfg.Group, s.cfg.ReadTimeout)
+		}
+		if err := s.poll(200 * time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// Stop leaves the group and closes the client.
+func (s *Source) Stop() error {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.session != nil {
+		s.session.Close()
+	} else if s.cl != nil {
+		s.cl.Close()
+	}
+	s.session, s.cl = nil, nil
+	return nil
+}
+
+// Exhausted reports false: a topic never ends.
+func (s *Source) Exhausted() bool { return false }
+
+// adjustOffsets runs when partitions are assigned, before fetching starts: a partition
+// starts at the restored checkpoint's offset, else the group's committed offset, else
+// StartFrom, resolved to a concrete offset so that batch ranges are known.
+func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32]kgo.Offset) (map[string]map[int32]kgo.Offset, error) {
+	parts := offsets[s.cfg.Topic]
+	var needStart, needEnd bool
+	for _, o := range parts {
+		if o.EpochOffset().Offset < 0 {
+			needStart = needStart || s.cfg.StartFrom == "earliest"
+			needEnd = needEnd || s.cfg.StartFrom == "latest"
+		}
+	}
+	var ends kadm.ListedOffsets
+	var err error
+	if needStart {
+		ends, err = s.adm.ListStartOffsets(ctx, s.cfg.Topic)
+	} else if needEnd {
+		ends, err = s.adm.ListEndOffsets(ctx, s.cfg.Topic)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for p, o := range parts {
+		committed := o.EpochOffset().Offset
+		start := committed
+		if start < 0 {
+			lo, ok := ends.Lookup(s.cfg.Topic, p)
+			if !ok || lo.Err != nil {
+				return nil, fmt.Errorf("kafka source: resolving %s offset of %s/%d: %v", s.cfg.StartFrom, s.cfg.Topic, p, lo.Err)
+			}
+			start = lo.Offset
+		}
+		if s.restored != nil {
+			if n, ok := s.restored.Next[p]; ok {
+				start = n
+			}
+		}
+		s.parts[p] = &partState{next: start, fetched: start, committed: committed}
+		parts[p] = kgo.NewOffset().At(start).WithEpoch(-1)
+	}
+	s.once.Do(func() { close(s.assigned) })
+	return offsets, nil
+}
+
+// dropPartitions forgets revoked or lost partitions; their records are another member's
+// now. Ranges of pending batches for them are dropped too: only the new owner commits.
+func (s *Source) dropPartitions(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range lost[s.cfg.Topic] {
+		delete(s.parts, p)
+	}
+	for i := range s.pending {
+		s.pending[i].Ranges = slices.DeleteFunc(s.pending[i].Ranges, func(r Range) bool {
+			_, ok := s.parts[r.Partition]
+			return !ok
+		})
+	}
+}
+
+// Batch returns the records of the batch with time batchTime, topic partition p going to
+// pipeline partition p mod parts in offset order. A batch time restored from a
+// checkpoint reads the same ranges as before the restart.
+func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
+	if s.cl == nil {
+		return nil, errors.New("kafka source: not started")
+	}
+	parts = max(parts, 1)
+	ranges, err := s.plan(batchTime)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(s.cfg.ReadTimeout)
+	for !s.haveAll(ranges) {
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("kafka source: timed out after %v reading %s ranges %v", s.cfg.ReadTimeout, s.cfg.Topic, ranges)
+		}
+		if err := s.poll(time.Until(deadline)); err != nil {
+			return nil, err
+		}
+	}
+	out := make([][]Record, parts)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range ranges {
+		st := s.parts[r.Partition]
+		if st == nil {
+			continue // revoked while reading
+		}
+		dst := int(r.Partition) % parts
+		i := 0
+		for ; i < len(st.buf) && st.buf[i].Offset < r.Until; i++ {
+			kr := st.buf[i]
+			if kr.Offset < r.From || kr.Attrs.IsControl() {
+				continue
+			}
+			out[dst] = append(out[dst], convert(kr))
+		}
+		st.buf = slices.Delete(st.buf, 0, i)
+	}
+	return out, nil
+}
+
+func convert(kr *kgo.Record) Record {
+	r := Record{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset,
+		Key: kr.Key, Value: kr.Value, Timestamp: kr.Timestamp.UnixMilli()}
+	if len(kr.Headers) > 0 {
+		r.Headers = make([]Header, len(kr.Headers))
+		for i, h := range kr.Headers {
+			r.Headers[i] = Header{Key: h.Key, Value: h.Value}
+		}
+	}
+	return r
+}
+
+// plan decides the ranges of batch batchTime: the restored ones when the batch is being
+// replayed and still starts where the source stands, else from each partition's next
+// offset to its last stable offset, bounded by the rate.
+func (s *Source) plan(batchTime int64) ([]Range, error) {
+	s.mu.Lock()
+	owned := make([]int32, 0, len(s.parts))
+	for p := range s.parts {
+		owned = append(owned, p)
+	}
+	hint, hinted := s.hints[batchTime]
+	delete(s.hints, batchTime)
+	s.mu.Unlock()
+	slices.Sort(owned)
+
+	var ends kadm.ListedOffsets
+	if !hinted {
+		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ReadTimeout)
+		var err error
+		// The last stable offset: records past it belong to open transactions.
+		ends, err = s.adm.ListCommittedOffsets(ctx, s.cfg.Topic)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("kafka source: listing offsets of %s: %w", s.cfg.Topic, err)
+		}
+	}
+	limit := int64(-1)
+	if s.cfg.MaxRatePerPartition > 0 && s.cfg.Interval > 0 {
+		limit = max(1, s.cfg.MaxRatePerPartition*s.cfg.Interval.Milliseconds()/1000)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	br := BatchRanges{Time: batchTime}
+	for _, p := range owned {
+		st := s.parts[p]
+		if st == nil {
+			continue
+		}
+		r := Range{Partition: p, From: st.next, Until: st.next}
+		if hinted {
+			if i := slices.IndexFunc(hint.Ranges, func(h Range) bool { return h.Partition == p && h.From == st.next }); i >= 0 {
+				r.Until = hint.Ranges[i].Until
+			}
+		} else if lo, ok := ends.Lookup(s.cfg.Topic, p); ok && lo.Err == nil && lo.Offset > st.next {
+			r.Until = lo.Offset
+			if limit >= 0 {
+				r.Until = min(r.Until, st.next+limit)
+			}
+		}
+		st.next = r.Until
+		br.Ranges = append(br.Ranges, r)
+	}
+	s.pending = append(s.pending, br)
+	return br.Ranges, nil
+}
+
+// haveAll reports whether every range's records have been received.
+func (s *Source) haveAll(ranges []Range) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range ranges {
+		if st := s.parts[r.Partition]; st != nil && st.fetched < r.Until {
+			return false
+		}
+	}
+	return true
+}
+
+// poll receives one round of fetches into the partitions' buffers.
+func (s *Source) poll(wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(s.ctx, min(wait, time.Second))
+	defer cancel()
+	var fs kgo.Fetches
+	if s.session != nil {
+		fs = s.session.PollFetches(ctx)
+	} else {
+		fs = s.cl.PollFetches(ctx)
+	}
+	if fs.IsClientClosed() {
+		return errors.New("kafka source: client closed")
+	}
+	var errs []error
+	fs.EachError(func(t string, p int32, err error) {
+		if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+			errs = append(errs, fmt.Errorf("%s/%d: %w", t, p, err))
+		}
+	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fs.EachRecord(func(r *kgo.Record) {
+		st := s.parts[r.Partition]
+		if r.Topic != s.cfg.Topic || st == nil || r.Offset < st.fetched {
+			return // not ours, or seen before a rewind
+		}
+		st.fetched = r.Offset + 1
+		st.buf = append(st.buf, r)
+	})
+	if len(errs) > 0 {
+		return fmt.Errorf("kafka source: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// offsetsThrough returns the end offsets of the pending batches with time <= t, per
+// partition, and how many pending batches they cover.
+func (s *Source) offsetsThrough(t int64) (map[int32]int64, int) {
+	offs := map[int32]int64{}
+	n := 0
+	for _, br := range s.pending {
+		if br.Time > t {
+			break
+		}
+		n++
+		for _, r := range br.Ranges {
+			offs[r.Partition] = r.Until
+		}
+	}
+	return offs, n
+}
+
+// CommitBatch commits the end offsets of batch batchTime (and of earlier batches not
+// committed yet) to the group. The engine calls it once the batch's outputs are
+// committed, so the group's offsets never run ahead of the outputs. A source used by a
+// transactional Sink is committed by the Sink instead.
+func (s *Source) CommitBatch(ctx context.Context, batchTime int64) error {
+	s.mu.Lock()
+	offs, n := s.offsetsThrough(batchTime)
+	s.mu.Unlock()
+	if len(offs) == 0 {
+		s.markCommitted(batchTime, offs, n)
+		return nil
+	}
+	commit := map[string]map[int32]kgo.EpochOffset{s.cfg.Topic: {}}
+	for p, o := range offs {
+		commit[s.cfg.Topic][p] = kgo.EpochOffset{Epoch: -1, Offset: o}
+	}
+	var cerr error
+	s.cl.CommitOffsetsSync(ctx, commit, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+		if err != nil {
+			cerr = err
+			return
+		}
+		for _, t := range resp.Topics {
+			for _, p := range t.Partitions {
+				if e := kerr.ErrorForCode(p.ErrorCode); e != nil {
+					cerr = errors.Join(cerr, fmt.Errorf("%s/%d: %w", t.Topic, p.Partition, e))
+				}
+			}
+		}
+	})
+	if cerr != nil {
+		return fmt.Errorf("kafka source: committing offsets of batch %d: %w", batchTime, cerr)
+	}
+	s.markCommitted(batchTime, offs, n)
+	return nil
+}
+
+// markCommitted drops the first n pending batches and records offs as committed.
+func (s *Source) markCommitted(_ int64, offs map[int32]int64, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for p, o := range offs {
+		if st := s.parts[p]; st != nil {
+			st.committed = o
+		}
+	}
+	s.pending = slices.Delete(s.pending, 0, min(n, len(s.pending)))
+}
+
+// rewind moves every partition back to its committed offset and forgets the pending
+// batches and buffered records: after an aborted transaction their records are read
+// again.
+func (s *Source) rewind() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set := map[string]map[int32]kgo.EpochOffset{s.cfg.Topic: {}}
+	for p, st := range s.parts {
+		if st.committed < 0 {
+			// Nothing committed yet: back to where this process started the partition.
+			st.committed = s.startOf(p, st)
+		}
+		st.next, st.fetched, st.buf = st.committed, st.committed, nil
+		set[s.cfg.Topic][p] = kgo.EpochOffset{Epoch: -1, Offset: st.committed}
+	}
+	s.pending = nil
+	s.cl.SetOffsets(set)
+}
+
+// startOf returns the first offset this process read of partition p.
+func (s *Source) startOf(p int32, st *partState) int64 {
+	for _, br := range s.pending {
+		for _, r := range br.Ranges {
+			if r.Partition == p {
+				return r.From
+			}
+		}
+	}
+	return st.next
+}
+
+// Positions returns the source's checkpoint: the next offsets after the committed
+// batches and the pending batches' ranges.
+func (s *Source) Positions() Positions {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pos := Positions{Topic: s.cfg.Topic, Next: map[int32]int64{}}
+	for p, st := range s.parts {
+		pos.Next[p] = st.next
+	}
+	for _, br := range s.pending {
+		for _, r := range br.Ranges {
+			if cur, ok := pos.Next[r.Partition]; !ok || r.From < cur {
+				pos.Next[r.Partition] = r.From
+			}
+		}
+		pos.Pending = append(pos.Pending, BatchRanges{Time: br.Time, Ranges: slices.Clone(br.Ranges)})
+	}
+	return pos
+}
+
+// Restore sets the positions to resume from; call it before Start. Each partition
+// starts at pos.Next, and a batch time of pos.Pending reads the same ranges again when
+// it is replayed.
+func (s *Source) Restore(pos Positions) error {
+	if pos.Topic != "" && pos.Topic != s.cfg.Topic {
+		return fmt.Errorf("kafka source: checkpoint is for topic %s, not %s", pos.Topic, s.cfg.Topic)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.restored = &pos
+	s.hints = map[int64]BatchRanges{}
+	for _, br := range pos.Pending {
+		s.hints[br.Time] = br
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package sqlsink
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// FetchFunc queries the rows of keys in one round trip (or as few as the database
+// allows) and calls put for each row found. Drivers implement it with their pooled
+// connection and prepared statement.
+type FetchFunc[K comparable, V any] func(ctx context.Context, keys []K, put func(K, V)) error
+
+// LookupCache is one partition's view of a lookup: the keys of a batch are collected
+// with Add, fetched together with Fetch (one query for every key not seen yet in this
+// batch), and read with Get. Reset at the start of each batch forgets the previous
+// batch's rows, so a lookup never serves data older than its batch. A LookupCache
+// belongs to one partition's goroutine; it is reused across batches to avoid
+// allocating.
+type LookupCache[K comparable, V any] struct {
+	fetch   FetchFunc[K, V]
+	queries *atomic.Int64
+	found   map[K]V
+	seen    map[K]struct{} // keys asked in this batch, found or not
+	pending []K
+}
+
+// NewLookupCache returns a cache over fetch; queries counts the fetch calls made (shared
+// by the partitions of one lookup, for metrics and tests).
+func NewLookupCache[K comparable, V any](fetch FetchFunc[K, V], queries *atomic.Int64) *LookupCache[K, V] {
+	return &LookupCache[K, V]{fetch: fetch, queries: queries, found: map[K]V{}, seen: map[K]struct{}{}}
+}
+
+// Reset starts a new batch.
+func (c *LookupCache[K, V]) Reset() {
+	clear(c.found)
+	clear(c.seen)
+	c.pending = c.pending[:0]
+}
+
+// Add collects a key for the next Fetch; keys already asked in this batch are ignored.
+func (c *LookupCache[K, V]) Add(k K) {
+	if _, ok := c.seen[k]; ok {
+		return
+	}
+	c.seen[k] = struct{}{}
+	c.pending = append(c.pending, k)
+}
+
+// Fetch queries every collected key not fetched yet, in one call of the fetch function.
+func (c *LookupCache[K, V]) Fetch(ctx context.Context) error {
+	if len(c.pending) == 0 {
+		return nil
+	}
+	keys := c.pending
+	c.pending = c.pending[:0]
+	c.queries.Add(1)
+	return c.fetch(ctx, keys, func(k K, v V) { c.found[k] = v })
+}
+
+// Get returns the row of k fetched in this batch.
+func (c *LookupCache[K, V]) Get(k K) (V, bool) {
+	v, ok := c.found[k]
+	return v, ok
+}
+
+// Table is reference data held in memory, keyed, and replaced as a whole every refresh
+// period by a background goroutine. Readers never wait for a reload: Get reads the
+// current snapshot through an atomic pointer, and a reload builds a new map and swaps it
+// in. A failed reload keeps the previous snapshot and is logged; the first load must
+// succeed (Start returns its error), so a pipeline never runs on an empty table by
+// mistake.
+//
+// Table implements the engine's Lifecycle (Start, Stop, Exhausted), so generated code
+// registers it with ctx.Register; it reports Exhausted, since reference data never holds
+// a run open.
+type Table[K comparable, V any] struct {
+	name    string
+	load    func(ctx context.Context) (map[K]V, error)
+	refresh time.Duration
+	log     *slog.Logger
+
+	cur    atomic.Pointer[map[K]V]
+	loads  atomic.Int64
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewTable returns a table filled by load, reloaded every refresh (0: never). log may be
+// nil.
+func NewTable[K comparable, V any](name string, refresh time.Duration, log *slog.Logger, load func(ctx context.Context) (map[K]V, error)) *Table[K, V] {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Table[K, V]{name: name, load: load, refresh: refresh, log: log}
+}
+
+// Start loads the table once, then starts the periodic reload.
+func (t *Table[K, V]) Start(ctx context.Context) error {
+	if err := t.Reload(ctx); err != nil {
+		return err
+	}
+	if t.refresh <= 0 {
+		return nil
+	}
+	ctx, t.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		tick := time.NewTicker(t.refresh)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := t.Reload(ctx); err != nil && ctx.Err() == nil {
+					t.log.Warn("table reload failed; keeping the previous rows", "table", t.name, "err", err)
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// Reload loads the table now and swaps the new rows in.
+func (t *Table[K, V]) Reload(ctx context.Context) error {
+	m, err := t.load(ctx)
+	if err != nil {
+		return err
+	}
+	t.cur.Store(&m)
+	t.loads.Add(1)
+	return nil
+}
+
+// Stop ends the periodic reload.
+func (t *Table[K, V]) Stop() error {
+	if t.cancel != nil {
+		t.cancel()
+		t.wg.Wait()
+	}
+	return nil
+}
+
+// Exhausted reports true: a table never holds a run open.
+func (t *Table[K, V]) Exhausted() bool { return true }
+
+// Get returns the row of k in the current snapshot.
+func (t *Table[K, V]) Get(k K) (V, bool) {
+	if m := t.cur.Load(); m != nil {
+		v, ok := (*m)[k]
+		return v, ok
+	}
+	var zero V
+	return zero, false
+}
+
+// Snapshot returns the current rows; callers must not modify the map. A batch that
+// wants one consistent version for all its partitions takes a snapshot once.
+func (t *Table[K, V]) Snapshot() map[K]V {
+	if m := t.cur.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+// Loads returns how many loads have succeeded.
+func (t *Table[K, V]) Loads() int64 { return t.loads.Load() }
