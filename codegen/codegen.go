@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/dave/jennifer/jen"
 
@@ -80,6 +81,7 @@ type gen struct {
 	src  []byte
 
 	rtPath, srcPath, stdPath, codecPath string
+	winPath, statePath, joinPath        string
 
 	// Declarations per file, in emission order.
 	mainDecls, typeDecls, funcDecls, jobDecls, decodeDecls, renderDecls, hashDecls, cmpDecls []jen.Code
@@ -95,6 +97,18 @@ type gen struct {
 	sourceInfos []jen.Code // the descriptor's rt.SourceInfo values
 	outputInfos []jen.Code // the descriptor's rt.OutputInfo values
 	ctorFn      *fn        // the body of newJob
+
+	// Timing: each stream's slide, how long it changes after the input ends, the window
+	// specs already declared, and whether the job needs its fires method.
+	slides    map[*check.Node]slide
+	drains    map[*check.Node]time.Duration
+	specDone  map[*check.Node]bool
+	needFires bool
+	// needBT says some function value built in newJob reads batchTime, which RunBatch
+	// then stores in j.bt.
+	needBT bool
+	// tables are the reference tables the job loads, by resource.
+	tables map[*check.Resource]string
 
 	errs diag.List
 }
@@ -119,6 +133,13 @@ func newGen(p *planner.Plan, opts Options) *gen {
 		rtPath:     opts.RuntimeImport,
 		srcPath:    opts.RuntimeImport + "/source",
 		codecPath:  opts.RuntimeImport + "/codec",
+		winPath:    opts.RuntimeImport + "/window",
+		statePath:  opts.RuntimeImport + "/state",
+		joinPath:   opts.RuntimeImport + "/join",
+		slides:     map[*check.Node]slide{},
+		drains:     map[*check.Node]time.Duration{},
+		specDone:   map[*check.Node]bool{},
+		tables:     map[*check.Resource]string{},
 		stdPath:    root + "/stdlib",
 		helperDone: map[string]bool{},
 		lambdas:    map[*ast.Lambda]string{},
@@ -146,6 +167,9 @@ func (g *gen) files() []outFile {
 		f.ImportName(g.stdPath, "stdlib")
 		f.ImportName(g.srcPath, "source")
 		f.ImportName(g.codecPath, "codec")
+		f.ImportName(g.winPath, "window")
+		f.ImportName(g.statePath, "state")
+		f.ImportName(g.joinPath, "join")
 		if about != "" {
 			f.Add(doc(about))
 			f.Line()

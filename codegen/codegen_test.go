@@ -440,15 +440,41 @@ func TestGeneratedFiles(t *testing.T) {
 
 // TestNotImplemented checks the positioned error for operators this version lacks.
 func TestNotImplemented(t *testing.T) {
-	_, err := generate("win", `pipeline win
+	_, err := generate("out", `pipeline out
 batch 1s
-queue([[1]]).window(2s).print()
+queue([["a"]]).writeTo(jsonFiles("out/x"))
 `)
 	var list diag.List
 	if !errors.As(err, &list) || len(list) != 1 {
 		t.Fatalf("err = %v, want one diagnostic", err)
 	}
-	if got, want := list[0].Error(), "win.stream:3:14: window is not implemented yet in this version of streamc"; got != want {
+	if got, want := list[0].Error(), "out.stream:3:16: writeTo is not implemented yet in this version of streamc"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestPositionedErrors checks the rules codegen enforces where the checker does not:
+// streams joined or unioned must slide together (Spark requires it), a window of a
+// windowed stream counts in its input's slides, and an integer division by a constant
+// zero does not reach the Go compiler.
+func TestPositionedErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`let a = queue([[("a", 1)]])
+a.window(4s, 2s).join(a).print()`, "e.stream:4:18: join needs streams with the same slide duration (Spark requires it): one slides every 2s, another every 1s (the batch interval)"},
+		{`let a = queue([[1]])
+a.window(4s, 2s).union(a).print()`, "e.stream:4:18: union needs streams with the same slide duration (Spark requires it): one slides every 2s, another every 1s (the batch interval)"},
+		{`let a = queue([[1]])
+a.window(4s, 2s).window(3s, 2s).print()`, "e.stream:4:18: window: the window duration 3s must be a multiple of the input stream's slide duration 2s"},
+		{`queue([[1]]).map(x => x / (1 - 1)).print()`, "e.stream:3:25: integer division by zero"},
+	} {
+		_, err := generate("e", "pipeline e\nbatch 1s\n"+c.src+"\n")
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Errorf("%s: err = %v, want one diagnostic", c.src, err)
+			continue
+		}
+		if got := list[0].Error(); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
 	}
 }

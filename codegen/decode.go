@@ -385,6 +385,26 @@ func (g *gen) jsonValue(t types.Type, dst *jen.Statement, depth int) []jen.Code 
 		inner = append(inner, g.jsonValue(t.Elem, jen.Id(tmp), depth+1)...)
 		inner = append(inner, dst.Clone().Op("=").Append(dst.Clone(), jen.Id(tmp)))
 		return []jen.Code{jen.If(jen.Op("!").Id("d").Dot("Null").Call()).Block(jen.For(jen.Id("d").Dot("NextElem").Call()).Block(inner...))}
+	case *types.Tuple:
+		//	i0 := 0
+		//	for d.NextElem() {
+		//		switch i0 {
+		//		case 0:
+		//			<read dst.F1>
+		//		...
+		//		default:
+		//			d.Skip()
+		//		}
+		//		i0++
+		//	}
+		idx := fmt.Sprintf("i%d", depth)
+		var cases []jen.Code
+		for k, e := range t.Elems {
+			cases = append(cases, jen.Case(jen.Lit(k)).Block(g.jsonValue(e, dst.Clone().Dot(tupleField(k)), depth+1)...))
+		}
+		cases = append(cases, jen.Default().Block(jen.Id("d").Dot("Skip").Call()))
+		return []jen.Code{jen.Id(idx).Op(":=").Lit(0), jen.For(jen.Id("d").Dot("NextElem").Call()).Block(
+			jen.Switch(jen.Id(idx)).Block(cases...), jen.Id(idx).Op("++"))}
 	case *types.Record:
 		//	var err error; if dst, err = readJSONR(d); err != nil { return r, err }
 		return []jen.Code{jen.List(dst.Clone(), jen.Id("_")).Op("=").Id(g.jsonReader(t)).Call(jen.Id("d"))}

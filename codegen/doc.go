@@ -38,6 +38,30 @@
 // panic (a division by zero, get() on none) or an error (a bad record) becomes
 // `file.stream:L:C: op: ...`.
 //
+// # Windows, state, joins and tables
+//
+// Every stream has Spark's slide duration (timing.go): the batch interval for a source,
+// its slide for a windowed operator, its input's otherwise. A stream has data only at
+// the batch times that are multiples of its slide after the zero time; RunBatch runs a
+// stage only when its input has data and an output only when its stream has, so at the
+// other times nothing downstream of a window runs and print writes no header. Unions
+// and joins of streams with different slides, and windows of windowed streams whose
+// durations are not multiples of their input's slide, are positioned errors. The job
+// implements rt.Drainer: after the input ends it runs the batches every window needs to
+// slide past it and every mapWithState timeout needs to fire.
+//
+// The windowed operators keep typed per-partition state from runtime/window (window.go):
+// window(len, slide) is, as Spark's WindowedDStream, the union of the window's batches,
+// so its stage has the input's partitions times the batches a window holds, oldest batch
+// first; countByWindow and reduceByWindow combine per partition and gather; the keyed
+// windows combine per partition and hash by key. updateStateByKey and mapWithState keep
+// runtime/state stores per partition after a shuffle by key (state.go), with `initial =`
+// put into the partition of each key; the State methods are the methods of
+// *state.State. Joins and cogroup co-group both sides, hashed by key into the same
+// stage, with runtime/join (join.go). A reference table is loaded in newJob from its
+// CSV or JSON-lines file and refreshed in the background (join.Table); joinTable and
+// leftJoinTable are map lookups inside the fused loop (table.go).
+//
 // Operators this version cannot generate are reported as positioned diagnostics
-// (diag.List): `window is not implemented yet in this version of streamc`.
+// (diag.List): `writeTo is not implemented yet in this version of streamc`.
 package codegen

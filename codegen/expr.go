@@ -417,6 +417,22 @@ func (f *fn) binary(e *ast.Binary) jen.Code {
 		if kx == types.Float {
 			return jen.Qual("math", "Mod").Call(x, y)
 		}
+	}
+	if (e.Op == "/" || e.Op == "%") && isConst(e.Y) {
+		// Go rejects a constant division by a constant zero; .stream follows IEEE 754 for
+		// floats (0.0 / 0.0 is NaN, 1.0 / 0.0 is +Inf), so a zero float divisor becomes
+		// a variable that Go evaluates at run time. An integer one is an error.
+		if v, ok := constValue(e.Y); ok && v == 0 {
+			if kx == types.Float || ky == types.Float {
+				return jen.Add(x).Op(e.Op).Id(f.g.floatZero())
+			}
+			if kx == types.Int {
+				f.g.errorf(e.OpPos, "integer division by zero")
+				return jen.Lit(0)
+			}
+		}
+	}
+	switch e.Op {
 	case "<", "<=", ">", ">=":
 		if !orderedInGo(tx) {
 			return jen.Add(f.g.compareFunc(tx)).Call(x, y).Op(e.Op).Lit(0)
@@ -571,6 +587,9 @@ func (g *gen) builtin(c *check.Callee) *builtins.Func {
 //	x.isNone()       → !x.Ok               (isEmpty too)
 func (f *fn) method(e *ast.Call, c *check.Callee) jen.Code {
 	recv, name, _ := e.MethodName()
+	if _, ok := c.Recv.(*types.State); ok {
+		return f.stateMethod(e, c)
+	}
 	if _, ok := c.Recv.(*types.Optional); !ok {
 		f.g.errorf(e.Pos(), "%s on %s is not implemented yet in this version of streamc", name.Name, c.Recv)
 		return jen.Nil()
@@ -592,4 +611,73 @@ func (f *fn) method(e *ast.Call, c *check.Callee) jen.Code {
 	}
 	f.g.errorf(name.At, "codegen: unknown method %s", name.Name)
 	return jen.Nil()
+}
+
+// stateMethod compiles a method of mapWithState's State handle as the call of the
+// *state.State method the builtin table names (its GoName):
+//
+//	state.get()          → state.Get()
+//	state.getOrElse(d)   → state.GetOrElse(d)      (orElse too)
+//	state.exists()       → state.Exists()
+//	state.update(s)      → state.Update(s)
+//	state.remove()       → state.Remove()
+//	state.isTimingOut()  → state.IsTimingOut()
+func (f *fn) stateMethod(e *ast.Call, c *check.Callee) jen.Code {
+	recv, name, _ := e.MethodName()
+	if c.Func == nil || c.Func.GoName == "" {
+		f.g.errorf(name.At, "codegen: unknown method %s", name.Name)
+		return jen.Nil()
+	}
+	x := f.expr(recv)
+	args := make([]jen.Code, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = f.typed(a.Value)
+	}
+	return jen.Add(x).Dot(c.Func.GoName).Call(args...)
+}
+
+// constValue evaluates a constant numeric expression (literals and + - * / on them).
+func constValue(e ast.Expr) (float64, bool) {
+	switch e := e.(type) {
+	case *ast.IntLit:
+		return float64(e.Value), true
+	case *ast.FloatLit:
+		return e.Value, true
+	case *ast.ParenExpr:
+		return constValue(e.X)
+	case *ast.Unary:
+		v, ok := constValue(e.X)
+		return -v, ok && e.Op == "-"
+	case *ast.Binary:
+		x, okx := constValue(e.X)
+		y, oky := constValue(e.Y)
+		if !okx || !oky {
+			return 0, false
+		}
+		switch e.Op {
+		case "+":
+			return x + y, true
+		case "-":
+			return x - y, true
+		case "*":
+			return x * y, true
+		case "/":
+			if y == 0 {
+				return 0, false
+			}
+			return x / y, true
+		}
+	}
+	return 0, false
+}
+
+// floatZero returns the package-level variable holding 0.0, declaring it on first use:
+// dividing by it happens at run time, as IEEE 754 has it, where Go would reject a
+// constant division by zero.
+func (g *gen) floatZero() string {
+	g.helper("floatZero", &g.funcDecls, func() jen.Code {
+		return doc("floatZero is 0.0 as a variable: a float division by a constant zero is evaluated at\nrun time (giving NaN or an infinity, as in Scala) instead of being rejected by Go.").Line().
+			Var().Id("floatZero").Float64()
+	})
+	return "floatZero"
 }

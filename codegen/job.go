@@ -124,15 +124,29 @@ func (g *gen) genJob() {
 			ctorFn.emit(jf(keepField(s)).Op("=").Make(jen.Index().Index().Add(g.goType(s.Elem)), g.partsOf(s)))
 		}
 	}
+	g.genTables()
 	for _, s := range g.plan.Stages {
 		g.genStage(s)
-		jg.run = append(jg.run, jen.If(jen.Err().Op(":=").Id("j").Dot(stageMethod(s)).Call(jen.Id("b")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		call := jen.If(jen.Err().Op(":=").Id("j").Dot(stageMethod(s)).Call(jen.Id("b")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		jg.run = append(jg.run, g.whenValid(g.stageInSlide(s), call)...)
 	}
 	jg.run = append(jg.run, jg.afterStages...)
 	for i, o := range g.plan.Outputs {
 		g.genOutput(i, o)
 	}
 	jg.run = append(jg.run, jen.Return(jen.Nil()))
+	if g.needBT {
+		// Function values built once in newJob (a window's reduce function, a filter)
+		// read the batch time from the job.
+		jg.field("bt", jen.Qual(g.rtPath, "Time"), "bt is the time of the batch being computed, for the functions built in newJob.")
+		jg.run = append([]jen.Code{jf("bt").Op("=").Id("b").Dot("Time")}, jg.run...)
+	}
+	if g.needFires {
+		jg.methods = append(jg.methods, g.firesMethod())
+	}
+	if m := g.drainMethod(); m != nil {
+		jg.methods = append(jg.methods, m)
+	}
 
 	var decls []jen.Code
 	if len(jg.opVars) > 0 {
@@ -173,6 +187,10 @@ func (g *gen) stageParts(s *planner.Stage) {
 				v = g.partsOf(in.Stage)
 			}
 		}
+	case planner.PartsWindow:
+		//	j.n2 = j.n1 * int(j.spec5.Length/j.spec5.Interval)
+		spec := g.windowSpec(s.Head)
+		v = jen.Add(g.partsOf(s.Inputs[0].Stage)).Op("*").Int().Call(jf(spec).Dot("Length").Op("/").Add(jf(spec)).Dot("Interval"))
 	case planner.PartsSum:
 		var sum *jen.Statement
 		for _, in := range s.Inputs {
@@ -408,6 +426,8 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 		f.emit(sg.enter(n))
 		w := f.fresh("v")
 		f.emit(rangeLoop(w, li.call(bt, jen.Id(v)), sg.chain(i+1, w, n.Elem)))
+	case "joinTable", "leftJoinTable":
+		sg.joinTable(i, n, v)
 	case "mapValues", "flatMapValues":
 		kt, vt, ok := types.KeyValue(t)
 		if !ok {

@@ -129,8 +129,8 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 		g.notImplemented(n)
 		return
 	}
-	g.job.run = append(g.job.run, jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err()))))
+	g.job.run = append(g.job.run, g.whenValid(g.slideOf(n.Inputs[0]), jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err()))))...)
 	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }
 

@@ -48,10 +48,11 @@ func (g *gen) perPartitionBufs(field string, s *planner.Stage, t types.Type, com
 type combineKind int
 
 const (
-	combineReduce combineKind = iota // *acc = f(*acc, v), or v for a new key
-	combineCount                     // *acc++ (or += v on the reduce side)
-	combineGroup                     // *acc = append(*acc, v)
-	combineSet                       // the key alone
+	combineReduce    combineKind = iota // *acc = f(*acc, v), or v for a new key
+	combineCount                        // *acc++ (or += v on the reduce side)
+	combineGroup                        // *acc = append(*acc, v)
+	combineSet                          // the key alone
+	combineAggregate                    // *acc = seq(*acc or zero, v); comb(*acc, v) on the reduce side
 )
 
 // keyedCombine describes a keyed operator's combining: what the key and the value of an
@@ -62,6 +63,8 @@ type keyedCombine struct {
 	val    types.Type // the map's value type; nil for a set
 	byElem bool       // the whole element is the key (countByValue, distinct)
 	fn     *lambdaInfo
+	comb   *lambdaInfo // aggregateByKey's comb
+	node   *check.Node // aggregateByKey, for its zero value
 }
 
 func (sg *stageGen) keyedCombine(n *check.Node, elem types.Type) (keyedCombine, bool) {
@@ -84,6 +87,17 @@ func (sg *stageGen) keyedCombine(n *check.Node, elem types.Type) (keyedCombine, 
 		return keyedCombine{kind: combineCount, key: elem, val: types.IntType, byElem: true}, true
 	case "distinct":
 		return keyedCombine{kind: combineSet, key: elem, byElem: true}, true
+	case "reduceByKeyAndWindow":
+		if isPair {
+			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, n.Fn, vt, vt)}, true
+		}
+	case "countByValueAndWindow":
+		return keyedCombine{kind: combineCount, key: elem, val: types.IntType, byElem: true}, true
+	case "aggregateByKey":
+		if isPair {
+			_, acc, _ := types.KeyValue(n.Elem)
+			return keyedCombine{kind: combineAggregate, key: kt, val: acc, fn: g.lambdaFor(n, n.Fn, acc, vt), comb: g.lambdaFor(n, n.InvFn, acc, acc), node: n}, true
+		}
 	}
 	return keyedCombine{}, false
 }
@@ -122,6 +136,22 @@ func (sg *stageGen) fold(c keyedCombine, m string, k, v jen.Code, merging bool) 
 	case combineGroup:
 		f.emit(jen.List(jen.Id(acc), jen.Id("_")).Op(":=").Id(m).Dot("Ptr").Call(k),
 			jen.Op("*").Id(acc).Op("=").Append(jen.Op("*").Id(acc), v))
+	case combineAggregate:
+		//	acc, found := m.Ptr(k)
+		//	if !found {
+		//		*acc = <zero>            (map side; the reduce side stores the partial)
+		//	}
+		//	*acc = seq(*acc, v)          (map side; comb(*acc, v) when merging)
+		found := f.fresh("found")
+		f.emit(jen.List(jen.Id(acc), jen.Id(found)).Op(":=").Id(m).Dot("Ptr").Call(k))
+		if merging {
+			f.emit(jen.If(jen.Id(found)).Block(jen.Op("*").Id(acc).Op("=").Add(c.comb.call(bt, jen.Op("*").Id(acc), v))).
+				Else().Block(jen.Op("*").Id(acc).Op("=").Add(v)))
+			return
+		}
+		// The zero value is evaluated for every new key, as Spark clones it per key.
+		zero := f.sub(func() { f.emit(jen.Op("*").Id(acc).Op("=").Add(f.typed(c.node.Zero))) })
+		f.emit(jen.If(jen.Op("!").Id(found)).Block(zero...), jen.Op("*").Id(acc).Op("=").Add(c.fn.call(bt, jen.Op("*").Id(acc), v)))
 	}
 }
 
@@ -145,7 +175,8 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		sg.localOnce(out, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
 	}
 	switch {
-	case n.Op == "reduceByKey" || n.Op == "countByKey" || n.Op == "countByValue" || n.Op == "distinct":
+	case n.Op == "reduceByKey" || n.Op == "countByKey" || n.Op == "countByValue" || n.Op == "distinct" ||
+		n.Op == "reduceByKeyAndWindow" || n.Op == "countByValueAndWindow" || n.Op == "aggregateByKey":
 		c, ok := sg.keyedCombine(n, t)
 		if !ok {
 			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
@@ -202,7 +233,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		d := f.fresh("d")
 		f.emit(jen.Id(d).Op(":=").Id(rr).Op("%").Len(jen.Id(out)), jen.Id(rr).Op("++"),
 			jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id(v)))
-	case n.Op == "count":
+	case n.Op == "count" || n.Op == "countByWindow":
 		//	cnt++ per element; then outx0[0] = append(outx0[0], cnt)
 		cnt := "cnt" + exField(x)
 		if sg.localOnce(cnt, jen.Var().Id(cnt).Int64()) {
@@ -211,7 +242,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 			f.taken[out] = true
 		}
 		f.emit(jen.Id(cnt).Op("++"))
-	case n.Op == "reduce":
+	case n.Op == "reduce" || n.Op == "reduceByWindow":
 		//	if has { acc = f(acc, v) } else { acc, has = v, true }
 		//	...; if has { outx0[0] = append(outx0[0], acc) }
 		li := g.lambdaFor(n, n.Fn, t, t)
@@ -265,25 +296,25 @@ func (sg *stageGen) head() {
 		sg.chainInto(0, v, n.Elem)
 		return
 	}
+	switch n.Op {
+	case "window", "mapPartitions", "snapshots":
+		sg.partitionHead(n)
+		return
+	}
+	if len(s.Inputs) == 2 && s.Inputs[0].Kind == planner.FromExchange && s.Inputs[1].Kind == planner.FromExchange {
+		sg.joinHead(n, s.Inputs[0].Exchange, s.Inputs[1].Exchange)
+		return
+	}
 	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromExchange {
 		g.notImplemented(n)
 		return
 	}
 	x := s.Inputs[0].Exchange
-	// each loops over what the exchange sent to partition p, in source partition order:
-	//	for src := range j.x0.Sources() {
-	//		for _, e := range j.x0.Buffer(src, p) { ... }
-	//	}
-	each := func(body func(e string)) {
-		e := f.fresh("e")
-		inner := f.sub(func() { body(e) })
-		f.emit(jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
-			rangeLoop(e, jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")), inner)))
-	}
+	each := func(body func(e string)) { sg.each(x, body) }
 	switch n.Op {
-	case "reduceByKey", "countByKey", "countByValue", "groupByKey", "distinct":
+	case "reduceByKey", "countByKey", "countByValue", "groupByKey", "distinct", "aggregateByKey":
 		inElem := x.Elem
-		if n.Op == "countByValue" || n.Op == "distinct" {
+		if n.Op == "countByValue" || n.Op == "distinct" || n.Op == "aggregateByKey" {
 			inElem = n.Inputs[0].Elem
 		}
 		c, ok := sg.keyedCombine(n, inElem)
@@ -359,9 +390,26 @@ func (sg *stageGen) head() {
 		f.emit(jf(bufField(s)).Index(jen.Id("p")).Op("=").Id(all))
 		v := f.fresh("v")
 		f.emit(rangeLoop(v, jen.Id(all), sg.chain(0, v, n.Elem)))
+	case "countByWindow", "reduceByWindow", "reduceByKeyAndWindow", "countByValueAndWindow", "groupByKeyAndWindow":
+		sg.windowHead(n, x)
+	case "updateStateByKey", "mapWithState":
+		sg.stateHead(n, x)
 	default:
 		g.notImplemented(n)
 	}
+}
+
+// each loops over what exchange x sent to partition p, in source partition order:
+//
+//	for src := range j.x0.Sources() {
+//		for _, e := range j.x0.Buffer(src, p) { ... }
+//	}
+func (sg *stageGen) each(x *planner.Exchange, body func(e string)) {
+	f := sg.f
+	e := f.fresh("e")
+	inner := f.sub(func() { body(e) })
+	f.emit(jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
+		rangeLoop(e, jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")), inner)))
 }
 
 // sortStmt sorts the slice named buf of elements of type t as n orders them, stably so

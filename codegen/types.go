@@ -121,6 +121,8 @@ func (g *gen) goType(t types.Type) *jen.Statement {
 		return jen.Qual(g.stdPath, fmt.Sprintf("Tuple%d", len(t.Elems))).Types(elems...)
 	case *types.Record:
 		return jen.Id(g.record(t).name)
+	case *types.State:
+		return jen.Op("*").Qual(g.statePath, "State").Types(g.goType(t.Elem))
 	}
 	panic(fmt.Sprintf("codegen: no Go type for %v (%T)", t, t))
 }
@@ -158,7 +160,7 @@ var goPredeclared = map[string]bool{
 	"panic": true, "recover": true, "copy": true, "delete": true, "clear": true, "min": true, "max": true,
 	"nil": true, "true": true, "false": true, "iota": true, "close": true, "print": true, "println": true,
 	"rt": true, "stdlib": true, "source": true, "codec": true, "time": true, "math": true, "slices": true,
-	"strconv": true, "cmp": true, "os": true, "batchTime": true, "_": true,
+	"strconv": true, "cmp": true, "os": true, "fmt": true, "window": true, "state": true, "join": true, "batchTime": true, "_": true,
 }
 
 // stageLocals are the names a stage's partition function declares itself.

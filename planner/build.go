@@ -163,7 +163,11 @@ func (b *builder) visit(n *check.Node) error {
 
 	case classPartition:
 		from := b.kept(n.Inputs[0])
-		s := b.newStage(Parts{Kind: PartsSame}, partitionOps[n.Op], &Input{Kind: FromStage, Stage: from})
+		parts := Parts{Kind: PartsSame}
+		if n.Op == "window" {
+			parts = Parts{Kind: PartsWindow}
+		}
+		s := b.newStage(parts, partitionOps[n.Op], &Input{Kind: FromStage, Stage: from})
 		s.Head = n
 		b.setTail(s, n)
 

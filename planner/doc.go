@@ -18,10 +18,12 @@
 //     distinct, repartition, joins, cogroup, keyed windows, state) cuts the stage: its map
 //     side (hashing by key, and a combine for reduceByKey-like operators) ends the
 //     input's stage, and its reduce side heads a new stage after the exchange.
-//  4. A whole-batch operator (count, reduce, sortBy, sortByKey, top, takeOrdered, and
-//     windows over unkeyed streams) gathers into one partition: partial results per
-//     partition where the operator allows it (count, reduce, top), the final step in a
-//     one-partition stage.
+//  4. A whole-batch operator (count, reduce, sortBy, sortByKey, top, takeOrdered,
+//     countByWindow, reduceByWindow) gathers into one partition: partial results per
+//     partition where the operator allows it (count, reduce, top, the windows), the
+//     final step in a one-partition stage. window(len, slide) moves nothing: its stage
+//     reads the kept input and has its partitions times the batches a window holds
+//     (Spark's union of the window's batches, oldest first).
 //  5. union starts a stage whose partitions are its inputs' partitions, concatenated
 //     (Spark's UnionRDD).
 //  6. An output keeps the result of the stage that produced its input; several outputs

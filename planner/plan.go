@@ -45,6 +45,10 @@ const (
 	PartsSame
 	// PartsSum is the sum of the input stages' counts (union concatenates partitions).
 	PartsSum
+	// PartsWindow is the input stage's count times the number of its batches a window
+	// holds: window(len, slide) is, as Spark's WindowedDStream, the union of the
+	// window's batches, each with its partitions, oldest batch first.
+	PartsWindow
 )
 
 // Parts is a stage's partition count.

@@ -105,6 +105,8 @@ func (pt Parts) describe() string {
 		return "same as input"
 	case PartsSum:
 		return "sum of inputs"
+	case PartsWindow:
+		return "same as input × batches per window"
 	}
 	return "default"
 }

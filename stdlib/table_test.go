@@ -14,6 +14,7 @@ import (
 const (
 	stdlibPath  = "streamc.dev/streamc/stdlib"
 	runtimePath = "streamc.dev/streamc/runtime"
+	statePath   = "streamc.dev/streamc/runtime/state"
 )
 
 // helpers are the exported functions of stdlib that are not builtins: variants of
@@ -30,23 +31,63 @@ var helpers = map[string]string{
 }
 
 // loadStdlib type-checks this package from source.
-func loadStdlib(t *testing.T) *gotypes.Package {
+func loadStdlib(t *testing.T) *gotypes.Package { return loadPackage(t, stdlibPath) }
+
+// loadPackage type-checks the package at path from source.
+func loadPackage(t *testing.T, path string) *gotypes.Package {
 	t.Helper()
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes | packages.NeedImports}
-	pkgs, err := packages.Load(cfg, stdlibPath)
+	pkgs, err := packages.Load(cfg, path)
 	if err != nil {
-		t.Fatalf("loading %s: %v", stdlibPath, err)
+		t.Fatalf("loading %s: %v", path, err)
 	}
 	if len(pkgs) != 1 || len(pkgs[0].Errors) > 0 {
-		t.Fatalf("loading %s: %v", stdlibPath, pkgs[0].Errors)
+		t.Fatalf("loading %s: %v", path, pkgs[0].Errors)
 	}
 	return pkgs[0].Types
+}
+
+// checkStateMethod compares a State method of the table with the method of
+// *state.State[S] its GoName names: the same parameters and result, S standing for the
+// state type.
+func checkStateMethod(t *testing.T, e entry, pkg *gotypes.Package) {
+	t.Helper()
+	named, ok := pkg.Scope().Lookup("State").Type().(*gotypes.Named)
+	if !ok {
+		t.Fatalf("%s has no type State", statePath)
+	}
+	obj, _, _ := gotypes.LookupFieldOrMethod(gotypes.NewPointer(named), true, pkg, e.GoName)
+	fn, ok := obj.(*gotypes.Func)
+	if !ok {
+		t.Errorf("%s: *state.State has no method %s", e, e.GoName)
+		return
+	}
+	sig := fn.Type().(*gotypes.Signature)
+	if sig.Params().Len() != len(e.Params) {
+		t.Errorf("%s: Go takes %d parameters, the table %d", e, sig.Params().Len(), len(e.Params))
+		return
+	}
+	for i, p := range e.Params {
+		ws, _ := goTypeString(p.Type)
+		if got := gotypes.TypeString(sig.Params().At(i).Type(), qualifier); got != ws {
+			t.Errorf("%s: parameter %d is %s in Go, want %s", e, i, got, ws)
+		}
+	}
+	ws, _ := goTypeString(e.Result)
+	switch res := sig.Results(); {
+	case ws == "" && res.Len() != 0, ws != "" && res.Len() != 1:
+		t.Errorf("%s: Go returns %s, want %q", e, res, ws)
+	case ws != "":
+		if got := gotypes.TypeString(res.At(0).Type(), qualifier); got != ws {
+			t.Errorf("%s: result is %s in Go, want %s", e, got, ws)
+		}
+	}
 }
 
 // goTypes is the Go type mapping of .stream types, written out by types.TypeString with
 // package names as qualifiers: string→string, int→int64, float→float64, bool→bool,
 // time→runtime.Time, duration→time.Duration, bytes→string, [T]→[]T, T?→stdlib.Opt[T],
-// tuples→stdlib.TupleN[...], State[S]→*runtime.State[S], type variables by name.
+// tuples→stdlib.TupleN[...], State[S]→*state.State[S], type variables by name.
 // unit maps to "" (no result).
 func goTypeString(t types.Type) (string, bool) {
 	switch t := t.(type) {
@@ -85,7 +126,7 @@ func goTypeString(t types.Type) (string, bool) {
 		return "stdlib.Tuple" + string(rune('0'+len(elems))) + "[" + strings.Join(elems, ", ") + "]", true
 	case *types.State:
 		e, ok := goTypeString(t.Elem)
-		return "*runtime.State[" + e + "]", ok
+		return "*state.State[" + e + "]", ok
 	case *types.TypeVar:
 		return t.Name, true
 	}
@@ -110,6 +151,7 @@ func (e entry) String() string {
 func TestBuiltinTableMatchesStdlib(t *testing.T) {
 	pkg := loadStdlib(t)
 	pool := constraintPool(t, pkg)
+	statePkg := loadPackage(t, statePath)
 
 	var entries []entry
 	for _, f := range builtins.Funcs {
@@ -125,14 +167,14 @@ func TestBuiltinTableMatchesStdlib(t *testing.T) {
 			t.Errorf("%s: the table gives no GoName", e)
 			continue
 		}
-		named[e.GoName] = true
-		obj := pkg.Scope().Lookup(e.GoName)
-		if _, isState := e.Recv.(*types.State); isState && obj == nil {
-			// The State handle belongs to the runtime's mapWithState; its methods land in
-			// stdlib (or the table points elsewhere) once runtime.State exists.
-			t.Logf("%s: not implemented yet (waiting for runtime.State)", e)
+		if _, isState := e.Recv.(*types.State); isState {
+			// The State handle belongs to the runtime's mapWithState: generated code calls
+			// the methods of *state.State directly.
+			checkStateMethod(t, e, statePkg)
 			continue
 		}
+		named[e.GoName] = true
+		obj := pkg.Scope().Lookup(e.GoName)
 		fn, ok := obj.(*gotypes.Func)
 		if !ok {
 			t.Errorf("%s: stdlib has no function %s", e, e.GoName)

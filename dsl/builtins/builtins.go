@@ -65,7 +65,9 @@ type Param struct {
 type Func struct {
 	Name string
 	// GoName is the function's name in the Go standard library package (stdlib); methods
-	// are implemented as functions taking the receiver first.
+	// on optionals are implemented as functions taking the receiver first. For the
+	// methods of State (Recv *types.State) it is the name of the method of
+	// *state.State[S] (runtime/state) that generated code calls.
 	GoName     string
 	Category   string // strings, numbers, lists, optionals, state, time, misc
 	TypeParams []TypeParam
@@ -251,19 +253,19 @@ var Methods = []*Func{
 	{Name: "isEmpty", GoName: "OptIsNone", Category: "optionals", TypeParams: []TypeParam{{"T", Any}}, Recv: opt(tT), Result: bl,
 		Doc: "isEmpty is isNone, under Scala's name.", Example: `parseInt(line).isEmpty()`},
 
-	{Name: "get", GoName: "StateGet", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: tS,
+	{Name: "get", GoName: "Get", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: tS,
 		Doc: "get returns the key's state; the pipeline fails if the key has none (check exists() first).", Example: `state.get()`},
-	{Name: "getOrElse", GoName: "StateGetOrElse", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Params: []Param{p("d", tS)}, Result: tS,
+	{Name: "getOrElse", GoName: "GetOrElse", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Params: []Param{p("d", tS)}, Result: tS,
 		Doc: "getOrElse returns the key's state, or d when it has none.", Example: `state.getOrElse(0)`},
-	{Name: "orElse", GoName: "StateGetOrElse", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Params: []Param{p("d", tS)}, Result: tS,
+	{Name: "orElse", GoName: "GetOrElse", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Params: []Param{p("d", tS)}, Result: tS,
 		Doc: "orElse is getOrElse: the key's state, or d when it has none.", Example: `state.orElse(0)`},
-	{Name: "exists", GoName: "StateExists", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: bl,
+	{Name: "exists", GoName: "Exists", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: bl,
 		Doc: "exists reports whether the key has state.", Example: `state.exists()`},
-	{Name: "update", GoName: "StateUpdate", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Params: []Param{p("s", tS)}, Result: unit,
+	{Name: "update", GoName: "Update", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Params: []Param{p("s", tS)}, Result: unit,
 		Doc: "update sets the key's state to s; not allowed while the key is timing out.", Example: `state.update(1)`},
-	{Name: "remove", GoName: "StateRemove", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: unit,
+	{Name: "remove", GoName: "Remove", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: unit,
 		Doc: "remove deletes the key's state.", Example: `state.remove()`},
-	{Name: "isTimingOut", GoName: "StateIsTimingOut", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: bl,
+	{Name: "isTimingOut", GoName: "IsTimingOut", Category: "state", TypeParams: []TypeParam{{"S", Any}}, Recv: &types.State{Elem: tS}, Result: bl,
 		Doc: "isTimingOut reports whether this call is the key's last, because it saw no data for the timeout.", Example: `state.isTimingOut()`},
 }
 

@@ -85,7 +85,7 @@ func TestLookup(t *testing.T) {
 	if m := LookupMethod(&types.Optional{Elem: types.IntType}, "getOrElse"); m == nil || m.GoName != "OptGetOrElse" {
 		t.Errorf("LookupMethod(int?, getOrElse) = %+v", m)
 	}
-	if m := LookupMethod(&types.State{Elem: types.IntType}, "update"); m == nil || m.GoName != "StateUpdate" {
+	if m := LookupMethod(&types.State{Elem: types.IntType}, "update"); m == nil || m.GoName != "Update" {
 		t.Errorf("LookupMethod(State[int], update) = %+v", m)
 	}
 	if m := LookupMethod(&types.State{Elem: types.IntType}, "isSome"); m != nil {

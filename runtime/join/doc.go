@@ -9,4 +9,8 @@
 // batch's records of the other (window both sides first to join over longer spans).
 // Optional sides cross the API as a value and a boolean; generated code builds
 // stdlib.Opt from them.
+//
+// Table is the reference data of joinTable and leftJoinTable: rows loaded in full,
+// shared read-only by every partition (a broadcast join, no shuffle) and reloaded in
+// the background on a period.
 package join

@@ -1,0 +1,276 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+	"streamc.dev/streamc/planner"
+)
+
+// Windowed operators keep their per-partition state in runtime/window, one structure per
+// partition of the stage they head (one for the global reduceByWindow and
+// countByWindow), allocated in newJob. Each batch the stage calls Begin, adds the
+// partition's records, and runs its chain only when the structure Fires; RunBatch skips
+// everything downstream at the other batch times (see timing.go).
+
+// winField names the window structure(s) of windowed operator n.
+func winField(n *check.Node) string { return fmt.Sprintf("win%d", n.ID) }
+
+// funcValue is lambda l of n as a Go function value with parameters of the types
+// params, for the runtime structures that call it (a window's reduce function, an
+// update function). A function that reads batchTime gets it from j.bt:
+//
+//	func(a int64, b int64) int64 { return reduceByWindow_5_30(a, b, j.bt) }
+func (g *gen) funcValue(n *check.Node, l *ast.Lambda, params ...types.Type) jen.Code {
+	li := g.lambdaFor(n, l, params...)
+	if !li.batch && li.spread == 0 {
+		return jen.Id(li.name)
+	}
+	if li.batch {
+		g.needBT = true
+	}
+	var decl, args []jen.Code
+	if li.spread > 0 {
+		// The function destructures one tuple: build it from the parameters.
+		//	func(x stdlib.Tuple2[K, V]) bool { return f(x.F1, x.F2) }
+		decl = append(decl, jen.Id("x").Add(g.goType(params[0])))
+		args = append(args, jen.Id("x"))
+	} else {
+		for i, t := range params {
+			name := fmt.Sprintf("a%d", i)
+			decl = append(decl, jen.Id(name).Add(g.goType(t)))
+			args = append(args, jen.Id(name))
+		}
+	}
+	return jen.Func().Params(decl...).Add(g.goType(li.result)).Block(jen.Return(li.call(jf("bt"), args...)))
+}
+
+// filterValue is reduceByKeyAndWindow's filter as the func(K, V) bool the runtime
+// calls; the .stream function takes the pair:
+//
+//	func(k string, v int64) bool {
+//		e := stdlib.Tuple2[string, int64]{F1: k, F2: v}
+//		return reduceByKeyAndWindow_7_60(e)
+//	}
+func (g *gen) filterValue(n *check.Node, kt, vt types.Type) jen.Code {
+	pair := types.Pair(kt, vt)
+	li := g.lambdaFor(n, n.FilterFn, pair)
+	if li.batch {
+		g.needBT = true
+	}
+	return jen.Func().Params(jen.Id("k").Add(g.goType(kt)), jen.Id("v").Add(g.goType(vt))).Bool().Block(
+		jen.Id("e").Op(":=").Add(g.goType(pair)).Values(kv("F1", jen.Id("k")), kv("F2", jen.Id("v"))),
+		jen.Return(li.call(jf("bt"), jen.Id("e"))))
+}
+
+// perPartition declares a job field holding one value per partition of stage s, each
+// made by create:
+//
+//	j.win5 = make([]*window.KeyedReduce[string, int64], j.n1)
+//	for p := range j.win5 {
+//		j.win5[p] = window.NewKeyedReduce(j.spec5, reduceByKeyAndWindow_5_40, nil, nil, 64)
+//	}
+func (g *gen) perPartition(field string, s *planner.Stage, typ jen.Code, create jen.Code, comment string) {
+	g.job.field(field, jen.Index().Add(typ), comment)
+	g.ctorFn.emit(
+		jf(field).Op("=").Make(jen.Index().Add(typ), g.partsOf(s)),
+		jen.For(jen.Id("p").Op(":=").Range().Add(jf(field))).Block(jf(field).Index(jen.Id("p")).Op("=").Add(create)))
+}
+
+// partitionHead emits the head of a stage over a kept input that needs each partition
+// whole: window, mapPartitions, and the snapshots of mapWithState.
+func (sg *stageGen) partitionHead(n *check.Node) {
+	s, g, f := sg.s, sg.g, sg.f
+	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromStage {
+		g.errorf(n.Pos, "codegen: %s without a kept input", n.Op)
+		return
+	}
+	from := s.Inputs[0].Stage
+	bt := jen.Id("b").Dot("Time")
+	switch n.Op {
+	case "mapPartitions":
+		//	for _, v := range mapPartitions_5_20(slices.Clone(j.keep0[p])) { ... }
+		li := g.lambdaFor(n, n.Fn, &types.List{Elem: n.Inputs[0].Elem})
+		f.emit(sg.enter(n))
+		v := f.fresh("v")
+		f.emit(rangeLoop(v, li.call(bt, jen.Qual("slices", "Clone").Call(jf(keepField(from)).Index(jen.Id("p")))), sg.chain(0, v, n.Elem)))
+	case "snapshots":
+		//	for k, st := range j.state4[p].All() {
+		//		v := stdlib.Tuple2[K, S]{F1: k, F2: st}
+		//		...
+		//	}
+		k, st, v := f.fresh("k"), f.fresh("st"), f.fresh("v")
+		body := assign(v, g.goType(n.Elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(st))), sg.chain(0, v, n.Elem))
+		f.emit(jen.For(jen.List(jen.Id(k), jen.Id(st)).Op(":=").Range().Add(jf(stateField(n.Inputs[0]))).Index(jen.Id("p")).Dot("All").Call()).Block(body...))
+	case "window":
+		sg.windowBatches(n, from)
+	}
+}
+
+// windowBatches emits window(len, slide). Its stage has the input's partitions times the
+// batches a window holds, as Spark's WindowedDStream is the union of the window's
+// batches: partition p is input partition p % n of the (p / n)-th batch of the window,
+// oldest first. First every input partition's Batches takes the batch in; then, at a
+// slide boundary only, the stage's partitions read the window:
+//
+//	if err := b.Parallel(j.n0, func(p int) error {
+//		w := j.win3[p]
+//		w.Begin(b.Time)
+//		w.AddAll(j.keep0[p])
+//		j.win3Out[p] = w.Window()
+//		return nil
+//	}); err != nil {
+//		return err
+//	}
+//	if !j.win3[0].Fires() {
+//		return nil
+//	}
+//	return b.Parallel(j.n1, func(p int) (err error) {
+//		...
+//		var in []T
+//		if i, q := p/j.n0, p%j.n0; i < len(j.win3Out[q]) {
+//			in = j.win3Out[q][i]
+//		}
+//		for _, v := range in { ... }
+//	})
+func (sg *stageGen) windowBatches(n *check.Node, from *planner.Stage) {
+	g, f := sg.g, sg.f
+	t := n.Inputs[0].Elem
+	spec := g.windowSpec(n)
+	field, out := winField(n), winField(n)+"Out"
+	wt := jen.Op("*").Qual(g.winPath, "Batches").Types(g.goType(t))
+	g.perPartition(field, from, wt, jen.Qual(g.winPath, "NewBatches").Types(g.goType(t)).Call(jf(spec)),
+		fmt.Sprintf("%s keeps the batches of window at %s, per partition of stage %d.", field, g.posString(n.Pos), from.ID))
+	g.job.field(out, jen.Index().Index().Index().Add(g.goType(t)), fmt.Sprintf("%s is the window at the current boundary, per partition of stage %d, oldest batch first.", out, from.ID))
+	g.ctorFn.emit(jf(out).Op("=").Make(jen.Index().Index().Index().Add(g.goType(t)), g.partsOf(from)))
+	sg.pre = append(sg.pre,
+		jen.If(jen.Err().Op(":=").Id("b").Dot("Parallel").Call(g.partsOf(from), jen.Func().Params(jen.Id("p").Int()).Error().Block(
+			jen.Id("w").Op(":=").Add(jf(field)).Index(jen.Id("p")),
+			jen.Id("w").Dot("Begin").Call(jen.Id("b").Dot("Time")),
+			jen.Id("w").Dot("AddAll").Call(jf(keepField(from)).Index(jen.Id("p"))),
+			jf(out).Index(jen.Id("p")).Op("=").Id("w").Dot("Window").Call(),
+			jen.Return(jen.Nil()))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.If(jen.Op("!").Add(jf(field)).Index(jen.Lit(0)).Dot("Fires").Call()).Block(jen.Return(jen.Nil())))
+	f.emit(jen.Var().Id("in").Index().Add(g.goType(t)),
+		jen.If(jen.List(jen.Id("i"), jen.Id("q")).Op(":=").List(jen.Id("p").Op("/").Add(g.partsOf(from)), jen.Id("p").Op("%").Add(g.partsOf(from))),
+			jen.Id("i").Op("<").Len(jf(out).Index(jen.Id("q")))).Block(
+			jen.Id("in").Op("=").Add(jf(out)).Index(jen.Id("q")).Index(jen.Id("i"))))
+	f.taken["i"], f.taken["q"], f.taken["w"] = true, true, true
+	v := f.fresh("v")
+	f.emit(rangeLoop(v, jen.Id("in"), sg.chain(0, v, n.Elem)))
+}
+
+// windowHead emits the reduce side of a windowed operator behind an exchange:
+// countByWindow and reduceByWindow (gathered into one partition, partial values per
+// input partition), reduceByKeyAndWindow, countByValueAndWindow and groupByKeyAndWindow
+// (hashed by key, per-batch partials per key):
+//
+//	w := j.win5[p]
+//	w.Begin(b.Time)
+//	for src := range j.x0.Sources() {
+//		for _, e := range j.x0.Buffer(src, p) {
+//			w.Add(e.F1, e.F2)
+//		}
+//	}
+//	if w.Fires() {
+//		keys, vals := w.Window()
+//		for i, k := range keys {
+//			v := stdlib.Tuple2[string, int64]{F1: k, F2: vals[i]}
+//			...
+//		}
+//	}
+func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
+	s, g, f := sg.s, sg.g, sg.f
+	spec := g.windowSpec(n)
+	field := winField(n)
+	comment := fmt.Sprintf("%s holds the state of %s at %s", field, n.Op, g.posString(n.Pos))
+	w := f.fresh("w")
+	switch n.Op {
+	case "countByWindow", "reduceByWindow":
+		t := n.Elem
+		var create jen.Code
+		if n.Op == "countByWindow" {
+			create = jen.Qual(g.winPath, "NewCountByWindow").Call(jf(spec))
+		} else {
+			var inv jen.Code = jen.Nil()
+			if n.InvFn != nil {
+				inv = g.funcValue(n, n.InvFn, t, t)
+			}
+			create = jen.Qual(g.winPath, "NewReduce").Types(g.goType(t)).Call(jf(spec), g.funcValue(n, n.Fn, t, t), inv)
+		}
+		g.job.field(field, jen.Op("*").Qual(g.winPath, "Reduce").Types(g.goType(t)), comment+".")
+		g.ctorFn.emit(jf(field).Op("=").Add(create))
+		f.emit(jen.Id(w).Op(":=").Add(jf(field)), jen.Id(w).Dot("Begin").Call(jen.Id("b").Dot("Time")))
+		sg.each(x, func(e string) {
+			add := jen.Id(w).Dot("Add").Call(jen.Id(e))
+			if n.Op == "countByWindow" {
+				// A partition without elements has no partial.
+				f.emit(jen.If(jen.Id(e).Op("!=").Lit(0)).Block(add))
+				return
+			}
+			f.emit(sg.enter(n), add)
+		})
+		v, ok := f.fresh("v"), f.fresh("ok")
+		rest := sg.chain(0, v, n.Elem)
+		f.emit(sg.enter(n), jen.If(jen.Id(w).Dot("Fires").Call()).Block(
+			jen.If(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Id(w).Dot("Window").Call(), jen.Id(ok)).Block(rest...)))
+		return
+	}
+	kt, vt, _ := types.KeyValue(n.Elem)
+	var typ, create jen.Code
+	switch n.Op {
+	case "reduceByKeyAndWindow":
+		var inv, filter jen.Code = jen.Nil(), jen.Nil()
+		if n.InvFn != nil {
+			inv = g.funcValue(n, n.InvFn, vt, vt)
+		}
+		if n.FilterFn != nil {
+			filter = g.filterValue(n, kt, vt)
+		}
+		typ = jen.Op("*").Qual(g.winPath, "KeyedReduce").Types(g.goType(kt), g.goType(vt))
+		create = jen.Qual(g.winPath, "NewKeyedReduce").Types(g.goType(kt), g.goType(vt)).Call(jf(spec), g.funcValue(n, n.Fn, vt, vt), inv, filter, jen.Lit(64))
+	case "countByValueAndWindow":
+		typ = jen.Op("*").Qual(g.winPath, "KeyedReduce").Types(g.goType(kt), jen.Int64())
+		create = jen.Qual(g.winPath, "NewCountByValue").Types(g.goType(kt)).Call(jf(spec), jen.Lit(64))
+	case "groupByKeyAndWindow":
+		_, gv, _ := types.KeyValue(x.Elem)
+		vt = &types.List{Elem: gv}
+		typ = jen.Op("*").Qual(g.winPath, "KeyedGroup").Types(g.goType(kt), g.goType(gv))
+		create = jen.Qual(g.winPath, "NewKeyedGroup").Types(g.goType(kt), g.goType(gv)).Call(jf(spec), jen.Lit(64))
+	}
+	g.perPartition(field, s, typ, create, fmt.Sprintf("%s, per partition of stage %d.", comment, s.ID))
+	f.emit(jen.Id(w).Op(":=").Add(jf(field)).Index(jen.Id("p")), jen.Id(w).Dot("Begin").Call(jen.Id("b").Dot("Time")))
+	sg.each(x, func(e string) {
+		f.emit(sg.enter(n), jen.Id(w).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2")))
+	})
+	keys, vals, i, k, v := f.fresh("keys"), f.fresh("vals"), f.fresh("i"), f.fresh("k"), f.fresh("v")
+	body := assign(v, g.goType(n.Elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(vals).Index(jen.Id(i)))), sg.chain(0, v, n.Elem))
+	valsID := jen.Id(vals)
+	if !usesIdent(body, vals) {
+		valsID = jen.Id("_")
+	}
+	f.emit(sg.enter(n), jen.If(jen.Id(w).Dot("Fires").Call()).Block(
+		jen.List(jen.Id(keys), valsID).Op(":=").Id(w).Dot("Window").Call(),
+		pairLoop(keys, vals, i, k, body)))
+}
+
+// pairLoop loops over parallel slices of keys and values (vals[i] belongs to keys[i]),
+// declaring only the loop variables body uses:
+//
+//	for i, k := range keys { ... vals[i] ... }
+func pairLoop(keys, vals, i, k string, body []jen.Code) jen.Code {
+	useK, useV := usesIdent(body, k), usesIdent(body, vals)
+	switch {
+	case useK && useV:
+		return jen.For(jen.List(jen.Id(i), jen.Id(k)).Op(":=").Range().Id(keys)).Block(body...)
+	case useK:
+		return jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Id(keys)).Block(body...)
+	case useV:
+		return jen.For(jen.Id(i).Op(":=").Range().Id(keys)).Block(body...)
+	}
+	return jen.For(jen.Range().Id(keys)).Block(body...)
+}
