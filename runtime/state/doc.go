@@ -8,8 +8,9 @@
 // deterministic order: the order in which keys first got state, removed keys leaving
 // it and coming back at the end. The order of every output is that order.
 //
-// The package imports only the runtime core, not stdlib, so that stdlib may wrap the
-// State methods (the builtin table's StateGet, StateUpdate, ...) without an import
-// cycle. Optional values cross the API as a value and a boolean; generated code builds
-// stdlib.Opt from them.
+// The .stream State methods (get, getOrElse, exists, update, remove, isTimingOut) are
+// the methods of *State: the builtin table names them, and generated code calls them
+// directly. The package imports only the runtime core, not stdlib; optional values
+// cross the API as a value and a boolean, and generated code builds stdlib.Opt from
+// them.
 package state
