@@ -4,7 +4,10 @@
 //
 // Each folder with an expected.txt also has an args file: the flags the test passes to
 // the binary (one per line). The binary runs with the repository root as its working
-// directory, as `make demo` runs it.
+// directory, as `make demo` runs it. An example whose file sets a checkpoint directory
+// gets a fresh one (--checkpoint) on every test run, since a finished replay run does
+// not run again in the same directory; TestExamplesResume also stops it after three
+// batches and resumes it from its checkpoint.
 package examples
 
 // The network word count's generated Go is committed, to show what streamc writes and

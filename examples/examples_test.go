@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,11 @@ func TestExamples(t *testing.T) {
 			}
 			bin := e2e.Build(t, streams[0])
 			args := readArgs(t, filepath.Join(dir, "args"))
+			// A finished replay run refuses to run again in the same checkpoint directory,
+			// so a pipeline that checkpoints gets a fresh one on every test run.
+			if setsCheckpoint(t, streams[0]) {
+				args = append(args, "--checkpoint", filepath.Join(t.TempDir(), "ckpt"))
+			}
 			cmd := exec.Command(bin, args...)
 			cmd.Dir = ".."
 			out := t.TempDir()
@@ -58,6 +64,39 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// TestExamplesResume stops every example that checkpoints after a few batches and runs
+// it again in the same checkpoint directory: the restarted binary resumes from the
+// checkpoint, state included, so the two runs together print what one run prints.
+func TestExamplesResume(t *testing.T) {
+	dirs, _ := filepath.Glob("*/expected.txt")
+	for _, exp := range dirs {
+		dir := filepath.Dir(exp)
+		streams, _ := filepath.Glob(filepath.Join(dir, "*.stream"))
+		if len(streams) != 1 || !setsCheckpoint(t, streams[0]) {
+			continue
+		}
+		t.Run(dir, func(t *testing.T) {
+			t.Parallel()
+			bin := e2e.Build(t, streams[0])
+			args := append(readArgs(t, filepath.Join(dir, "args")), "--checkpoint", filepath.Join(t.TempDir(), "ckpt"))
+			env := append(os.Environ(), "OUTPUT="+filepath.Join(t.TempDir(), "out"))
+			var stdout bytes.Buffer
+			for _, extra := range [][]string{{"--batches", "3"}, nil} {
+				var stderr bytes.Buffer
+				cmd := exec.Command(bin, append(args, extra...)...)
+				cmd.Dir, cmd.Env = "..", env
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				if err := cmd.Run(); err != nil {
+					t.Fatalf("%s %v: %v\n%s", bin, cmd.Args[1:], err, stderr.String())
+				}
+			}
+			if diff := cmp.Diff(readFile(t, exp), stdout.String()); diff != "" {
+				t.Errorf("stopped after 3 batches and resumed: output differs from %s (-want +got):\n%s", exp, diff)
+			}
+		})
+	}
+}
+
 // listFiles renders every file under root as "== path" followed by its content.
 func listFiles(t *testing.T, root string) string {
 	var b strings.Builder
@@ -74,6 +113,14 @@ func listFiles(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// checkpointSetting matches the checkpoint setting, which starts a top-level line.
+var checkpointSetting = regexp.MustCompile(`(?m)^checkpoint[ \t]`)
+
+// setsCheckpoint reports whether the .stream file at path sets a checkpoint directory.
+func setsCheckpoint(t *testing.T, path string) bool {
+	return checkpointSetting.MatchString(readFile(t, path))
 }
 
 func readArgs(t *testing.T, path string) []string {
