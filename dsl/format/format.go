@@ -624,15 +624,28 @@ func (p *printer) splitHere(x ast.Expr) bool {
 	return ok && p.hasMethod(sel.X) && sel.Sel.At.Line > end(sel.X).Line
 }
 
-// splitInSource reports whether a chain of at least two method calls had a method after
-// the first one start a line in the source.
+// breakPoints returns the indexes in parts of the methods a chain may break before:
+// every method after the first, and the first too when it follows a call
+// (`files("in").flatMap(...)` may break before .flatMap, `lines.map(...)` may not break
+// before .map).
+func breakPoints(parts []ast.Expr) []int {
+	ms := methodSelectors(parts)
+	if len(ms) == 0 {
+		return nil
+	}
+	for _, part := range parts[:ms[0]] {
+		if _, ok := part.(*ast.Call); ok {
+			return ms
+		}
+	}
+	return ms[1:]
+}
+
+// splitInSource reports whether a method at one of the chain's break points started a
+// line in the source.
 func (p *printer) splitInSource(x ast.Expr) bool {
 	_, parts := chainParts(x)
-	ms := methodSelectors(parts)
-	if len(ms) < 2 {
-		return false
-	}
-	for _, i := range ms[1:] {
+	for _, i := range breakPoints(parts) {
 		sel := parts[i].(*ast.Selector)
 		if sel.Sel.At.Line > end(sel.X).Line {
 			return true
@@ -643,17 +656,13 @@ func (p *printer) splitInSource(x ast.Expr) bool {
 
 func (p *printer) chain(x ast.Expr) {
 	root, parts := chainParts(x)
-	ms := methodSelectors(parts)
+	points := breakPoints(parts)
 	split := false
-	if len(ms) >= 2 {
-		var between []ast.Node
-		for _, i := range ms[1:] {
-			between = append(between, parts[i].(*ast.Selector).Sel)
-		}
+	if len(points) > 0 {
 		split = p.splitInSource(x) || sum(p.col(), p.firstLine(x)) > maxWidth
 		if !split {
 			// A comment between two methods needs a line of its own.
-			for _, i := range ms[1:] {
+			for _, i := range points {
 				sel := parts[i].(*ast.Selector)
 				if p.commentsIn(end(sel.X).Offset, sel.Sel.At.Offset) {
 					split = true
@@ -663,7 +672,7 @@ func (p *printer) chain(x ast.Expr) {
 	}
 	breakAt := map[int]bool{}
 	if split {
-		for _, i := range ms[1:] {
+		for _, i := range points {
 			breakAt[i] = true
 		}
 	}
