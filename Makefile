@@ -3,10 +3,15 @@ GO ?= go
 
 .PHONY: demo test golden fmt bench bench-smoke install
 
-# Builds streamc, compiles the access-log example into a native binary and runs it over
-# the bundled log files, batch by batch (deterministic replay clock).
+# Builds streamc, creates the example HR database (SQLite, from departments.sql),
+# compiles the employees example into a native binary, runs it over the bundled CSV files
+# batch by batch (deterministic replay clock): it filters the well-paid employees, looks
+# their departments up in the database and writes them back; then prints the table.
+DEMO_DB ?= examples/employees/hr.db
 demo:
-	$(GO) run ./cmd/streamc run examples/access_logs/access_logs.stream -- --replay
+	$(GO) run ./examples/employees/hrdb seed $(DEMO_DB)
+	HR_DB=$(DEMO_DB) $(GO) run ./cmd/streamc run examples/employees/employees.stream -- --replay
+	$(GO) run ./examples/employees/hrdb show $(DEMO_DB)
 
 # The whole test suite, exactly as CI runs it.
 test:
@@ -22,8 +27,13 @@ fmt:
 install:
 	$(GO) install ./cmd/streamc
 
+# The benchmark suite of issue #7 (bench/): every workload's pipeline against its
+# hand-written Go baseline (and DuckDB), 5 alternating runs, GOMAXPROCS=1 and all cores;
+# rewrites the generated section of BENCHMARKS.md and bench/results.svg. About 30 minutes.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/cmd/bench
 
+# A small version for CI: small data, one run, all cores; fails when a pipeline's output
+# differs from its baseline's.
 bench-smoke:
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+	$(GO) run ./bench/cmd/bench -smoke

@@ -41,9 +41,9 @@ type File struct {
 }
 
 // Generate turns the physical plan into the files of one Go `package main` program, in a
-// fixed order: main.go, types.go, funcs.go, job.go, decode.go, render.go, hash.go and
-// compare.go (files with nothing to say are left out). It reports operators that this
-// version cannot generate as positioned diagnostics (a diag.List).
+// fixed order: main.go, types.go, funcs.go, job.go, decode.go, render.go, hash.go,
+// compare.go and checkpoint.go (files with nothing to say are left out). It reports
+// operators that this version cannot generate as positioned diagnostics (a diag.List).
 func Generate(p *planner.Plan, opts Options) ([]File, error) {
 	g := newGen(p, opts)
 	g.generate()
@@ -85,6 +85,10 @@ type gen struct {
 
 	// Declarations per file, in emission order.
 	mainDecls, typeDecls, funcDecls, jobDecls, decodeDecls, renderDecls, hashDecls, cmpDecls []jen.Code
+	// ckptDecls are checkpoint.go's: SaveState, RestoreState and the typed encoders.
+	ckptDecls []jen.Code
+	// stateSecs are the sections of the job's checkpointed state (checkpoint.go).
+	stateSecs []*stateSection
 
 	records    []*recordInfo
 	helperDone map[string]bool // names of helper functions already emitted
@@ -170,6 +174,8 @@ func (g *gen) files() []outFile {
 		f.ImportName(g.winPath, "window")
 		f.ImportName(g.statePath, "state")
 		f.ImportName(g.joinPath, "join")
+		f.ImportName(pgxPath, "pgx")
+		f.ImportName(g.ckptPath(), "checkpoint")
 		if about != "" {
 			f.Add(doc(about))
 			f.Line()
@@ -189,12 +195,14 @@ func (g *gen) files() []outFile {
 		mk("render.go", "This file holds the functions that render values the way print and\nsaveAsTextFiles write them (Spark's rendering).", g.renderDecls),
 		mk("hash.go", "This file holds the hash functions that assign keys to partitions.", g.hashDecls),
 		mk("compare.go", "This file holds the order of composite values (for <, sortBy, top and takeOrdered).", g.cmpDecls),
+		mk("checkpoint.go", "This file holds the job's checkpointed state: SaveState and RestoreState\n(rt.Checkpointer), one save and restore method per stateful operator, and the\ntyped encoders and decoders of the values they keep.", g.ckptDecls),
 	}
 }
 
 func (g *gen) generate() {
 	g.declareRecords()
 	g.genJob()
+	g.genCheckpointer()
 	g.genMain()
 }
 

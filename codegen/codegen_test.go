@@ -442,21 +442,22 @@ func TestGeneratedFiles(t *testing.T) {
 func TestNotImplemented(t *testing.T) {
 	_, err := generate("out", `pipeline out
 batch 1s
-queue([["a"]]).writeTo(jsonFiles("out/x"))
+queue([["a"]]).eventTime(x => batchTime).print()
 `)
 	var list diag.List
 	if !errors.As(err, &list) || len(list) != 1 {
 		t.Fatalf("err = %v, want one diagnostic", err)
 	}
-	if got, want := list[0].Error(), "out.stream:3:16: writeTo is not implemented yet in this version of streamc"; got != want {
+	if got, want := list[0].Error(), "out.stream:3:16: eventTime is not implemented yet in this version of streamc"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
-// TestPositionedErrors checks the rules codegen enforces where the checker does not:
-// streams joined or unioned must slide together (Spark requires it), a window of a
-// windowed stream counts in its input's slides, and an integer division by a constant
-// zero does not reach the Go compiler.
+// TestPositionedErrors checks the positioned errors for Spark's slide rules (streams
+// joined or unioned must slide together, a window of a windowed stream counts in its
+// input's slides), which the checker reports with the same words as codegen's own
+// checks, and for an integer division by a folded constant zero, which only codegen
+// finds (the checker sees literal and let-bound zeros): none reaches the Go compiler.
 func TestPositionedErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{`let a = queue([[("a", 1)]])
@@ -476,5 +477,65 @@ a.window(4s, 2s).window(3s, 2s).print()`, "e.stream:4:18: window: the window dur
 		if got := list[0].Error(); got != c.want {
 			t.Errorf("got  %q\nwant %q", got, c.want)
 		}
+	}
+}
+
+// TestStateSections checks the names and types of the checkpointed state in the
+// descriptor: a bound result is named after its binding, the others by their ordinal
+// among the stateful operators; moving code around, adding an output or a filter
+// changes nothing; a stateless pipeline lists no state.
+func TestStateSections(t *testing.T) {
+	state := func(src string) string {
+		t.Helper()
+		files, err := generate("s", "pipeline s\nbatch 1s\ncheckpoint \"ckpt\"\n"+src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if f.Name != "main.go" {
+				continue
+			}
+			s := string(f.Data)
+			i, j := strings.Index(s, "State: []rt.StateInfo{"), strings.Index(s, "New:")
+			if i < 0 || j < i {
+				return ""
+			}
+			// Positions are for messages only: leave them out of the comparison.
+			var names []string
+			for _, l := range strings.Split(s[i:j], "\n")[1:] {
+				if k := strings.Index(l, ", Pos:"); k > 0 {
+					names = append(names, strings.TrimSpace(l[:k]))
+				}
+			}
+			return strings.Join(names, "\n")
+		}
+		return ""
+	}
+	base := state(`let pairs = queue([["a"]]).map(w => (w, 1))
+let totals = pairs.updateStateByKey((news, s: int?) => some(sum(news) + s.getOrElse(0)))
+totals.print()
+pairs.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 3s, 1s).print()
+pairs.map(p => p._1).countByWindow(2s).print()
+`)
+	want := `{Name: "updateStateByKey(totals)", Type: "(string, int)"
+{Name: "reduceByKeyAndWindow#2", Type: "(string, int); window 3s, slide 1s, inverse"
+{Name: "countByWindow#3", Type: "int; window 2s, slide 1s, inverse"`
+	if base != want {
+		t.Fatalf("state sections:\n%s\nwant\n%s", base, want)
+	}
+	moved := state(`let pairs = queue([["a"]]).map(w => (w, 1))
+
+
+let totals = pairs.updateStateByKey((news, s: int?) => some(sum(news) + s.getOrElse(0)))
+totals.print()
+totals.saveAsTextFiles("out/totals")
+pairs.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 3s, 1s).filter(p => p._2 > 0).print()
+pairs.map(p => p._1).countByWindow(2s).print()
+`)
+	if moved != base {
+		t.Errorf("moving code and adding an output changed the state sections:\n%s", moved)
+	}
+	if none := state("queue([[1]]).map(x => x + 1).print()\n"); none != "" {
+		t.Errorf("a stateless pipeline lists state:\n%s", none)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -24,6 +25,13 @@ import (
 //	}
 func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 	g, f := sg.g, sg.f
+	if t == builtins.KafkaRecord { // a Kafka record's text is its value
+		if g.boolArg(n, "header") {
+			g.errorf(n.Pos, "csv(header = true) is not supported on a kafka source: every record is a row")
+			return
+		}
+		v, t = sg.kafkaValue(v), types.StringType
+	}
 	rec, ok := n.Decoded.(*types.Record)
 	if !ok {
 		rec, ok = n.Elem.(*types.Record)

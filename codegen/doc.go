@@ -28,6 +28,8 @@
 //     bad-record policy applied around them.
 //   - render.go, hash.go, compare.go: per-type functions that render values as print
 //     shows them (Spark's format), hash keys to partitions and order composite values.
+//   - checkpoint.go: SaveState and RestoreState for jobs that keep state, and the typed
+//     encoders and decoders of the values they keep (see Checkpoints below).
 //
 // Types map as: string and bytes → string, int → int64, float → float64, bool → bool,
 // time → rt.Time (epoch milliseconds), duration → time.Duration, [T] → []T,
@@ -62,6 +64,43 @@
 // CSV or JSON-lines file and refreshed in the background (join.Table); joinTable and
 // leftJoinTable are map lookups inside the fused loop (table.go).
 //
+// # Checkpoints
+//
+// A job with stateful or windowed operators implements rt.Checkpointer
+// (checkpoint.go): each structure that keeps data from batch to batch is one section of
+// the checkpointed state, listed in the descriptor's Pipeline.State under a name that
+// survives edits elsewhere in the file ("updateStateByKey(totals)" for a bound result,
+// else "countByWindow#2", the ordinal among the stateful operators) with its type and
+// window timing. SaveState writes each section with typed encoders generated per value
+// type; keyed state is written as a whole and RestoreState puts each key into the
+// partition Bucket(hash(key), n) of this run, with the hash of the exchange that feeds
+// the operator, so --partitions may change across a restart. Window structures are
+// restored as they were after the checkpoint's batch (ctx.RecoveredFrom); their Specs
+// read ctx.ZeroTime in newJob, which the engine has already set from the checkpoint.
+// Sources are registered under their let names (ctx.RegisterSource), receivers write
+// their write-ahead log under ctx.WALDir, and every output runs under b.Output, which
+// retries it.
+//
+// # Connectors
+//
+// writeTo, the kafka source, lookup and tableQuery call the packages of
+// runtime/connector, which a binary links only when it uses them (writeto.go,
+// kafka.go, lookup.go). A SQL sink (postgres, sqlite) is an rt.TxSink run with
+// rt.WriteTx under a stable output name (the sink's let name, else "writeTo#N"), its
+// rows bound through a generated field appender (sqlArgsT, no reflection); pools are
+// created by the first write and closed through ctx.OnClose. kafkaTopic runs
+// kafka.Write; with transactional = true and one kafka source in the pipeline, the
+// source's offsets commit in the sink's transaction. jsonFiles and csvFiles write one
+// file per batch with runtime/connector/filesink and generated line encoders. The kafka
+// source is wrapped in a generated kafkaSource whose Batch converts kafka.Record to the
+// KafkaRecord struct; it is registered under its let name (its offset ranges go into
+// checkpoints), logs each batch's ranges in the checkpoint's WAL directory so that a
+// replayed batch reads the same records, joins its group as a static member (ProcessID)
+// and commits its offsets with ctx.OnBatchDone. lookup is the head of its stage: each
+// partition collects its batch's keys, fetches them in one query through a per-partition
+// sqlsink.LookupCache, then runs its fused loop; a row matches the key equal to its first
+// column. tableQuery is a table like table's, loaded by the connector's QueryTable.
+//
 // Operators this version cannot generate are reported as positioned diagnostics
-// (diag.List): `writeTo is not implemented yet in this version of streamc`.
+// (diag.List): `eventTime is not implemented yet in this version of streamc`.
 package codegen

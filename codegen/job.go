@@ -7,6 +7,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
@@ -94,8 +95,10 @@ func (g *gen) partsOf(s *planner.Stage) jen.Code { return jf(partsField(s)) }
 //			return err
 //		}
 //		...
-//		if err := rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int); err != nil {
-//			return rt.Wrap(opPrint_5_76, err)
+//		if err := b.Output(opPrint_5_76, func() error {
+//			return rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int)
+//		}); err != nil {
+//			return err
 //		}
 //		return nil
 //	}
@@ -408,7 +411,10 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 	bt := jen.Id("b").Dot("Time")
 	switch n.Op {
 	case "lines":
-		sg.chainInto(i+1, v, t)
+		if t == builtins.KafkaRecord { // a Kafka record's text is its value
+			v = sg.kafkaValue(v)
+		}
+		sg.chainInto(i+1, v, types.StringType)
 	case "csv", "json":
 		sg.decode(i, n, v, t)
 	case "map":

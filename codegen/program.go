@@ -17,7 +17,7 @@ import (
 // which applies a --source NAME=ADDRESS override:
 //
 //	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{...})
-//	ctx.Register(j.src0)
+//	ctx.RegisterSource("lines", j.src0)
 func (g *gen) genSource(src *planner.Source) {
 	n := src.Node
 	c := g.ctorFn
@@ -34,6 +34,9 @@ func (g *gen) genSource(src *planner.Source) {
 	}
 	logger := jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("source"), jen.Lit(src.Name))
 	maxRate := jen.Float64().Call(jen.Id("ctx").Dot("Settings").Dot("MaxRate"))
+	// Receivers (stdin, socket) keep what they received in a write-ahead log under the
+	// checkpoint directory, so that a restart replays it ("" without checkpoints).
+	walDir := jen.Id("ctx").Dot("WALDir").Call(jen.Lit(src.Name))
 	switch n.Op {
 	case "queue":
 		a := n.Arg("batches")
@@ -48,13 +51,13 @@ func (g *gen) genSource(src *planner.Source) {
 	case "stdin":
 		typ = jen.Op("*").Qual(g.srcPath, "Lines")
 		create = jen.Qual(g.srcPath, "Stdin").Call(jen.Qual(g.srcPath, "LinesOptions").Values(
-			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Logger", logger)))
+			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir)))
 		address = jen.Lit("-")
 	case "socket":
 		typ = jen.Op("*").Qual(g.srcPath, "Socket")
 		address = addrArg("address")
 		create = jen.Qual(g.srcPath, "NewSocket").Call(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)),
-			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Logger", logger)))
+			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir)))
 	case "files":
 		typ = jen.Op("*").Qual(g.srcPath, "Files")
 		address = addrArg("path")
@@ -70,12 +73,16 @@ func (g *gen) genSource(src *planner.Source) {
 		create = jen.Qual(g.srcPath, "NewRate").Call(c.typed(a.Value), jen.Id("ctx").Dot("Settings").Dot("Batch").Dot("Milliseconds").Call(),
 			jen.Qual(g.srcPath, "RateOptions").Values())
 		address = jen.Lit(g.snippet(a.Value.Pos()))
+	case "kafka":
+		g.genKafkaSource(src)
+		return
 	default:
 		g.notImplemented(n)
 		return
 	}
 	g.job.field(field, typ, fmt.Sprintf("%s is source %s: %s at %s.", field, src.Name, n.Op, g.posString(n.Pos)))
-	c.emit(jf(field).Op("=").Add(create), jen.Id("ctx").Dot("Register").Call(jf(field)))
+	// Registered under its let name, which a checkpoint saves the source's position under.
+	c.emit(jf(field).Op("=").Add(create), jen.Id("ctx").Dot("RegisterSource").Call(jen.Lit(src.Name), jf(field)))
 	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Op)),
 		kv("Address", address), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }
@@ -96,8 +103,10 @@ func (g *gen) startupValue(e ast.Expr) jen.Code {
 
 // genOutput runs output i, in RunBatch, over the kept result of its stage:
 //
-//	if err := rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int); err != nil {
-//		return rt.Wrap(opPrint_5_76, err)
+//	if err := b.Output(opPrint_5_76, func() error {
+//		return rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int)
+//	}); err != nil {
+//		return err
 //	}
 func (g *gen) genOutput(i int, o *planner.Output) {
 	n := o.Node
@@ -125,12 +134,17 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 		}
 		desc = "saveAsTextFiles(" + strings.Join(texts, ", ") + ")"
 		call = jen.Qual(g.rtPath, "SaveAsTextFiles").Call(jf(prefix), jf(suffix), jen.Id("b").Dot("Time"), jf(keepField(s)), render)
+	case "writeTo":
+		g.genWriteTo(i, o)
+		return
 	default:
 		g.notImplemented(n)
 		return
 	}
-	g.job.run = append(g.job.run, g.whenValid(g.slideOf(n.Inputs[0]), jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err()))))...)
+	// b.Output retries a failed output with backoff, then fails the batch naming n.
+	output := jen.Id("b").Dot("Output").Call(g.op(n), jen.Func().Params().Error().Block(jen.Return(call)))
+	g.job.run = append(g.job.run, g.whenValid(g.slideOf(n.Inputs[0]), jen.If(jen.Err().Op(":=").Add(output), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Err())))...)
 	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }
 
@@ -185,6 +199,7 @@ func (g *gen) genMain() {
 			jen.Line().Add(kv("Defaults", jen.Qual(g.rtPath, "Settings").Values(set...))),
 			jen.Line().Add(kv("Sources", jen.Index().Qual(g.rtPath, "SourceInfo").Values(append(g.sourceInfos, jen.Line())...))),
 			jen.Line().Add(kv("Outputs", jen.Index().Qual(g.rtPath, "OutputInfo").Values(append(g.outputInfos, jen.Line())...))),
+			g.stateInfosField(),
 			jen.Line().Add(kv("New", jen.Id("newJob"))),
 			jen.Line(),
 		),

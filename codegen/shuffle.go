@@ -300,6 +300,9 @@ func (sg *stageGen) head() {
 	case "window", "mapPartitions", "snapshots":
 		sg.partitionHead(n)
 		return
+	case "lookup":
+		sg.lookupHead(n)
+		return
 	}
 	if len(s.Inputs) == 2 && s.Inputs[0].Kind == planner.FromExchange && s.Inputs[1].Kind == planner.FromExchange {
 		sg.joinHead(n, s.Inputs[0].Exchange, s.Inputs[1].Exchange)

@@ -78,7 +78,9 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 	optS := &types.Optional{Elem: st}
 	if n.Op == "updateStateByKey" {
 		typ := jen.Op("*").Qual(g.statePath, "UpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st))
-		g.perPartition(field, s, typ, jen.Qual(g.statePath, "NewUpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st)).Call(jen.Lit(64)), comment)
+		create := jen.Qual(g.statePath, "NewUpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st)).Call(jen.Lit(64))
+		g.perPartition(field, s, typ, create, comment)
+		g.addState(&stateSection{node: n, kind: stateUpdate, field: field, stage: s, key: kt, val: st, create: create})
 		g.initialState(n, s, kt, st)
 		m := f.fresh("st")
 		f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")))
@@ -106,7 +108,9 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 	}
 
 	typ := jen.Op("*").Qual(g.statePath, "MapStore").Types(g.goType(kt), g.goType(st))
-	g.perPartition(field, s, typ, jen.Qual(g.statePath, "NewMapStore").Types(g.goType(kt), g.goType(st)).Call(jen.Lit(64)), comment)
+	create := jen.Qual(g.statePath, "NewMapStore").Types(g.goType(kt), g.goType(st)).Call(jen.Lit(64))
+	g.perPartition(field, s, typ, create, comment)
+	g.addState(&stateSection{node: n, kind: stateMap, field: field, stage: s, key: kt, val: st, create: create})
 	g.initialState(n, s, kt, st)
 	li := g.lambdaFor(n, n.Fn, kt, &types.Optional{Elem: vt}, &types.State{Elem: st})
 	m := f.fresh("m")

@@ -54,6 +54,10 @@ func (g *gen) genTables() {
 			if _, done := g.tables[r]; done {
 				continue
 			}
+			if r.Op == "tableQuery" {
+				g.genTableQuery(r)
+				continue
+			}
 			if r.Op != "table" {
 				g.errorf(r.Pos, "%s is not implemented yet in this version of streamc", r.Op)
 				g.tables[r] = ""

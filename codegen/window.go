@@ -145,6 +145,7 @@ func (sg *stageGen) windowBatches(n *check.Node, from *planner.Stage) {
 	wt := jen.Op("*").Qual(g.winPath, "Batches").Types(g.goType(t))
 	g.perPartition(field, from, wt, jen.Qual(g.winPath, "NewBatches").Types(g.goType(t)).Call(jf(spec)),
 		fmt.Sprintf("%s keeps the batches of window at %s, per partition of stage %d.", field, g.posString(n.Pos), from.ID))
+	g.addState(&stateSection{node: n, kind: stateBatches, field: field, stage: from, val: t})
 	g.job.field(out, jen.Index().Index().Index().Add(g.goType(t)), fmt.Sprintf("%s is the window at the current boundary, per partition of stage %d, oldest batch first.", out, from.ID))
 	g.ctorFn.emit(jf(out).Op("=").Make(jen.Index().Index().Index().Add(g.goType(t)), g.partsOf(from)))
 	sg.pre = append(sg.pre,
@@ -204,6 +205,7 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 		}
 		g.job.field(field, jen.Op("*").Qual(g.winPath, "Reduce").Types(g.goType(t)), comment+".")
 		g.ctorFn.emit(jf(field).Op("=").Add(create))
+		g.addState(&stateSection{node: n, kind: stateReduce, field: field, val: t})
 		f.emit(jen.Id(w).Op(":=").Add(jf(field)), jen.Id(w).Dot("Begin").Call(jen.Id("b").Dot("Time")))
 		sg.each(x, func(e string) {
 			add := jen.Id(w).Dot("Add").Call(jen.Id(e))
@@ -243,6 +245,12 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 		create = jen.Qual(g.winPath, "NewKeyedGroup").Types(g.goType(kt), g.goType(gv)).Call(jf(spec), jen.Lit(64))
 	}
 	g.perPartition(field, s, typ, create, fmt.Sprintf("%s, per partition of stage %d.", comment, s.ID))
+	if n.Op == "groupByKeyAndWindow" {
+		_, gv, _ := types.KeyValue(x.Elem)
+		g.addState(&stateSection{node: n, kind: stateGroup, field: field, stage: s, key: kt, val: gv})
+	} else {
+		g.addState(&stateSection{node: n, kind: stateKeyed, field: field, stage: s, key: kt, val: vt})
+	}
 	f.emit(jen.Id(w).Op(":=").Add(jf(field)).Index(jen.Id("p")), jen.Id(w).Dot("Begin").Call(jen.Id("b").Dot("Time")))
 	sg.each(x, func(e string) {
 		f.emit(sg.enter(n), jen.Id(w).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2")))

@@ -8,6 +8,14 @@
 // gets a fresh one (--checkpoint) on every test run, since a finished replay run does
 // not run again in the same directory; TestExamplesResume also stops it after three
 // batches and resumes it from its checkpoint.
+//
+// Examples that need a database or a broker have tests of their own: employees
+// (employees_test.go) filters a CSV of employees, enriches it by a lookup join and writes
+// to SQLite, created from departments.sql by the test or by `make demo` through hrdb
+// (and, in employees/postgres, to a PostgreSQL server the test starts); click_sessions
+// (click_sessions_test.go) reads clicks from a Kafka-protocol broker, builds sessions
+// with mapWithState and writes them to PostgreSQL. Their expected output is in
+// expected-output.txt and expected-rows.txt.
 package examples
 
 // The network word count's generated Go is committed, to show what streamc writes and

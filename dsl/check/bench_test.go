@@ -19,7 +19,7 @@ func pipeline200() []byte {
 	for i := 0; len(strings.Split(b.String(), "\n")) < 196; i++ {
 		fmt.Fprintf(&b, "let s%d = clicks.filter(c => len(c.url) > %d).map(c => (c.user, c.size.getOrElse(%d)))\n", i, i, i)
 		fmt.Fprintf(&b, "let w%d = s%d.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 30s, 10s)\n", i, i)
-		fmt.Fprintf(&b, "w%d.join(s%d).mapValues((x, y) => if x > y { toFloat(x) } else { toFloat(y) * 0.5 }).print()\n", i, i)
+		fmt.Fprintf(&b, "w%d.join(s%d.window(10s, 10s)).mapValues((x, y) => if x > y { toFloat(x) } else { toFloat(y) * 0.5 }).print()\n", i, i)
 		fmt.Fprintf(&b, "s%d.mapWithState(timeout = 5m, (k, v, state) => {\n", i)
 		fmt.Fprintf(&b, "    state.update(state.getOrElse(0) + v.orElse(0))\n")
 		fmt.Fprintf(&b, "    (k, state.get(), batchTime - fromMillis(0))\n")

@@ -91,6 +91,9 @@ type checker struct {
 	outputDone bool // the statement's output node was made
 	resources  map[ast.Expr]*Resource
 	stateOps   []*Node // state operators and inverse windows, which need checkpoint
+	// slideSet records the windowed operators whose call gives a slide; the others
+	// slide with their input (Spark's default).
+	slideSet map[*Node]bool
 }
 
 func newChecker(f *ast.File) *checker {
@@ -270,14 +273,18 @@ func (c *checker) finish() {
 		}
 	}
 
+	c.checkSlides()
 	if len(c.prog.Outputs) == 0 && !c.errs.HasErrors() {
 		c.errorf(c.startPos(), "no output operations registered, so nothing to execute: end a stream with an output such as print()")
 	}
 	if c.prog.Settings.Checkpoint == "" {
 		for _, n := range c.stateOps {
 			what := n.Op + " keeps state across batches"
-			if n.InvFn != nil {
+			switch {
+			case n.InvFn != nil:
 				what = n.Op + " with an inverse function keeps the previous window"
+			case n.Op == "countByWindow" || n.Op == "countByValueAndWindow":
+				what = n.Op + " is computed with an inverse function (as in Spark) and keeps the previous window"
 			}
 			c.errorf(n.Pos, "the checkpoint directory has not been set: %s and needs one; add a line such as `checkpoint \"ckpt/%s\"`", what, pipelineDirName(c.prog.Name))
 		}

@@ -451,12 +451,17 @@ func (c *checker) binary(e *ast.Binary) types.Type {
 	case "/":
 		switch {
 		case is(x, types.Duration) && is(y, types.Int):
+			c.divisorNotZero(e)
 			return types.DurationType
 		case types.Identical(x, y) && types.IsNumeric(x):
+			if is(x, types.Int) {
+				c.divisorNotZero(e)
+			}
 			return x
 		}
 	case "%":
 		if is(x, types.Int) && is(y, types.Int) {
+			c.divisorNotZero(e)
 			return x
 		}
 		if types.Identical(x, y) && is(x, types.Float) {
@@ -927,4 +932,12 @@ func (c *checker) methodCall(e *ast.Call, recv ast.Expr, name *ast.Ident, want t
 	}
 	c.errorf(name.At, "%s has no method %q", c.typeString(rt), name.Name)
 	return types.InvalidType
+}
+
+// divisorNotZero reports an integer division (or remainder) by a constant zero, which
+// could only fail at run time (float division by zero is +Inf or NaN, as in Scala).
+func (c *checker) divisorNotZero(e *ast.Binary) {
+	if v, ok := c.constant(e.Y); ok && v == any(int64(0)) {
+		c.errorf(e.Y.Pos(), "integer division by zero: the divisor of %s is the constant 0", e.Op)
+	}
 }

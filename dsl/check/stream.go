@@ -466,6 +466,10 @@ func (c *checker) windowDurations(n *Node, lenE, slideE ast.Expr) {
 	n.Slide = batch
 	if slideE != nil {
 		n.Slide = check(slideE, "slide duration")
+		if c.slideSet == nil {
+			c.slideSet = map[*Node]bool{}
+		}
+		c.slideSet[n] = true
 	}
 }
 
@@ -777,6 +781,7 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 		n.Elem = t
 		if op == "countByWindow" {
 			n.Elem = types.IntType
+			c.stateOps = append(c.stateOps, n)
 		}
 	case "reduceByWindow":
 		n.Fn = c.reduceFn(what, a.get("f"), t)
@@ -814,6 +819,7 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 		c.windowDurations(n, a.get("len"), a.get("slide"))
 		n.Elem = types.Pair(t, types.IntType)
 		c.partitionsArg(n, a)
+		c.stateOps = append(c.stateOps, n)
 	case "groupByKeyAndWindow":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
@@ -1093,4 +1099,55 @@ func isValueType(t types.Type) bool {
 		return false
 	}
 	return true
+}
+
+// checkSlides checks Spark's rules on slide durations over the finished graph. Every
+// stream has one: a source's is the batch interval, a windowed operator's is its slide
+// (its input's when the call gives none), any other operator's is its input's. Union,
+// join and cogroup need inputs that slide together; a window of a windowed stream needs
+// a length and a slide that are multiples of its input's slide.
+func (c *checker) checkSlides() {
+	batch := c.prog.Settings.Batch
+	if batch <= 0 {
+		return
+	}
+	slides := map[*Node]time.Duration{}
+	for _, n := range c.prog.Nodes {
+		if len(n.Inputs) == 0 {
+			slides[n] = batch
+			continue
+		}
+		in := slides[n.Inputs[0]]
+		if n.Kind != WindowNode {
+			slides[n] = in
+			for _, o := range n.Inputs[1:] {
+				if s := slides[o]; s != in && s > 0 && in > 0 {
+					c.errorf(n.Pos, "%s needs streams with the same slide duration (Spark requires it): one slides every %s, another every %s", n.Op, slideText(in, batch), slideText(s, batch))
+					break
+				}
+			}
+			continue
+		}
+		slides[n] = in
+		if c.slideSet[n] {
+			slides[n] = n.Slide
+		}
+		if in == batch || in <= 0 {
+			continue // windowDurations checked the multiples of the batch interval
+		}
+		if n.Len > 0 && n.Len%in != 0 {
+			c.errorf(n.Pos, "%s: the window duration %v must be a multiple of the input stream's slide duration %v", n.Op, n.Len, in)
+		}
+		if c.slideSet[n] && n.Slide > 0 && n.Slide%in != 0 {
+			c.errorf(n.Pos, "%s: the slide duration %v must be a multiple of the input stream's slide duration %v", n.Op, n.Slide, in)
+		}
+	}
+}
+
+// slideText describes a slide duration in messages.
+func slideText(d, batch time.Duration) string {
+	if d == batch {
+		return d.String() + " (the batch interval)"
+	}
+	return d.String()
 }

@@ -80,6 +80,13 @@ func (c *converter) name(g *gName) *ast.Ident {
 	return &ast.Ident{At: c.pos(g.Pos), Name: g.Name}
 }
 
+func (c *converter) binder(g *gBinder) *ast.Ident {
+	if g == nil {
+		return nil
+	}
+	return &ast.Ident{At: c.pos(g.Pos), Name: g.Name}
+}
+
 func (c *converter) decl(g *gDecl) ast.Decl {
 	switch {
 	case g.Pipeline != nil:
@@ -231,7 +238,7 @@ func (c *converter) call(fun ast.Expr, g *gArgs) *ast.Call {
 		func(i int) lexer.Position { return g.Args[i].Pos }, "an argument")
 	for _, it := range g.Args {
 		if a := it.Arg; a != nil {
-			call.Args = append(call.Args, &ast.Arg{Name: c.name(a.Name), Value: c.expr(a.Value)})
+			call.Args = append(call.Args, &ast.Arg{Name: c.binder(a.Name), Value: c.expr(a.Value)})
 		}
 	}
 	return call

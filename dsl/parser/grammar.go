@@ -153,9 +153,16 @@ type gArgItem struct {
 	Arg   *gArg  `parser:"| @@"`
 }
 
+// gArg's name is a Binder only (a name right before "="): a RecordName starts a record
+// literal argument, `f(Visit{n: 1})`, not a named argument.
 type gArg struct {
-	Name  *gName `parser:"( @@ '=' )?"`
-	Value *gExpr `parser:"@@"`
+	Name  *gBinder `parser:"( @@ '=' )?"`
+	Value *gExpr   `parser:"@@"`
+}
+
+type gBinder struct {
+	Pos  lexer.Position
+	Name string `parser:"@Binder"`
 }
 
 type gIndex struct {

@@ -45,8 +45,8 @@ func newJob(ctx *rt.Context) (rt.Job, error) {
 	j := &job{ctx: ctx}
 	j.n0 = ctx.Settings.Partitions
 	j.n1 = ctx.Settings.Partitions
-	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Logger: ctx.Log.With("source", "lines")})
-	ctx.Register(j.src0)
+	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Logger: ctx.Log.With("source", "lines"), WALDir: ctx.WALDir("lines")})
+	ctx.RegisterSource("lines", j.src0)
 	j.x0 = rt.NewExchange[stdlib.Tuple2[string, int64]](j.n0, j.n1)
 	j.keep1 = make([][]stdlib.Tuple2[string, int64], j.n1)
 	j.comb0 = make([]*rt.OrderedMap[string, int64], j.n0)
@@ -68,8 +68,10 @@ func (j *job) RunBatch(b *rt.Batch) error {
 	if err := j.stage1(b); err != nil {
 		return err
 	}
-	if err := rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int); err != nil {
-		return rt.Wrap(opPrint_9_8, err)
+	if err := b.Output(opPrint_9_8, func() error {
+		return rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int)
+	}); err != nil {
+		return err
 	}
 	return nil
 }

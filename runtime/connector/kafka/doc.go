@@ -15,6 +15,13 @@
 // so a Kafka → Kafka pipeline is exactly-once; a transaction aborted by a rebalance
 // rewinds the source and is reported as ErrAborted, a retry rather than a failure.
 //
+// With RangeLog set (generated code puts it in the checkpoint's WAL directory), the
+// Source appends every batch's ranges to a synced log before reading them, so a batch
+// that ran after the last checkpoint reads the same records when it is replayed after a
+// crash, even when its outputs had committed. ProcessID gives the stable per-copy ID of
+// static group membership (a restarted process takes its partitions back at once) and
+// of transactions. Write is a kafkaTopic output as generated code runs it.
+//
 // The engine drives them once per batch, in this order:
 //
 //	recs, err := src.Batch(t, parts)     // read

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -51,11 +52,23 @@ type SourceConfig struct {
 	// in one Kafka transaction. It must be stable across restarts (the broker fences the
 	// previous incarnation by it) and unique per running copy.
 	TransactionalID string
+	// InstanceID makes the source a static member of its group (KIP-345): a process
+	// restarted after a crash takes its partitions back at once instead of waiting for
+	// the dead member's session to time out. It must be stable across restarts and
+	// unique per running copy (see ProcessID). "" means dynamic membership.
+	InstanceID string
 	// ReadTimeout is how long Batch waits for the records of its offset ranges; 0
 	// means 30s.
 	ReadTimeout time.Duration
-	Log         *slog.Logger
-	Opts        []kgo.Opt // extra client options (TLS, SASL, ...)
+	// RangeLog is a file (generated code puts it in the checkpoint's WAL directory) to
+	// which every batch's offset ranges are appended and synced before the batch reads
+	// them. A batch that ran after the last checkpoint and is replayed after a crash then
+	// reads exactly the records it read before, even when its outputs had committed:
+	// without it the replay would read up to the newest offset, and a sink that skips the
+	// committed (batch, partition) would skip the records added since. "" disables it.
+	RangeLog string
+	Log      *slog.Logger
+	Opts     []kgo.Opt // extra client options (TLS, SASL, ...)
 }
 
 // Range is the offsets [From, Until) of one topic partition in one batch.
@@ -118,6 +131,7 @@ type Source struct {
 	restored *Positions            // from Restore, applied as partitions are assigned
 	hints    map[int64]BatchRanges // restored pending batches, by time
 	assigned chan struct{}         // closed at the first assignment
+	rangeLog *os.File              // open for appending, when RangeLog is set
 	once     sync.Once
 }
 
@@ -174,7 +188,13 @@ func (s *Source) Start(ctx context.Context) error {
 		kgo.OnPartitionsRevoked(s.dropPartitions),
 		kgo.OnPartitionsLost(s.dropPartitions),
 	}
+	if s.cfg.InstanceID != "" {
+		opts = append(opts, kgo.InstanceID(s.cfg.InstanceID))
+	}
 	opts = append(opts, s.cfg.Opts...)
+	if err := s.loadRangeLog(); err != nil {
+		return err
+	}
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	var err error
 	if s.cfg.TransactionalID != "" {
@@ -183,6 +203,17 @@ func (s *Source) Start(ctx context.Context) error {
 		s.session, err = kgo.NewGroupTransactSession(opts...)
 		if err == nil {
 			s.cl = s.session.Client()
+			// Initializing the producer ID now fences a crashed previous incarnation
+			// and makes the broker abort the transaction it left open. Until then the
+			// group's offsets stay unstable (KIP-447) and the first assignment would
+			// wait for that transaction to time out.
+			ictx, cancel := context.WithTimeout(s.ctx, s.cfg.ReadTimeout)
+			_, _, err = s.cl.ProducerID(ictx)
+			cancel()
+			if err != nil {
+				s.session.Close()
+				s.session, s.cl = nil, nil
+			}
 		}
 	} else {
 		s.cl, err = kgo.NewClient(opts...)
@@ -213,6 +244,12 @@ func (s *Source) Stop() error {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	s.mu.Lock()
+	if s.rangeLog != nil {
+		s.rangeLog.Close()
+		s.rangeLog = nil
+	}
+	s.mu.Unlock()
 	if s.session != nil {
 		s.session.Close()
 	} else if s.cl != nil {
@@ -260,7 +297,11 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 			start = lo.Offset
 		}
 		if s.restored != nil {
-			if n, ok := s.restored.Next[p]; ok {
+			// A transactional source's group offset is committed atomically with the
+			// batch's output, possibly after the checkpoint was written: when it is ahead
+			// of the checkpoint, those records were delivered, and reading them again
+			// would produce them twice.
+			if n, ok := s.restored.Next[p]; ok && !(s.cfg.TransactionalID != "" && committed > n) {
 				start = n
 			}
 		}
@@ -395,6 +436,9 @@ func (s *Source) plan(batchTime int64) ([]Range, error) {
 		br.Ranges = append(br.Ranges, r)
 	}
 	s.pending = append(s.pending, br)
+	if err := s.logRanges(br); err != nil {
+		return nil, err
+	}
 	return br.Ranges, nil
 }
 

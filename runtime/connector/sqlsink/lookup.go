@@ -167,5 +167,9 @@ func (t *Table[K, V]) Snapshot() map[K]V {
 	return nil
 }
 
+// Rows is Snapshot under the name join.Table gives it, so that generated code joins
+// with a file table and a query table alike (joinTable, leftJoinTable).
+func (t *Table[K, V]) Rows() map[K]V { return t.Snapshot() }
+
 // Loads returns how many loads have succeeded.
 func (t *Table[K, V]) Loads() int64 { return t.loads.Load() }

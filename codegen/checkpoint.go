@@ -1,0 +1,581 @@
+package codegen
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+	"streamc.dev/streamc/planner"
+)
+
+// Checkpointing: every structure that keeps data from batch to batch (the stores of
+// updateStateByKey and mapWithState, the window structures) is one section of the job's
+// checkpointed state. The job implements rt.Checkpointer with one save and one restore
+// method per section, and the descriptor lists the sections in Pipeline.State, so that
+// the runtime refuses a checkpoint whose state no longer fits:
+//
+//	func (j *job) SaveState(w *checkpoint.Writer) error {
+//		if err := w.Section("updateStateByKey(totals)", j.saveState4); err != nil {
+//			return err
+//		}
+//		return nil
+//	}
+//
+//	func (j *job) RestoreState(r *checkpoint.Reader) error {
+//		if err := restoreSection(r, "updateStateByKey(totals)", j.restoreState4); err != nil {
+//			return err
+//		}
+//		return nil
+//	}
+//
+// Keyed state is written as a whole, not per partition: restoring puts each key into
+// partition rt.Bucket(hash(key), n) with the hash of the exchange that feeds the
+// operator, so --partitions may change across a restart. With the same partition count
+// every partition gets its keys back in their order, so the output is the same bytes as
+// an uninterrupted run's. Values are written with one typed encoder and decoder per type
+// (checkpoint.go of the generated program); nothing is reflected.
+
+// stateKind says which runtime structure a section holds.
+type stateKind int
+
+const (
+	stateUpdate  stateKind = iota // []*state.UpdateStore[K, V, S]
+	stateMap                      // []*state.MapStore[K, S]
+	stateReduce                   // *window.Reduce[V] (global)
+	stateKeyed                    // []*window.KeyedReduce[K, V]
+	stateGroup                    // []*window.KeyedGroup[K, V]
+	stateBatches                  // []*window.Batches[T], per partition of the window's input
+)
+
+// stateSection is one section of the job's checkpointed state.
+type stateSection struct {
+	node  *check.Node
+	kind  stateKind
+	field string         // the job field holding the structure(s)
+	stage *planner.Stage // whose partitions the structures belong to
+	// key and val are the types stored: K and S (or V); val alone for Reduce and
+	// Batches.
+	key, val types.Type
+	// create re-makes a store of updateStateByKey or mapWithState: restoring replaces
+	// the `initial =` states that newJob put in.
+	create jen.Code
+	name   string // the section name, set by genCheckpointer
+}
+
+// addState records a section of the job's state; genCheckpointer writes its code.
+func (g *gen) addState(s *stateSection) { g.stateSecs = append(g.stateSecs, s) }
+
+// ckptPath is the import path of the checkpoint encoding.
+func (g *gen) ckptPath() string { return g.rtPath + "/checkpoint" }
+
+// stateTypeText is a section's Type in Pipeline.State: the checker's text of the stored
+// type plus what decides the encoding and the meaning of the saved data.
+func (g *gen) stateTypeText(s *stateSection) string {
+	n := s.node
+	var t string
+	switch s.kind {
+	case stateUpdate:
+		t = types.Pair(s.key, s.val).String()
+	case stateMap:
+		t = types.Pair(s.key, s.val).String() + "; last access"
+	case stateReduce, stateBatches:
+		t = s.val.String()
+	default:
+		t = types.Pair(s.key, s.val).String()
+	}
+	if isWindow(n) {
+		t += fmt.Sprintf("; window %v, slide %v", n.Len, g.slideDur(g.slideOf(n)))
+		if n.InvFn != nil || n.Op == "countByWindow" || n.Op == "countByValueAndWindow" {
+			t += ", inverse"
+		}
+	}
+	return t
+}
+
+// nameStates names the sections: "updateStateByKey(totals)" when the operator's result
+// is bound by a let, else the operator and its 1-based ordinal among the stateful
+// operators in declaration order, "countByWindow#2". Never a position, so that moving
+// code keeps checkpoints usable.
+func (g *gen) nameStates() {
+	slices.SortStableFunc(g.stateSecs, func(a, b *stateSection) int { return a.node.ID - b.node.ID })
+	for i, s := range g.stateSecs {
+		if s.node.Let != "" {
+			s.name = fmt.Sprintf("%s(%s)", s.node.Op, s.node.Let)
+		} else {
+			s.name = fmt.Sprintf("%s#%d", s.node.Op, i+1)
+		}
+	}
+}
+
+// stateInfosField is the descriptor's State field, or nothing for a stateless job.
+func (g *gen) stateInfosField() jen.Code {
+	if len(g.stateSecs) == 0 {
+		return jen.Null()
+	}
+	var infos []jen.Code
+	for _, s := range g.stateSecs {
+		infos = append(infos, jen.Line().Values(kv("Name", jen.Lit(s.name)), kv("Type", jen.Lit(g.stateTypeText(s))),
+			kv("Pos", jen.Lit(g.posString(s.node.Pos)))))
+	}
+	return jen.Line().Add(kv("State", jen.Index().Qual(g.rtPath, "StateInfo").Values(append(infos, jen.Line())...)))
+}
+
+// genCheckpointer writes SaveState, RestoreState and the per-section methods, once every
+// stage has been generated (the stages declare the sections).
+func (g *gen) genCheckpointer() {
+	if len(g.stateSecs) == 0 {
+		return
+	}
+	g.nameStates()
+	cp := g.ckptPath()
+	wT := jen.Op("*").Qual(cp, "Writer")
+	rT := jen.Op("*").Qual(cp, "Reader")
+	var save, restore []jen.Code
+	var methods []jen.Code
+	for _, s := range g.stateSecs {
+		saveM, restoreM := fmt.Sprintf("saveState%d", s.node.ID), fmt.Sprintf("restoreState%d", s.node.ID)
+		save = append(save, jen.If(jen.Err().Op(":=").Id("w").Dot("Section").Call(jen.Lit(s.name), jf(saveM)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		restore = append(restore, jen.If(jen.Err().Op(":=").Add(g.restoreSectionFunc()).Call(jen.Id("r"), jen.Lit(s.name), jf(restoreM)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		sv, rs := g.sectionCode(s)
+		methods = append(methods,
+			docf("%s writes the state of %s at %s (section %q).", saveM, s.node.Op, g.posString(s.node.Pos), s.name).Line().
+				Func().Params(jen.Id("j").Op("*").Id("job")).Id(saveM).Params(jen.Id("w").Add(wT)).Error().Block(append(sv, jen.Return(jen.Nil()))...),
+			docf("%s reads back what %s wrote.", restoreM, saveM).Line().
+				Func().Params(jen.Id("j").Op("*").Id("job")).Id(restoreM).Params(jen.Id("r").Add(rT)).Block(rs...))
+	}
+	g.ckptDecls = append([]jen.Code{
+		doc("SaveState writes the job's state for a checkpoint: one section per entry of\nPipeline.State, in that order (rt.Checkpointer).").Line().
+			Func().Params(jen.Id("j").Op("*").Id("job")).Id("SaveState").Params(jen.Id("w").Add(wT)).Error().Block(append(save, jen.Return(jen.Nil()))...),
+		doc("RestoreState replaces the job's state with a checkpoint's, after newJob and before\nthe first batch (rt.Checkpointer).").Line().
+			Func().Params(jen.Id("j").Op("*").Id("job")).Id("RestoreState").Params(jen.Id("r").Add(rT)).Error().Block(append(restore, jen.Return(jen.Nil()))...),
+	}, append(methods, g.ckptDecls...)...)
+}
+
+// sectionCode returns the bodies of a section's save method (writer w) and restore
+// method (reader r).
+func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
+	field := jf(s.field)
+	var parts jen.Code
+	if s.stage != nil {
+		parts = g.partsOf(s.stage)
+	}
+	at := jf("ctx").Dot("RecoveredFrom")
+	w, r := jen.Id("w"), jen.Id("r")
+	put := func(t types.Type, v jen.Code) jen.Code { return jen.Add(g.encodeFunc(t)).Call(w, v) }
+	get := func(t types.Type) jen.Code { return jen.Add(g.decodeFunc(t)).Call(r) }
+	switch s.kind {
+	case stateUpdate, stateMap:
+		bucket := jen.Qual(g.rtPath, "Bucket").Call(jen.Add(g.hashFunc(s.key)).Call(jen.Id("k")), parts)
+		//	n := 0
+		//	for _, st := range j.state4 { n += st.Len() }
+		//	w.Len(n)
+		//	for _, st := range j.state4 { for k, v := range st.All() { putK(w, k); putS(w, v) } }
+		each := jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("st").Dot("All").Call()).Block(put(s.key, jen.Id("k")), put(s.val, jen.Id("v")))
+		if s.kind == stateMap {
+			// mapWithState also keeps each key's last call time, for its timeout.
+			each = jen.Id("st").Dot("Snapshot").Call(jen.Func().Params(jen.Id("k").Add(g.goType(s.key)), jen.Id("v").Add(g.goType(s.val)), jen.Id("last").Qual(g.rtPath, "Time")).Block(
+				put(s.key, jen.Id("k")), put(s.val, jen.Id("v")), w.Clone().Dot("Varint").Call(jen.Int64().Call(jen.Id("last")))))
+		}
+		save = []jen.Code{
+			jen.Id("n").Op(":=").Lit(0),
+			jen.For(jen.List(jen.Id("_"), jen.Id("st")).Op(":=").Range().Add(field)).Block(jen.Id("n").Op("+=").Id("st").Dot("Len").Call()),
+			w.Clone().Dot("Len").Call(jen.Id("n")),
+			jen.For(jen.List(jen.Id("_"), jen.Id("st")).Op(":=").Range().Add(field)).Block(each),
+		}
+		//	for p := range j.state4 { j.state4[p] = state.NewUpdateStore[...](64) }
+		//	for range r.Len() { k := getK(r); v := getS(r); j.state4[rt.Bucket(hashK(k), j.n2)].Put(k, v) }
+		putBack := jen.Index(bucket).Dot("Put").Call(jen.Id("k"), jen.Id("v"))
+		if s.kind == stateMap {
+			putBack = jen.Index(bucket).Dot("Restore").Call(jen.Id("k"), jen.Id("v"), jen.Qual(g.rtPath, "Time").Call(r.Clone().Dot("Varint").Call()))
+		}
+		restore = []jen.Code{
+			jen.For(jen.Id("p").Op(":=").Range().Add(field)).Block(jf(s.field).Index(jen.Id("p")).Op("=").Add(s.create)),
+			jen.For(jen.Range().Add(r.Clone().Dot("Len").Call())).Block(
+				jen.Id("k").Op(":=").Add(get(s.key)),
+				jen.Id("v").Op(":=").Add(get(s.val)),
+				jf(s.field).Add(putBack)),
+		}
+	case stateReduce:
+		//	snap := j.win5.Snapshot()
+		//	w.Len(len(snap.Panes))
+		//	for _, pn := range snap.Panes { w.Varint(int64(pn.Time)); putV(w, pn.Data) }
+		//	w.Bool(snap.HasRunning)
+		//	if snap.HasRunning { putV(w, snap.Running) }
+		save = []jen.Code{
+			jen.Id("snap").Op(":=").Add(field).Dot("Snapshot").Call(),
+			w.Clone().Dot("Len").Call(jen.Len(jen.Id("snap").Dot("Panes"))),
+			jen.For(jen.List(jen.Id("_"), jen.Id("pn")).Op(":=").Range().Id("snap").Dot("Panes")).Block(
+				w.Clone().Dot("Varint").Call(jen.Int64().Call(jen.Id("pn").Dot("Time"))), put(s.val, jen.Id("pn").Dot("Data"))),
+			w.Clone().Dot("Bool").Call(jen.Id("snap").Dot("HasRunning")),
+			jen.If(jen.Id("snap").Dot("HasRunning")).Block(put(s.val, jen.Id("snap").Dot("Running"))),
+		}
+		vt := g.goType(s.val)
+		restore = []jen.Code{
+			jen.Var().Id("snap").Qual(g.winPath, "ReduceSnapshot").Types(vt),
+			jen.For(jen.Range().Add(r.Clone().Dot("Len").Call())).Block(
+				jen.Id("t").Op(":=").Qual(g.rtPath, "Time").Call(r.Clone().Dot("Varint").Call()),
+				jen.Id("snap").Dot("Panes").Op("=").Append(jen.Id("snap").Dot("Panes"), jen.Qual(g.winPath, "Pane").Types(vt).Values(kv("Time", jen.Id("t")), kv("Data", get(s.val))))),
+			jen.If(jen.Id("snap").Dot("HasRunning").Op("=").Add(r.Clone().Dot("Bool").Call()), jen.Id("snap").Dot("HasRunning")).Block(
+				jen.Id("snap").Dot("Running").Op("=").Add(get(s.val))),
+			field.Clone().Dot("Restore").Call(at, jen.Id("snap")),
+		}
+	case stateKeyed, stateGroup:
+		//	panes := make([][]window.Pane[window.Entries[K, V]], len(j.win5))
+		//	running := make([]window.Entries[K, V], len(j.win5))
+		//	for p, x := range j.win5 {
+		//		snap := x.Snapshot()
+		//		panes[p], running[p] = snap.Panes, snap.Running
+		//	}
+		//	saveKeyedPanes(w, panes, putK, putV)
+		//	saveEntries(w, running, putK, putV)
+		//
+		// (groupByKeyAndWindow's Snapshot is its panes; it has no running value.)
+		kt, vt := g.goType(s.key), g.goType(s.val)
+		entries := jen.Qual(g.winPath, "Entries").Types(kt, vt)
+		paneT := jen.Qual(g.winPath, "Pane").Types(entries)
+		save = []jen.Code{
+			jen.Id("panes").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Len(field)),
+			jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(jen.Id("panes").Index(jen.Id("p")).Op("=").Id("x").Dot("Snapshot").Call()),
+			g.ckptGeneric("saveKeyedPanes").Call(w, jen.Id("panes"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
+		}
+		restore = []jen.Code{
+			jen.Id("panes").Op(":=").Add(g.ckptGeneric("restoreKeyedPanes")).Call(r, parts, g.hashFunc(s.key), g.decodeFunc(s.key), g.decodeFunc(s.val)),
+		}
+		if s.kind == stateKeyed {
+			// Running: the inverse form's running value per key (empty without one).
+			save = []jen.Code{
+				jen.Id("panes").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Len(field)),
+				jen.Id("running").Op(":=").Make(jen.Index().Add(entries), jen.Len(field)),
+				jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
+					jen.Id("snap").Op(":=").Id("x").Dot("Snapshot").Call(),
+					jen.List(jen.Id("panes").Index(jen.Id("p")), jen.Id("running").Index(jen.Id("p"))).Op("=").List(jen.Id("snap").Dot("Panes"), jen.Id("snap").Dot("Running"))),
+				g.ckptGeneric("saveKeyedPanes").Call(w, jen.Id("panes"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
+				g.ckptGeneric("saveEntries").Call(w, jen.Id("running"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
+			}
+			restore = append(restore,
+				jen.Id("running").Op(":=").Add(g.ckptGeneric("restoreEntries")).Call(r, parts, g.hashFunc(s.key), g.decodeFunc(s.key), g.decodeFunc(s.val)),
+				jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
+					jen.Id("x").Dot("Restore").Call(at, jen.Qual(g.winPath, "KeyedSnapshot").Types(kt, vt).Values(kv("Panes", jen.Id("panes").Index(jen.Id("p"))), kv("Running", jen.Id("running").Index(jen.Id("p")))))))
+		} else {
+			restore = append(restore, jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
+				jen.Id("x").Dot("Restore").Call(at, jen.Id("panes").Index(jen.Id("p")))))
+		}
+	case stateBatches:
+		paneT := jen.Qual(g.winPath, "Pane").Types(jen.Index().Add(g.goType(s.val)))
+		save = []jen.Code{
+			jen.Id("panes").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Len(field)),
+			jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(jen.Id("panes").Index(jen.Id("p")).Op("=").Id("x").Dot("Snapshot").Call()),
+			g.ckptGeneric("saveBatches").Call(w, jen.Id("panes"), g.encodeFunc(s.val)),
+		}
+		restore = []jen.Code{
+			jen.Id("panes").Op(":=").Add(g.ckptGeneric("restoreBatches")).Call(r, parts, g.decodeFunc(s.val)),
+			jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
+				jen.Id("x").Dot("Restore").Call(at, jen.Id("panes").Index(jen.Id("p")))),
+		}
+	}
+	return save, restore
+}
+
+// restoreSectionFunc declares, once, the function that reads one section:
+//
+//	func restoreSection(r *checkpoint.Reader, name string, read func(*checkpoint.Reader)) error {
+//		s, err := r.Section(name)
+//		if err != nil {
+//			return err
+//		}
+//		read(s)
+//		if err := s.Done(); err != nil {
+//			return fmt.Errorf("state section %q: %w", name, err)
+//		}
+//		return nil
+//	}
+func (g *gen) restoreSectionFunc() *jen.Statement {
+	cp := g.ckptPath()
+	return g.helper("restoreSection", &g.ckptDecls, func() jen.Code {
+		return doc("restoreSection finds the section called name, reads it with read and checks that\nevery byte of it was read: a layout mismatch is an error, never garbled state.").Line().
+			Func().Id("restoreSection").Params(jen.Id("r").Op("*").Qual(cp, "Reader"), jen.Id("name").String(), jen.Id("read").Func().Params(jen.Op("*").Qual(cp, "Reader"))).Error().Block(
+			jen.List(jen.Id("s"), jen.Err()).Op(":=").Id("r").Dot("Section").Call(jen.Id("name")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Id("read").Call(jen.Id("s")),
+			jen.If(jen.Err().Op(":=").Id("s").Dot("Done").Call(), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("state section %q: %w"), jen.Id("name"), jen.Err()))),
+			jen.Return(jen.Nil()))
+	})
+}
+
+// encodeFunc returns a function `func(w *checkpoint.Writer, v T)` writing a value of
+// type T, declaring it in checkpoint.go on first use. Scalars map to one Writer call;
+// tuples and records write their fields in order, optionals a flag and the value,
+// lists their length and items:
+//
+//	// putTuple2_String_Opt_Int writes a (string, int?).
+//	func putTuple2_String_Opt_Int(w *checkpoint.Writer, v stdlib.Tuple2[string, stdlib.Opt[int64]]) {
+//		putString(w, v.F1)
+//		putOpt_Int(w, v.F2)
+//	}
+func (g *gen) encodeFunc(t types.Type) *jen.Statement {
+	name := "put" + g.mangle(t)
+	cp := g.ckptPath()
+	return g.helper(name, &g.ckptDecls, func() jen.Code {
+		w, v := jen.Id("w"), jen.Id("v")
+		var body []jen.Code
+		switch t := t.(type) {
+		case *types.Basic:
+			switch t.Kind {
+			case types.String, types.Bytes:
+				body = append(body, w.Clone().Dot("String").Call(v))
+			case types.Int:
+				body = append(body, w.Clone().Dot("Varint").Call(v))
+			case types.Time, types.Duration:
+				body = append(body, w.Clone().Dot("Varint").Call(jen.Int64().Call(v)))
+			case types.Float:
+				body = append(body, w.Clone().Dot("Float64").Call(v))
+			case types.Bool:
+				body = append(body, w.Clone().Dot("Bool").Call(v))
+			case types.Unit:
+				// One byte, so that a list of units still takes a byte per item.
+				body = append(body, w.Clone().Dot("Bool").Call(jen.False()))
+			default:
+				g.errorf(g.anyPos(), "codegen: cannot checkpoint %s", t)
+			}
+		case *types.Tuple:
+			for i, e := range t.Elems {
+				body = append(body, jen.Add(g.encodeFunc(e)).Call(w, v.Clone().Dot(tupleField(i))))
+			}
+		case *types.Record:
+			ri := g.record(t)
+			for i, fl := range t.Fields {
+				body = append(body, jen.Add(g.encodeFunc(fl.Type)).Call(w, v.Clone().Dot(ri.fields[i])))
+			}
+		case *types.Optional:
+			body = append(body, w.Clone().Dot("Bool").Call(v.Clone().Dot("Ok")),
+				jen.If(v.Clone().Dot("Ok")).Block(jen.Add(g.encodeFunc(t.Elem)).Call(w, v.Clone().Dot("V"))))
+		case *types.List:
+			body = append(body, w.Clone().Dot("Len").Call(jen.Len(v)),
+				jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Add(v)).Block(jen.Add(g.encodeFunc(t.Elem)).Call(w, jen.Id("x"))))
+		default:
+			g.errorf(g.anyPos(), "codegen: cannot checkpoint %s", t)
+		}
+		if len(body) == 0 {
+			// A record without fields: still a byte.
+			body = append(body, w.Clone().Dot("Bool").Call(jen.False()))
+		}
+		return docf("%s writes a value of type %s.", name, t).Line().
+			Func().Id(name).Params(jen.Id("w").Op("*").Qual(cp, "Writer"), jen.Id("v").Add(g.goType(t))).Block(body...)
+	})
+}
+
+// decodeFunc returns the function `func(r *checkpoint.Reader) T` reading what
+// encodeFunc(t) wrote. Errors stick in the Reader (its Done reports them), so decoders
+// return zero values after one.
+//
+//	// getTuple2_String_Opt_Int reads a (string, int?).
+//	func getTuple2_String_Opt_Int(r *checkpoint.Reader) stdlib.Tuple2[string, stdlib.Opt[int64]] {
+//		var v stdlib.Tuple2[string, stdlib.Opt[int64]]
+//		v.F1 = getString(r)
+//		v.F2 = getOpt_Int(r)
+//		return v
+//	}
+func (g *gen) decodeFunc(t types.Type) *jen.Statement {
+	name := "get" + g.mangle(t)
+	cp := g.ckptPath()
+	return g.helper(name, &g.ckptDecls, func() jen.Code {
+		r, v := jen.Id("r"), jen.Id("v")
+		var body []jen.Code
+		ret := func(e jen.Code) { body = append(body, jen.Return(e)) }
+		// Fields are read in statements, one after the other: the order is the encoding.
+		fields := func() { body = append([]jen.Code{jen.Var().Id("v").Add(g.goType(t))}, body...); ret(v) }
+		switch t := t.(type) {
+		case *types.Basic:
+			switch t.Kind {
+			case types.String, types.Bytes:
+				ret(r.Clone().Dot("String").Call())
+			case types.Int:
+				ret(r.Clone().Dot("Varint").Call())
+			case types.Time:
+				ret(jen.Qual(g.rtPath, "Time").Call(r.Clone().Dot("Varint").Call()))
+			case types.Duration:
+				ret(jen.Qual("time", "Duration").Call(r.Clone().Dot("Varint").Call()))
+			case types.Float:
+				ret(r.Clone().Dot("Float64").Call())
+			case types.Bool:
+				ret(r.Clone().Dot("Bool").Call())
+			case types.Unit:
+				body = append(body, r.Clone().Dot("Bool").Call())
+				ret(jen.Struct().Values())
+			default:
+				g.errorf(g.anyPos(), "codegen: cannot checkpoint %s", t)
+				ret(jen.Id("v"))
+			}
+		case *types.Tuple:
+			for i, e := range t.Elems {
+				body = append(body, v.Clone().Dot(tupleField(i)).Op("=").Add(g.decodeFunc(e)).Call(r))
+			}
+			fields()
+		case *types.Record:
+			ri := g.record(t)
+			for i, fl := range t.Fields {
+				body = append(body, v.Clone().Dot(ri.fields[i]).Op("=").Add(g.decodeFunc(fl.Type)).Call(r))
+			}
+			if len(t.Fields) == 0 {
+				body = append(body, r.Clone().Dot("Bool").Call())
+			}
+			fields()
+		case *types.Optional:
+			body = append(body, jen.If(v.Clone().Dot("Ok").Op("=").Add(r.Clone().Dot("Bool").Call()), v.Clone().Dot("Ok")).Block(
+				v.Clone().Dot("V").Op("=").Add(g.decodeFunc(t.Elem)).Call(r)))
+			fields()
+		case *types.List:
+			//	n := r.Len()
+			//	if n == 0 { return nil }
+			//	v := make([]T, n)
+			//	for i := range v { v[i] = getT(r) }
+			//	return v
+			body = append(body,
+				jen.Id("n").Op(":=").Add(r.Clone().Dot("Len").Call()),
+				jen.If(jen.Id("n").Op("==").Lit(0)).Block(jen.Return(jen.Nil())),
+				jen.Id("v").Op(":=").Make(g.goType(t), jen.Id("n")),
+				jen.For(jen.Id("i").Op(":=").Range().Id("v")).Block(jen.Id("v").Index(jen.Id("i")).Op("=").Add(g.decodeFunc(t.Elem)).Call(r)))
+			ret(v)
+		default:
+			g.errorf(g.anyPos(), "codegen: cannot checkpoint %s", t)
+			fields()
+		}
+		return docf("%s reads a value of type %s written by %s.", name, t, "put"+g.mangle(t)).Line().
+			Func().Id(name).Params(jen.Id("r").Op("*").Qual(cp, "Reader")).Add(g.goType(t)).Block(body...)
+	})
+}
+
+// ckptGeneric declares, once, one of the generic functions that move keyed and
+// per-partition window contents between a checkpoint and the partitions, and returns a
+// reference to it.
+func (g *gen) ckptGeneric(name string) *jen.Statement {
+	return g.helper(name, &g.ckptDecls, func() jen.Code { return g.ckptGenericDecl(name) })
+}
+
+func (g *gen) ckptGenericDecl(name string) jen.Code {
+	cp, win, rtp := g.ckptPath(), g.winPath, g.rtPath
+	w, r := jen.Id("w").Op("*").Qual(cp, "Writer"), jen.Id("r").Op("*").Qual(cp, "Reader")
+	kv2 := jen.Types(jen.Id("K").Comparable(), jen.Id("V").Any())
+	entries := jen.Qual(win, "Entries").Types(jen.Id("K"), jen.Id("V"))
+	keyedPane := jen.Qual(win, "Pane").Types(entries)
+	putK := jen.Id("putK").Func().Params(jen.Op("*").Qual(cp, "Writer"), jen.Id("K"))
+	putV := jen.Id("putV").Func().Params(jen.Op("*").Qual(cp, "Writer"), jen.Id("V"))
+	getK := jen.Id("getK").Func().Params(jen.Op("*").Qual(cp, "Reader")).Id("K")
+	getV := jen.Id("getV").Func().Params(jen.Op("*").Qual(cp, "Reader")).Id("V")
+	hash := jen.Id("hash").Func().Params(jen.Id("K")).Uint64()
+	parts := jen.Id("parts").Int()
+	bucket := jen.Qual(rtp, "Bucket").Call(jen.Id("hash").Call(jen.Id("k")), jen.Id("parts"))
+	rng := func(vars []string, over jen.Code, body ...jen.Code) jen.Code {
+		ids := make([]jen.Code, len(vars))
+		for i, v := range vars {
+			ids[i] = jen.Id(v)
+		}
+		return jen.For(jen.List(ids...).Op(":=").Range().Add(over)).Block(body...)
+	}
+	switch name {
+	case "saveKeyedPanes":
+		// The panes of all partitions, merged by batch time: per time, its entries in
+		// partition order.
+		return doc("saveKeyedPanes writes the kept batches of a keyed window, all partitions as a\nwhole: per batch time, oldest first, its (key, value) entries in partition order.").Line().
+			Func().Id(name).Add(kv2).Params(w, jen.Id("parts").Index().Index().Add(keyedPane), putK, putV).Block(
+			jen.Var().Id("times").Index().Qual(rtp, "Time"),
+			rng([]string{"_", "ps"}, jen.Id("parts"), rng([]string{"_", "pn"}, jen.Id("ps"), jen.Id("times").Op("=").Append(jen.Id("times"), jen.Id("pn").Dot("Time")))),
+			jen.Qual("slices", "Sort").Call(jen.Id("times")),
+			jen.Id("times").Op("=").Qual("slices", "Compact").Call(jen.Id("times")),
+			jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("times"))),
+			rng([]string{"_", "t"}, jen.Id("times"),
+				jen.Id("w").Dot("Varint").Call(jen.Int64().Call(jen.Id("t"))),
+				jen.Id("n").Op(":=").Lit(0),
+				rng([]string{"_", "ps"}, jen.Id("parts"), rng([]string{"_", "pn"}, jen.Id("ps"),
+					jen.If(jen.Id("pn").Dot("Time").Op("==").Id("t")).Block(jen.Id("n").Op("+=").Len(jen.Id("pn").Dot("Data").Dot("Keys"))))),
+				jen.Id("w").Dot("Len").Call(jen.Id("n")),
+				rng([]string{"_", "ps"}, jen.Id("parts"), rng([]string{"_", "pn"}, jen.Id("ps"),
+					jen.If(jen.Id("pn").Dot("Time").Op("==").Id("t")).Block(
+						rng([]string{"i", "k"}, jen.Id("pn").Dot("Data").Dot("Keys"),
+							jen.Id("putK").Call(jen.Id("w"), jen.Id("k")),
+							jen.Id("putV").Call(jen.Id("w"), jen.Id("pn").Dot("Data").Dot("Vals").Index(jen.Id("i")))))))))
+	case "restoreKeyedPanes":
+		return doc("restoreKeyedPanes reads what saveKeyedPanes wrote, putting each key into the\npartition its hash chooses among parts.").Line().
+			Func().Id(name).Add(kv2).Params(r, parts, hash, getK, getV).Index().Index().Add(keyedPane).Block(
+			jen.Id("out").Op(":=").Make(jen.Index().Index().Add(keyedPane), jen.Id("parts")),
+			jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
+				jen.Id("t").Op(":=").Qual(rtp, "Time").Call(jen.Id("r").Dot("Varint").Call()),
+				jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
+					jen.Id("k").Op(":=").Id("getK").Call(jen.Id("r")),
+					jen.Id("v").Op(":=").Id("getV").Call(jen.Id("r")),
+					jen.Id("p").Op(":=").Add(bucket),
+					jen.Id("ps").Op(":=").Id("out").Index(jen.Id("p")),
+					jen.If(jen.Len(jen.Id("ps")).Op("==").Lit(0).Op("||").Id("ps").Index(jen.Len(jen.Id("ps")).Op("-").Lit(1)).Dot("Time").Op("!=").Id("t")).Block(
+						jen.Id("ps").Op("=").Append(jen.Id("ps"), jen.Add(keyedPane).Values(kv("Time", jen.Id("t"))))),
+					jen.Id("e").Op(":=").Op("&").Id("ps").Index(jen.Len(jen.Id("ps")).Op("-").Lit(1)).Dot("Data"),
+					jen.Id("e").Dot("Keys").Op("=").Append(jen.Id("e").Dot("Keys"), jen.Id("k")),
+					jen.Id("e").Dot("Vals").Op("=").Append(jen.Id("e").Dot("Vals"), jen.Id("v")),
+					jen.Id("out").Index(jen.Id("p")).Op("=").Id("ps"))),
+			jen.Return(jen.Id("out")))
+	case "saveEntries":
+		return doc("saveEntries writes keyed values held per partition as a whole, in partition order.").Line().
+			Func().Id(name).Add(kv2).Params(w, jen.Id("parts").Index().Add(entries), putK, putV).Block(
+			jen.Id("n").Op(":=").Lit(0),
+			rng([]string{"_", "e"}, jen.Id("parts"), jen.Id("n").Op("+=").Len(jen.Id("e").Dot("Keys"))),
+			jen.Id("w").Dot("Len").Call(jen.Id("n")),
+			rng([]string{"_", "e"}, jen.Id("parts"), rng([]string{"i", "k"}, jen.Id("e").Dot("Keys"),
+				jen.Id("putK").Call(jen.Id("w"), jen.Id("k")),
+				jen.Id("putV").Call(jen.Id("w"), jen.Id("e").Dot("Vals").Index(jen.Id("i"))))))
+	case "restoreEntries":
+		return doc("restoreEntries reads what saveEntries wrote, putting each key into the partition\nits hash chooses among parts.").Line().
+			Func().Id(name).Add(kv2).Params(r, parts, hash, getK, getV).Index().Add(entries).Block(
+			jen.Id("out").Op(":=").Make(jen.Index().Add(entries), jen.Id("parts")),
+			jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
+				jen.Id("k").Op(":=").Id("getK").Call(jen.Id("r")),
+				jen.Id("v").Op(":=").Id("getV").Call(jen.Id("r")),
+				jen.Id("e").Op(":=").Op("&").Id("out").Index(bucket),
+				jen.Id("e").Dot("Keys").Op("=").Append(jen.Id("e").Dot("Keys"), jen.Id("k")),
+				jen.Id("e").Dot("Vals").Op("=").Append(jen.Id("e").Dot("Vals"), jen.Id("v"))),
+			jen.Return(jen.Id("out")))
+	case "saveBatches":
+		// Elements have no key to redistribute by: they are saved per partition.
+		tp := jen.Types(jen.Id("T").Any())
+		return doc("saveBatches writes the kept batches of window(): per partition, its batches with\ntheir times and elements (elements have no key to redistribute them by).").Line().
+			Func().Id(name).Add(tp).Params(w, jen.Id("parts").Index().Index().Qual(win, "Pane").Types(jen.Index().Id("T")),
+			jen.Id("put").Func().Params(jen.Op("*").Qual(cp, "Writer"), jen.Id("T"))).Block(
+			jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("parts"))),
+			rng([]string{"_", "ps"}, jen.Id("parts"),
+				jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("ps"))),
+				rng([]string{"_", "pn"}, jen.Id("ps"),
+					jen.Id("w").Dot("Varint").Call(jen.Int64().Call(jen.Id("pn").Dot("Time"))),
+					jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("pn").Dot("Data"))),
+					rng([]string{"_", "x"}, jen.Id("pn").Dot("Data"), jen.Id("put").Call(jen.Id("w"), jen.Id("x"))))))
+	case "restoreBatches":
+		tp := jen.Types(jen.Id("T").Any())
+		paneT := jen.Qual(win, "Pane").Types(jen.Index().Id("T"))
+		return doc("restoreBatches reads what saveBatches wrote into parts partitions: each partition\nits own batches when the count is unchanged; else, per batch time, all elements in\npartition order, cut into parts runs of nearly equal length.").Line().
+			Func().Id(name).Add(tp).Params(r, parts, jen.Id("get").Func().Params(jen.Op("*").Qual(cp, "Reader")).Id("T")).Index().Index().Add(paneT).Block(
+			jen.Id("saved").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Id("r").Dot("Len").Call()),
+			rng([]string{"p"}, jen.Id("saved"),
+				jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
+					jen.Id("pn").Op(":=").Add(paneT).Values(kv("Time", jen.Qual(rtp, "Time").Call(jen.Id("r").Dot("Varint").Call()))),
+					jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
+						jen.Id("pn").Dot("Data").Op("=").Append(jen.Id("pn").Dot("Data"), jen.Id("get").Call(jen.Id("r")))),
+					jen.Id("saved").Index(jen.Id("p")).Op("=").Append(jen.Id("saved").Index(jen.Id("p")), jen.Id("pn")))),
+			jen.If(jen.Len(jen.Id("saved")).Op("==").Id("parts")).Block(jen.Return(jen.Id("saved"))),
+			jen.Var().Id("times").Index().Qual(rtp, "Time"),
+			rng([]string{"_", "ps"}, jen.Id("saved"), rng([]string{"_", "pn"}, jen.Id("ps"), jen.Id("times").Op("=").Append(jen.Id("times"), jen.Id("pn").Dot("Time")))),
+			jen.Qual("slices", "Sort").Call(jen.Id("times")),
+			jen.Id("times").Op("=").Qual("slices", "Compact").Call(jen.Id("times")),
+			jen.Id("out").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Id("parts")),
+			rng([]string{"_", "t"}, jen.Id("times"),
+				jen.Var().Id("all").Index().Id("T"),
+				rng([]string{"_", "ps"}, jen.Id("saved"), rng([]string{"_", "pn"}, jen.Id("ps"),
+					jen.If(jen.Id("pn").Dot("Time").Op("==").Id("t")).Block(jen.Id("all").Op("=").Append(jen.Id("all"), jen.Id("pn").Dot("Data").Op("...")))),
+				),
+				rng([]string{"p"}, jen.Id("out"),
+					jen.List(jen.Id("lo"), jen.Id("hi")).Op(":=").List(jen.Len(jen.Id("all")).Op("*").Id("p").Op("/").Id("parts"), jen.Len(jen.Id("all")).Op("*").Parens(jen.Id("p").Op("+").Lit(1)).Op("/").Id("parts")),
+					jen.Id("out").Index(jen.Id("p")).Op("=").Append(jen.Id("out").Index(jen.Id("p")), jen.Add(paneT).Values(kv("Time", jen.Id("t")), kv("Data", jen.Id("all").Index(jen.Id("lo").Op(":").Id("hi"))))))),
+			jen.Return(jen.Id("out")))
+	}
+	panic("codegen: unknown checkpoint helper " + name)
+}

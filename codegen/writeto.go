@@ -1,0 +1,432 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+	"streamc.dev/streamc/planner"
+)
+
+// connPath is the import path of connector package name (postgres, sqlite, kafka,
+// sqlsink, filesink).
+func (g *gen) connPath(name string) string { return g.rtPath + "/connector/" + name }
+
+// sinkField names the job field of output i's sink.
+func sinkField(i int) string { return fmt.Sprintf("out%dSink", i) }
+
+// outputName is the stable name of a writeTo in the progress table and in BatchKey: the
+// sink's let name when the sink is bound by a let and written to by this writeTo only,
+// else "writeTo#N", N counting the writeTo outputs from 1 in the order written. Editing
+// filters, maps or other outputs keeps the name, so a restarted pipeline finds its
+// progress rows again.
+func (g *gen) outputName(n *check.Node, r *check.Resource) string {
+	uses := 0
+	for _, o := range g.plan.Outputs {
+		if a := o.Node.Arg("sink"); o.Node.Op == "writeTo" && a != nil && a.Resource == r {
+			uses++
+		}
+	}
+	if r.Let != "" && uses == 1 {
+		return "writeTo(" + r.Let + ")"
+	}
+	k := 0
+	for _, o := range g.plan.Outputs {
+		if o.Node.Op == "writeTo" {
+			k++
+		}
+		if o.Node == n {
+			break
+		}
+	}
+	return fmt.Sprintf("writeTo#%d", k)
+}
+
+// resourceValue compiles argument name of resource r, evaluated once at start-up; nil
+// when the argument is not written.
+func (g *gen) resourceValue(r *check.Resource, name string) jen.Code {
+	if a := r.Arg(name); a != nil {
+		return g.startupValue(a.Value)
+	}
+	return nil
+}
+
+// constBool is a resource's literal bool argument (false when absent).
+func (g *gen) constBool(r *check.Resource, name string) bool {
+	a := r.Arg(name)
+	if a == nil {
+		return false
+	}
+	lit, ok := ast.Unparen(a.Value).(*ast.BoolLit)
+	if !ok {
+		g.errorf(a.Value.Pos(), "%s must be true or false", name)
+		return false
+	}
+	return lit.Value
+}
+
+// genWriteTo runs output i, writeTo(sink), over the kept result of its stage. The sink
+// is built in newJob, opens nothing until the first batch writes (pools are lazy), and
+// is closed at shutdown through ctx.OnClose. In RunBatch:
+//
+//	// postgres, sqlite: one transaction per partition with the progress row
+//	if err := rt.WriteTx(b, opWriteTo_9_4, "writeTo#1", j.out0Sink, j.keep2); err != nil {
+//		return rt.Wrap(opWriteTo_9_4, err)
+//	}
+//	// kafkaTopic
+//	if err := kafka.Write(j.ctx, b, opWriteTo_9_4, j.out0Sink, j.keep2, kafkaMessageString); err != nil { ... }
+//	// jsonFiles, csvFiles: one file per batch, replaced atomically
+//	if err := b.Output(opWriteTo_9_4, func() error {
+//		return filesink.Write(j.out0Sink, "jsonl", int64(b.Time), "", j.keep2, appendJSONClick)
+//	}); err != nil { ... }
+func (g *gen) genWriteTo(i int, o *planner.Output) {
+	n, s := o.Node, o.Stage
+	a := n.Arg("sink")
+	if a == nil || a.Resource == nil {
+		g.errorf(n.Pos, "codegen: writeTo has no sink")
+		return
+	}
+	r := a.Resource
+	elem := s.Elem
+	name := g.outputName(n, r)
+	field := sinkField(i)
+	parts := jf(keepField(s))
+	op := g.op(n)
+	errf := func(what string) jen.Code {
+		return jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+what+": %w"), jen.Err())))
+	}
+	logger := jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("output"), jen.Lit(name))
+	var call jen.Code
+	var desc string
+	switch r.Op {
+	case "postgres", "sqlite":
+		pkg := g.connPath(r.Op)
+		conn := g.connConfig(r)
+		sql := g.resourceValue(r, "sql")
+		if sql == nil {
+			g.errorf(r.Pos, "codegen: %s sink without SQL", r.Op)
+			return
+		}
+		g.job.field(field, jen.Qual(g.rtPath, "TxSink").Types(g.goType(elem)),
+			fmt.Sprintf("%s is the %s sink of %s at %s.", field, r.Op, name, g.posString(n.Pos)))
+		g.ctorFn.emit(jen.Block(
+			jen.List(jen.Id("sink"), jen.Err()).Op(":=").Qual(pkg, "New").Call(jen.Qual(pkg, "Config").Values(
+				kv("ConnConfig", conn), kv("SQL", sql), kv("Pipeline", jen.Id("ctx").Dot("Pipeline").Dot("Name")),
+				kv("Output", jen.Lit(name)), kv("Log", logger))),
+			errf("writeTo"),
+			jen.Id("ctx").Dot("OnClose").Call(jen.Id("sink")),
+			jf(field).Op("=").Qual(pkg, "Tx").Call(jen.Id("sink"), jen.Id(g.sqlArgsFunc(elem)))))
+		call = jen.Qual(g.rtPath, "WriteTx").Call(jen.Id("b"), op, jen.Lit(name), jf(field), parts)
+		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg(firstArgName(r)).Value.Pos()))
+	case "kafkaTopic":
+		kpkg := g.connPath("kafka")
+		brokers, topic := g.resourceValue(r, "brokers"), g.resourceValue(r, "topic")
+		if brokers == nil || topic == nil {
+			g.errorf(r.Pos, "codegen: kafkaTopic without brokers or topic")
+			return
+		}
+		tx := g.constBool(r, "transactional")
+		cfg := []jen.Code{
+			kv("Brokers", jen.Qual("strings", "Split").Call(brokers, jen.Lit(","))),
+			kv("Topic", topic),
+			kv("Transactional", jen.Lit(tx)),
+		}
+		if src := g.txKafkaSource(); tx && src != nil {
+			// Consume–transform–produce: the batch's records and the source's offsets
+			// commit in one transaction.
+			cfg = append(cfg, kv("Source", jf(srcField(src)).Dot("Source")))
+		} else if tx {
+			cfg = append(cfg, kv("TransactionalID", jen.Qual(kpkg, "ProcessID").Call(
+				jen.Id("ctx").Dot("Pipeline").Dot("Name"), jen.Lit(name), jen.Id("ctx").Dot("Settings").Dot("Checkpoint"))))
+		}
+		cfg = append(cfg, kv("Log", logger))
+		g.job.field(field, jen.Op("*").Qual(kpkg, "Sink"), fmt.Sprintf("%s is the kafkaTopic sink of %s at %s.", field, name, g.posString(n.Pos)))
+		g.ctorFn.emit(jen.Block(
+			jen.List(jen.Id("sink"), jen.Err()).Op(":=").Qual(kpkg, "NewSink").Call(jen.Qual(kpkg, "SinkConfig").Values(cfg...)),
+			errf("writeTo"),
+			jen.Id("ctx").Dot("OnClose").Call(jen.Id("sink")),
+			jf(field).Op("=").Id("sink")))
+		call = jen.Qual(kpkg, "Write").Call(jf("ctx"), jen.Id("b"), op, jf(field), parts, jen.Id(g.kafkaMessageFunc(elem)))
+		desc = fmt.Sprintf("writeTo(kafkaTopic(%s))", g.snippet(r.Arg("topic").Value.Pos()))
+	case "jsonFiles", "csvFiles":
+		prefix := g.resourceValue(r, "prefix")
+		if prefix == nil {
+			g.errorf(r.Pos, "codegen: %s without a prefix", r.Op)
+			return
+		}
+		g.job.field(field, jen.String(), fmt.Sprintf("%s is the prefix of the %s of %s at %s.", field, r.Op, name, g.posString(n.Pos)))
+		g.ctorFn.emit(jf(field).Op("=").Add(prefix))
+		ext, header, line := "jsonl", jen.Lit(""), g.jsonAppender(elem)
+		if r.Op == "csvFiles" {
+			ext, line = "csv", g.csvAppender(elem)
+			header = jen.Lit(csvHeader(elem))
+		}
+		call = jen.Id("b").Dot("Output").Call(op, jen.Func().Params().Error().Block(jen.Return(
+			jen.Qual(g.connPath("filesink"), "Write").Call(jf(field), jen.Lit(ext), jen.Int64().Call(jen.Id("b").Dot("Time")), header, parts, jen.Id(line)))))
+		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg("prefix").Value.Pos()))
+	default:
+		g.errorf(r.Pos, "%s is not implemented yet in this version of streamc", r.Op)
+		return
+	}
+	g.job.run = append(g.job.run, g.whenValid(g.slideOf(n.Inputs[0]), jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(op, jen.Err()))))...)
+	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+}
+
+// firstArgName is the argument naming where a database resource points.
+func firstArgName(r *check.Resource) string {
+	if r.Op == "sqlite" {
+		return "path"
+	}
+	return "url"
+}
+
+// connConfig is the ConnConfig literal of a postgres or sqlite resource (a sink or a
+// connection): its URL or path, maxConns and idleTimeout. Handles with equal settings
+// share one pool in the process.
+func (g *gen) connConfig(r *check.Resource) jen.Code {
+	pkg := g.connPath(r.Op)
+	var d []jen.Code
+	loc := g.resourceValue(r, firstArgName(r))
+	if loc == nil {
+		g.errorf(r.Pos, "codegen: %s without a %s", r.Op, firstArgName(r))
+		loc = jen.Lit("")
+	}
+	if r.Op == "sqlite" {
+		d = append(d, kv("Path", loc))
+	} else {
+		d = append(d, kv("URL", loc))
+	}
+	if v := g.resourceValue(r, "maxConns"); v != nil {
+		d = append(d, kv("MaxConns", jen.Int().Call(v)))
+	}
+	if v := g.resourceValue(r, "idleTimeout"); v != nil {
+		d = append(d, kv("IdleTimeout", v))
+	}
+	return jen.Qual(pkg, "ConnConfig").Values(d...)
+}
+
+// sqlFields are the Go expressions of the statement arguments of an element v of type t:
+// a tuple's elements or a record's fields in order, or v itself.
+func (g *gen) sqlFields(t types.Type, v *jen.Statement) ([]types.Type, []*jen.Statement) {
+	switch t := t.(type) {
+	case *types.Tuple:
+		var xs []*jen.Statement
+		for k := range t.Elems {
+			xs = append(xs, v.Clone().Dot(tupleField(k)))
+		}
+		return t.Elems, xs
+	case *types.Record:
+		ri := g.record(t)
+		var ts []types.Type
+		var xs []*jen.Statement
+		for k, f := range t.Fields {
+			ts = append(ts, f.Type)
+			xs = append(xs, v.Clone().Dot(ri.fields[k]))
+		}
+		return ts, xs
+	}
+	return []types.Type{t}, []*jen.Statement{v}
+}
+
+// sqlArgsFunc returns the name of the function appending the statement arguments of an
+// element of type t (no reflection; times as time.Time, none as NULL), declaring it in
+// job.go:
+//
+//	func sqlArgsTuple2_String_Int(dst []any, v stdlib.Tuple2[string, int64]) []any {
+//		dst = append(dst, v.F1)
+//		dst = append(dst, v.F2)
+//		return dst
+//	}
+func (g *gen) sqlArgsFunc(t types.Type) string {
+	name := "sqlArgs" + g.mangle(t)
+	g.helper(name, &g.jobDecls, func() jen.Code {
+		ts, xs := g.sqlFields(t, jen.Id("v"))
+		var body []jen.Code
+		for k, ft := range ts {
+			x := xs[k]
+			if o, ok := ft.(*types.Optional); ok {
+				body = append(body, jen.If(x.Clone().Dot("Ok")).Block(
+					jen.Id("dst").Op("=").Append(jen.Id("dst"), sqlScalar(o.Elem, x.Clone().Dot("V")))).
+					Else().Block(jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.Nil())))
+				continue
+			}
+			body = append(body, jen.Id("dst").Op("=").Append(jen.Id("dst"), sqlScalar(ft, x)))
+		}
+		body = append(body, jen.Return(jen.Id("dst")))
+		return docf("%s appends the SQL statement arguments of a %s: its fields in order.", name, t).Line().
+			Func().Id(name).Params(jen.Id("dst").Index().Any(), jen.Id("v").Add(g.goType(t))).Index().Any().Block(body...)
+	})
+	return name
+}
+
+// sqlScalar converts a scalar to what the database drivers bind: times as time.Time.
+func sqlScalar(t types.Type, x *jen.Statement) jen.Code {
+	if basicKind(t) == types.Time {
+		return x.Dot("Go").Call()
+	}
+	return x
+}
+
+// kafkaMessageFunc returns the name of the function giving an element's Kafka key and
+// value: a string is the value (no key), a (string, string) pair the key and value.
+func (g *gen) kafkaMessageFunc(t types.Type) string {
+	name := "kafkaMessage" + g.mangle(t)
+	g.helper(name, &g.jobDecls, func() jen.Code {
+		var ret jen.Code
+		if basicKind(t) == types.String {
+			ret = jen.Return(jen.Nil(), jen.Index().Byte().Call(jen.Id("v")))
+		} else {
+			ret = jen.Return(jen.Index().Byte().Call(jen.Id("v").Dot("F1")), jen.Index().Byte().Call(jen.Id("v").Dot("F2")))
+		}
+		return docf("%s gives the Kafka key and value of a %s.", name, t).Line().
+			Func().Id(name).Params(jen.Id("v").Add(g.goType(t))).Params(jen.List(jen.Id("key"), jen.Id("value")).Index().Byte()).Block(ret)
+	})
+	return name
+}
+
+// csvHeader is the header line of csvFiles: a record's field names; none for tuples
+// and scalars.
+func csvHeader(t types.Type) string {
+	rec, ok := t.(*types.Record)
+	if !ok {
+		return ""
+	}
+	names := make([]string, len(rec.Fields))
+	for i, f := range rec.Fields {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ",")
+}
+
+// csvAppender returns the name of the function appending an element as one CSV line
+// (without the newline), declared in render.go: fields in order, text quoted as RFC
+// 4180 asks, none empty, times in RFC 3339.
+func (g *gen) csvAppender(t types.Type) string {
+	name := "appendCSV" + g.mangle(t)
+	g.helper(name, &g.renderDecls, func() jen.Code {
+		ts, xs := g.sqlFields(t, jen.Id("v"))
+		var body []jen.Code
+		for k, ft := range ts {
+			if k > 0 {
+				body = append(body, jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.LitRune(',')))
+			}
+			x := xs[k]
+			if o, ok := ft.(*types.Optional); ok {
+				body = append(body, jen.If(x.Clone().Dot("Ok")).Block(g.csvScalar(o.Elem, x.Clone().Dot("V"))))
+				continue
+			}
+			body = append(body, g.csvScalar(ft, x))
+		}
+		body = append(body, jen.Return(jen.Id("dst")))
+		return docf("%s appends a %s as one CSV line.", name, t).Line().
+			Func().Id(name).Params(jen.Id("dst").Index().Byte(), jen.Id("v").Add(g.goType(t))).Index().Byte().Block(body...)
+	})
+	return name
+}
+
+func (g *gen) csvScalar(t types.Type, x *jen.Statement) jen.Code {
+	set := func(v jen.Code) jen.Code { return jen.Id("dst").Op("=").Add(v) }
+	switch basicKind(t) {
+	case types.String, types.Bytes:
+		return set(jen.Qual(g.connPath("filesink"), "AppendCSVField").Call(jen.Id("dst"), x))
+	case types.Duration:
+		return set(jen.Qual(g.connPath("filesink"), "AppendCSVField").Call(jen.Id("dst"), x.Dot("String").Call()))
+	}
+	return set(g.scalarAppend(t, x))
+}
+
+// scalarAppend appends a number, bool or time as text (times in RFC 3339, UTC).
+func (g *gen) scalarAppend(t types.Type, x *jen.Statement) jen.Code {
+	switch basicKind(t) {
+	case types.Int:
+		return jen.Qual("strconv", "AppendInt").Call(jen.Id("dst"), x, jen.Lit(10))
+	case types.Float:
+		return jen.Qual(g.rtPath, "AppendFloat").Call(jen.Id("dst"), x)
+	case types.Bool:
+		return jen.Qual("strconv", "AppendBool").Call(jen.Id("dst"), x)
+	case types.Time:
+		return jen.Qual(g.rtPath, "AppendTime").Call(jen.Id("dst"), x.Dot("Go").Call())
+	}
+	return jen.Qual(g.rtPath, "AppendString").Call(jen.Id("dst"), jen.Qual("fmt", "Sprint").Call(x))
+}
+
+// jsonAppender returns the name of the function appending an element as one JSON value
+// (jsonFiles), declared in render.go: a record as an object by field name, a tuple or
+// list as an array, none as null, a time as an RFC 3339 string, a duration as Go
+// writes it.
+func (g *gen) jsonAppender(t types.Type) string {
+	name := "appendJSON" + g.mangle(t)
+	g.helper(name, &g.renderDecls, func() jen.Code {
+		body := append(g.jsonValueAppend(t, jen.Id("v"), 0), jen.Return(jen.Id("dst")))
+		return docf("%s appends a %s as JSON.", name, t).Line().
+			Func().Id(name).Params(jen.Id("dst").Index().Byte(), jen.Id("v").Add(g.goType(t))).Index().Byte().Block(body...)
+	})
+	return name
+}
+
+func (g *gen) jsonValueAppend(t types.Type, x *jen.Statement, depth int) []jen.Code {
+	set := func(v jen.Code) jen.Code { return jen.Id("dst").Op("=").Add(v) }
+	lit := func(s string) jen.Code { return set(jen.Append(jen.Id("dst"), jen.Lit(s).Op("..."))) }
+	str := func(v jen.Code) jen.Code {
+		return set(jen.Qual(g.codecPath, "AppendJSONString").Call(jen.Id("dst"), v))
+	}
+	switch t := t.(type) {
+	case *types.Basic:
+		switch t.Kind {
+		case types.String, types.Bytes:
+			return []jen.Code{str(x)}
+		case types.Duration:
+			return []jen.Code{str(x.Dot("String").Call())}
+		case types.Time:
+			return []jen.Code{lit(`"`), set(g.scalarAppend(t, x)), lit(`"`)}
+		case types.Float:
+			// JSON has no NaN or infinities.
+			return []jen.Code{jen.If(jen.Qual("math", "IsNaN").Call(x).Op("||").Qual("math", "IsInf").Call(x, jen.Lit(0))).Block(lit("null")).
+				Else().Block(set(jen.Qual("strconv", "AppendFloat").Call(jen.Id("dst"), x, jen.LitByte('g'), jen.Lit(-1), jen.Lit(64))))}
+		case types.Unit:
+			return []jen.Code{lit("null")}
+		}
+		return []jen.Code{set(g.scalarAppend(t, x))}
+	case *types.Optional:
+		return []jen.Code{jen.If(x.Clone().Dot("Ok")).Block(g.jsonValueAppend(t.Elem, x.Clone().Dot("V"), depth+1)...).Else().Block(lit("null"))}
+	case *types.List:
+		e, i := fmt.Sprintf("e%d", depth), fmt.Sprintf("i%d", depth)
+		return []jen.Code{lit("["),
+			jen.For(jen.List(jen.Id(i), jen.Id(e)).Op(":=").Range().Add(x)).Block(append([]jen.Code{
+				jen.If(jen.Id(i).Op(">").Lit(0)).Block(lit(","))}, g.jsonValueAppend(t.Elem, jen.Id(e), depth+1)...)...),
+			lit("]")}
+	case *types.Tuple:
+		out := []jen.Code{lit("[")}
+		for k, e := range t.Elems {
+			if k > 0 {
+				out = append(out, lit(","))
+			}
+			out = append(out, g.jsonValueAppend(e, x.Clone().Dot(tupleField(k)), depth+1)...)
+		}
+		return append(out, lit("]"))
+	case *types.Record:
+		ri := g.record(t)
+		out := []jen.Code{}
+		if len(t.Fields) == 0 {
+			out = append(out, lit("{"))
+		}
+		for k, f := range t.Fields {
+			sep := ","
+			if k == 0 {
+				sep = "{"
+			}
+			// Field names are identifiers: they need no escaping.
+			out = append(out, lit(sep+`"`+f.Name+`":`))
+			out = append(out, g.jsonValueAppend(f.Type, x.Clone().Dot(ri.fields[k]), depth+1)...)
+		}
+		return append(out, lit("}"))
+	}
+	g.errorf(g.anyPos(), "jsonFiles cannot write values of type %s", t)
+	return nil
+}
