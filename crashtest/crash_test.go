@@ -3,24 +3,21 @@
 package crashtest
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"streamc.dev/streamc/internal/crashkit"
 	"streamc.dev/streamc/internal/e2e"
-	"streamc.dev/streamc/runtime/wal"
 )
 
 // The pipeline's outputs, each a saveAsTextFiles prefix under out/.
@@ -248,61 +245,6 @@ func TestCrashFiles(t *testing.T) {
 	}
 }
 
-// resumingServer is the sending side of the socket crash test. Plain TCP has no
-// acknowledgements, so a sender cannot know what a crashed receiver had made durable;
-// this one plays a sender that does (as a client of a reliable protocol would): each new
-// connection resumes at from, which the test sets to the number of records in the
-// receiver's write-ahead log after each crash. It never closes a connection itself.
-type resumingServer struct {
-	ln    net.Listener
-	lines []string
-	mu    sync.Mutex
-	from  int
-	quit  chan struct{}
-}
-
-func (s *resumingServer) serve() {
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		from := s.from
-		s.mu.Unlock()
-		go func() {
-			defer c.Close()
-			w := bufio.NewWriter(c)
-			for i := from; i < len(s.lines); i++ {
-				w.WriteString(s.lines[i])
-				w.WriteByte('\n')
-				if i%250 == 249 {
-					if w.Flush() != nil {
-						return
-					}
-					time.Sleep(10 * time.Millisecond) // about 25,000 lines a second
-				}
-			}
-			w.Flush()
-			<-s.quit
-		}()
-	}
-}
-
-// walRecords returns how many records the write-ahead log in dir holds (0 when it does
-// not exist yet).
-func walRecords(t *testing.T, dir string) int {
-	if _, err := os.Stat(dir); err != nil {
-		return 0
-	}
-	l, err := wal.Open(dir, wal.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return int(l.Next())
-}
-
 // TestCrashSocketWAL builds the pipeline with a socket source, runs it live (100ms
 // batches) through the receiver's write-ahead log, SIGKILLs it 20 times while 100,000
 // lines arrive, restarting it each time, and stops it with SIGTERM once everything is
@@ -318,21 +260,15 @@ func TestCrashSocketWAL(t *testing.T) {
 	const records, keys, kills = 100_000, 200, 20
 	root := t.TempDir()
 	bin := e2e.Build(t, streamFile(t, filepath.Join(root, "src"), `files("in")`, `socket("localhost:9999")`))
-	srv := &resumingServer{quit: make(chan struct{})}
+	var lines []string
 	want := map[string]int64{}
 	for i := range records {
 		k := "k" + strconv.Itoa(i*7919%keys)
-		srv.lines = append(srv.lines, k)
+		lines = append(lines, k)
 		want[k]++
 	}
-	var err error
-	if srv.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.ln.Close()
-	defer close(srv.quit)
-	go srv.serve()
-	args := []string{"--checkpoint", "ckpt", "--source", "lines=" + srv.ln.Addr().String(), "--log-level", "warn"}
+	srv := crashkit.NewResumingServer(t, lines)
+	args := []string{"--checkpoint", "ckpt", "--source", "lines=" + srv.Addr(), "--log-level", "warn"}
 	walDir := filepath.Join(root, "ckpt", "wal", "lines")
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
@@ -348,10 +284,8 @@ func TestCrashSocketWAL(t *testing.T) {
 		if err := cmd.Wait(); err != nil && !strings.Contains(err.Error(), "killed") {
 			t.Fatalf("run failed: %v\n%s", err, stderr.String())
 		}
-		n := walRecords(t, walDir)
-		srv.mu.Lock()
-		srv.from = n
-		srv.mu.Unlock()
+		n := crashkit.WALRecords(t, walDir)
+		srv.ResumeFrom(n)
 	}
 
 	// The last life: wait until the totals account for every line, then stop gracefully.
