@@ -17,7 +17,7 @@ import (
 //	cur = 0
 //	v2, err := decodeCSVClick(split, j.cols3, j.width3, v)
 //	if err != nil {
-//		if err := j.bad3.Handle("lines", "", int64(b.Time), v, err); err != nil {
+//		if err := j.bad3.Handle("lines", "app.stream:4:9", int64(b.Time), v, err); err != nil {
 //			return err
 //		}
 //	} else {
@@ -103,7 +103,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		sg.enter(n),
 		jen.List(lhs, jen.Err()).Op(":=").Add(call),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.If(jen.Err().Op(":=").Add(jf(bad)).Dot("Handle").Call(jen.Lit(source), jen.Lit(""), jen.Int64().Call(jen.Id("b").Dot("Time")), jen.Id(v), jen.Err()), jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Add(jf(bad)).Dot("Handle").Call(jen.Lit(source), jen.Lit(g.posString(n.Pos)), jen.Int64().Call(jen.Id("b").Dot("Time")), jen.Id(v), jen.Err()), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Err()))).
 			Else().Block(rest...),
 	}

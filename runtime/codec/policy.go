@@ -61,12 +61,10 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	msg := "bad record from " + e.Source + ": " + e.Err.Error() + "; record " + Truncate(e.Record, MaxRecordInError) +
+	// Pos is not repeated here: generated code reports the error through the runtime's
+	// operator error, which already starts with the decoder's position.
+	return "bad record from " + e.Source + ": " + e.Err.Error() + "; record " + Truncate(e.Record, MaxRecordInError) +
 		" (set onBadRecord to skip or deadLetter to go on past bad records)"
-	if e.Pos != "" {
-		msg = e.Pos + ": " + msg
-	}
-	return msg
 }
 
 // Unwrap returns the cause.

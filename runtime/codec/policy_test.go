@@ -21,7 +21,10 @@ func TestFailPolicy(t *testing.T) {
 		t.Fatalf("Handle = %v, want a *DecodeError wrapping the cause", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"clicks.stream:5:12: ", "socket(localhost:9999)", `missing field "at"`, "… (300 bytes)", "onBadRecord"} {
+	if de.Pos != "clicks.stream:5:12" {
+		t.Errorf("DecodeError.Pos = %q, want the decoder's position", de.Pos)
+	}
+	for _, want := range []string{"socket(localhost:9999)", `missing field "at"`, "… (300 bytes)", "onBadRecord"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}

@@ -67,6 +67,7 @@ type Files struct {
 	seen      map[string]int64 // path → modification time, or unknownTime once restored
 	pending   []string         // replay: files still to deliver, in order
 	oversized int64
+	missing   bool // the watched path was missing at the last listing (warned once)
 }
 
 var _ Source[string] = (*Files)(nil)
@@ -305,9 +306,15 @@ func (f *Files) list() ([]fileInfo, error) {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				// A directory that does not exist yet simply has no files (Spark fails
-				// instead, which makes a pipeline depend on start-up order).
+				// instead, which makes a pipeline depend on start-up order); a warning
+				// says so once, since a mistyped path looks exactly like this.
+				if !f.missing {
+					f.log.Warn("watched path does not exist (yet): no files until it appears", "source", f.Name(), "path", root)
+					f.missing = true
+				}
 				continue
 			}
+			f.missing = false
 			return nil, fmt.Errorf("%s: %w", f.Name(), err)
 		}
 		if st.Mode().IsRegular() {

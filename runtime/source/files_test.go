@@ -2,9 +2,11 @@ package source
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -188,5 +190,30 @@ func TestFilesMissingDirectory(t *testing.T) {
 	}
 	if err := NewFiles("[", FilesOptions{}).Start(context.Background()); err == nil {
 		t.Error("bad glob: no error")
+	}
+}
+
+// TestFilesMissingDirectoryWarnsOnce: a watched directory that does not exist gives empty
+// batches (it may appear later), with one warning, since a mistyped path looks the same.
+func TestFilesMissingDirectoryWarnsOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not-yet")
+	var logs strings.Builder
+	f := NewFiles(dir, FilesOptions{IncludeExisting: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+	for bt := int64(1000); bt <= 3000; bt += 1000 {
+		if got := batchLines(t, f, bt); len(got) != 0 {
+			t.Fatalf("batch %d of a missing directory: %q", bt, got)
+		}
+	}
+	if n := strings.Count(logs.String(), "does not exist"); n != 1 {
+		t.Errorf("%d warnings about the missing directory, want 1:\n%s", n, logs.String())
+	}
+	now := time.Now().UnixMilli()
+	writeFile(t, dir, "a.txt", "x\n", now)
+	if got := batchLines(t, f, now+1000); !slices.Equal(got, []string{"x"}) {
+		t.Errorf("after the directory appeared: %q, want [x]", got)
 	}
 }
