@@ -63,14 +63,7 @@ func (l *Lookup[K, V]) fetch(ctx context.Context, keys []K, put func(K, V)) erro
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			k, v, err := l.scan(rows)
-			if err != nil {
-				return err
-			}
-			put(k, v)
-		}
-		return rows.Err()
+		return sqlsink.ScanRows(rows, l.scan, put)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres lookup: %w", err)
@@ -95,14 +88,7 @@ func QueryTable[K comparable, V any](name string, conn *Conn, sql string, refres
 				return err
 			}
 			defer rows.Close()
-			for rows.Next() {
-				k, v, err := scan(rows)
-				if err != nil {
-					return err
-				}
-				m[k] = v
-			}
-			return rows.Err()
+			return sqlsink.ScanRows(rows, scan, func(k K, v V) { m[k] = v })
 		})
 		if err != nil {
 			return nil, fmt.Errorf("postgres table %s: %w", name, err)

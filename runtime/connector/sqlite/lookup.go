@@ -126,14 +126,7 @@ func (l *Lookup[K, V]) fetch(ctx context.Context, keys []K, put func(K, V)) erro
 				return err
 			}
 			defer rows.Close()
-			for rows.Next() {
-				k, v, err := l.scan(rows)
-				if err != nil {
-					return err
-				}
-				put(k, v)
-			}
-			return rows.Err()
+			return sqlsink.ScanRows(rows, l.scan, put)
 		})
 		if err != nil {
 			return fmt.Errorf("sqlite lookup: %w", err)
@@ -158,14 +151,7 @@ func QueryTable[K comparable, V any](name string, conn *Conn, query string, refr
 				return err
 			}
 			defer rows.Close()
-			for rows.Next() {
-				k, v, err := scan(rows)
-				if err != nil {
-					return err
-				}
-				m[k] = v
-			}
-			return rows.Err()
+			return sqlsink.ScanRows(rows, scan, func(k K, v V) { m[k] = v })
 		})
 		if err != nil {
 			return nil, fmt.Errorf("sqlite table %s: %w", name, err)

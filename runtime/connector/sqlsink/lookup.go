@@ -173,3 +173,24 @@ func (t *Table[K, V]) Rows() map[K]V { return t.Snapshot() }
 
 // Loads returns how many loads have succeeded.
 func (t *Table[K, V]) Loads() int64 { return t.loads.Load() }
+
+// QueryRows is what ScanRows needs of a query result: pgx.Rows and *sql.Rows both have
+// it.
+type QueryRows interface {
+	Next() bool
+	Err() error
+}
+
+// ScanRows reads every row of rows with scan and hands each key and value to put; it
+// returns the first scan error or the result's own error. Lookups and query tables of
+// every SQL connector read their results through it.
+func ScanRows[R QueryRows, K comparable, V any](rows R, scan func(R) (K, V, error), put func(K, V)) error {
+	for rows.Next() {
+		k, v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		put(k, v)
+	}
+	return rows.Err()
+}
