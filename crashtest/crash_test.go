@@ -53,51 +53,6 @@ func run(bin, dir string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// writeInput writes files×perFile lines over the keys k0..k(keys-1) into dir and
-// returns the expected total per key.
-func writeInput(t *testing.T, dir string, files, perFile, keys int) map[string]int64 {
-	t.Helper()
-	os.MkdirAll(dir, 0o755)
-	want := map[string]int64{}
-	i := 0
-	for f := range files {
-		var b bytes.Buffer
-		for range perFile {
-			k := "k" + strconv.Itoa(i*7919%keys)
-			want[k]++
-			b.WriteString(k + "\n")
-			i++
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("part-%04d.txt", f)), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return want
-}
-
-// readOutputs returns the visible output directories under out ("totals-1200", ...)
-// with the concatenated contents of their part files, checking that each is complete.
-func readOutputs(t *testing.T, out string) map[string]string {
-	t.Helper()
-	got := map[string]string{}
-	for _, sub := range outputs {
-		dirs, _ := filepath.Glob(filepath.Join(out, sub+"-*"))
-		for _, d := range dirs {
-			if _, err := os.Stat(filepath.Join(d, "_SUCCESS")); err != nil {
-				t.Errorf("%s has no _SUCCESS: a partial output is visible", d)
-			}
-			parts, _ := filepath.Glob(filepath.Join(d, "part-*"))
-			var b strings.Builder
-			for _, p := range parts {
-				data, _ := os.ReadFile(p)
-				b.Write(data)
-			}
-			got[filepath.Base(d)] = b.String()
-		}
-	}
-	return got
-}
-
 // parseCounts reads an output of "(k,n)" lines; keys with n = 0 are left out (the
 // inverse window keeps keys whose count went back to zero, the plain one drops them).
 func parseCounts(s string) map[string]int64 {
@@ -112,26 +67,6 @@ func parseCounts(s string) map[string]int64 {
 		}
 	}
 	return m
-}
-
-// lostAndDuplicated compares final totals with the expected ones.
-func lostAndDuplicated(got, want map[string]int64) (lost, dup, sum int64) {
-	for k, w := range want {
-		g := got[k]
-		sum += g
-		if g < w {
-			lost += w - g
-		} else {
-			dup += g - w
-		}
-	}
-	for k, g := range got {
-		if _, ok := want[k]; !ok {
-			dup += g
-			sum += g
-		}
-	}
-	return lost, dup, sum
 }
 
 // batchTimes returns the batch times of the directories of one output, ascending.
@@ -168,7 +103,7 @@ func TestCrashFiles(t *testing.T) {
 	const files, perFile, keys, kills = 200, 500, 200, 20
 	root := t.TempDir()
 	bin := e2e.Build(t, streamFile(t, filepath.Join(root, "src")))
-	want := writeInput(t, filepath.Join(root, "in"), files, perFile, keys)
+	want := crashkit.WriteInput(t, filepath.Join(root, "in"), files, perFile, keys)
 	args := func(ck string) []string { return []string{"--replay", "--checkpoint", ck, "--log-level", "warn"} }
 
 	begin := time.Now()
@@ -180,7 +115,7 @@ func TestCrashFiles(t *testing.T) {
 	if err := os.Rename(filepath.Join(root, "out"), filepath.Join(root, "ref")); err != nil {
 		t.Fatal(err)
 	}
-	ref := readOutputs(t, filepath.Join(root, "ref"))
+	ref := crashkit.ReadOutputs(t, filepath.Join(root, "ref"), outputs...)
 
 	// Kill after a random delay between 15ms (past start-up and recovery) and 1/25 of the
 	// uninterrupted run, so that the kills fall all over one crashing run.
@@ -220,7 +155,7 @@ func TestCrashFiles(t *testing.T) {
 	}
 	starts++
 
-	got := readOutputs(t, filepath.Join(root, "out"))
+	got := crashkit.ReadOutputs(t, filepath.Join(root, "out"), outputs...)
 	var differ []string
 	for name, w := range ref {
 		if got[name] != w {
@@ -233,7 +168,7 @@ func TestCrashFiles(t *testing.T) {
 		}
 	}
 	slices.Sort(differ)
-	lost, dup, _ := lostAndDuplicated(latestTotals(got), want)
+	lost, dup, _ := crashkit.LostAndDuplicated(latestTotals(got), want)
 	msg := fmt.Sprintf("crash test (files): %d records, %d kills: %d lost, %d duplicated", files*perFile, killed, lost, dup)
 	fmt.Println(msg)
 	t.Logf("%s; %d starts, %d output directories, %d differ from the uninterrupted run", msg, starts, len(ref), len(differ))
@@ -297,7 +232,7 @@ func TestCrashSocketWAL(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
-		if _, _, sum := lostAndDuplicated(latestTotals(readOutputs(t, filepath.Join(root, "out"))), want); sum >= records {
+		if _, _, sum := crashkit.LostAndDuplicated(latestTotals(crashkit.ReadOutputs(t, filepath.Join(root, "out"), outputs...)), want); sum >= records {
 			break
 		}
 	}
@@ -306,8 +241,8 @@ func TestCrashSocketWAL(t *testing.T) {
 		t.Fatalf("graceful stop: %v\n%s", err, stderr.String())
 	}
 
-	out := readOutputs(t, filepath.Join(root, "out"))
-	lost, dup, _ := lostAndDuplicated(latestTotals(out), want)
+	out := crashkit.ReadOutputs(t, filepath.Join(root, "out"), outputs...)
+	lost, dup, _ := crashkit.LostAndDuplicated(latestTotals(out), want)
 	ts := batchTimes(out, "totals")
 	var problems []string
 	for i, tm := range ts {
@@ -319,8 +254,8 @@ func TestCrashSocketWAL(t *testing.T) {
 	totals := func(tm int64) map[string]int64 { return parseCounts(out["totals-"+strconv.FormatInt(tm, 10)]) }
 	for _, tm := range ts {
 		cur, old := totals(tm), totals(tm-300)
-		if _, _, s := lostAndDuplicated(cur, nil); tm > ts[0] {
-			if _, _, p := lostAndDuplicated(totals(tm-100), nil); s < p {
+		if _, _, s := crashkit.LostAndDuplicated(cur, nil); tm > ts[0] {
+			if _, _, p := crashkit.LostAndDuplicated(totals(tm-100), nil); s < p {
 				problems = append(problems, fmt.Sprintf("totals went down at %d", tm))
 			}
 		}
@@ -367,7 +302,7 @@ func mapsEqual(a, b map[string]int64) bool {
 // an added output is accepted (the run resumes from the checkpoint).
 func TestChangedPipeline(t *testing.T) {
 	root := t.TempDir()
-	writeInput(t, filepath.Join(root, "in"), 6, 10, 5)
+	crashkit.WriteInput(t, filepath.Join(root, "in"), 6, 10, 5)
 	base := e2e.Build(t, streamFile(t, filepath.Join(root, "base")))
 	if out, err := run(base, root, "--replay", "--batches", "3").CombinedOutput(); err != nil {
 		t.Fatalf("first run: %v\n%s", err, out)

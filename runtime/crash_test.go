@@ -55,51 +55,6 @@ func child(dir, kind, out string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// writeInput writes files×perFile lines over the keys k0..k(keys-1) into dir and
-// returns the expected total per key.
-func writeInput(t *testing.T, dir string, files, perFile, keys int) map[string]int64 {
-	t.Helper()
-	os.MkdirAll(dir, 0o755)
-	want := map[string]int64{}
-	i := 0
-	for f := range files {
-		var b bytes.Buffer
-		for range perFile {
-			k := "k" + strconv.Itoa(i*7919%keys)
-			want[k]++
-			b.WriteString(k + "\n")
-			i++
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("part-%04d.txt", f)), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return want
-}
-
-// readOutputs returns the visible output directories under out with the concatenated
-// contents of their part files.
-func readOutputs(t *testing.T, out string) map[string]string {
-	t.Helper()
-	got := map[string]string{}
-	for _, sub := range []string{"totals", "window"} {
-		dirs, _ := filepath.Glob(filepath.Join(out, sub+"-*"))
-		for _, d := range dirs {
-			if _, err := os.Stat(filepath.Join(d, "_SUCCESS")); err != nil {
-				t.Errorf("%s has no _SUCCESS: a partial output is visible", d)
-			}
-			parts, _ := filepath.Glob(filepath.Join(d, "part-*"))
-			var b strings.Builder
-			for _, p := range parts {
-				data, _ := os.ReadFile(p)
-				b.Write(data)
-			}
-			got[filepath.Base(d)] = b.String()
-		}
-	}
-	return got
-}
-
 // parseTotals reads a totals output "(k,n)" per line.
 func parseTotals(s string) map[string]int64 {
 	m := map[string]int64{}
@@ -111,26 +66,6 @@ func parseTotals(s string) map[string]int64 {
 		}
 	}
 	return m
-}
-
-// lostAndDuplicated compares final totals with the expected ones.
-func lostAndDuplicated(got, want map[string]int64) (lost, dup, sum int64) {
-	for k, w := range want {
-		g := got[k]
-		sum += g
-		if g < w {
-			lost += w - g
-		} else {
-			dup += g - w
-		}
-	}
-	for k, g := range got {
-		if _, ok := want[k]; !ok {
-			dup += g
-			sum += g
-		}
-	}
-	return lost, dup, sum
 }
 
 // latest returns the name of the newest totals directory in outputs.
@@ -155,7 +90,7 @@ func TestCrashFilesReplay(t *testing.T) {
 	}
 	const files, perFile, keys, kills = 200, 500, 200, 20
 	root := t.TempDir()
-	want := writeInput(t, filepath.Join(root, "in"), files, perFile, keys)
+	want := crashkit.WriteInput(t, filepath.Join(root, "in"), files, perFile, keys)
 	args := func(ck string) []string {
 		return []string{"--replay", "--checkpoint", ck, "--checkpoint-every", "500ms", "--log-level", "warn"}
 	}
@@ -168,7 +103,7 @@ func TestCrashFilesReplay(t *testing.T) {
 	}
 	d := time.Since(begin)
 	t.Logf("uninterrupted run: %v", d)
-	refOut := readOutputs(t, filepath.Join(root, "ref"))
+	refOut := crashkit.ReadOutputs(t, filepath.Join(root, "ref"), "totals", "window")
 
 	// The crashing run: kill after a random delay between 15ms (each life gets past its
 	// start and recovery) and 1/25 of the uninterrupted run, so that the 20 kills
@@ -208,7 +143,7 @@ func TestCrashFilesReplay(t *testing.T) {
 		t.Fatalf("final run: %v\n%s", err, stderr.String())
 	}
 
-	got := readOutputs(t, filepath.Join(root, "out"))
+	got := crashkit.ReadOutputs(t, filepath.Join(root, "out"), "totals", "window")
 	var differ []string
 	for name, w := range refOut {
 		if got[name] != w {
@@ -221,7 +156,7 @@ func TestCrashFilesReplay(t *testing.T) {
 		}
 	}
 	slices.Sort(differ)
-	lost, dup, sum := lostAndDuplicated(parseTotals(got[latest(got)]), want)
+	lost, dup, sum := crashkit.LostAndDuplicated(parseTotals(got[latest(got)]), want)
 	msg := fmt.Sprintf("crash test (files, replay): %d records in %d files, %d SIGKILLs, %d starts; "+
 		"%d output directories, %d differ from the uninterrupted run; final totals %d: %d lost, %d duplicated",
 		files*perFile, files, killed, restarts+1, len(refOut), len(differ), sum, lost, dup)
@@ -284,8 +219,8 @@ func TestCrashSocketWAL(t *testing.T) {
 	var sum int64
 	for time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
-		out := readOutputs(t, filepath.Join(root, "out"))
-		if _, _, sum = lostAndDuplicated(parseTotals(out[latest(out)]), want); sum >= records {
+		out := crashkit.ReadOutputs(t, filepath.Join(root, "out"), "totals", "window")
+		if _, _, sum = crashkit.LostAndDuplicated(parseTotals(out[latest(out)]), want); sum >= records {
 			break
 		}
 	}
@@ -294,8 +229,8 @@ func TestCrashSocketWAL(t *testing.T) {
 		t.Fatalf("graceful stop: %v\n%s", err, stderr.String())
 	}
 
-	out := readOutputs(t, filepath.Join(root, "out"))
-	lost, dup, sum := lostAndDuplicated(parseTotals(out[latest(out)]), want)
+	out := crashkit.ReadOutputs(t, filepath.Join(root, "out"), "totals", "window")
+	lost, dup, sum := crashkit.LostAndDuplicated(parseTotals(out[latest(out)]), want)
 	// Every batch's totals are the previous batch's plus its lines: never lower.
 	var names []string
 	for name := range out {
@@ -311,7 +246,7 @@ func TestCrashSocketWAL(t *testing.T) {
 	decreases := 0
 	var prev int64
 	for _, name := range names {
-		_, _, s := lostAndDuplicated(parseTotals(out[name]), want)
+		_, _, s := crashkit.LostAndDuplicated(parseTotals(out[name]), want)
 		if s < prev {
 			decreases++
 		}

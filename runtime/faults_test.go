@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"streamc.dev/streamc/internal/crashkit"
 	rt "streamc.dev/streamc/runtime"
 	"streamc.dev/streamc/runtime/checkpoint"
 )
@@ -61,7 +62,7 @@ func runTotals(t *testing.T, root, out, ck string, args ...string) (int, string)
 // outputs as one uninterrupted run, and a finished run does nothing when started again.
 func TestRecoveryReplayIdentical(t *testing.T) {
 	root := t.TempDir()
-	writeInput(t, filepath.Join(root, "in"), 12, 50, 7)
+	crashkit.WriteInput(t, filepath.Join(root, "in"), 12, 50, 7)
 	if code, errs := runTotals(t, root, "ref", "ref-ckpt"); code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -72,7 +73,7 @@ func TestRecoveryReplayIdentical(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "recovering from checkpoint") || !strings.Contains(errs, "batch_time=700") {
 		t.Fatalf("exit %d, want a recovery from batch 700:\n%s", code, errs)
 	}
-	ref, got := readOutputs(t, filepath.Join(root, "ref")), readOutputs(t, filepath.Join(root, "out"))
+	ref, got := crashkit.ReadOutputs(t, filepath.Join(root, "ref"), "totals", "window"), crashkit.ReadOutputs(t, filepath.Join(root, "out"), "totals", "window")
 	if len(ref) != 2*14 || fmt.Sprint(ref) != fmt.Sprint(got) {
 		t.Errorf("resumed outputs differ from the uninterrupted run (%d vs %d directories)", len(got), len(ref))
 	}
@@ -87,7 +88,7 @@ func TestRecoveryReplayIdentical(t *testing.T) {
 // start fresh.
 func TestCorruptCheckpoint(t *testing.T) {
 	root := t.TempDir()
-	writeInput(t, filepath.Join(root, "in"), 12, 50, 7)
+	crashkit.WriteInput(t, filepath.Join(root, "in"), 12, 50, 7)
 	runTotals(t, root, "ref", "ref-ckpt")
 	runTotals(t, root, "out", "ckpt", "--batches", "7")
 	ck := filepath.Join(root, "ckpt")
@@ -102,7 +103,7 @@ func TestCorruptCheckpoint(t *testing.T) {
 		!strings.Contains(errs, "checksum mismatch") || !strings.Contains(errs, "checkpoint-600") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if ref, got := readOutputs(t, filepath.Join(root, "ref")), readOutputs(t, filepath.Join(root, "out")); fmt.Sprint(ref) != fmt.Sprint(got) {
+	if ref, got := crashkit.ReadOutputs(t, filepath.Join(root, "ref"), "totals", "window"), crashkit.ReadOutputs(t, filepath.Join(root, "out"), "totals", "window"); fmt.Sprint(ref) != fmt.Sprint(got) {
 		t.Error("outputs after recovering from the older checkpoint differ from the uninterrupted run")
 	}
 
@@ -144,7 +145,7 @@ func TestUnwritableCheckpointDir(t *testing.T) {
 // batch log remains is refused.
 func TestMissingCheckpointDir(t *testing.T) {
 	root := t.TempDir()
-	writeInput(t, filepath.Join(root, "in"), 3, 5, 2)
+	crashkit.WriteInput(t, filepath.Join(root, "in"), 3, 5, 2)
 	runTotals(t, root, "out", "ckpt", "--batches", "2")
 	ck := filepath.Join(root, "ckpt")
 	files, _ := filepath.Glob(filepath.Join(ck, "checkpoint-*"))
@@ -165,7 +166,7 @@ func TestMissingCheckpointDir(t *testing.T) {
 // what changed; one that only gained an output resumes.
 func TestIncompatibleState(t *testing.T) {
 	root := t.TempDir()
-	writeInput(t, filepath.Join(root, "in"), 4, 5, 2)
+	crashkit.WriteInput(t, filepath.Join(root, "in"), 4, 5, 2)
 	runTotals(t, root, "out", "ckpt", "--batches", "2")
 	args := []string{"--replay", "--source", "lines=" + filepath.Join(root, "in"), "--checkpoint", filepath.Join(root, "ckpt")}
 

@@ -2,8 +2,13 @@ package crashkit
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"net"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,4 +96,74 @@ func WALRecords(t testing.TB, dir string) int {
 	}
 	defer l.Close()
 	return int(l.Next())
+}
+
+// WriteInput writes files×perFile lines over the keys k0..k(keys-1) into dir, as
+// part-0000.txt, part-0001.txt, ..., and returns the expected total per key.
+func WriteInput(t testing.TB, dir string, files, perFile, keys int) map[string]int64 {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	i := 0
+	for f := range files {
+		var b bytes.Buffer
+		for range perFile {
+			k := "k" + strconv.Itoa(i*7919%keys)
+			want[k]++
+			b.WriteString(k + "\n")
+			i++
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("part-%04d.txt", f)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return want
+}
+
+// ReadOutputs returns the visible saveAsTextFiles directories under out whose names
+// start with one of prefixes ("totals-1200", ...), each with the concatenated contents of
+// its part files, and reports any directory without _SUCCESS: a partial output must never
+// be visible.
+func ReadOutputs(t testing.TB, out string, prefixes ...string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, sub := range prefixes {
+		dirs, _ := filepath.Glob(filepath.Join(out, sub+"-*"))
+		for _, d := range dirs {
+			if _, err := os.Stat(filepath.Join(d, "_SUCCESS")); err != nil {
+				t.Errorf("%s has no _SUCCESS: a partial output is visible", d)
+			}
+			parts, _ := filepath.Glob(filepath.Join(d, "part-*"))
+			var b strings.Builder
+			for _, p := range parts {
+				data, _ := os.ReadFile(p)
+				b.Write(data)
+			}
+			got[filepath.Base(d)] = b.String()
+		}
+	}
+	return got
+}
+
+// LostAndDuplicated compares final totals with the expected ones: how many records are
+// missing, how many were counted more than once (or never sent), and the total counted.
+func LostAndDuplicated(got, want map[string]int64) (lost, dup, sum int64) {
+	for k, w := range want {
+		g := got[k]
+		sum += g
+		if g < w {
+			lost += w - g
+		} else {
+			dup += g - w
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			dup += g
+			sum += g
+		}
+	}
+	return lost, dup, sum
 }
