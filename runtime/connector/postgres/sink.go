@@ -101,11 +101,12 @@ func (s *Sink) Close() error { return s.conn.Close() }
 // retried with backoff (Config.Retry); a cancelled ctx rolls the transaction back, so
 // nothing of the partition is written. An empty partition writes nothing.
 func (s *Sink) WriteBatch(ctx context.Context, batchTime int64, partition int, rows sqlsink.Rows) (sqlsink.Result, error) {
-	return s.write(ctx, s.cfg.Pipeline, s.cfg.Output, batchTime, partition, rows)
+	return s.WriteKeyed(ctx, s.cfg.Pipeline, s.cfg.Output, batchTime, partition, rows)
 }
 
-// write is WriteBatch with the progress key's pipeline and output given.
-func (s *Sink) write(ctx context.Context, pipeline, output string, batchTime int64, partition int, rows sqlsink.Rows) (sqlsink.Result, error) {
+// WriteKeyed is WriteBatch with the progress key's pipeline and output given
+// (sqlsink.KeyedWriter, through which Tx serves the engine).
+func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTime int64, partition int, rows sqlsink.Rows) (sqlsink.Result, error) {
 	n := rows.Len()
 	if n == 0 {
 		return sqlsink.Result{}, nil
