@@ -48,6 +48,7 @@ const (
 	stateKeyed                    // []*window.KeyedReduce[K, V]
 	stateGroup                    // []*window.KeyedGroup[K, V]
 	stateBatches                  // []*window.Batches[T], per partition of the window's input
+	stateHeld                     // []*eventtime.Hold[T], per partition of eventTime's stage
 )
 
 // stateSection is one section of the job's checkpointed state.
@@ -83,6 +84,10 @@ func (g *gen) stateTypeText(s *stateSection) string {
 		t = types.Pair(s.key, s.val).String() + "; last access"
 	case stateReduce, stateBatches:
 		t = s.val.String()
+	case stateHeld:
+		// The lateness sets the clock of everything downstream, outputs included: a
+		// checkpoint taken with another one does not fit.
+		t = fmt.Sprintf("%s; eventTime lateness %v", s.val, n.Lateness)
 	default:
 		t = types.Pair(s.key, s.val).String()
 	}
@@ -163,6 +168,10 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 		parts = g.partsOf(s.stage)
 	}
 	at := jf("ctx").Dot("RecoveredFrom")
+	if ev := g.clockOf(s.node); ev != nil {
+		// The structure counts time on the event-time clock.
+		at = at.Dot("Add").Call(jen.Op("-").Add(jf(lagField(ev))))
+	}
 	w, r := jen.Id("w"), jen.Id("r")
 	put := func(t types.Type, v jen.Code) jen.Code { return jen.Add(g.encodeFunc(t)).Call(w, v) }
 	get := func(t types.Type) jen.Code { return jen.Add(g.decodeFunc(t)).Call(r) }
@@ -263,7 +272,11 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 			restore = append(restore, jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
 				jen.Id("x").Dot("Restore").Call(at, jen.Id("panes").Index(jen.Id("p")))))
 		}
-	case stateBatches:
+	case stateBatches, stateHeld:
+		// window's Batches and eventTime's Holds keep batches of elements alike:
+		//	panes := make([][]window.Pane[[]T], len(j.win4))
+		//	for p, x := range j.win4 { panes[p] = x.Snapshot() }
+		//	saveBatches(w, panes, putT)
 		paneT := jen.Qual(g.winPath, "Pane").Types(jen.Index().Add(g.goType(s.val)))
 		save = []jen.Code{
 			jen.Id("panes").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Len(field)),

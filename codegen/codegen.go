@@ -105,14 +105,20 @@ type gen struct {
 	// Timing: each stream's slide, how long it changes after the input ends, the window
 	// specs already declared, and whether the job needs its fires method.
 	slides    map[*check.Node]slide
+	clocks    map[*check.Node]*check.Node // each stream's eventTime clock (eventtime.go)
 	drains    map[*check.Node]time.Duration
 	specDone  map[*check.Node]bool
 	needFires bool
+	// needFiresLagged is needFires for a stream on event time (eventtime.go).
+	needFiresLagged bool
 	// needBT says some function value built in newJob reads batchTime, which RunBatch
 	// then stores in j.bt.
 	needBT bool
 	// tables are the reference tables the job loads, by resource.
 	tables map[*check.Resource]string
+	// flatLoops are the flatMaps compiled as loops over words or split parts
+	// (flatmap.go), nil for the others; allocated on first use.
+	flatLoops map[*check.Node]*flatLoop
 
 	errs diag.List
 }
@@ -141,6 +147,7 @@ func newGen(p *planner.Plan, opts Options) *gen {
 		statePath:  opts.RuntimeImport + "/state",
 		joinPath:   opts.RuntimeImport + "/join",
 		slides:     map[*check.Node]slide{},
+		clocks:     map[*check.Node]*check.Node{},
 		drains:     map[*check.Node]time.Duration{},
 		specDone:   map[*check.Node]bool{},
 		tables:     map[*check.Resource]string{},

@@ -438,21 +438,6 @@ func TestGeneratedFiles(t *testing.T) {
 	}
 }
 
-// TestNotImplemented checks the positioned error for operators this version lacks.
-func TestNotImplemented(t *testing.T) {
-	_, err := generate("out", `pipeline out
-batch 1s
-queue([["a"]]).eventTime(x => batchTime).print()
-`)
-	var list diag.List
-	if !errors.As(err, &list) || len(list) != 1 {
-		t.Fatalf("err = %v, want one diagnostic", err)
-	}
-	if got, want := list[0].Error(), "out.stream:3:16: eventTime is not implemented yet in this version of streamc"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
 // TestPositionedErrors checks the positioned errors for Spark's slide rules (streams
 // joined or unioned must slide together, a window of a windowed stream counts in its
 // input's slides), which the checker reports with the same words as codegen's own
@@ -467,6 +452,14 @@ a.window(4s, 2s).union(a).print()`, "e.stream:4:18: union needs streams with the
 		{`let a = queue([[1]])
 a.window(4s, 2s).window(3s, 2s).print()`, "e.stream:4:18: window: the window duration 3s must be a multiple of the input stream's slide duration 2s"},
 		{`queue([[1]]).map(x => x / (1 - 1)).print()`, "e.stream:3:25: integer division by zero"},
+		// A stream on event time runs behind the arrival clock: it cannot meet one on
+		// arrival time, nor be put on event time twice, nor be a window's result.
+		{`let a = queue([[("a", 1)]])
+a.eventTime(x => fromMillis(x._2), lateness = 2s).join(a).print()`, "e.stream:4:51: join needs streams on the same clock: one is on the event time of eventTime at e.stream:4:3, one is on arrival time"},
+		{`let a = queue([[1]])
+a.eventTime(x => fromMillis(x)).union(a).print()`, "e.stream:4:33: union needs streams on the same clock: one is on the event time of eventTime at e.stream:4:3, one is on arrival time"},
+		{`queue([[1]]).eventTime(x => fromMillis(x)).eventTime(x => fromMillis(x)).print()`, "e.stream:3:44: eventTime needs a stream on arrival time; this one is already on the event time of eventTime at e.stream:3:14"},
+		{`queue([[1]]).window(2s, 2s).eventTime(x => fromMillis(x)).print()`, "e.stream:3:29: eventTime needs a stream with data at every batch; this one slides every 2s"},
 	} {
 		_, err := generate("e", "pipeline e\nbatch 1s\n"+c.src+"\n")
 		var list diag.List
@@ -517,6 +510,10 @@ totals.print()
 pairs.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 3s, 1s).print()
 pairs.map(p => p._1).countByWindow(2s).print()
 `)
+	if got, want := state(`queue([[("a", 1)]]).eventTime(c => fromMillis(c._2), lateness = 1500ms).print()
+`), `{Name: "eventTime#1", Type: "(string, int); eventTime lateness 1.5s"`; got != want {
+		t.Errorf("eventTime's state section: %s, want %s", got, want)
+	}
 	want := `{Name: "updateStateByKey(totals)", Type: "(string, int)"
 {Name: "reduceByKeyAndWindow#2", Type: "(string, int); window 3s, slide 1s, inverse"
 {Name: "countByWindow#3", Type: "int; window 2s, slide 1s, inverse"`

@@ -82,7 +82,11 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 			}
 			g.ctorFn.emit(jf(cols).Op("=").Index().Int().Values(idx...), jf(width).Op("=").Lit(len(rec.Fields)))
 		}
-		call = jen.Id(g.csvDecoder(rec)).Call(jf(split).Index(jen.Id("p")), jf(cols), jf(width), jen.Id(v))
+		dec := g.csvDecoder(rec)
+		if !header && len(rec.Fields) > 0 {
+			dec = g.csvPlainDecoder(rec)
+		}
+		call = jen.Id(dec).Call(jf(split).Index(jen.Id("p")), jf(cols), jf(width), jen.Id(v))
 	case "json":
 		dec := decoderField(n) + "JSON"
 		g.job.field(dec, jen.Index().Qual(g.codecPath, "Decoder"), "")
@@ -224,19 +228,7 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 		}
 		for k, fl := range rec.Fields {
 			col := jen.Id("fields").Index(jen.Id("cols").Index(jen.Lit(k)))
-			dst := jen.Id("r").Dot(ri.fields[k])
-			ft := fl.Type
-			if o, ok := ft.(*types.Optional); ok {
-				// An empty column is none.
-				var inner []jen.Code
-				tmp := "x"
-				inner = append(inner, jen.Var().Id(tmp).Add(g.goType(o.Elem)))
-				inner = append(inner, g.csvField(o.Elem, jen.Id(tmp), col, fl.Name)...)
-				inner = append(inner, dst.Clone().Op("=").Qual(g.stdPath, "Some").Call(jen.Id(tmp)))
-				body = append(body, jen.If(col.Clone().Op("!=").Lit("")).Block(inner...))
-				continue
-			}
-			body = append(body, g.csvField(ft, dst, col, fl.Name)...)
+			body = append(body, g.csvColumn(fl, jen.Id("r").Dot(ri.fields[k]), col)...)
 		}
 		body = append(body, jen.Return(jen.Id("r"), jen.Nil()))
 		return docf("%s decodes one CSV line into a %s: field k is column cols[k] of a\nline of width columns.", name, rec.Name).Line().
@@ -246,9 +238,103 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 	return name
 }
 
+// csvPlainDecoder returns the name of the decoder of CSV lines without a header into
+// rec (the record's fields are the line's columns in order), declaring it in decode.go
+// with its one-pass scanner:
+//
+//	// decodeCSVPlainClick decodes one CSV line without a header into a Click: ...
+//	func decodeCSVPlainClick(sp *codec.Splitter, cols []int, width int, line string) (Click, error) {
+//		if sp.Plain(line) {
+//			if r, err := scanCSVClick(sp, line); err == nil {
+//				return r, nil
+//			}
+//		}
+//		return decodeCSVClick(sp, cols, width, line)
+//	}
+//
+//	// scanCSVClick cuts the fields of a line without quotes one by one, converting each.
+//	func scanCSVClick(sp *codec.Splitter, line string) (r Click, err error) {
+//		var f string
+//		var i int
+//		i = sp.Index(line)
+//		if i < 0 {
+//			return r, codec.ErrNotPlain
+//		}
+//		f, line = line[:i], line[i+1:]
+//		r.User = f
+//		if sp.Index(line) >= 0 {
+//			return r, codec.ErrNotPlain
+//		}
+//		f = line
+//		if r.N, err = codec.ParseInt(f, "n"); err != nil {
+//			return r, err
+//		}
+//		return r, nil
+//	}
+//
+// Most lines take the scanner, which neither fills the splitter's field slice nor
+// indexes it through cols. Any line it does not decode (a quote, another number of
+// columns, a field that does not convert) goes through the general decoder, so records
+// and errors are exactly the general decoder's.
+func (g *gen) csvPlainDecoder(rec *types.Record) string {
+	ri := g.record(rec)
+	general := g.csvDecoder(rec)
+	scan := "scanCSV" + ri.name
+	name := "decodeCSVPlain" + ri.name
+	g.helper(scan, &g.decodeDecls, func() jen.Code {
+		notPlain := jen.Return(jen.Id("r"), jen.Qual(g.codecPath, "ErrNotPlain"))
+		body := []jen.Code{jen.Var().Id("f").String()}
+		if len(rec.Fields) > 1 {
+			body = append(body, jen.Var().Id("i").Int())
+		}
+		f := jen.Id("f")
+		for k, fl := range rec.Fields {
+			if k == len(rec.Fields)-1 {
+				//	if sp.Index(line) >= 0 { return r, codec.ErrNotPlain }
+				//	f = line
+				body = append(body, jen.If(jen.Id("sp").Dot("Index").Call(jen.Id("line")).Op(">=").Lit(0)).Block(notPlain),
+					jen.Id("f").Op("=").Id("line"))
+			} else {
+				//	i = sp.Index(line)
+				//	if i < 0 { return r, codec.ErrNotPlain }
+				//	f, line = line[:i], line[i+1:]
+				body = append(body, jen.Id("i").Op("=").Id("sp").Dot("Index").Call(jen.Id("line")),
+					jen.If(jen.Id("i").Op("<").Lit(0)).Block(notPlain),
+					jen.List(jen.Id("f"), jen.Id("line")).Op("=").Id("line").Index(jen.Empty(), jen.Id("i")).Op(",").Id("line").Index(jen.Id("i").Op("+").Lit(1), jen.Empty()))
+			}
+			body = append(body, g.csvColumn(fl, jen.Id("r").Dot(ri.fields[k]), f)...)
+		}
+		body = append(body, jen.Return(jen.Id("r"), jen.Nil()))
+		return docf("%s cuts the fields of a CSV line without quotes one by one, converting\neach; codec.ErrNotPlain when the line has another number of columns.", scan).Line().
+			Func().Id(scan).Params(jen.Id("sp").Op("*").Qual(g.codecPath, "Splitter"), jen.Id("line").String()).
+			Params(jen.Id("r").Id(ri.name), jen.Err().Error()).Block(body...)
+	})
+	g.helper(name, &g.decodeDecls, func() jen.Code {
+		return docf("%s decodes one CSV line without a header into a %s: in one pass\nwhen the line has no quotes, else (and for any line that does not decode) with\n%s, which gives the record or the error.", name, rec.Name, general).Line().
+			Func().Id(name).Params(jen.Id("sp").Op("*").Qual(g.codecPath, "Splitter"), jen.Id("cols").Index().Int(), jen.Id("width").Int(), jen.Id("line").String()).
+			Params(jen.Id(ri.name), jen.Error()).Block(
+			jen.If(jen.Id("sp").Dot("Plain").Call(jen.Id("line"))).Block(
+				jen.If(jen.List(jen.Id("r"), jen.Err()).Op(":=").Id(scan).Call(jen.Id("sp"), jen.Id("line")), jen.Err().Op("==").Nil()).Block(
+					jen.Return(jen.Id("r"), jen.Nil()))),
+			jen.Return(jen.Id(general).Call(jen.Id("sp"), jen.Id("cols"), jen.Id("width"), jen.Id("line"))))
+	})
+	return name
+}
+
+// csvColumn converts column col into dst, the record field fl: an optional field is
+// none when the column is empty.
+func (g *gen) csvColumn(fl types.Field, dst, col *jen.Statement) []jen.Code {
+	if o, ok := fl.Type.(*types.Optional); ok {
+		inner := []jen.Code{jen.Var().Id("x").Add(g.goType(o.Elem))}
+		inner = append(inner, g.csvField(o.Elem, jen.Id("x"), col, fl.Name)...)
+		inner = append(inner, dst.Clone().Op("=").Qual(g.stdPath, "Some").Call(jen.Id("x")))
+		return []jen.Code{jen.If(col.Clone().Op("!=").Lit("")).Block(inner...)}
+	}
+	return g.csvField(fl.Type, dst, col, fl.Name)
+}
+
 // csvField parses the column col into dst, of scalar type t.
 func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen.Code {
-	ret := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Err()))
 	parse := func(fn string) []jen.Code {
 		return []jen.Code{jen.If(jen.List(dst.Clone(), jen.Err()).Op("=").Qual(g.codecPath, fn).Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Err()))}
 	}
@@ -264,10 +350,11 @@ func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen
 	case types.Duration:
 		return parse("ParseDuration")
 	case types.Time:
+		// ms is scoped to the if, so that a record may have several time fields.
 		return []jen.Code{
-			jen.List(jen.Id("ms"), jen.Err()).Op(":=").Qual(g.codecPath, "ParseTime").Call(col, jen.Lit(name)),
-			ret,
-			dst.Clone().Op("=").Qual(g.rtPath, "Time").Call(jen.Id("ms")),
+			jen.If(jen.List(jen.Id("ms"), jen.Err()).Op(":=").Qual(g.codecPath, "ParseTime").Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Id("r"), jen.Err())).
+				Else().Block(dst.Clone().Op("=").Qual(g.rtPath, "Time").Call(jen.Id("ms"))),
 		}
 	}
 	g.errorf(g.anyPos(), "csv cannot decode a field of type %s", t)

@@ -23,9 +23,17 @@
 //     per partition under rt.GuardFused: no channel, no interface call and no reflection
 //     per record. Keyed operators combine on the map side in an rt.OrderedMap, send
 //     through an rt.Exchange hashed by key, and merge on the reduce side, so the output
-//     order is fixed by the input order.
+//     order is fixed by the input order. sortBy and sortByKey sort each partition's
+//     elements on the map side (slices.SortFunc, ties broken by the whole element, so the
+//     order does not depend on partitioning) and merge the sorted parts where they
+//     gather (shuffle.go). A flatMap whose lambda returns words(e) or split(e, sep) loops
+//     over the parts without building the list (flatmap.go).
 //   - decode.go: CSV and JSON decoders per record type (runtime/codec), with the
-//     bad-record policy applied around them.
+//     bad-record policy applied around them. CSV without a header is decoded in one
+//     pass, field by field, when the line has no quote, and through the general
+//     splitter otherwise or when that pass fails, so records and errors are the
+//     general decoder's. Every column is converted, read or not, so a bad value
+//     makes a bad record whatever the pipeline uses.
 //   - render.go, hash.go, compare.go: per-type functions that render values as print
 //     shows them (Spark's format), hash keys to partitions and order composite values.
 //   - checkpoint.go: SaveState and RestoreState for jobs that keep state, and the typed
@@ -101,6 +109,10 @@
 // sqlsink.LookupCache, then runs its fused loop; a row matches the key equal to its first
 // column. tableQuery is a table like table's, loaded by the connector's QueryTable.
 //
-// Operators this version cannot generate are reported as positioned diagnostics
-// (diag.List): `eventTime is not implemented yet in this version of streamc`.
+// eventTime heads its stage: per partition, an eventtime.Hold takes the input's elements
+// with their timestamps and gives the ones due at the event-time batch; the stages and
+// outputs downstream get a lagged view of the batch (eventtime.go).
+//
+// Operators or resources this version cannot generate are reported as positioned
+// diagnostics (diag.List): `X is not implemented yet in this version of streamc`.
 package codegen

@@ -182,17 +182,22 @@ func (g *gen) hashFunc(t types.Type) *jen.Statement {
 }
 
 // compareFunc returns a function `func(a, b T) int` ordering values of type T (negative
-// when a < b). Scalars use cmp.Compare; composite types get a function in compare.go,
-// lexicographic over tuple elements and list items, none before some, false before true:
+// when a < b). Scalars use cmp.Compare, strings strings.Compare; composite types get a
+// function in compare.go, lexicographic over tuple elements, record fields (in sorts'
+// tie-breaks only) and list items, none before some, false before true:
 //
 //	// compareTuple2_String_Int orders values of type (string, int).
 //	func compareTuple2_String_Int(a, b stdlib.Tuple2[string, int64]) int {
-//		if c := cmp.Compare(a.F1, b.F1); c != 0 {
+//		if c := strings.Compare(a.F1, b.F1); c != 0 {
 //			return c
 //		}
 //		return cmp.Compare(a.F2, b.F2)
 //	}
 func (g *gen) compareFunc(t types.Type) *jen.Statement {
+	if k := basicKind(t); k == types.String || k == types.Bytes {
+		// One comparison of the bytes; cmp.Compare compares twice when a >= b.
+		return jen.Qual("strings", "Compare")
+	}
 	if orderedInGo(t) {
 		return jen.Qual("cmp", "Compare").Types(g.goType(t))
 	}
@@ -218,6 +223,21 @@ func (g *gen) compareFunc(t types.Type) *jen.Statement {
 				} else {
 					body = append(body, jen.If(jen.Id("c").Op(":=").Add(c), jen.Id("c").Op("!=").Lit(0)).Block(jen.Return(jen.Id("c"))))
 				}
+			}
+		case *types.Record:
+			// The language does not order records; sorts use this order to break ties
+			// between elements with equal keys: lexicographic over the declared fields.
+			ri := g.record(t)
+			for i, fl := range t.Fields {
+				c := jen.Add(g.compareFunc(fl.Type)).Call(jen.Id("a").Dot(ri.fields[i]), jen.Id("b").Dot(ri.fields[i]))
+				if i == len(t.Fields)-1 {
+					body = append(body, jen.Return(c))
+				} else {
+					body = append(body, jen.If(jen.Id("c").Op(":=").Add(c), jen.Id("c").Op("!=").Lit(0)).Block(jen.Return(jen.Id("c"))))
+				}
+			}
+			if len(t.Fields) == 0 {
+				body = append(body, jen.Return(jen.Lit(0)))
 			}
 		case *types.Optional:
 			//	if a.Ok != b.Ok { if a.Ok { return 1 }; return -1 }

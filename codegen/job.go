@@ -109,6 +109,7 @@ func (g *gen) genJob() {
 
 	ctorFn := g.newFn()
 	g.ctorFn = ctorFn
+	views := g.genClocks()
 	for _, s := range g.plan.Stages {
 		g.stageParts(s)
 	}
@@ -130,14 +131,15 @@ func (g *gen) genJob() {
 	g.genTables()
 	for _, s := range g.plan.Stages {
 		g.genStage(s)
-		call := jen.If(jen.Err().Op(":=").Id("j").Dot(stageMethod(s)).Call(jen.Id("b")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		jg.run = append(jg.run, g.whenValid(g.stageInSlide(s), call)...)
+		call := jen.If(jen.Err().Op(":=").Id("j").Dot(stageMethod(s)).Call(g.batchOf(s.Tail)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		jg.run = append(jg.run, g.whenValid(g.stageInput(s), call)...)
 	}
 	jg.run = append(jg.run, jg.afterStages...)
 	for i, o := range g.plan.Outputs {
 		g.genOutput(i, o)
 	}
 	jg.run = append(jg.run, jen.Return(jen.Nil()))
+	jg.run = append(views, jg.run...)
 	if g.needBT {
 		// Function values built once in newJob (a window's reduce function, a filter)
 		// read the batch time from the job.
@@ -146,6 +148,9 @@ func (g *gen) genJob() {
 	}
 	if g.needFires {
 		jg.methods = append(jg.methods, g.firesMethod())
+	}
+	if g.needFiresLagged {
+		jg.methods = append(jg.methods, g.firesLaggedMethod())
 	}
 	if m := g.drainMethod(); m != nil {
 		jg.methods = append(jg.methods, m)
@@ -428,10 +433,7 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 		f.emit(sg.enter(n))
 		f.emit(jen.If(li.call(bt, jen.Id(v))).Block(sg.chain(i+1, v, n.Elem)...))
 	case "flatMap":
-		li := g.lambdaFor(n, n.Fn, t)
-		f.emit(sg.enter(n))
-		w := f.fresh("v")
-		f.emit(rangeLoop(w, li.call(bt, jen.Id(v)), sg.chain(i+1, w, n.Elem)))
+		sg.flatMap(i, n, v, t)
 	case "joinTable", "leftJoinTable":
 		sg.joinTable(i, n, v)
 	case "mapValues", "flatMapValues":
@@ -467,13 +469,13 @@ func (sg *stageGen) sinks(v string, t types.Type) {
 		sg.mapSide(x, v, t)
 	}
 	if sg.s.Keep {
-		//	keep := j.keep0[p][:0]      (setup)
+		//	keep := rt.Reuse(j.keep0[p])      (setup)
 		//	keep = append(keep, v)
 		//	j.keep0[p] = keep           (flush)
 		k := "keep"
 		if !sg.keepDeclared {
 			sg.keepDeclared = true
-			sg.setup = append(sg.setup, jen.Id(k).Op(":=").Add(jf(keepField(sg.s))).Index(jen.Id("p")).Index(jen.Empty(), jen.Lit(0)))
+			sg.setup = append(sg.setup, jen.Id(k).Op(":=").Qual(sg.g.rtPath, "Reuse").Call(jf(keepField(sg.s)).Index(jen.Id("p"))))
 			sg.flush = append(sg.flush, jf(keepField(sg.s)).Index(jen.Id("p")).Op("=").Id(k))
 		}
 		sg.f.emit(jen.Id(k).Op("=").Append(jen.Id(k), jen.Id(v)))

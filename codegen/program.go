@@ -118,7 +118,7 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 	case "print":
 		num := n.N // the checker fills in the default, 10
 		desc = fmt.Sprintf("print(%d)", num)
-		call = jen.Qual(g.rtPath, "Print").Call(jf("ctx").Dot("Stdout"), jen.Id("b").Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
+		call = jen.Qual(g.rtPath, "Print").Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
 	case "saveAsTextFiles":
 		prefix, suffix := outArgField(i, "prefix"), outArgField(i, "suffix")
 		var texts []string
@@ -133,7 +133,7 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 			g.ctorFn.emit(jf(field).Op("=").Add(v))
 		}
 		desc = "saveAsTextFiles(" + strings.Join(texts, ", ") + ")"
-		call = jen.Qual(g.rtPath, "SaveAsTextFiles").Call(jf(prefix), jf(suffix), jen.Id("b").Dot("Time"), jf(keepField(s)), render)
+		call = jen.Qual(g.rtPath, "SaveAsTextFiles").Call(jf(prefix), jf(suffix), g.batchOf(n.Inputs[0]).Dot("Time"), jf(keepField(s)), render)
 	case "writeTo":
 		g.genWriteTo(i, o)
 		return
@@ -142,8 +142,8 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 		return
 	}
 	// b.Output retries a failed output with backoff, then fails the batch naming n.
-	output := jen.Id("b").Dot("Output").Call(g.op(n), jen.Func().Params().Error().Block(jen.Return(call)))
-	g.job.run = append(g.job.run, g.whenValid(g.slideOf(n.Inputs[0]), jen.If(jen.Err().Op(":=").Add(output), jen.Err().Op("!=").Nil()).Block(
+	output := g.batchOf(n.Inputs[0]).Dot("Output").Call(g.op(n), jen.Func().Params().Error().Block(jen.Return(call)))
+	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], jen.If(jen.Err().Op(":=").Add(output), jen.Err().Op("!=").Nil()).Block(
 		jen.Return(jen.Err())))...)
 	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }

@@ -259,9 +259,9 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		// Each partition keeps its own n first elements in order; the gathering stage
 		// sorts those again.
 		buf := "buf" + exField(x)
-		if sg.localOnce(buf, jen.Id(buf).Op(":=").Add(jf(exBufField(x))).Index(jen.Id("p")).Index(jen.Empty(), jen.Lit(0))) {
+		if sg.localOnce(buf, jen.Id(buf).Op(":=").Qual(g.rtPath, "Reuse").Call(jf(exBufField(x)).Index(jen.Id("p")))) {
 			g.perPartitionBufs(exBufField(x), x.From, t, exBufField(x)+" holds the elements of each partition of stage "+itoa(x.From.ID)+" for "+n.Op+".")
-			sg.flush = append(sg.flush, sg.sortStmt(n, buf, t)...)
+			sg.flush = append(sg.flush, sg.sortStmt(n, jen.Id(buf), t)...)
 			sg.flush = append(sg.flush,
 				jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(n.N)).Block(jen.Id(buf).Op("=").Id(buf).Index(jen.Empty(), jen.Lit(n.N))),
 				jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
@@ -270,6 +270,18 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 			f.taken[out] = true
 		}
 		f.emit(jen.Id(buf).Op("=").Append(jen.Id(buf), jen.Id(v)))
+	case (n.Op == "sortBy" || n.Op == "sortByKey") && x.Mode == planner.Gather && !x.Combine:
+		// Each partition sorts its own elements once the loop is done, in parallel; the
+		// gathering stage merges the sorted parts (head).
+		//	outx0[0] = append(outx0[0], v)
+		//	...; slices.SortFunc(outx0[0], ...)
+		declareOut()
+		if !f.taken["sorted"+exField(x)] {
+			f.taken["sorted"+exField(x)] = true
+			sg.flush = append(sg.flush, sg.enter(n))
+			sg.flush = append(sg.flush, sg.sortStmt(n, jen.Id(out).Index(jen.Lit(0)), t)...)
+		}
+		f.emit(jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(v)))
 	case x.Mode == planner.Gather && !x.Combine:
 		//	outx0[0] = append(outx0[0], v)
 		declareOut()
@@ -302,6 +314,9 @@ func (sg *stageGen) head() {
 		return
 	case "lookup":
 		sg.lookupHead(n)
+		return
+	case "eventTime":
+		sg.eventTimeHead(n)
 		return
 	}
 	if len(s.Inputs) == 2 && s.Inputs[0].Kind == planner.FromExchange && s.Inputs[1].Kind == planner.FromExchange {
@@ -377,16 +392,36 @@ func (sg *stageGen) head() {
 	case "repartition":
 		each(func(e string) { sg.chainInto(0, e, n.Elem) })
 	case "sortBy", "sortByKey", "top", "takeOrdered":
-		//	all := j.buf1[p][:0]
+		//	all := rt.Reuse(j.buf1[p])
 		//	... all = append(all, e)
-		//	slices.SortStableFunc(all, ...)
+		//	slices.SortFunc(all, ...)
 		//	j.buf1[p] = all
+		//
+		// sortBy and sortByKey receive parts their source partitions sorted already
+		// (mapSide), which they merge instead:
+		//
+		//	runs := make([][]T, 0, j.x0.Sources())
+		//	for src := range j.x0.Sources() {
+		//		runs = append(runs, j.x0.Buffer(src, p))
+		//	}
+		//	all = stdlib.MergeSortedFunc(all, runs, func(a, b_ T) int { ... })
 		all := f.fresh("all")
 		sg.g.perPartitionBufs(bufField(s), s, n.Elem, bufField(s)+" holds the elements of each partition of stage "+itoa(s.ID)+" while "+n.Op+" sorts them.")
-		f.emit(jen.Id(all).Op(":=").Add(jf(bufField(s))).Index(jen.Id("p")).Index(jen.Empty(), jen.Lit(0)))
-		each(func(e string) { f.emit(jen.Id(all).Op("=").Append(jen.Id(all), jen.Id(e))) })
-		f.emit(sg.enter(n))
-		f.emit(sg.sortStmt(n, all, n.Elem)...)
+		f.emit(jen.Id(all).Op(":=").Qual(g.rtPath, "Reuse").Call(jf(bufField(s)).Index(jen.Id("p"))))
+		if n.Op == "sortBy" || n.Op == "sortByKey" {
+			runs := f.fresh("runs")
+			f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(g.goType(n.Elem)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
+				jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
+					jen.Id(runs).Op("=").Append(jen.Id(runs), jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")))),
+				sg.enter(n))
+			if c := sg.sortCmp(n, n.Elem); c != nil {
+				f.emit(jen.Id(all).Op("=").Qual(g.stdPath, "MergeSortedFunc").Call(jen.Id(all), jen.Id(runs), c))
+			}
+		} else {
+			each(func(e string) { f.emit(jen.Id(all).Op("=").Append(jen.Id(all), jen.Id(e))) })
+			f.emit(sg.enter(n))
+			f.emit(sg.sortStmt(n, jen.Id(all), n.Elem)...)
+		}
 		if n.Op == "top" || n.Op == "takeOrdered" {
 			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(n.N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(n.N))))
 		}
@@ -415,17 +450,29 @@ func (sg *stageGen) each(x *planner.Exchange, body func(e string)) {
 		rangeLoop(e, jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")), inner)))
 }
 
-// sortStmt sorts the slice named buf of elements of type t as n orders them, stably so
-// that equal keys keep their input order:
+// sortCmp is the comparison function ordering elements of type t as n sorts them. Sorts
+// use it with slices.SortFunc (pattern-defeating quicksort, O(n log n)) rather than a
+// stable merge sort, which spent most of word count's time in symMerge. To keep the
+// output a function of the elements alone (not of the partition count or the order
+// they arrived in), elements with equal keys are ordered by the whole element, in the
+// same direction:
 //
-//	slices.SortStableFunc(all, func(a, b T) int {
-//		return compareK(sortBy_6_9(a), sortBy_6_9(b))
-//	})
-func (sg *stageGen) sortStmt(n *check.Node, buf string, t types.Type) []jen.Code {
+//	func(a, b_ T) int {
+//		if c := compareK(sortBy_6_9(a), sortBy_6_9(b_)); c != 0 {
+//			return c
+//		}
+//		return compareT(a, b_)
+//	}
+//
+// The tie-break is left out where keys cannot tie: when the key is the element itself,
+// and for sortByKey on the result of an operator that yields each key once per batch
+// (reduceByKey, updateStateByKey, ...).
+func (sg *stageGen) sortCmp(n *check.Node, t types.Type) jen.Code {
 	g := sg.g
 	bt := jen.Id("b").Dot("Time")
 	var key func(x jen.Code) jen.Code
 	keyType := t
+	tieBreak := true
 	switch n.Op {
 	case "sortByKey":
 		kt, _, ok := types.KeyValue(t)
@@ -435,6 +482,7 @@ func (sg *stageGen) sortStmt(n *check.Node, buf string, t types.Type) []jen.Code
 		}
 		keyType = kt
 		key = func(x jen.Code) jen.Code { return jen.Add(x).Dot("F1") }
+		tieBreak = !uniqueKeys(n.Inputs[0])
 	default:
 		l := n.Fn
 		if l == nil {
@@ -451,6 +499,7 @@ func (sg *stageGen) sortStmt(n *check.Node, buf string, t types.Type) []jen.Code
 			return nil
 		} else {
 			key = func(x jen.Code) jen.Code { return x }
+			tieBreak = false
 		}
 	}
 	a, b := jen.Id("a"), jen.Id("b_")
@@ -459,9 +508,40 @@ func (sg *stageGen) sortStmt(n *check.Node, buf string, t types.Type) []jen.Code
 		a, b = b, a
 	}
 	cmpFn := g.compareFunc(keyType)
-	return []jen.Code{jen.Qual("slices", "SortStableFunc").Call(jen.Id(buf),
-		jen.Func().Params(jen.List(jen.Id("a"), jen.Id("b_")).Add(g.goType(t))).Int().Block(
-			jen.Return(jen.Add(cmpFn).Call(key(a), key(b)))))}
+	var body []jen.Code
+	if tieBreak {
+		body = []jen.Code{
+			jen.If(jen.Id("c").Op(":=").Add(cmpFn).Call(key(a), key(b)), jen.Id("c").Op("!=").Lit(0)).Block(jen.Return(jen.Id("c"))),
+			jen.Return(jen.Add(g.compareFunc(t)).Call(a, b)),
+		}
+	} else {
+		body = []jen.Code{jen.Return(jen.Add(cmpFn).Call(key(a), key(b)))}
+	}
+	return jen.Func().Params(jen.List(jen.Id("a"), jen.Id("b_")).Add(g.goType(t))).Int().Block(body...)
+}
+
+// sortStmt sorts the slice buf of elements of type t as n orders them (sortCmp):
+//
+//	slices.SortFunc(all, func(a, b_ T) int { ... })
+func (sg *stageGen) sortStmt(n *check.Node, buf jen.Code, t types.Type) []jen.Code {
+	c := sg.sortCmp(n, t)
+	if c == nil {
+		return nil
+	}
+	return []jen.Code{jen.Qual("slices", "SortFunc").Call(buf, c)}
+}
+
+// uniqueKeys reports whether every batch of stream n holds each key at most once: n is
+// the result of an operator that combines or keeps one value per key. Only then is a
+// sort by key alone a total order.
+func uniqueKeys(n *check.Node) bool {
+	switch n.Op {
+	case "reduceByKey", "countByKey", "groupByKey", "aggregateByKey", "countByValue",
+		"reduceByKeyAndWindow", "groupByKeyAndWindow", "countByValueAndWindow",
+		"updateStateByKey", "snapshots":
+		return true
+	}
+	return false
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

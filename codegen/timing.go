@@ -144,27 +144,50 @@ func (g *gen) slideOf(n *check.Node) slide {
 	return s
 }
 
-// stageInSlide is the slide of the streams a stage reads: the stage runs only at the
-// batch times its input has data.
-func (g *gen) stageInSlide(s *planner.Stage) slide {
+// stageInput is the stream a stage reads (one of them for a union or a join, which
+// check that theirs slide together): the stage runs only at the batch times it has data.
+// nil for a stage that reads a source.
+func (g *gen) stageInput(s *planner.Stage) *check.Node {
 	for _, in := range s.Inputs {
 		switch in.Kind {
 		case planner.FromStage:
-			return g.slideOf(in.Stage.Tail)
+			return in.Stage.Tail
 		case planner.FromExchange:
-			return g.slideOf(in.Exchange.Node.Inputs[in.Exchange.Side])
+			return in.Exchange.Node.Inputs[in.Exchange.Side]
 		}
 	}
-	return slide{batch: true}
+	return nil
 }
 
-// whenValid wraps stmts in the test that the stream sliding every sl has data at b.Time.
-func (g *gen) whenValid(sl slide, stmts ...jen.Code) []jen.Code {
+// whenValid wraps stmts in the test that stream n has data at the current batch time.
+// A stream on event time tests its own (lagged) time with firesLagged.
+func (g *gen) whenValid(n *check.Node, stmts ...jen.Code) []jen.Code {
+	if n == nil {
+		return stmts
+	}
+	sl := g.slideOf(n)
 	if sl.batch {
 		return stmts
 	}
+	if ev := g.clockOf(n); ev != nil {
+		g.needFiresLagged = true
+		return []jen.Code{jen.If(jen.Id("j").Dot("firesLagged").Call(jen.Id(evVar(ev)).Dot("Time"), sl.code(), jf(lagField(ev)))).Block(stmts...)}
+	}
 	g.needFires = true
 	return []jen.Code{jen.If(jen.Id("j").Dot("fires").Call(jen.Id("b").Dot("Time"), sl.code())).Block(stmts...)}
+}
+
+// firesLaggedMethod is fires for a stream on event time, whose batch times run lag
+// behind the arrival clock (see window.Spec.Lag):
+//
+//	func (j *job) firesLagged(t rt.Time, slide, lag time.Duration) bool {
+//		return t > j.ctx.ZeroTime.Add(-lag) && int64(t-j.ctx.ZeroTime)%slide.Milliseconds() == 0
+//	}
+func (g *gen) firesLaggedMethod() jen.Code {
+	zero := jf("ctx").Dot("ZeroTime")
+	return doc("firesLagged is fires for a stream on event time, whose batch times run lag behind\nthe arrival clock: its batches start lag earlier, its slide boundaries are the same.").Line().
+		Func().Params(jen.Id("j").Op("*").Id("job")).Id("firesLagged").Params(jen.Id("t").Qual(g.rtPath, "Time"), jen.List(jen.Id("slide"), jen.Id("lag")).Qual("time", "Duration")).Bool().Block(
+		jen.Return(jen.Id("t").Op(">").Add(zero).Dot("Add").Call(jen.Op("-").Id("lag")).Op("&&").Int64().Call(jen.Id("t").Op("-").Add(zero.Clone())).Op("%").Id("slide").Dot("Milliseconds").Call().Op("==").Lit(0)))
 }
 
 // firesMethod is the job's test of a slide boundary (Spark's isTimeValid):
@@ -194,6 +217,9 @@ func (g *gen) drainOf(n *check.Node) time.Duration {
 	switch {
 	case isWindow(n):
 		d += n.Len + g.slideDur(g.slideOf(n)) - g.slideDur(g.slideOf(n.Inputs[0]))
+	case n.Op == "eventTime":
+		// The lagged stream has its last event-time batch with data a lag later.
+		d += n.Lateness
 	case n.Op == "mapWithState" && n.Timeout > 0:
 		in := g.slideDur(g.slideOf(n.Inputs[0]))
 		d += (n.Timeout/in + 1) * in
@@ -243,7 +269,7 @@ func (g *gen) windowSpec(n *check.Node) string {
 	sl := g.slideOf(n)
 	g.job.field(field, jen.Qual(g.winPath, "Spec"), fmt.Sprintf("%s is the timing of %s at %s.", field, n.Op, g.posString(n.Pos)))
 	g.ctorFn.emit(
-		jf(field).Op("=").Qual(g.winPath, "Spec").Values(kv("Interval", in.ctorCode()), kv("Length", durationCode(n.Len)), kv("Slide", sl.ctorCode()), kv("Zero", jen.Id("ctx").Dot("ZeroTime"))),
+		jf(field).Op("=").Qual(g.winPath, "Spec").Values(kv("Interval", in.ctorCode()), kv("Length", durationCode(n.Len)), kv("Slide", sl.ctorCode()), kv("Zero", jen.Id("ctx").Dot("ZeroTime")), g.lagKV(n)),
 		jen.If(jen.Err().Op(":=").Add(jf(field)).Dot("Check").Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+n.Op+": %w"), jen.Err()))))
 	return field

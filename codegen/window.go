@@ -46,7 +46,7 @@ func (g *gen) funcValue(n *check.Node, l *ast.Lambda, params ...types.Type) jen.
 			args = append(args, jen.Id(name))
 		}
 	}
-	return jen.Func().Params(decl...).Add(g.goType(li.result)).Block(jen.Return(li.call(jf("bt"), args...)))
+	return jen.Func().Params(decl...).Add(g.goType(li.result)).Block(jen.Return(li.call(g.btOf(n), args...)))
 }
 
 // filterValue is reduceByKeyAndWindow's filter as the func(K, V) bool the runtime
@@ -64,7 +64,7 @@ func (g *gen) filterValue(n *check.Node, kt, vt types.Type) jen.Code {
 	}
 	return jen.Func().Params(jen.Id("k").Add(g.goType(kt)), jen.Id("v").Add(g.goType(vt))).Bool().Block(
 		jen.Id("e").Op(":=").Add(g.goType(pair)).Values(kv("F1", jen.Id("k")), kv("F2", jen.Id("v"))),
-		jen.Return(li.call(jf("bt"), jen.Id("e"))))
+		jen.Return(li.call(g.btOf(n), jen.Id("e"))))
 }
 
 // perPartition declares a job field holding one value per partition of stage s, each

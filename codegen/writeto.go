@@ -121,7 +121,7 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 			errf("writeTo"),
 			jen.Id("ctx").Dot("OnClose").Call(jen.Id("sink")),
 			jf(field).Op("=").Qual(pkg, "Tx").Call(jen.Id("sink"), jen.Id(g.sqlArgsFunc(elem)))))
-		call = jen.Qual(g.rtPath, "WriteTx").Call(jen.Id("b"), op, jen.Lit(name), jf(field), parts)
+		call = jen.Qual(g.rtPath, "WriteTx").Call(g.batchOf(n.Inputs[0]), op, jen.Lit(name), jf(field), parts)
 		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg(firstArgName(r)).Value.Pos()))
 	case "kafkaTopic":
 		kpkg := g.connPath("kafka")
@@ -151,7 +151,7 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 			errf("writeTo"),
 			jen.Id("ctx").Dot("OnClose").Call(jen.Id("sink")),
 			jf(field).Op("=").Id("sink")))
-		call = jen.Qual(kpkg, "Write").Call(jf("ctx"), jen.Id("b"), op, jf(field), parts, jen.Id(g.kafkaMessageFunc(elem)))
+		call = jen.Qual(kpkg, "Write").Call(jf("ctx"), g.batchOf(n.Inputs[0]), op, jf(field), parts, jen.Id(g.kafkaMessageFunc(elem)))
 		desc = fmt.Sprintf("writeTo(kafkaTopic(%s))", g.snippet(r.Arg("topic").Value.Pos()))
 	case "jsonFiles", "csvFiles":
 		prefix := g.resourceValue(r, "prefix")
@@ -166,14 +166,15 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 			ext, line = "csv", g.csvAppender(elem)
 			header = jen.Lit(csvHeader(elem))
 		}
-		call = jen.Id("b").Dot("Output").Call(op, jen.Func().Params().Error().Block(jen.Return(
-			jen.Qual(g.connPath("filesink"), "Write").Call(jf(field), jen.Lit(ext), jen.Int64().Call(jen.Id("b").Dot("Time")), header, parts, jen.Id(line)))))
+		bv := g.batchOf(n.Inputs[0])
+		call = bv.Clone().Dot("Output").Call(op, jen.Func().Params().Error().Block(jen.Return(
+			jen.Qual(g.connPath("filesink"), "Write").Call(jf(field), jen.Lit(ext), jen.Int64().Call(bv.Clone().Dot("Time")), header, parts, jen.Id(line)))))
 		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg("prefix").Value.Pos()))
 	default:
 		g.errorf(r.Pos, "%s is not implemented yet in this version of streamc", r.Op)
 		return
 	}
-	g.job.run = append(g.job.run, g.whenValid(g.slideOf(n.Inputs[0]), jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
 		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(op, jen.Err()))))...)
 	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }

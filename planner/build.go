@@ -63,6 +63,7 @@ var partitionOps = map[string]string{
 	"window":        "window keeps each partition's past batches",
 	"lookup":        "lookup batches each partition's keys into one query",
 	"snapshots":     "snapshots reads the state of mapWithState",
+	"eventTime":     "eventTime holds elements until their event-time batch is due",
 }
 
 func classify(n *check.Node) opClass {

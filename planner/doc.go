@@ -10,10 +10,13 @@
 // Fusion rules, applied in program order so the plan is deterministic:
 //
 //  1. A source and its decoder start a stage.
-//  2. A narrow operator (map, filter, flatMap, mapValues, flatMapValues, glom,
-//     mapPartitions, eventTime) joins the stage of its input when that input has no
-//     other consumer. Otherwise the input's result is kept and the operator starts a new
-//     stage over it, without a shuffle.
+//  2. A narrow operator (map, filter, flatMap, mapValues, flatMapValues, decoders,
+//     joinTable) joins the stage of its input when that input has no other consumer.
+//     Otherwise the input's result is kept and the operator starts a new stage over it,
+//     without a shuffle. An operator that needs each partition whole or keeps elements
+//     from batch to batch (glom, mapPartitions, lookup, snapshots, and eventTime, whose
+//     batch includes elements held since earlier batches) always heads a new stage over
+//     the kept input, without a shuffle.
 //  3. A wide operator (reduceByKey, groupByKey, countByValue, countByKey, aggregateByKey,
 //     distinct, repartition, joins, cogroup, keyed windows, state) cuts the stage: its map
 //     side (hashing by key, and a combine for reduceByKey-like operators) ends the

@@ -23,6 +23,33 @@ type Batch struct {
 	ctx   *Context
 	input atomic.Int64
 	bad   atomic.Int64
+	late  atomic.Int64
+	// root is the batch the engine created when this one is a Lagged view of it: the
+	// counters live there, so that the batch's log line counts everything.
+	root *Batch
+}
+
+// Lagged returns a view of b at time b.Time - lag, for the part of a job that runs on
+// event time behind the arrival clock (downstream of eventTime). Everything but Time is
+// b's, and the counters it adds to are b's.
+func (b *Batch) Lagged(lag time.Duration) *Batch {
+	r := b
+	if b.root != nil {
+		r = b.root
+	}
+	return &Batch{
+		Time: b.Time - Time(lag.Milliseconds()), Interval: b.Interval, Index: b.Index,
+		Partitions: b.Partitions, Replay: b.Replay, Recovering: b.Recovering,
+		ctx: b.ctx, root: r,
+	}
+}
+
+// counters returns the batch whose counters b adds to.
+func (b *Batch) counters() *Batch {
+	if b.root != nil {
+		return b.root
+	}
+	return b
 }
 
 // Context returns the run's context (settings, logger, metrics, stdout).
@@ -32,14 +59,14 @@ func (b *Batch) Context() *Context { return b.ctx }
 // it once per source read with the number of records the read returned; the figure is
 // the batch's "input size" in logs and metrics.
 func (b *Batch) AddInput(n int) {
-	b.input.Add(int64(n))
+	b.counters().input.Add(int64(n))
 	if b.ctx != nil {
 		b.ctx.Metrics.RecordsIn.Add(int64(n))
 	}
 }
 
 // Input returns the number of input records reported with AddInput so far.
-func (b *Batch) Input() int64 { return b.input.Load() }
+func (b *Batch) Input() int64 { return b.counters().input.Load() }
 
 // AddBadRecords records that n records of this batch failed to decode (and were
 // skipped or dead-lettered by the pipeline's policy). The figure is logged with the
@@ -48,14 +75,30 @@ func (b *Batch) AddBadRecords(n int64) {
 	if n == 0 {
 		return
 	}
-	b.bad.Add(n)
+	b.counters().bad.Add(n)
 	if b.ctx != nil {
 		b.ctx.Metrics.BadRecords.Add(n)
 	}
 }
 
 // BadRecords returns the number reported with AddBadRecords so far.
-func (b *Batch) BadRecords() int64 { return b.bad.Load() }
+func (b *Batch) BadRecords() int64 { return b.counters().bad.Load() }
+
+// AddLateRecords records that n records of this batch came later than their stream's
+// eventTime lateness allows and were dropped. Like bad records they are logged with the
+// batch and counted in the metrics, so that none goes unnoticed.
+func (b *Batch) AddLateRecords(n int64) {
+	if n == 0 {
+		return
+	}
+	b.counters().late.Add(n)
+	if b.ctx != nil {
+		b.ctx.Metrics.LateRecords.Add(n)
+	}
+}
+
+// LateRecords returns the number reported with AddLateRecords so far.
+func (b *Batch) LateRecords() int64 { return b.counters().late.Load() }
 
 // Parallel runs f(p) for p = 0..n-1 and waits for all of them. At most GOMAXPROCS calls
 // run at once (the calling goroutine is one of the workers); for n == 1 it calls f

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unsafe"
 
 	rt "streamc.dev/streamc/runtime"
 )
@@ -146,5 +147,69 @@ func TestOrderedMap(t *testing.T) {
 	fillKeys()
 	if allocs := testing.AllocsPerRun(10, fillKeys); allocs != 0 {
 		t.Errorf("%v allocations refilling a reset map", allocs)
+	}
+}
+
+// sharesMemory reports whether s starts inside buf's bytes.
+func sharesMemory(s, buf string) bool {
+	p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(buf)))
+	return p >= b && p < b+uintptr(len(buf))
+}
+
+// TestKeyCloner: string keys (named string types too) are copied out of the buffer they
+// were cut from; other key types get no cloner.
+func TestKeyCloner(t *testing.T) {
+	line := "the quick brown fox"
+	word := line[4:9]
+	if c := rt.KeyCloner[string](); c == nil || c(word) != "quick" || sharesMemory(c(word), line) {
+		t.Errorf("KeyCloner[string] did not copy the key")
+	}
+	type name string
+	if c := rt.KeyCloner[name](); c == nil || c(name(word)) != "quick" || sharesMemory(string(c(name(word))), line) {
+		t.Errorf("KeyCloner[name] did not copy the key")
+	}
+	if rt.KeyCloner[int64]() != nil || rt.KeyCloner[struct{ A string }]() != nil {
+		t.Error("KeyCloner returned a cloner for a key type other than string")
+	}
+}
+
+// TestOrderedMapOwnKeys: a map made with OwnKeys copies a key when it inserts it, once;
+// finding the key again costs nothing.
+func TestOrderedMapOwnKeys(t *testing.T) {
+	line := "alpha beta alpha"
+	m := rt.NewOrderedMap[string, int](4).OwnKeys()
+	for _, w := range []string{line[0:5], line[6:10], line[11:16]} {
+		p, _ := m.Ptr(w)
+		*p++
+	}
+	if !slices.Equal(m.Keys(), []string{"alpha", "beta"}) || !slices.Equal(m.Values(), []int{2, 1}) {
+		t.Fatalf("map = %v %v", m.Keys(), m.Values())
+	}
+	for _, k := range m.Keys() {
+		if sharesMemory(k, line) {
+			t.Errorf("key %q shares the input line", k)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { p, _ := m.Ptr(line[11:16]); *p++ }); allocs != 0 {
+		t.Errorf("finding a present key allocates %.0f times", allocs)
+	}
+	plain := rt.NewOrderedMap[string, int](4)
+	plain.Put(line[6:10], 1)
+	if !sharesMemory(plain.Keys()[0], line) {
+		t.Error("a map without OwnKeys copied its key")
+	}
+}
+
+// TestReuse: a reused buffer is empty, keeps its storage, and holds no old element past
+// its length.
+func TestReuse(t *testing.T) {
+	buf := []string{"a", "b", "c"}
+	r := rt.Reuse(buf)
+	if len(r) != 0 || cap(r) != 3 || &r[:1][0] != &buf[0] {
+		t.Fatalf("Reuse = len %d cap %d, not the same storage", len(r), cap(r))
+	}
+	r = append(r, "x")
+	if got := r[:3]; !slices.Equal(got, []string{"x", "", ""}) {
+		t.Errorf("storage after Reuse and one append = %q, want [x  ]", got)
 	}
 }

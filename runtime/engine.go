@@ -15,6 +15,9 @@ type engine struct {
 	ctx *Context
 	log *slog.Logger
 	cfg *runConfig
+	// rates sets the rates of the RateControlled sources under backpressure; nil
+	// without it.
+	rates *rateController
 }
 
 // run executes the whole run and returns the exit code. Closing stop asks for a graceful
@@ -108,6 +111,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			return ExitFailure
 		}
 	}
+	e.rates = newRateController(ctx)
 	drain := int64(0)
 	if d, ok := job.(Drainer); ok {
 		drain = int64(d.DrainBatches())
@@ -198,8 +202,14 @@ func (e *engine) runBatch(job Job, t Time, index int64, recovering bool) error {
 	if bad := b.BadRecords(); bad > 0 {
 		attrs = append(attrs, "bad_records", bad)
 	}
+	if late := b.LateRecords(); late > 0 {
+		attrs = append(attrs, "late_records", late)
+	}
 	if recovering {
 		attrs = append(attrs, "recovering", true)
+	} else {
+		// Rates come from batches run on time, not from the re-runs of a recovery.
+		attrs = append(attrs, e.rates.batchCompleted(end, proc, sched)...)
 	}
 	e.log.Info("batch", attrs...)
 	return nil
@@ -262,7 +272,8 @@ func (e *engine) shutdown() error {
 		note("close failed", ctx.closers[i].Close())
 	}
 	e.log.Info("pipeline stopped", "batches", ctx.Metrics.Batches.Load(),
-		"input_records", ctx.Metrics.RecordsIn.Load(), "bad_records", ctx.Metrics.BadRecords.Load())
+		"input_records", ctx.Metrics.RecordsIn.Load(), "bad_records", ctx.Metrics.BadRecords.Load(),
+		"late_records", ctx.Metrics.LateRecords.Load())
 	return first
 }
 

@@ -82,3 +82,16 @@ func (e *Exchange[T]) Partition(dst int) iter.Seq[T] {
 		}
 	}
 }
+
+// Reuse returns s emptied for the next batch, keeping its capacity: its elements are
+// zeroed first, so that a buffer refilled with fewer elements than before does not keep
+// older batches' values reachable past its length. That matters for strings: the files
+// source's lines (and the words cut from them) are substrings of large pieces of their
+// file, and one stale element would keep its whole piece alive. Generated code reuses
+// its per-partition buffers with it:
+//
+//	all := rt.Reuse(j.buf1[p])
+func Reuse[T any](s []T) []T {
+	clear(s)
+	return s[:0]
+}

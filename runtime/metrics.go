@@ -9,11 +9,12 @@ import (
 
 // Metrics are the run's counters, the figures of Spark's Streaming tab. The engine
 // updates the batch figures; sources and decoders add to RecordsIn (through
-// Batch.AddInput) and BadRecords. All fields are safe for concurrent use.
+// Batch.AddInput), BadRecords and LateRecords. All fields are safe for concurrent use.
 type Metrics struct {
 	Batches             atomic.Int64 // batches completed
 	RecordsIn           atomic.Int64 // input records, over all sources and batches
 	BadRecords          atomic.Int64 // records that failed to decode (skipped or dead-lettered)
+	LateRecords         atomic.Int64 // records dropped by eventTime for coming after their lateness
 	ProcessingNanos     atomic.Int64 // total processing time of completed batches
 	LastBatchTime       atomic.Int64 // batch time (ms) of the last completed batch
 	LastInput           atomic.Int64 // input records of the last completed batch
@@ -34,6 +35,7 @@ type MetricsSnapshot struct {
 	Batches            int64   `json:"batches"`
 	RecordsIn          int64   `json:"recordsIn"`
 	BadRecords         int64   `json:"badRecords"`
+	LateRecords        int64   `json:"lateRecords"`
 	ProcessingTimeMs   float64 `json:"processingTimeMs"`
 	LastBatchTime      int64   `json:"lastBatchTime"`
 	LastInputRecords   int64   `json:"lastInputRecords"`
@@ -54,6 +56,7 @@ func (m *Metrics) Snapshot(pipeline string) MetricsSnapshot {
 		Batches:          m.Batches.Load(),
 		RecordsIn:        m.RecordsIn.Load(),
 		BadRecords:       m.BadRecords.Load(),
+		LateRecords:      m.LateRecords.Load(),
 		ProcessingTimeMs: nanosToMs(m.ProcessingNanos.Load()),
 		LastBatchTime:    m.LastBatchTime.Load(),
 		LastInputRecords: m.LastInput.Load(),

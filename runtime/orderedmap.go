@@ -1,6 +1,11 @@
 package runtime
 
-import "iter"
+import (
+	"iter"
+	"reflect"
+	"strings"
+	"unsafe"
+)
 
 // OrderedMap is a hash map that remembers insertion order: the keyed state that
 // combining operators (reduceByKey, countByValue, groupByKey, ...) fill per partition.
@@ -22,6 +27,7 @@ type OrderedMap[K comparable, V any] struct {
 	index map[K]int
 	keys  []K
 	vals  []V
+	clone func(K) K // copies a new key (OwnKeys); nil: keys are kept as given
 }
 
 // NewOrderedMap returns an empty map with room for hint keys.
@@ -31,6 +37,14 @@ func NewOrderedMap[K comparable, V any](hint int) *OrderedMap[K, V] {
 		keys:  make([]K, 0, hint),
 		vals:  make([]V, 0, hint),
 	}
+}
+
+// OwnKeys makes the map copy each string key when it is first inserted (see KeyCloner),
+// for maps kept from batch to batch: a key cut from an input line would otherwise keep
+// the large piece of its file that the line was cut from in memory. It returns m; call it before the first insertion.
+func (m *OrderedMap[K, V]) OwnKeys() *OrderedMap[K, V] {
+	m.clone = KeyCloner[K]()
+	return m
 }
 
 // Len returns the number of keys.
@@ -45,6 +59,9 @@ func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
 	}
 	if m.index == nil {
 		m.index = make(map[K]int)
+	}
+	if m.clone != nil {
+		k = m.clone(k)
 	}
 	m.index[k] = len(m.keys)
 	m.keys = append(m.keys, k)
@@ -119,4 +136,26 @@ func (m *OrderedMap[K, V]) Retain(keep func(k K, v *V) bool) {
 	clear(m.keys[j:])
 	clear(m.vals[j:])
 	m.keys, m.vals = m.keys[:j], m.vals[:j]
+}
+
+// KeyCloner returns, for a key type whose underlying type is string, a function that
+// copies a key into memory of its own (strings.Clone), and nil for every other key type.
+//
+// Stores that keep keys from batch to batch (updateStateByKey and mapWithState state,
+// window partials) call it once when they are created and apply it to each key they
+// insert. Sources hand out records that share a larger buffer — the files source cuts
+// the lines of a file out of a few 1 MiB strings, and a word is a substring of its
+// line — so a kept key that shares it would keep that whole buffer alive. Copying costs one allocation
+// per new key, not per record. Keys of other types (numbers, tuples, records) are kept
+// as given: a record key holding a substring still shares its buffer.
+func KeyCloner[K comparable]() func(K) K {
+	if reflect.TypeFor[K]().Kind() != reflect.String {
+		return nil
+	}
+	return func(k K) K {
+		// K's underlying type is string, so its memory is a string header.
+		p := (*string)(unsafe.Pointer(&k))
+		*p = strings.Clone(*p)
+		return k
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -107,4 +109,104 @@ func TestSaveAsTextFiles(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "file") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// printReference is Print's output computed the obvious way, for comparison.
+func printReference(t rt.Time, num int, parts [][]int64) string {
+	var b strings.Builder
+	b.WriteString("-------------------------------------------\nTime: " + strconv.FormatInt(int64(t), 10) + " ms\n-------------------------------------------\n")
+	n := 0
+	for _, p := range parts {
+		for _, v := range p {
+			if n == num {
+				b.WriteString("...\n\n")
+				return b.String()
+			}
+			b.WriteString(strconv.FormatInt(v, 10) + "\n")
+			n++
+		}
+	}
+	return b.String() + "\n"
+}
+
+// TestPrintLargeBatches: batches large enough to be sized from a sample and rendered in
+// parallel print the same bytes as the obvious loop, for any limit and partitioning, in
+// one Write, and a render panic surfaces on the caller's goroutine.
+func TestPrintLargeBatches(t *testing.T) {
+	for _, procs := range []int{1, 2, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, nparts := range []int{1, 3, 8} {
+			parts := make([][]int64, nparts)
+			for i := range 20_000 {
+				p := (i * 7) % nparts
+				if i%5 == 0 {
+					p = 0 // uneven partitions
+				}
+				parts[p] = append(parts[p], int64(i)*int64(i%1000))
+			}
+			for _, num := range []int{0, 1, 4095, 4096, 10_001, 20_000, 1_000_000} {
+				w := &countingWriter{}
+				if err := rt.Print(w, 3000, num, parts, rt.AppendInt); err != nil {
+					t.Fatal(err)
+				}
+				if want := printReference(3000, num, parts); w.b.String() != want || w.writes != 1 {
+					t.Errorf("GOMAXPROCS=%d, %d partitions, num %d: %d bytes in %d writes, want %d bytes in 1",
+						procs, nparts, num, w.b.Len(), w.writes, len(want))
+				}
+			}
+		}
+		runtime.GOMAXPROCS(old)
+	}
+
+	old := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(old)
+	parts := [][]int64{make([]int64, 5000), make([]int64, 5000)}
+	parts[1][4000] = -1
+	defer func() {
+		if r := recover(); r != "negative" {
+			t.Errorf("recovered %v, want the render function's panic", r)
+		}
+	}()
+	rt.Print(&countingWriter{}, 1000, 100_000, parts, func(dst []byte, v int64) []byte {
+		if v < 0 {
+			panic("negative")
+		}
+		return rt.AppendInt(dst, v)
+	})
+	t.Error("the render panic was lost")
+}
+
+// TestPrintReusesItsBuffer: once a batch of a size has been printed, printing another of
+// that size allocates nothing.
+func TestPrintReusesItsBuffer(t *testing.T) {
+	old := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(old)
+	parts := [][]int64{make([]int64, 50_000)}
+	for i := range parts[0] {
+		parts[0][i] = int64(i)
+	}
+	w := &countingWriter{discard: true}
+	allocs := testing.AllocsPerRun(5, func() {
+		if err := rt.Print(w, 1000, 1_000_000, parts, rt.AppendInt); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("Print allocates %.1f times per call on a steady batch size, want 0", allocs)
+	}
+}
+
+// countingWriter records what is written and how many Write calls it took.
+type countingWriter struct {
+	b       bytes.Buffer
+	writes  int
+	discard bool
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if !w.discard {
+		w.b.Write(p)
+	}
+	return len(p), nil
 }

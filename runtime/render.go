@@ -96,8 +96,48 @@ func AppendFloat(dst []byte, f float64) []byte {
 }
 
 // AppendTime appends t as RFC 3339 in UTC with milliseconds: 2024-05-01T12:00:00.000Z.
+//
+// Years 0 to 9999 are formatted directly from the Unix time (days to a civil date with
+// Howard Hinnant's algorithm), several times faster than time.Time.AppendFormat, which
+// parses its layout at every call; other years go through AppendFormat.
 func AppendTime(dst []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+	const layout = "2006-01-02T15:04:05.000Z07:00"
+	sec := t.Unix() // floor: Nanosecond is in [0, 1e9) also before 1970
+	days, secOfDay := sec/86400, sec%86400
+	if secOfDay < 0 {
+		days--
+		secOfDay += 86400
+	}
+	// Days since 0000-03-01, in eras of 400 years (146097 days).
+	z := days + 719468
+	era := z / 146097
+	if z < 0 {
+		era = (z - 146096) / 146097
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	year := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	month := mp + 3
+	if month > 12 {
+		month -= 12
+		year++
+	}
+	if year < 0 || year > 9999 {
+		return t.UTC().AppendFormat(dst, layout)
+	}
+	ms := t.Nanosecond() / 1_000_000
+	h, m, s := secOfDay/3600, secOfDay/60%60, secOfDay%60
+	return append(dst,
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+month/10), byte('0'+month%10), '-',
+		byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':',
+		byte('0'+m/10), byte('0'+m%10), ':',
+		byte('0'+s/10), byte('0'+s%10), '.',
+		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
 }
 
 // AppendDuration appends d as Go prints it: 1m30s, 250ms, 0s.

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -83,5 +84,41 @@ func TestAppendFloatAllocs(t *testing.T) {
 	buf := make([]byte, 0, 64)
 	if n := testing.AllocsPerRun(100, func() { buf = rt.AppendFloat(buf[:0], 12345.678) }); n != 0 {
 		t.Errorf("AppendFloat allocates %v times", n)
+	}
+}
+
+// TestAppendTimeMatchesAppendFormat: the direct formatter gives AppendFormat's bytes for
+// times all over years 0 to 9999 (before 1970, leap days, the last millisecond of a day),
+// and years outside it still print as AppendFormat prints them.
+func TestAppendTimeMatchesAppendFormat(t *testing.T) {
+	const layout = "2006-01-02T15:04:05.000Z07:00"
+	check := func(tm time.Time) {
+		t.Helper()
+		if got, want := string(rt.AppendTime(nil, tm)), tm.UTC().Format(layout); got != want {
+			t.Errorf("AppendTime(%v) = %s, want %s", tm, got, want)
+		}
+	}
+	east := time.FixedZone("east", 5*3600+30*60)
+	for _, tm := range []time.Time{
+		time.Unix(0, 0), time.Unix(-1, 999_999_999), time.UnixMilli(-1),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 999e6, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2000, 2, 29, 12, 0, 0, 0, east), time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 12, 31, 23, 59, 59, 999_500_000, time.UTC), {},
+	} {
+		check(tm)
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	lo, hi := time.Date(-50, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), time.Date(10050, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for range 200_000 {
+		check(time.UnixMilli(lo + rng.Int64N(hi-lo)).Add(time.Duration(rng.IntN(1_000_000))))
+	}
+}
+
+func BenchmarkAppendTime(b *testing.B) {
+	tm := time.UnixMilli(1_700_000_000_123)
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf = rt.AppendTime(buf[:0], tm)
 	}
 }

@@ -82,3 +82,79 @@ func Distinct[T comparable](xs []T) []T {
 // ListContains reports whether x is an element of xs, compared with == (contains on a
 // list; Contains is contains on a string).
 func ListContains[T comparable](xs []T, x T) bool { return slices.Contains(xs, x) }
+
+// MergeSortedFunc appends to dst the elements of runs, each sorted by cmp, in the order
+// of cmp, and returns the extended slice: a sort whose partitions sorted their parts in
+// parallel merges them with it in linear time (k-way, with a heap of the runs' heads
+// beyond two runs). Of equal elements, those of earlier runs come first.
+func MergeSortedFunc[T any](dst []T, runs [][]T, cmp func(a, b T) int) []T {
+	n := 0
+	var live [][]T
+	for _, r := range runs {
+		if len(r) > 0 {
+			n += len(r)
+			live = append(live, r)
+		}
+	}
+	dst = slices.Grow(dst, n)
+	switch len(live) {
+	case 0:
+		return dst
+	case 1:
+		return append(dst, live[0]...)
+	case 2:
+		a, b := live[0], live[1]
+		for len(a) > 0 && len(b) > 0 {
+			if cmp(b[0], a[0]) < 0 {
+				dst, b = append(dst, b[0]), b[1:]
+			} else {
+				dst, a = append(dst, a[0]), a[1:]
+			}
+		}
+		dst = append(dst, a...)
+		return append(dst, b...)
+	}
+	// h is a binary min-heap of run indexes into live, ordered by their heads, then by
+	// index so that ties go to the earlier run.
+	less := func(i, j int) bool {
+		if c := cmp(live[i][0], live[j][0]); c != 0 {
+			return c < 0
+		}
+		return i < j
+	}
+	h := make([]int, len(live))
+	for i := range h {
+		h[i] = i
+	}
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			m := l
+			if r := l + 1; r < len(h) && less(h[r], h[l]) {
+				m = r
+			}
+			if !less(h[m], h[i]) {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(h) > 0 {
+		top := h[0]
+		dst = append(dst, live[top][0])
+		live[top] = live[top][1:]
+		if len(live[top]) == 0 {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return dst
+}

@@ -2,6 +2,7 @@ package stdlib_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
@@ -191,5 +192,31 @@ func BenchmarkDistinctSmall(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		stdlib.Distinct(xs)
+	}
+}
+
+// TestMergeSortedFunc: merging sorted runs gives what a stable sort of the runs,
+// concatenated in order, gives: equal keys from earlier runs first.
+func TestMergeSortedFunc(t *testing.T) {
+	type elem struct{ key, run, i int }
+	byKey := func(a, b elem) int { return a.key - b.key }
+	rng := rand.New(rand.NewPCG(3, 5))
+	for k := range 8 {
+		for range 50 {
+			runs := make([][]elem, k)
+			var all []elem
+			for r := range runs {
+				for i := range rng.IntN(20) {
+					runs[r] = append(runs[r], elem{rng.IntN(10), r, i})
+				}
+				slices.SortStableFunc(runs[r], byKey)
+				all = append(all, runs[r]...)
+			}
+			slices.SortStableFunc(all, byKey)
+			got := stdlib.MergeSortedFunc([]elem{{-1, -1, -1}}, runs, byKey)
+			if want := append([]elem{{-1, -1, -1}}, all...); !slices.Equal(got, want) {
+				t.Fatalf("%d runs %v: merged %v, want %v", k, runs, got, want)
+			}
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Split cuts s around every occurrence of sep and returns the parts, as Java's (and so
@@ -98,6 +100,48 @@ func WordsInto(dst []string, s string) []string {
 func WordsSeq(s string) iter.Seq[string] {
 	return strings.FieldsSeq(s)
 }
+
+// NextWord returns the first word of s, as Words finds it, and the rest of s after the
+// white space that ends it; word is "" when s has no more words. A fused flatMap over
+// words(s) loops on it without allocating and without an iterator's indirect calls:
+//
+//	for w, rest := stdlib.NextWord(line); w != ""; w, rest = stdlib.NextWord(rest) { ... }
+func NextWord(s string) (word, rest string) {
+	i := 0
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] == 0 {
+				break
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	start := i
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] != 0 {
+				return s[start:i], s[i+1:]
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return s[start:i], s[i+n:]
+		}
+		i += n
+	}
+	return s[start:], ""
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace accepts, as strings.Fields does.
+var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
 
 // Lower returns s with every Unicode letter mapped to lower case (Java's
 // toLowerCase(Locale.ROOT)). It returns s itself, without allocating, when s has no

@@ -93,6 +93,43 @@ func TestWords(t *testing.T) {
 		if got := stdlib.WordsInto(buf, tt.s); !slices.Equal(got, tt.want) {
 			t.Errorf("WordsInto(%q) = %q, want %q", tt.s, got, tt.want)
 		}
+		if got := nextWords(tt.s); !slices.Equal(got, tt.want) {
+			t.Errorf("NextWord loop over %q gives %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
+
+// nextWords collects the words of s the way a fused flatMap loops over them.
+func nextWords(s string) []string {
+	var out []string
+	for w, rest := stdlib.NextWord(s); w != ""; w, rest = stdlib.NextWord(rest) {
+		out = append(out, w)
+	}
+	return out
+}
+
+// FuzzNextWord checks that looping on NextWord finds exactly the words Words returns,
+// including on invalid UTF-8 and the rarer Unicode spaces.
+func FuzzNextWord(f *testing.F) {
+	for _, s := range []string{"", " a  b ", "\x85x\u00a0y", "\xffz \xe2\x80", "tab\tnl\nvt\vff\fcr\r", "\u2028\u2029\u205f\u3000end"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := nextWords(s), stdlib.Words(s); !slices.Equal(got, want) {
+			t.Errorf("NextWord loop over %q gives %q, Words gives %q", s, got, want)
+		}
+	})
+}
+
+func TestNextWordAllocates(t *testing.T) {
+	n := 0
+	allocs := testing.AllocsPerRun(100, func() {
+		for w, rest := stdlib.NextWord("to be or not to be"); w != ""; w, rest = stdlib.NextWord(rest) {
+			n += len(w)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("looping on NextWord allocates %v times, want 0", allocs)
 	}
 }
 

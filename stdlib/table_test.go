@@ -21,13 +21,15 @@ const (
 // builtins that codegen may call in fused loops, and what generated code needs besides.
 // Every other exported function must be some table entry's GoName.
 var helpers = map[string]string{
-	"None":        "the none literal",
-	"SplitSeq":    "split without a slice, for fused flatMaps",
-	"SplitInto":   "split into a reused buffer",
-	"WordsSeq":    "words without a slice, for fused flatMaps",
-	"WordsInto":   "words into a reused buffer",
-	"Compare":     "the order of sort, min, max and sort keys",
-	"AppendValue": "toString appending to a buffer",
+	"None":            "the none literal",
+	"SplitSeq":        "split without a slice, for fused flatMaps",
+	"SplitInto":       "split into a reused buffer",
+	"WordsSeq":        "words without a slice, for fused flatMaps",
+	"WordsInto":       "words into a reused buffer",
+	"NextWord":        "words one at a time, for fused flatMaps over words(s)",
+	"MergeSortedFunc": "merging the partitions sorted in parallel by sortBy and sortByKey",
+	"Compare":         "the order of sort, min, max and sort keys",
+	"AppendValue":     "toString appending to a buffer",
 }
 
 // loadStdlib type-checks this package from source.

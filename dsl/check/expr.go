@@ -911,10 +911,19 @@ func (c *checker) methodCall(e *ast.Call, recv ast.Expr, name *ast.Ident, want t
 		return c.callFunc(e, name.At, f, rt, nil, want)
 	}
 	if types.IsInvalid(rt) {
+		// The receiver's error is reported already; check the arguments for their own
+		// errors, but not lambdas (their parameter types are unknown) nor type names,
+		// which decoders take (json(Click)).
 		for _, a := range e.Args {
-			if _, ok := ast.Unparen(a.Value).(*ast.Lambda); !ok {
-				c.value(a.Value, nil)
+			switch v := ast.Unparen(a.Value).(type) {
+			case *ast.Lambda:
+				continue
+			case *ast.Ident:
+				if _, ok := c.records[v.Name]; ok {
+					continue
+				}
 			}
+			c.value(a.Value, nil)
 		}
 		return types.InvalidType
 	}

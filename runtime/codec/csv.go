@@ -41,6 +41,12 @@ func MustSplitter(delimiter string) *Splitter {
 // strings themselves are substrings of line (or, for fields with doubled quotes, fresh
 // strings) and may be kept. An empty line has one empty field.
 func (s *Splitter) Split(line string) ([]string, error) {
+	if strings.IndexByte(line, '"') < 0 {
+		// No quote anywhere (most lines): no field is quoted and none can hold a bare
+		// quote, so the fields are what lies between delimiters. One scan of the line
+		// for quotes instead of one per field.
+		return s.splitPlain(line), nil
+	}
 	fields := s.fields[:0]
 	i := 0
 	for {
@@ -78,6 +84,37 @@ func (s *Splitter) Split(line string) ([]string, error) {
 	}
 	s.fields = fields
 	return fields, nil
+}
+
+// ErrNotPlain is what a generated scanner (see Plain) returns when its line is not one
+// it decodes itself; the caller then decodes the line with Split, which gives the
+// record or the exact error.
+var ErrNotPlain = errors.New("csv: line needs the general splitter")
+
+// Plain reports whether line has no quote, so that its fields are exactly what lies
+// between delimiters: generated decoders then cut the fields one by one with Index and
+// convert each as they go, without the field slice.
+func (s *Splitter) Plain(line string) bool { return strings.IndexByte(line, '"') < 0 }
+
+// Index returns the index of the first delimiter in line, or -1: generated scanners cut
+// a plain line's fields with it (small enough to inline, unlike a function returning
+// the field and the rest).
+func (s *Splitter) Index(line string) int { return strings.IndexByte(line, s.delim) }
+
+// splitPlain is Split for a line without quotes.
+func (s *Splitter) splitPlain(line string) []string {
+	fields := s.fields[:0]
+	for {
+		end := strings.IndexByte(line, s.delim)
+		if end < 0 {
+			fields = append(fields, line)
+			break
+		}
+		fields = append(fields, line[:end])
+		line = line[end+1:]
+	}
+	s.fields = fields
+	return fields
 }
 
 // quoted reads the quoted field starting at line[i] == '"' and returns it with the index
@@ -175,7 +212,16 @@ func trimSpace(s string) string {
 }
 
 // ParseInt parses a decimal 64-bit integer (surrounding blanks allowed) for column col.
+// Plain digits, the common case, go straight to parseDecimal; the rest is parseInt.
 func ParseInt(s, col string) (int64, error) {
+	if v, ok := parseDecimal(s); ok {
+		return v, nil
+	}
+	return parseInt(s, col)
+}
+
+// parseInt is ParseInt for fields with blanks, more than 18 digits or bad syntax.
+func parseInt(s, col string) (int64, error) {
 	v, ok := parseDecimal(trimSpace(s))
 	if ok {
 		return v, nil
@@ -240,7 +286,16 @@ func ParseBool(s, col string) (bool, error) {
 
 // ParseTime parses a time for column col into epoch milliseconds: an RFC 3339 timestamp
 // (fractional seconds optional) or an integer number of milliseconds since the epoch.
+// Epoch milliseconds without blanks, the common case, go straight to parseDecimal.
 func ParseTime(s, col string) (int64, error) {
+	if v, ok := parseDecimal(s); ok {
+		return v, nil
+	}
+	return parseTime(s, col)
+}
+
+// parseTime is ParseTime for everything but plain epoch milliseconds.
+func parseTime(s, col string) (int64, error) {
 	t := trimSpace(s)
 	if v, ok := parseDecimal(t); ok {
 		return v, nil

@@ -170,6 +170,16 @@ func BenchmarkSplit(b *testing.B) {
 	}
 }
 
+// BenchmarkSplitPlain splits a NEXMark bid, a line without quotes.
+func BenchmarkSplitPlain(b *testing.B) {
+	s := MustSplitter(",")
+	line := "1933,4384,6137,channel-834,https://www.nexmark.com/m/item.htm?query=1&channel_id=607646,1436918400000,relfwybhkuxnlssfqlesyjyhsiafwz"
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Split(line)
+	}
+}
+
 func BenchmarkEncodingCSV(b *testing.B) {
 	line := `alice,/products/42,"quoted, with comma",1709294400000,3.5,true`
 	b.ReportAllocs()
@@ -180,4 +190,41 @@ func BenchmarkEncodingCSV(b *testing.B) {
 		r.Read()
 	}
 	_ = r
+}
+
+// cutAll cuts a plain line the way generated scanners do, with Index.
+func cutAll(s *Splitter, line string) []string {
+	var out []string
+	for {
+		i := s.Index(line)
+		if i < 0 {
+			return append(out, line)
+		}
+		out = append(out, line[:i])
+		line = line[i+1:]
+	}
+}
+
+// FuzzCutMatchesSplit: on a line without quotes, cutting field by field gives the fields
+// Split gives.
+func FuzzCutMatchesSplit(f *testing.F) {
+	for _, s := range []string{"", ",", "a,b", "a,,b,", ",x", "é;ü", "1933,4384,6137,channel-834,https://x/?q=1&c=2,1436918400000,rel"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		s := MustSplitter(",")
+		if !s.Plain(line) {
+			if !strings.Contains(line, `"`) {
+				t.Fatalf("Plain(%q) is false without a quote", line)
+			}
+			return
+		}
+		want, err := s.Split(line)
+		if err != nil {
+			t.Fatalf("Split(%q) fails on a plain line: %v", line, err)
+		}
+		if got := cutAll(s, line); !slices.Equal(got, want) {
+			t.Errorf("cutting %q gives %q, Split gives %q", line, got, want)
+		}
+	})
 }

@@ -16,6 +16,11 @@
 //	c.User = fields[0]
 //	if c.N, err = codec.ParseInt(fields[1], "n"); err != nil { return c, err }
 //
+// Decoders of lines without a header first try one pass over the line: when Plain says
+// it has no quote, its fields are cut one by one with Index and converted as they go;
+// any line that pass does not decode (ErrNotPlain, or a conversion error) is decoded
+// again through SplitN, which gives the record or the exact error.
+//
 // JSON: a Decoder walks one JSON text in place. NextField iterates the keys of an object;
 // after each key exactly one value reader (String, Int, Float, Bool, Time, Duration,
 // Bytes, Number, or Skip for fields the record does not have) consumes its value. Calling

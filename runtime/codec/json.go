@@ -3,6 +3,7 @@ package codec
 import (
 	"encoding/base64"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -199,6 +200,11 @@ func (d *Decoder) enter(open, close byte, what string) bool {
 		d.fail("expected a field name, found " + d.found())
 		return false
 	}
+	return d.fieldName()
+}
+
+// fieldName reads the field name at d.pos (a '"') and the colon after it.
+func (d *Decoder) fieldName() bool {
 	k, ok := d.str()
 	if !ok {
 		return false
@@ -216,7 +222,22 @@ func (d *Decoder) enter(open, close byte, what string) bool {
 // there is one; Key then names it and one reader must consume its value. Where a value is
 // expected (at the start, or after a key or array element) it enters that value, which must
 // be an object. It returns false at the object's end and on error.
-func (d *Decoder) NextField() bool { return d.enter('{', '}', "object") }
+func (d *Decoder) NextField() bool {
+	if d.state == stNext && d.err == nil && len(d.stack) > 0 && d.stack[len(d.stack)-1] == '{' {
+		// The common step between members, `, "key":`, without enter's general checks;
+		// the same results and errors.
+		if d.peek() == ',' {
+			d.pos++
+			d.state = stValue
+			if d.peek() != '"' {
+				d.fail("expected a field name, found " + d.found())
+				return false
+			}
+			return d.fieldName()
+		}
+	}
+	return d.enter('{', '}', "object")
+}
 
 // NextElem advances to the next element of the array being iterated, like NextField for
 // arrays: one reader must consume each element.
@@ -317,11 +338,13 @@ func (d *Decoder) str() (string, bool) {
 	data := d.data
 	start := d.pos + 1
 	i := start
-	// Eight bytes at a time while none of them is special; then byte by byte.
+	// Eight bytes at a time while none of them is special; then byte by byte from the
+	// first special byte (the lowest flagged byte of the word is a true one).
 	for ; i+8 <= len(data); i += 8 {
 		w := uint64(data[i]) | uint64(data[i+1])<<8 | uint64(data[i+2])<<16 | uint64(data[i+3])<<24 |
 			uint64(data[i+4])<<32 | uint64(data[i+5])<<40 | uint64(data[i+6])<<48 | uint64(data[i+7])<<56
-		if special(w) {
+		if m := specialMask(w); m != 0 {
+			i += bits.TrailingZeros64(m) / 8
 			break
 		}
 	}
@@ -353,8 +376,13 @@ const (
 // control character or a non-ASCII byte. hasZero has false positives only in bytes above a
 // true zero byte, and the subtraction of 0x20 borrows out of a byte only when that byte is
 // itself below 0x20, so special is never wrong about a word with no special byte.
-func special(w uint64) bool {
-	return (hasZero(w^('"'*ones))|hasZero(w^('\\'*ones))|(w-0x20*ones)|w)&highs != 0
+func special(w uint64) bool { return specialMask(w) != 0 }
+
+// specialMask is special as a mask: the high bit of each byte of w that may be special.
+// hasZero's false positives lie above a true zero byte and the subtraction borrows only
+// upward from a byte below 0x20, so the lowest flagged byte is always truly special.
+func specialMask(w uint64) uint64 {
+	return (hasZero(w^('"'*ones)) | hasZero(w^('\\'*ones)) | (w - 0x20*ones) | w) & highs
 }
 
 func hasZero(v uint64) uint64 { return (v - ones) &^ v }

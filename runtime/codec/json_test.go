@@ -428,3 +428,17 @@ func FuzzRFC3339(f *testing.F) {
 	f.Add("2024-03-01T12:00:00.123+01:00")
 	f.Fuzz(checkRFC3339)
 }
+
+// TestStringSpecialAtEveryOffset puts a quote, an escape, a control character or a
+// non-ASCII byte at every offset of strings around the eight-byte scan's word size, as
+// keys and values, and checks the decoder against encoding/json.
+func TestStringSpecialAtEveryOffset(t *testing.T) {
+	for _, special := range []string{`\"`, `\\`, `\n`, `\u00e9`, "é", "\x01", "\xff"} {
+		for n := range 20 {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("a", at) + special + strings.Repeat("b", n-at)
+				checkAgainstStdlib(t, `{"`+s+`": "`+s+`", "k`+s+`": ["`+s+`"]}`)
+			}
+		}
+	}
+}

@@ -45,6 +45,15 @@
 // except a Lines receiver after its reader's EOF: it then stops contributing while the
 // pipeline goes on (a pipeline reading stdin keeps its windows and sockets running).
 //
+// # Memory
+//
+// Files reads a file once, in pieces of about 1 MiB, and hands out its lines as
+// substrings of those pieces: no allocation per line. A line, or a word cut from it,
+// therefore keeps its piece in memory for as long as it is reachable. Operators that keep
+// strings from batch to batch (state stores, window partials) copy string keys when they
+// first insert them (rt.KeyCloner), and reused per-batch buffers are cleared
+// (rt.Reuse), so that an old piece is not kept alive by one stale string.
+//
 // # Checkpoints
 //
 // Every source implements the engine's Positioned interface (SavePosition and

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,10 +10,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // DefaultRemember is Spark's minRememberDuration: how far back (in milliseconds) a
@@ -216,34 +220,234 @@ func (f *Files) replayBatch(parts int) ([][]string, error) {
 }
 
 // read appends the lines of the file at path to recs.
+//
+// The file is read once, in pieces of about fileChunkBytes that each become one string
+// of whole lines, and its lines are substrings of those strings: no allocation per line,
+// and with several partitions the pieces are cut by several goroutines. A line keeps its
+// piece alive, not the whole file; operators that keep strings from batch to batch copy
+// them anyway (see rt.KeyCloner).
 func (f *Files) read(path string, recs []string) ([]string, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return recs, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	defer file.Close()
-	lr := newLineReader(file, f.opts.MaxLineBytes)
-	for {
-		line, oversize, err := lr.next()
-		if err != nil {
-			if err == io.EOF {
-				return recs, nil
+	var size int64
+	if st, err := file.Stat(); err == nil {
+		size = st.Size()
+	}
+	max := f.opts.MaxLineBytes
+	if max <= 0 {
+		max = DefaultMaxLineBytes
+	}
+	pieces, err := readPieces(file, size, fileChunkBytes, max)
+	if err != nil {
+		return recs, fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
+	}
+	recs, over := cutPieces(pieces, max, recs)
+	for _, n := range over {
+		if f.opts.OnOversize != nil {
+			if err := f.opts.OnOversize(path, n); err != nil {
+				return recs, fmt.Errorf("%s: %w", f.Name(), err)
 			}
-			return recs, fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
+			continue
 		}
-		if oversize > 0 {
-			if f.opts.OnOversize != nil {
-				if err := f.opts.OnOversize(path, oversize); err != nil {
-					return recs, fmt.Errorf("%s: %w", f.Name(), err)
-				}
+		f.oversized++
+		f.log.Warn("dropped oversized line", "path", path, "bytes", n)
+	}
+	return recs, nil
+}
+
+// fileChunkBytes is the size of the pieces a file is read in. Large enough that reads
+// and per-piece work are cheap, small enough that a line kept after its batch (in a
+// reused buffer or a window) keeps little of its file in memory.
+const fileChunkBytes = 1 << 20
+
+// piece is a part of a file, in order: text made of whole lines, or, when text is empty,
+// a line longer than the limit that was skipped while reading, of skipped bytes.
+type piece struct {
+	text    string
+	skipped int
+}
+
+// readPieces reads r to its end as pieces of about chunk bytes, each ending with "\n"
+// except the file's last; size is the expected length of r (a hint). A line that is
+// already longer than limit+2 bytes before its end ("\r\n" is not part of a line) is read
+// to its end without being kept and becomes a skipped piece, so an oversized line costs
+// no memory. A line longer than a chunk makes the next read larger (doubling), so long
+// lines are not copied over and over.
+func readPieces(r io.Reader, size int64, chunk, limit int) ([]piece, error) {
+	var pieces []piece
+	var carry []byte // the beginning of a line that continues in the next read
+	var read int64
+	for {
+		n := max(chunk, len(carry))
+		if left := size - read; left >= 0 && left < int64(n) {
+			n = int(left) + 1 // one more byte than expected: EOF shows in this read
+		}
+		buf := make([]byte, len(carry)+n)
+		have := copy(buf, carry)
+		m, err := io.ReadFull(r, buf[have:])
+		read += int64(m)
+		filled := have + m
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			if filled > 0 {
+				// The buffer is never written again, so the string may share it.
+				pieces = append(pieces, piece{text: unsafe.String(&buf[0], filled)})
+			}
+			return pieces, nil
+		}
+		if err != nil {
+			return pieces, err
+		}
+		end := bytes.LastIndexByte(buf[:filled], '\n') + 1
+		if end > 0 {
+			pieces = append(pieces, piece{text: unsafe.String(&buf[0], end)})
+		}
+		carry = buf[end:filled]
+		if len(carry) > limit+2 {
+			skipped, rest, n, err := skipLine(r, len(carry))
+			read += n
+			if skipped > 0 {
+				pieces = append(pieces, piece{skipped: skipped})
+			}
+			if err == io.EOF {
+				return pieces, nil
+			}
+			if err != nil {
+				return pieces, err
+			}
+			carry = rest
+		}
+	}
+}
+
+// skipLine reads the rest of a line of which have bytes were already read: it returns
+// the line's whole size with its "\n", the bytes read after it (the next line's start),
+// how many bytes it read, and io.EOF when the input ended (inside the line or right
+// after it).
+func skipLine(r io.Reader, have int) (size int, rest []byte, read int64, err error) {
+	buf := make([]byte, 64<<10)
+	size = have
+	for {
+		n, err := r.Read(buf)
+		read += int64(n)
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			return size + i + 1, bytes.Clone(buf[i+1 : n]), read, nil
+		}
+		size += n
+		if err == io.EOF {
+			return size, nil, read, io.EOF
+		}
+		if err != nil {
+			return size, nil, read, err
+		}
+	}
+}
+
+// parallelCutBytes is the size from which cutPieces shares the work between goroutines;
+// below it starting them costs more than the cutting.
+const parallelCutBytes = 1 << 20
+
+// cutPieces appends the lines of pieces to recs as substrings of the pieces' text, by the
+// rules of lineReader: a line ends at "\n", which is removed with a "\r" before it; a
+// last line without "\n" is still a line. Lines longer than limit bytes are dropped;
+// over lists the size of each (its "\r\n" included) and of the skipped pieces, in file
+// order.
+//
+// With one goroutine the pieces are cut in order, recs growing by an estimate made from
+// the lines cut so far. With several (enough text and GOMAXPROCS > 1) the lines of every
+// piece are counted first (a vectorised byte count), which sizes recs once and gives
+// each piece its own range of it, and goroutines cut pieces at the same time.
+func cutPieces(pieces []piece, limit int, recs []string) (_ []string, over []int) {
+	bytesTotal := 0
+	for _, p := range pieces {
+		bytesTotal += len(p.text)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(pieces))
+	if bytesTotal < parallelCutBytes || workers < 2 {
+		base, seen := len(recs), 0
+		for _, p := range pieces {
+			if p.text == "" {
+				over = append(over, p.skipped)
 				continue
 			}
-			f.oversized++
-			f.log.Warn("dropped oversized line", "path", path, "bytes", oversize)
+			if lines := len(recs) - base; lines > 0 {
+				// Room for this piece at the average line length so far, plus a margin.
+				need := len(p.text)/max(seen/lines, 1) + 16
+				recs = slices.Grow(recs, need+need/8)
+			}
+			recs, over = cutRange(p.text, limit, recs, over)
+			seen += len(p.text)
+		}
+		return recs, over
+	}
+	counts := make([]int, len(pieces))
+	starts := make([]int, len(pieces))
+	base, total := len(recs), 0
+	for i, p := range pieces {
+		starts[i] = base + total
+		if p.text == "" {
+			continue
+		}
+		counts[i] = strings.Count(p.text, "\n")
+		if p.text[len(p.text)-1] != '\n' {
+			counts[i]++ // the last line has no newline
+		}
+		total += counts[i]
+	}
+	recs = slices.Grow(recs, total)[:base+total]
+	kept := make([]int, len(pieces))
+	overs := make([][]int, len(pieces))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(pieces); i = int(next.Add(1) - 1) {
+				if pieces[i].text == "" {
+					overs[i] = []int{pieces[i].skipped}
+					continue
+				}
+				s := starts[i]
+				out, o := cutRange(pieces[i].text, limit, recs[s:s:s+counts[i]], nil)
+				kept[i], overs[i] = len(out), o
+			}
+		})
+	}
+	wg.Wait()
+	// Dropped (oversized) lines leave gaps at the end of their piece's range: close them.
+	end := base
+	for i := range pieces {
+		end += copy(recs[end:], recs[starts[i]:starts[i]+kept[i]])
+		over = append(over, overs[i]...)
+	}
+	clear(recs[end:])
+	return recs[:end], over
+}
+
+// cutRange appends the lines of text to recs and the sizes of the oversized ones to over;
+// see cutPieces.
+func cutRange(text string, max int, recs []string, over []int) ([]string, []int) {
+	for len(text) > 0 {
+		var line string
+		size := strings.IndexByte(text, '\n') + 1
+		if size == 0 { // the last line, without a newline
+			size = len(text)
+			line = text
+		} else {
+			line = text[:size-1]
+			if n := len(line); n > 0 && line[n-1] == '\r' {
+				line = line[:n-1]
+			}
+		}
+		text = text[size:]
+		if len(line) > max {
+			over = append(over, size)
 			continue
 		}
 		recs = append(recs, line)
 	}
+	return recs, over
 }
 
 // Oversized returns how many lines were dropped for being longer than MaxLineBytes

@@ -2,9 +2,13 @@ package source
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -215,5 +219,103 @@ func TestFilesMissingDirectoryWarnsOnce(t *testing.T) {
 	writeFile(t, dir, "a.txt", "x\n", now)
 	if got := batchLines(t, f, now+1000); !slices.Equal(got, []string{"x"}) {
 		t.Errorf("after the directory appeared: %q, want [x]", got)
+	}
+}
+
+// readAllLines returns what lineReader gives for text: the lines and the oversize sizes.
+func readAllLines(t *testing.T, text string, max int) (lines []string, over []int) {
+	t.Helper()
+	lr := newLineReader(strings.NewReader(text), max)
+	for {
+		line, o, err := lr.next()
+		if err == io.EOF {
+			return lines, over
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o > 0 {
+			over = append(over, o)
+			continue
+		}
+		lines = append(lines, line)
+	}
+}
+
+// TestPiecesMatchLineReader: reading a file's text in pieces (small chunks, so that lines
+// cross read boundaries, are longer than a chunk or oversized) and cutting them, serially
+// or by several goroutines, gives exactly the lines (CRLF, empty and last lines,
+// oversized ones dropped and reported in order) that the streaming line reader gives.
+func TestPiecesMatchLineReader(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	piece := func() string {
+		switch rng.IntN(12) {
+		case 0:
+			return "\r\n"
+		case 1:
+			return "\n"
+		case 2:
+			return strings.Repeat("L", 41+rng.IntN(200)) + "\n" // oversized at limit 40
+		case 3:
+			return strings.Repeat("C", 30+rng.IntN(11)) + "\r\n" // at or near the limit
+		default:
+			return strings.Repeat("w", rng.IntN(30)) + "\n"
+		}
+	}
+	texts := []string{"", "\n", "a", "a\r", "a\r\n", "\r\n\r\n", "x\ny\n\nz", strings.Repeat("E", 41), strings.Repeat("E", 300) + "\r\n" + "end"}
+	for _, size := range []int{100, 5000, parallelCutBytes + 12345, 3 * parallelCutBytes} {
+		var b strings.Builder
+		for b.Len() < size {
+			b.WriteString(piece())
+		}
+		texts = append(texts, b.String(), b.String()+"tail", b.String()+strings.Repeat("T", 100))
+	}
+	for _, procs := range []int{1, 2, 3} {
+		old := runtime.GOMAXPROCS(procs)
+		for i, text := range texts {
+			wantLines, wantOver := readAllLines(t, text, 40)
+			for _, chunk := range []int{1, 7, 64, 100_000} {
+				for _, hint := range []int64{int64(len(text)), 0, int64(len(text)) / 2, int64(len(text)) + 10} {
+					pieces, err := readPieces(strings.NewReader(text), hint, chunk, 40)
+					if err != nil {
+						t.Fatal(err)
+					}
+					prefix := []string{"kept"}
+					got, over := cutPieces(pieces, 40, slices.Clone(prefix))
+					if !slices.Equal(got[:1], prefix) || !slices.Equal(got[1:], wantLines) || !slices.Equal(over, wantOver) {
+						t.Fatalf("GOMAXPROCS=%d text %d (%d bytes), chunk %d, hint %d: %d lines, oversize %v; want %d lines, oversize %v",
+							procs, i, len(text), chunk, hint, len(got)-1, over, len(wantLines), wantOver)
+					}
+				}
+			}
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}
+
+// TestFilesReadAllocations: reading a file costs a fixed number of allocations whatever
+// its number of lines, none per line.
+func TestFilesReadAllocations(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "line %d of the file\n", i)
+	}
+	path := writeFile(t, dir, "big.txt", b.String(), 1000)
+	f := NewFiles(dir, FilesOptions{Replay: true})
+	var recs []string
+	allocs := testing.AllocsPerRun(5, func() {
+		var err error
+		if recs, err = f.read(path, recs[:0]); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(recs) != 100_000 || recs[99_999] != "line 99999 of the file" {
+		t.Fatalf("read %d lines, last %q", len(recs), recs[len(recs)-1])
+	}
+	// The file's buffer, os.ReadFile's bookkeeping and the chunk tables; 100,000 lines
+	// would be 100,000 allocations if lines were copied.
+	if allocs > 20 {
+		t.Errorf("%.0f allocations to read 100,000 lines, want a fixed few", allocs)
 	}
 }

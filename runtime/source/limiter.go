@@ -36,6 +36,15 @@ func NewLimiter(perSecond float64) *Limiter {
 	return l
 }
 
+// NewAdjustableLimiter is NewLimiter for a receiver whose rate backpressure sets later:
+// it is never nil, and unlimited until SetRate when perSecond ≤ 0.
+func NewAdjustableLimiter(perSecond float64) *Limiter {
+	l := &Limiter{rate: perSecond, now: time.Now, sleep: sleepCtx}
+	l.tokens = l.burst()
+	l.last = l.now()
+	return l
+}
+
 func (l *Limiter) burst() float64 { return max(l.rate, 1) }
 
 // Rate returns the current rate in records per second (0 for unlimited).

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"streamc.dev/streamc/runtime/checkpoint"
 )
@@ -199,6 +200,9 @@ type Lines struct {
 	done      chan struct{}
 	ctx       context.Context
 	oversized int64
+
+	lim       *Limiter // nil in replay, which reads as fast as batches take
+	lastBatch atomic.Int64
 }
 
 var _ Source[string] = (*Lines)(nil)
@@ -208,6 +212,9 @@ var _ Source[string] = (*Lines)(nil)
 // is still blocked (the goroutine ends when that read returns).
 func NewLines(name string, r io.Reader, opts LinesOptions) *Lines {
 	l := &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox()}
+	if !opts.Replay {
+		l.lim = NewAdjustableLimiter(opts.MaxRate)
+	}
 	if opts.WALDir != "" {
 		l.wal = newWALReceiver(opts.WALDir, l.in)
 	}
@@ -238,11 +245,7 @@ func (l *Lines) Start(ctx context.Context) error {
 	l.started = true
 	l.ctx, l.cancel = context.WithCancel(ctx)
 	l.done = make(chan struct{})
-	lim := NewLimiter(l.opts.MaxRate)
-	if l.opts.Replay {
-		lim = nil
-	}
-	go l.receive(l.ctx, lim)
+	go l.receive(l.ctx, l.lim)
 	return nil
 }
 
@@ -390,8 +393,17 @@ func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.lastBatch.Store(int64(len(recs)))
 	return Split(recs, parts), nil
 }
+
+// LastBatchRecords returns the number of lines the latest Batch returned
+// (runtime.RateControlled).
+func (l *Lines) LastBatchRecords() int64 { return l.lastBatch.Load() }
+
+// SetRate sets the lines a second the receiver reads from now on: backpressure's rate
+// (runtime.RateControlled). The engine caps it at MaxRate; replay ignores it.
+func (l *Lines) SetRate(perSecond float64) { l.lim.SetRate(perSecond) }
 
 // SavePosition writes the write-ahead-log position (nothing without a WAL: a receiver
 // without one cannot replay what it received).

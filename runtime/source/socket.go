@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
@@ -49,7 +50,9 @@ type Socket struct {
 	log  *slog.Logger
 	in   *inbox
 	lim  *Limiter
-	wal  *walReceiver // nil without WALDir
+	// lastBatch is the number of lines the latest Batch returned, for backpressure.
+	lastBatch atomic.Int64
+	wal       *walReceiver // nil without WALDir
 
 	mu        sync.Mutex
 	started   bool
@@ -74,7 +77,7 @@ func NewSocket(addr string, opts SocketOptions) *Socket {
 	if opts.DialTimeout <= 0 {
 		opts.DialTimeout = 5 * time.Second
 	}
-	s := &Socket{addr: addr, opts: opts, in: newInbox(), lim: NewLimiter(opts.MaxRate)}
+	s := &Socket{addr: addr, opts: opts, in: newInbox(), lim: NewAdjustableLimiter(opts.MaxRate)}
 	s.log = orDiscard(opts.Logger).With("source", s.Name())
 	if opts.WALDir != "" {
 		s.wal = newWALReceiver(opts.WALDir, s.in)
@@ -288,8 +291,17 @@ func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.lastBatch.Store(int64(len(recs)))
 	return Split(recs, parts), nil
 }
+
+// LastBatchRecords returns the number of lines the latest Batch returned
+// (runtime.RateControlled).
+func (s *Socket) LastBatchRecords() int64 { return s.lastBatch.Load() }
+
+// SetRate sets the lines a second the receiver reads from now on: backpressure's rate
+// (runtime.RateControlled). The engine caps it at MaxRate.
+func (s *Socket) SetRate(perSecond float64) { s.lim.SetRate(perSecond) }
 
 // SavePosition writes the write-ahead-log position (see Lines.SavePosition).
 func (s *Socket) SavePosition(w *checkpoint.Writer) error {

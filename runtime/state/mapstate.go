@@ -110,6 +110,7 @@ type MapStore[K comparable, S any] struct {
 	keys  []K
 	vals  []S
 	last  []rt.Time // the batch time of the key's last call; dead when removed
+	clone func(K) K // rt.KeyCloner: new keys get their own copy
 	nDead int
 	init  bool // some keys have pendingTime
 
@@ -127,6 +128,7 @@ func NewMapStore[K comparable, S any](hint int) *MapStore[K, S] {
 		keys:  make([]K, 0, hint),
 		vals:  make([]S, 0, hint),
 		last:  make([]rt.Time, 0, hint),
+		clone: rt.KeyCloner[K](),
 	}
 }
 
@@ -151,6 +153,9 @@ func (m *MapStore[K, S]) Restore(k K, s S, last rt.Time) {
 }
 
 func (m *MapStore[K, S]) insert(k K, s S, last rt.Time) {
+	if m.clone != nil {
+		k = m.clone(k) // the store keeps it across batches: not the input's buffer
+	}
 	m.index[k] = int32(len(m.keys))
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, s)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	rt "streamc.dev/streamc/runtime"
 )
@@ -366,6 +367,45 @@ func TestStateMisuse(t *testing.T) {
 		}()
 		if !errors.Is(got, c.want) {
 			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// inside reports whether s starts inside buf's bytes.
+func inside(s, buf string) bool {
+	p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(buf)))
+	return p >= b && p < b+uintptr(len(buf))
+}
+
+// TestStoresCopyStringKeys: the stores keep keys from batch to batch, so a key cut from
+// an input line (a substring of a large piece of the source's file) is copied when it is
+// first inserted, and the input can be collected; known keys cost no allocation.
+func TestStoresCopyStringKeys(t *testing.T) {
+	file := "apple pear apple"
+	u := NewUpdateStore[string, int64, int64](4)
+	u.Add(file[0:5], 1)
+	u.Add(file[6:10], 1)
+	u.Add(file[11:16], 1)
+	u.Update(func(_ string, news []int64, prev int64, _ bool) (int64, bool) { return prev + int64(len(news)), true })
+	if got := fmt.Sprint(u.Keys(), u.Values()); got != "[apple pear] [2 1]" {
+		t.Fatalf("UpdateStore = %s", got)
+	}
+	for _, k := range u.Keys() {
+		if inside(k, file) {
+			t.Errorf("UpdateStore key %q shares the input", k)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { u.Add(file[11:16], 1) }); allocs != 0 {
+		t.Errorf("adding to a known key allocates %.1f times", allocs)
+	}
+
+	m := NewMapStore[string, int64](4)
+	m.Begin(1000)
+	m.State(file[6:10]).Update(7)
+	m.Begin(2000)
+	for k, s := range m.All() {
+		if k != "pear" || s != 7 || inside(k, file) {
+			t.Errorf("MapStore entry %q=%d: want pear=7 in memory of its own", k, s)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package state
 
-import "iter"
+import (
+	"iter"
+
+	rt "streamc.dev/streamc/runtime"
+)
 
 // UpdateStore is a partition's state of updateStateByKey: one state S per key, kept
 // from batch to batch. Spark's StateDStream cogroups the previous state with the batch's
@@ -30,8 +34,9 @@ type UpdateStore[K comparable, V, S any] struct {
 	index map[K]int32
 	keys  []K
 	vals  []S
-	n     int     // keys[:n] have state; keys[n:] are this batch's new keys
-	grp   []int32 // per key: its group of new values this batch, or -1
+	clone func(K) K // rt.KeyCloner: new keys get their own copy
+	n     int       // keys[:n] have state; keys[n:] are this batch's new keys
+	grp   []int32   // per key: its group of new values this batch, or -1
 
 	gcount []int32 // per group: its number of values
 	pg     []int32 // per new value: its group
@@ -45,6 +50,7 @@ func NewUpdateStore[K comparable, V, S any](hint int) *UpdateStore[K, V, S] {
 		keys:  make([]K, 0, hint),
 		vals:  make([]S, 0, hint),
 		grp:   make([]int32, 0, hint),
+		clone: rt.KeyCloner[K](),
 	}
 }
 
@@ -69,6 +75,9 @@ func (u *UpdateStore[K, V, S]) Put(k K, s S) {
 func (u *UpdateStore[K, V, S]) Add(k K, v V) {
 	i, ok := u.index[k]
 	if !ok {
+		if u.clone != nil {
+			k = u.clone(k) // the store keeps it across batches: not the input's buffer
+		}
 		i = int32(len(u.keys))
 		u.index[k] = i
 		u.keys = append(u.keys, k)

@@ -48,12 +48,12 @@ type KeyedReduce[K comparable, V any] struct {
 func NewKeyedReduce[K comparable, V any](s Spec, f, inv func(V, V) V, filter func(K, V) bool, hint int) *KeyedReduce[K, V] {
 	w := &KeyedReduce[K, V]{
 		panes: newPanes(s,
-			func() *rt.OrderedMap[K, V] { return rt.NewOrderedMap[K, V](hint) },
+			func() *rt.OrderedMap[K, V] { return rt.NewOrderedMap[K, V](hint).OwnKeys() },
 			func(m **rt.OrderedMap[K, V]) { (*m).Reset() }),
 		f:      f,
 		inv:    inv,
 		filter: filter,
-		out:    rt.NewOrderedMap[K, V](hint),
+		out:    rt.NewOrderedMap[K, V](hint).OwnKeys(),
 	}
 	return w
 }
@@ -232,7 +232,8 @@ func (w *KeyedReduce[K, V]) Restore(at rt.Time, s KeyedSnapshot[K, V]) {
 }
 
 func entriesMap[K comparable, V any](e Entries[K, V]) *rt.OrderedMap[K, V] {
-	m := rt.NewOrderedMap[K, V](len(e.Keys))
+	// OwnKeys too: restored partials are recycled for later batches' keys.
+	m := rt.NewOrderedMap[K, V](len(e.Keys)).OwnKeys()
 	for i, k := range e.Keys {
 		m.Put(k, e.Vals[i])
 	}

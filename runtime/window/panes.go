@@ -103,7 +103,7 @@ func (w *panes[P]) current() *P {
 func (w *panes[P]) restore(at rt.Time, ps []Pane[P], inverse bool, copyP func(P) P) {
 	w.dropThrough(rt.Time(1<<62), true)
 	w.t, w.started, w.cur, w.fires = at, true, false, false
-	lastBoundary := at - rt.Time(int64(at-w.zero)%w.slide)
+	lastBoundary := at - rt.Time(w.sinceBoundary(at))
 	for _, p := range ps {
 		w.live = append(w.live, pane[P]{t: p.Time, in: inverse && p.Time <= lastBoundary, p: copyP(p.Data)})
 	}

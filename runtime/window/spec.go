@@ -27,6 +27,12 @@ type Spec struct {
 	Length   time.Duration // the window length: a positive multiple of Interval
 	Slide    time.Duration // the slide: a positive multiple of Interval; may exceed Length
 	Zero     rt.Time       // Spark's zeroTime: the first batch time minus Interval
+	// Lag is set for a window of an event-time stream (runtime/eventtime), whose batch
+	// times run Lag behind the arrival clock: its first batch is at Zero - Lag + Interval,
+	// while its slide boundaries stay at Zero + k·Slide, where a window of the arrival
+	// clock has them, so that event-time windows line up with arrival-time ones. A
+	// multiple of Interval.
+	Lag time.Duration
 }
 
 // Check reports whether s is a valid window, with Spark's messages for lengths and
@@ -42,6 +48,9 @@ func (s Spec) Check() error {
 	if s.Slide <= 0 || s.Slide%s.Interval != 0 {
 		return fmt.Errorf("The slide duration of windowed DStream (%s) must be a multiple of the slide duration of parent DStream (%s)", ms(s.Slide), ms(s.Interval))
 	}
+	if s.Lag < 0 || s.Lag%s.Interval != 0 {
+		return fmt.Errorf("the event-time lag (%s) must be a multiple of the slide duration of parent DStream (%s)", ms(s.Lag), ms(s.Interval))
+	}
 	return nil
 }
 
@@ -53,7 +62,7 @@ func ms(d time.Duration) string {
 // Fires reports whether the window operator produces output at batch time t: t is after
 // Zero and a multiple of Slide counted from Zero.
 func (s Spec) Fires(t rt.Time) bool {
-	return t > s.Zero && int64(t-s.Zero)%s.Slide.Milliseconds() == 0
+	return t > s.Zero.Add(-s.Lag) && int64(t-s.Zero)%s.Slide.Milliseconds() == 0
 }
 
 // Drain returns how long the operator must go on after its parent's last batch with
@@ -67,8 +76,9 @@ func (s Spec) Drain() time.Duration { return s.Length + s.Slide - s.Interval }
 // batch times arrive in order and on the grid, which generated code guarantees; a
 // violation is a bug in the caller, so it panics.
 type clock struct {
-	interval, length, slide int64 // milliseconds
-	zero                    rt.Time
+	interval, length, slide int64   // milliseconds
+	zero                    rt.Time // the slide boundaries are at zero + k·slide
+	first                   rt.Time // the first valid batch time minus the interval
 
 	t       rt.Time // the current batch time
 	started bool    // Begin has been called
@@ -84,24 +94,35 @@ func newClock(s Spec) clock {
 		length:   s.Length.Milliseconds(),
 		slide:    s.Slide.Milliseconds(),
 		zero:     s.Zero,
+		first:    s.Zero.Add(-s.Lag),
 	}
+}
+
+// sinceBoundary returns how far t is past the last slide boundary at or before it, in
+// [0, slide) also for the times before zero that an event-time stream has.
+func (c *clock) sinceBoundary(t rt.Time) int64 {
+	r := int64(t-c.zero) % c.slide
+	if r < 0 {
+		r += c.slide
+	}
+	return r
 }
 
 // advance moves the clock to batch time t.
 func (c *clock) advance(t rt.Time) {
-	if t <= c.zero || int64(t-c.zero)%c.interval != 0 {
-		panic(fmt.Sprintf("window: batch time %v is not a multiple of the interval (%d ms) after the zero time %v", t, c.interval, c.zero))
+	if t <= c.first || int64(t-c.first)%c.interval != 0 {
+		panic(fmt.Sprintf("window: batch time %v is not a multiple of the interval (%d ms) after the zero time %v", t, c.interval, c.first))
 	}
 	if c.started && t <= c.t {
 		panic(fmt.Sprintf("window: batch time %v does not follow %v", t, c.t))
 	}
 	c.t, c.started = t, true
-	c.fires = int64(t-c.zero)%c.slide == 0
+	c.fires = c.sinceBoundary(t) == 0
 }
 
 // nextBoundary returns the first slide boundary at or after t.
 func (c *clock) nextBoundary(t rt.Time) rt.Time {
-	r := int64(t-c.zero) % c.slide
+	r := c.sinceBoundary(t)
 	if r == 0 {
 		return t
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	rt "streamc.dev/streamc/runtime"
 )
@@ -658,6 +659,31 @@ func TestDrain(t *testing.T) {
 		}
 		if !tight {
 			t.Errorf("len %d slide %d: %d drain batches is more than needed", ls[0], ls[1], drain)
+		}
+	}
+}
+
+// TestKeyedReduceCopiesStringKeys: partials and the running map outlive the batch, so
+// their string keys do not share the input they were cut from.
+func TestKeyedReduceCopiesStringKeys(t *testing.T) {
+	line := "ab cd ab"
+	sum := func(a, b int64) int64 { return a + b }
+	sub := func(a, b int64) int64 { return a - b }
+	for _, inv := range []func(a, b int64) int64{nil, sub} {
+		w := NewKeyedReduce[string, int64](spec(2, 1, 0), sum, inv, nil, 4)
+		w.Begin(1000)
+		w.Add(line[0:2], 1)
+		w.Add(line[3:5], 1)
+		w.Add(line[6:8], 1)
+		keys, vals := w.Window()
+		if fmt.Sprint(keys, vals) != "[ab cd] [2 1]" {
+			t.Fatalf("window = %v %v", keys, vals)
+		}
+		for _, k := range append(keys, w.Snapshot().Panes[0].Data.Keys...) {
+			p, b := uintptr(unsafe.Pointer(unsafe.StringData(k))), uintptr(unsafe.Pointer(unsafe.StringData(line)))
+			if p >= b && p < b+uintptr(len(line)) {
+				t.Errorf("inverse %v: key %q shares the input line", inv != nil, k)
+			}
 		}
 	}
 }

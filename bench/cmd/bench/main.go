@@ -23,19 +23,21 @@ import (
 
 // config is the command line.
 type config struct {
-	smoke    bool
-	runs     int
-	only     string
-	dataDir  string
-	work     string // scratch directory: binaries, outputs, caches
-	duckDir  string
-	report   string
-	svg      string
-	streamc  string
-	extras   bool
-	latency  time.Duration
-	profile  bool
-	noDuckDB bool
+	smoke   bool
+	runs    int
+	only    string
+	dataDir string
+	work    string // scratch directory: binaries, outputs, caches
+	duckDir string
+	report  string
+	svg     string
+	streamc string
+	extras  bool
+	latency time.Duration
+	// latencyConfirm is how long the rate the latency search found is then held.
+	latencyConfirm time.Duration
+	profile        bool
+	noDuckDB       bool
 }
 
 func main() {
@@ -51,6 +53,7 @@ func main() {
 	flag.StringVar(&c.streamc, "streamc", "", "streamc binary to use (default: go build ./cmd/streamc)")
 	flag.BoolVar(&c.extras, "extras", true, "also measure compile times, JSON decoding, allocations, latency and profiles")
 	flag.DurationVar(&c.latency, "latency-step", 5*time.Second, "how long each rate is held in the latency search")
+	flag.DurationVar(&c.latencyConfirm, "latency-confirm", 60*time.Second, "how long the rate found is then held to confirm it (0: not confirmed)")
 	flag.BoolVar(&c.profile, "profile", true, "CPU-profile each generated binary")
 	flag.BoolVar(&c.noDuckDB, "no-duckdb", false, "skip DuckDB")
 	flag.Parse()

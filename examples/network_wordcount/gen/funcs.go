@@ -7,13 +7,6 @@ import "streamc.dev/streamc/stdlib"
 
 // This file holds one Go function per lambda of the pipeline, and its top-level values.
 
-// flatMap_8_28 is the function of flatMap at network_wordcount/network_wordcount.stream:8:28:
-//
-//	l => split(l, " ")
-func flatMap_8_28(l string) []string {
-	return stdlib.Split(l, " ")
-}
-
 // map_8_52 is the function of map at network_wordcount/network_wordcount.stream:8:52:
 //
 //	w => (w, 1)

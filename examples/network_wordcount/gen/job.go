@@ -90,11 +90,13 @@ func (j *job) stage0(b *rt.Batch) error {
 	return b.Parallel(j.n0, func(p int) (err error) {
 		cur := 0
 		defer rt.GuardFused(stage0Ops, &cur, &err)
+		var parts1 []string
 		comb0 := j.comb0[p]
 		comb0.Reset()
 		for _, v := range in[p] {
 			cur = 0
-			for _, v2 := range flatMap_8_28(v) {
+			parts1 = stdlib.SplitInto(parts1[:0], v, " ")
+			for _, v2 := range parts1 {
 				cur = 1
 				v3 := map_8_52(v2)
 				cur = 2
@@ -124,7 +126,7 @@ func (j *job) stage1(b *rt.Batch) error {
 	return b.Parallel(j.n1, func(p int) (err error) {
 		cur := 0
 		defer rt.GuardFused(stage1Ops, &cur, &err)
-		keep := j.keep1[p][:0]
+		keep := rt.Reuse(j.keep1[p])
 		merge := j.merge1[p]
 		merge.Reset()
 		for src := range j.x0.Sources() {

@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -94,6 +95,7 @@ func TestKafka(t *testing.T) {
 	t.Run("SourceOffsets", func(t *testing.T) { testSourceOffsets(t, broker) })
 	t.Run("IdempotentSink", func(t *testing.T) { testIdempotentSink(t, broker) })
 	t.Run("Transactional", func(t *testing.T) { testTransactional(t, broker) })
+	t.Run("RebalanceAbort", func(t *testing.T) { testRebalanceAbort(t, broker) })
 }
 
 func testSourceOffsets(t *testing.T, broker string) {
@@ -330,5 +332,113 @@ func testTransactional(t *testing.T, broker string) {
 	}
 	if len(got) != 30 {
 		t.Fatalf("read_committed reader saw %d records, want 30", len(got))
+	}
+}
+
+// testRebalanceAbort has a second pipeline instance join the group while the first has a
+// transaction open: the rebalance takes partitions from the first, its commit reports
+// ErrAborted and rewinds it, and the two instances then finish the topic between them.
+// A read_committed reader sees every record exactly once.
+func testRebalanceAbort(t *testing.T, broker string) {
+	produce(t, broker, "rbin", 10)
+	cfg := func(id string) kafka.SourceConfig {
+		return kafka.SourceConfig{Brokers: []string{broker}, Topic: "rbin", Group: "rb", StartFrom: "earliest",
+			MaxRatePerPartition: 4, Interval: time.Second, TransactionalID: id, ReadTimeout: 20 * time.Second}
+	}
+	write := func(src *kafka.Source, sink *kafka.Sink, bt int64) int {
+		b, err := src.Batch(bt, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for p, kvs := range transform(b) {
+			n += len(kvs)
+			if err := sink.WriteBatch(context.Background(), bt, p, kafka.Pairs(kvs)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return n
+	}
+	src1 := newSource(t, cfg("rb-1"), nil)
+	sink1, err := kafka.NewSink(kafka.SinkConfig{Topic: "rbout", Transactional: true, Source: src1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := write(src1, sink1, 1000); n != 12 {
+		t.Fatalf("batch 1000 wrote %d, want 12", n)
+	}
+	if err := sink1.Commit(context.Background(), 1000); err != nil {
+		t.Fatal(err)
+	}
+	// Batch 2000 is written; before it commits, a second instance joins the group.
+	if n := write(src1, sink1, 2000); n != 12 {
+		t.Fatalf("batch 2000 wrote %d, want 12", n)
+	}
+	joined := make(chan *kafka.Source, 1)
+	go func() {
+		src2, err := kafka.NewSource(cfg("rb-2"))
+		if err == nil {
+			err = src2.Start(context.Background())
+		}
+		if err != nil {
+			t.Error(err)
+			joined <- nil
+			return
+		}
+		joined <- src2
+	}()
+	// The first instance's client takes part in the rebalance in the background and
+	// gives up partitions.
+	deadline := time.Now().Add(30 * time.Second)
+	for len(src1.Positions().Next) == partitions {
+		if time.Now().After(deadline) {
+			t.Fatal("no rebalance within 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	err = sink1.Commit(context.Background(), 2000)
+	if !errors.Is(err, kafka.ErrAborted) {
+		t.Fatalf("commit after the rebalance: %v, want ErrAborted", err)
+	}
+	src2 := <-joined
+	if src2 == nil {
+		t.FailNow()
+	}
+	t.Cleanup(func() { src2.Stop() })
+	sink2, err := kafka.NewSink(kafka.SinkConfig{Topic: "rbout", Transactional: true, Source: src2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both instances run batches until every record is in a committed batch.
+	total := 12
+	for bt := int64(3000); total < 30 && bt < 60000; bt += 1000 {
+		for _, in := range []struct {
+			src  *kafka.Source
+			sink *kafka.Sink
+		}{{src1, sink1}, {src2, sink2}} {
+			n := write(in.src, in.sink, bt)
+			if err := in.sink.Commit(context.Background(), bt); err != nil {
+				if errors.Is(err, kafka.ErrAborted) {
+					continue
+				}
+				t.Fatal(err)
+			}
+			total += n
+		}
+	}
+	got := readAll(t, broker, "rbout", 30)
+	seen := map[string]int{}
+	for _, v := range got {
+		seen[v]++
+	}
+	for p := range partitions {
+		for i := range 10 {
+			if v := fmt.Sprintf("out:rbin-%d-%d", p, i); seen[v] != 1 {
+				t.Errorf("%s seen %d times by a read_committed reader, want 1", v, seen[v])
+			}
+		}
+	}
+	if len(got) != 30 || total != 30 {
+		t.Fatalf("read_committed reader saw %d records, committed batches %d; want 30", len(got), total)
 	}
 }

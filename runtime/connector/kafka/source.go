@@ -131,8 +131,55 @@ type Source struct {
 	restored *Positions            // from Restore, applied as partitions are assigned
 	hints    map[int64]BatchRanges // restored pending batches, by time
 	assigned chan struct{}         // closed at the first assignment
-	rangeLog *os.File              // open for appending, when RangeLog is set
-	once     sync.Once
+	// adminReady is closed once adm is set: the group joins in the background as soon
+	// as the client exists, and its first assignment (adjustOffsets) may come before.
+	adminReady chan struct{}
+	rangeLog   *os.File // open for appending, when RangeLog is set
+	once       sync.Once
+	// rate is backpressure's records a second for the whole topic (0: none yet), and
+	// lastBatch the records of the latest batch's ranges.
+	rate      float64
+	lastBatch int64
+}
+
+// SetRate bounds the next batches to perSecond × the interval records, over all
+// partitions (runtime.RateControlled): Spark's backpressure for the direct approach, which
+// splits the rate between the partitions in proportion to their lag. maxRatePerPartition
+// still caps each partition.
+func (s *Source) SetRate(perSecond float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate = perSecond
+}
+
+// LastBatchRecords returns the number of offsets the latest batch's ranges cover
+// (runtime.RateControlled).
+func (s *Source) LastBatchRecords() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastBatch
+}
+
+// rateLimits returns backpressure's bound per partition for a batch whose partitions
+// lag behind by lags: the batch's budget (rate × interval) split in proportion to the
+// lags, at least one record each; nil without a rate. s.mu must be held.
+func (s *Source) rateLimits(lags map[int32]int64) map[int32]int64 {
+	if s.rate <= 0 || s.cfg.Interval <= 0 {
+		return nil
+	}
+	var total int64
+	for _, l := range lags {
+		total += l
+	}
+	if total == 0 {
+		return nil
+	}
+	budget := s.rate * s.cfg.Interval.Seconds()
+	limits := make(map[int32]int64, len(lags))
+	for p, l := range lags {
+		limits[p] = max(1, int64(budget*float64(l)/float64(total)))
+	}
+	return limits
 }
 
 // ErrAborted is returned (wrapped) by a transactional Sink's Commit when the transaction
@@ -160,7 +207,7 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Source{cfg: cfg, log: log, parts: map[int32]*partState{}, assigned: make(chan struct{})}, nil
+	return &Source{cfg: cfg, log: log, parts: map[int32]*partState{}, assigned: make(chan struct{}), adminReady: make(chan struct{})}, nil
 }
 
 // Name returns the source's name for logs.
@@ -222,6 +269,7 @@ func (s *Source) Start(ctx context.Context) error {
 		return fmt.Errorf("kafka source: %w", err)
 	}
 	s.adm = kadm.NewClient(s.cl)
+	close(s.adminReady)
 	// The group is joined by polling; poll until the first assignment arrives.
 	deadline := time.Now().Add(s.cfg.ReadTimeout)
 	for {
@@ -276,6 +324,13 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 	}
 	var ends kadm.ListedOffsets
 	var err error
+	if needStart || needEnd {
+		select {
+		case <-s.adminReady:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	if needStart {
 		ends, err = s.adm.ListStartOffsets(ctx, s.cfg.Topic)
 	} else if needEnd {
@@ -415,7 +470,20 @@ func (s *Source) plan(batchTime int64) ([]Range, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var rateLimit map[int32]int64
+	if !hinted && s.rate > 0 {
+		lags := map[int32]int64{}
+		for _, p := range owned {
+			if st := s.parts[p]; st != nil {
+				if lo, ok := ends.Lookup(s.cfg.Topic, p); ok && lo.Err == nil && lo.Offset > st.next {
+					lags[p] = lo.Offset - st.next
+				}
+			}
+		}
+		rateLimit = s.rateLimits(lags)
+	}
 	br := BatchRanges{Time: batchTime}
+	var size int64
 	for _, p := range owned {
 		st := s.parts[p]
 		if st == nil {
@@ -431,10 +499,15 @@ func (s *Source) plan(batchTime int64) ([]Range, error) {
 			if limit >= 0 {
 				r.Until = min(r.Until, st.next+limit)
 			}
+			if l, ok := rateLimit[p]; ok {
+				r.Until = min(r.Until, st.next+l)
+			}
 		}
 		st.next = r.Until
+		size += r.Until - r.From
 		br.Ranges = append(br.Ranges, r)
 	}
+	s.lastBatch = size
 	s.pending = append(s.pending, br)
 	if err := s.logRanges(br); err != nil {
 		return nil, err

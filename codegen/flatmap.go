@@ -1,0 +1,131 @@
+package codegen
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/types"
+)
+
+// flatMap emits flatMap operator n (chain operator i) on element v of type t. The
+// general form ranges over the list the lambda returns:
+//
+//	for _, v2 := range flatMap_9_14(v) { ... }
+//
+// Two common bodies skip building that list, one allocation per element. When the
+// lambda's body is words(e), the loop walks the words of e in place:
+//
+//	for v2, rest := stdlib.NextWord(v); v2 != ""; v2, rest = stdlib.NextWord(rest) { ... }
+//
+// and when it is split(e, sep), the parts go into a buffer reused for every element of
+// the partition:
+//
+//	parts3 = stdlib.SplitInto(parts3[:0], v, ",")
+//	for _, v2 := range parts3 { ... }
+//
+// The loops see the same words, in the same order, as words and split return. e and sep
+// are used as they are when they are the lambda's parameter or a string literal, and
+// otherwise compiled into functions of the element (flatMap_9_14(v)).
+func (sg *stageGen) flatMap(i int, n *check.Node, v string, t types.Type) {
+	g, f := sg.g, sg.f
+	bt := jen.Id("b").Dot("Time")
+	w := f.fresh("v")
+	if fl := g.flatLoopFor(n, t); fl != nil {
+		f.emit(sg.enter(n))
+		switch fl.kind {
+		case "words":
+			rest := f.fresh("rest")
+			body := sg.chain(i+1, w, n.Elem)
+			f.emit(jen.For(
+				jen.List(jen.Id(w), jen.Id(rest)).Op(":=").Qual(g.stdPath, "NextWord").Call(fl.arg(bt, v)),
+				jen.Id(w).Op("!=").Lit(""),
+				jen.List(jen.Id(w), jen.Id(rest)).Op("=").Qual(g.stdPath, "NextWord").Call(jen.Id(rest)),
+			).Block(body...))
+		case "split":
+			parts := "parts" + itoa(n.ID)
+			sg.localOnce(parts, jen.Var().Id(parts).Index().String())
+			f.emit(jen.Id(parts).Op("=").Qual(g.stdPath, "SplitInto").Call(jen.Id(parts).Index(jen.Empty(), jen.Lit(0)),
+				fl.arg(bt, v), fl.sep(bt, v)))
+			f.emit(rangeLoop(w, jen.Id(parts), sg.chain(i+1, w, n.Elem)))
+		}
+		return
+	}
+	li := g.lambdaFor(n, n.Fn, t)
+	f.emit(sg.enter(n))
+	f.emit(rangeLoop(w, li.call(bt, jen.Id(v)), sg.chain(i+1, w, n.Elem)))
+}
+
+// flatLoop is a flatMap whose lambda's body is words(arg) or split(arg, sep); arg and
+// sep give the Go expressions of those arguments for the element named v.
+type flatLoop struct {
+	kind     string // "words" or "split"
+	arg, sep func(bt jen.Code, v string) jen.Code
+}
+
+// flatLoopFor recognises a flatMap whose lambda returns words(e) or split(e, sep) and
+// compiles e and sep as functions of the lambda's parameters, once per operator; nil
+// for any other lambda.
+func (g *gen) flatLoopFor(n *check.Node, t types.Type) *flatLoop {
+	if fl, ok := g.flatLoops[n]; ok {
+		return fl
+	}
+	fl := g.flatLoop(n, t)
+	if g.flatLoops == nil {
+		g.flatLoops = map[*check.Node]*flatLoop{}
+	}
+	g.flatLoops[n] = fl
+	return fl
+}
+
+func (g *gen) flatLoop(n *check.Node, t types.Type) *flatLoop {
+	l := n.Fn
+	if l == nil {
+		return nil
+	}
+	call, ok := ast.Unparen(l.Body).(*ast.Call)
+	if !ok {
+		return nil
+	}
+	callee := g.info.Calls[call]
+	if callee == nil || callee.Kind != check.BuiltinFunc || callee.Func == nil {
+		return nil
+	}
+	// Arguments by name or position, as the builtin's parameters list them.
+	args := map[string]ast.Expr{}
+	for k, a := range call.Args {
+		switch {
+		case a.Name != nil:
+			args[a.Name.Name] = a.Value
+		case k < len(callee.Func.Params):
+			args[callee.Func.Params[k].Name] = a.Value
+		}
+	}
+	// sub compiles argument e: the element itself when e is the lambda's one parameter, a
+	// literal as is, anything else as a function of the element.
+	sub := func(e ast.Expr) func(bt jen.Code, v string) jen.Code {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.StringLit:
+			return func(jen.Code, string) jen.Code { return jen.Lit(x.Value) }
+		case *ast.Ident:
+			if obj := g.info.Uses[x]; obj != nil && obj.Kind == check.ParamObject && len(l.Params) == 1 &&
+				l.Params[0].Name != nil && g.info.Defs[l.Params[0].Name] == obj {
+				return func(_ jen.Code, v string) jen.Code { return jen.Id(v) }
+			}
+		}
+		li := g.lambda(n, &ast.Lambda{At: l.At, Params: l.Params, Body: e}, t)
+		return func(bt jen.Code, v string) jen.Code { return li.call(bt, jen.Id(v)) }
+	}
+	switch {
+	case callee.Func.Name == "words" && len(call.Args) == 1:
+		if s, ok := args["s"]; ok && basicKind(g.info.Types[s]) == types.String {
+			return &flatLoop{kind: "words", arg: sub(s)}
+		}
+	case callee.Func.Name == "split" && len(call.Args) == 2:
+		s, sep := args["s"], args["sep"]
+		if s != nil && sep != nil && basicKind(g.info.Types[s]) == types.String && basicKind(g.info.Types[sep]) == types.String {
+			return &flatLoop{kind: "split", arg: sub(s), sep: sub(sep)}
+		}
+	}
+	return nil
+}
