@@ -391,11 +391,14 @@ func (g *gen) jsonDecoder(rec *types.Record) string {
 // jsonReader returns the name of the function reading a JSON object into rec at the
 // decoder's position:
 //
+//	var jsonFieldsClick = codec.NewFields("user", ...)
+//
 //	func readJSONClick(d *codec.Decoder) (r Click, err error) {
 //		var seen uint64
-//		for d.NextField() {
-//			switch d.Key() {
-//			case "user":
+//		for f := d.NextKnownField(jsonFieldsClick); f != codec.NoMoreFields; f = d.NextKnownField(jsonFieldsClick) {
+//			switch f {
+//			case 0:
+//				// user
 //				r.User, _ = d.String()
 //				seen |= 1 << 0
 //			default:
@@ -411,7 +414,9 @@ func (g *gen) jsonDecoder(rec *types.Record) string {
 //		return r, nil
 //	}
 //
-// Value errors are sticky in the decoder and come out of d.Err once the loop ends.
+// NextKnownField matches the field names for the reader, trying the declared order first
+// (see codec.Decoder.NextKnownField). Value errors are sticky in the decoder and come
+// out of d.Err once the loop ends.
 func (g *gen) jsonReader(rec *types.Record) string {
 	ri := g.record(rec)
 	name := "readJSON" + ri.name
@@ -428,17 +433,26 @@ func (g *gen) jsonReader(rec *types.Record) string {
 						jen.Return(jen.Id("r"), jen.Qual(g.codecPath, "MissingField").Call(jen.Lit(fl.Name)))))
 				}
 			}
-			cases = append(cases, jen.Case(jen.Lit(fl.Name)).Block(stmts...))
+			cases = append(cases, jen.Case(jen.Lit(k)).Block(append([]jen.Code{jen.Comment(fl.Name)}, stmts...)...))
 		}
 		cases = append(cases, jen.Default().Block(jen.Id("d").Dot("Skip").Call()))
+		fields := "jsonFields" + ri.name
+		var names []jen.Code
+		for _, fl := range rec.Fields {
+			names = append(names, jen.Lit(fl.Name))
+		}
+		next := jen.Id("d").Dot("NextKnownField").Call(jen.Id(fields))
 		body := []jen.Code{
 			jen.Var().Id("seen").Uint64(),
-			jen.For(jen.Id("d").Dot("NextField").Call()).Block(jen.Switch(jen.Id("d").Dot("Key").Call()).Block(cases...)),
+			jen.For(jen.Id("f").Op(":=").Add(next), jen.Id("f").Op("!=").Qual(g.codecPath, "NoMoreFields"), jen.Id("f").Op("=").Add(next.Clone())).Block(
+				jen.Switch(jen.Id("f")).Block(cases...)),
 			jen.If(jen.Err().Op(":=").Id("d").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Err())),
 		}
 		body = append(body, checks...)
 		body = append(body, jen.Return(jen.Id("r"), jen.Nil()))
-		return docf("%s reads a JSON object into a %s; a missing optional field is none.", name, rec.Name).Line().
+		return docf("%s are the fields of %s, for readJSON%s.", fields, rec.Name, ri.name).Line().
+			Var().Id(fields).Op("=").Qual(g.codecPath, "NewFields").Call(names...).Line().Line().
+			Add(docf("%s reads a JSON object into a %s; a missing optional field is none.", name, rec.Name)).Line().
 			Func().Id(name).Params(jen.Id("d").Op("*").Qual(g.codecPath, "Decoder")).Params(jen.Id("r").Id(ri.name), jen.Err().Error()).Block(body...)
 	})
 	return name
