@@ -53,7 +53,9 @@ type latencyResult struct {
 	// confirmed is how long rate was then held in one run (0: not confirmed), the
 	// issue's "processing time below the interval for 60 s".
 	confirmed time.Duration
-	err       string
+	// searched is the rate the short-step search found, before the confirmation.
+	searched int64
+	err      string
 }
 
 func measureExtras(c config, b *builder, data gen.Data, sel []workload, bins map[string]string) *extras {
@@ -433,10 +435,10 @@ func latencySearch(c config, b *builder, procs int) latencyResult {
 			hi = mid
 		}
 	}
-	lr.rate, lr.failed = lo, hi
+	lr.rate, lr.failed, lr.searched = lo, hi, lo
 	// The search holds each rate for a short step; the figure is the rate that then holds
 	// for the whole confirmation (60 s by default), stepping down 10% at a time.
-	for range 3 {
+	for range 6 {
 		if c.latencyConfirm <= 0 || lr.rate == 0 {
 			break
 		}
@@ -451,6 +453,9 @@ func latencySearch(c config, b *builder, procs int) latencyResult {
 			break
 		}
 		lr.failed, lr.rate = lr.rate, lr.rate*9/10
+	}
+	if lr.confirmed == 0 {
+		lr.rate = 0 // no rate held for the whole confirmation
 	}
 	return lr
 }

@@ -198,7 +198,12 @@ func section(b *strings.Builder, c config, results []*result, ex *extras, duck *
 			if l.failed > 0 {
 				failed = humanRate(float64(l.failed))
 			}
-			held := c.latency.String() + " (not confirmed)"
+			if l.confirmed == 0 && c.latencyConfirm > 0 {
+				fmt.Fprintf(b, "| %d | none held for %s (%s held for %s) | — | %s | %s |\n", l.procs, c.latencyConfirm,
+					humanRate(float64(l.searched)), c.latency, failed, l.maxProc.Round(time.Millisecond))
+				continue
+			}
+			held := c.latency.String()
 			if l.confirmed > 0 {
 				held = l.confirmed.String()
 			}
