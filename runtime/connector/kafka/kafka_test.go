@@ -266,17 +266,7 @@ func testTransactional(t *testing.T, broker string) {
 	srcCfg := kafka.SourceConfig{Brokers: []string{broker}, Topic: "txin", Group: "tx", StartFrom: "earliest",
 		MaxRatePerPartition: 4, Interval: time.Second, TransactionalID: "tx-pipeline", ReadTimeout: 10 * time.Second}
 	run := func(src *kafka.Source, sink *kafka.Sink, bt int64, commit bool) int {
-		b, err := src.Batch(bt, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for p, kvs := range transform(b) {
-			n += len(kvs)
-			if err := sink.WriteBatch(context.Background(), bt, p, kafka.Pairs(kvs)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		n := writeBatch(t, src, sink, bt)
 		if commit {
 			if err := sink.Commit(context.Background(), bt); err != nil {
 				t.Fatal(err)
@@ -317,21 +307,45 @@ func testTransactional(t *testing.T, broker string) {
 	if total != 30 {
 		t.Fatalf("produced %d records in committed batches, want 30", total)
 	}
-	got := readAll(t, broker, "txout", 30)
+	checkOnce(t, broker, "txin", "txout", 10)
+}
+
+// writeBatch reads batch bt from src and writes its records, transformed, to sink
+// without committing; it returns how many it wrote.
+func writeBatch(t *testing.T, src *kafka.Source, sink *kafka.Sink, bt int64) int {
+	t.Helper()
+	b, err := src.Batch(bt, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for p, kvs := range transform(b) {
+		n += len(kvs)
+		if err := sink.WriteBatch(context.Background(), bt, p, kafka.Pairs(kvs)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+// checkOnce checks that a read_committed reader of topic out sees each of the n records
+// per partition of topic in, transformed, exactly once.
+func checkOnce(t *testing.T, broker, in, out string, n int) {
+	t.Helper()
+	got := readAll(t, broker, out, partitions*n)
 	seen := map[string]int{}
 	for _, v := range got {
 		seen[v]++
 	}
 	for p := range partitions {
-		for i := range 10 {
-			v := fmt.Sprintf("out:txin-%d-%d", p, i)
-			if seen[v] != 1 {
+		for i := range n {
+			if v := fmt.Sprintf("out:%s-%d-%d", in, p, i); seen[v] != 1 {
 				t.Errorf("%s seen %d times by a read_committed reader, want 1", v, seen[v])
 			}
 		}
 	}
-	if len(got) != 30 {
-		t.Fatalf("read_committed reader saw %d records, want 30", len(got))
+	if len(got) != partitions*n {
+		t.Fatalf("read_committed reader saw %d records, want %d", len(got), partitions*n)
 	}
 }
 
@@ -345,20 +359,7 @@ func testRebalanceAbort(t *testing.T, broker string) {
 		return kafka.SourceConfig{Brokers: []string{broker}, Topic: "rbin", Group: "rb", StartFrom: "earliest",
 			MaxRatePerPartition: 4, Interval: time.Second, TransactionalID: id, ReadTimeout: 20 * time.Second}
 	}
-	write := func(src *kafka.Source, sink *kafka.Sink, bt int64) int {
-		b, err := src.Batch(bt, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for p, kvs := range transform(b) {
-			n += len(kvs)
-			if err := sink.WriteBatch(context.Background(), bt, p, kafka.Pairs(kvs)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return n
-	}
+	write := func(src *kafka.Source, sink *kafka.Sink, bt int64) int { return writeBatch(t, src, sink, bt) }
 	src1 := newSource(t, cfg("rb-1"), nil)
 	sink1, err := kafka.NewSink(kafka.SinkConfig{Topic: "rbout", Transactional: true, Source: src1})
 	if err != nil {
@@ -426,19 +427,8 @@ func testRebalanceAbort(t *testing.T, broker string) {
 			total += n
 		}
 	}
-	got := readAll(t, broker, "rbout", 30)
-	seen := map[string]int{}
-	for _, v := range got {
-		seen[v]++
+	if total != 30 {
+		t.Fatalf("committed batches hold %d records, want 30", total)
 	}
-	for p := range partitions {
-		for i := range 10 {
-			if v := fmt.Sprintf("out:rbin-%d-%d", p, i); seen[v] != 1 {
-				t.Errorf("%s seen %d times by a read_committed reader, want 1", v, seen[v])
-			}
-		}
-	}
-	if len(got) != 30 || total != 30 {
-		t.Fatalf("read_committed reader saw %d records, committed batches %d; want 30", len(got), total)
-	}
+	checkOnce(t, broker, "rbin", "rbout", 10)
 }
