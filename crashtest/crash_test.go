@@ -117,37 +117,10 @@ func TestCrashFiles(t *testing.T) {
 	}
 	ref := crashkit.ReadOutputs(t, filepath.Join(root, "ref"), outputs...)
 
-	// Kill after a random delay between 15ms (past start-up and recovery) and 1/25 of the
-	// uninterrupted run, so that the kills fall all over one crashing run.
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
-	killed, starts := 0, 0
+	starts := crashkit.KillDuring(t, kills, d,
+		func() *exec.Cmd { return run(bin, root, args("ckpt")...) },
+		func() { os.RemoveAll(filepath.Join(root, "ckpt")) })
 	var stderr bytes.Buffer
-	for killed < kills {
-		cmd := run(bin, root, args("ckpt")...)
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		starts++
-		delay := 15*time.Millisecond + time.Duration(rng.Int64N(int64(d/25)+1))
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("start %d failed: %v\n%s", starts, err, stderr.String())
-			}
-			// It finished before its kill: start over so that every kill lands in a
-			// running pipeline (the outputs are rewritten identically).
-			t.Logf("start %d finished before its kill after %v; kills so far %d", starts, delay, killed)
-			os.RemoveAll(filepath.Join(root, "ckpt"))
-			continue
-		case <-time.After(delay):
-		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-exited
-		killed++
-	}
 	final := run(bin, root, args("ckpt")...)
 	final.Stderr = &stderr
 	if err := final.Run(); err != nil {
@@ -156,20 +129,9 @@ func TestCrashFiles(t *testing.T) {
 	starts++
 
 	got := crashkit.ReadOutputs(t, filepath.Join(root, "out"), outputs...)
-	var differ []string
-	for name, w := range ref {
-		if got[name] != w {
-			differ = append(differ, name)
-		}
-	}
-	for name := range got {
-		if _, ok := ref[name]; !ok {
-			differ = append(differ, name+" (extra)")
-		}
-	}
-	slices.Sort(differ)
+	differ := crashkit.Differ(ref, got)
 	lost, dup, _ := crashkit.LostAndDuplicated(latestTotals(got), want)
-	msg := fmt.Sprintf("crash test (files): %d records, %d kills: %d lost, %d duplicated", files*perFile, killed, lost, dup)
+	msg := fmt.Sprintf("crash test (files): %d records, %d kills: %d lost, %d duplicated", files*perFile, kills, lost, dup)
 	fmt.Println(msg)
 	t.Logf("%s; %d starts, %d output directories, %d differ from the uninterrupted run", msg, starts, len(ref), len(differ))
 	if len(differ) > 0 || lost != 0 || dup != 0 || len(batchTimes(ref, "totals")) < files {

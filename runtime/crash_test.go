@@ -105,38 +105,11 @@ func TestCrashFilesReplay(t *testing.T) {
 	t.Logf("uninterrupted run: %v", d)
 	refOut := crashkit.ReadOutputs(t, filepath.Join(root, "ref"), "totals", "window")
 
-	// The crashing run: kill after a random delay between 15ms (each life gets past its
-	// start and recovery) and 1/25 of the uninterrupted run, so that the 20 kills
-	// fall all over one crashing run.
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
-	killed, restarts := 0, 0
+	// The crashing run (see crashkit.KillDuring for when the kills fall).
+	restarts := crashkit.KillDuring(t, kills, d,
+		func() *exec.Cmd { return child(root, "files", "out", args("ckpt")...) },
+		func() { os.RemoveAll(filepath.Join(root, "ckpt")) })
 	var stderr bytes.Buffer
-	for killed < kills {
-		cmd := child(root, "files", "out", args("ckpt")...)
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		restarts++
-		delay := 15*time.Millisecond + time.Duration(rng.Int64N(int64(d/25)+1))
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("run %d failed: %v\n%s", restarts, err, stderr.String())
-			}
-			// It finished before the kill: start over from scratch so that every kill
-			// lands in a running pipeline.
-			t.Logf("run %d finished before its kill after %v; kills so far %d", restarts, delay, killed)
-			os.RemoveAll(filepath.Join(root, "ckpt"))
-			continue
-		case <-time.After(delay):
-		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-exited
-		killed++
-	}
 	final := child(root, "files", "out", args("ckpt")...)
 	final.Stderr = &stderr
 	if err := final.Run(); err != nil {
@@ -144,22 +117,11 @@ func TestCrashFilesReplay(t *testing.T) {
 	}
 
 	got := crashkit.ReadOutputs(t, filepath.Join(root, "out"), "totals", "window")
-	var differ []string
-	for name, w := range refOut {
-		if got[name] != w {
-			differ = append(differ, name)
-		}
-	}
-	for name := range got {
-		if _, ok := refOut[name]; !ok {
-			differ = append(differ, name+" (extra)")
-		}
-	}
-	slices.Sort(differ)
+	differ := crashkit.Differ(refOut, got)
 	lost, dup, sum := crashkit.LostAndDuplicated(parseTotals(got[latest(got)]), want)
 	msg := fmt.Sprintf("crash test (files, replay): %d records in %d files, %d SIGKILLs, %d starts; "+
 		"%d output directories, %d differ from the uninterrupted run; final totals %d: %d lost, %d duplicated",
-		files*perFile, files, killed, restarts+1, len(refOut), len(differ), sum, lost, dup)
+		files*perFile, files, kills, restarts+1, len(refOut), len(differ), sum, lost, dup)
 	t.Log(msg)
 	fmt.Println(msg)
 	if len(differ) > 0 || lost != 0 || dup != 0 || len(refOut) < files {

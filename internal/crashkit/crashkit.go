@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -166,4 +170,60 @@ func LostAndDuplicated(got, want map[string]int64) (lost, dup, sum int64) {
 		}
 	}
 	return lost, dup, sum
+}
+
+// KillDuring starts the pipeline with start and SIGKILLs it kills times, each after a
+// random delay between 15ms (past start-up and recovery) and 1/25 of d, the duration of
+// an uninterrupted run, so that the kills fall all over one crashing run. A life that
+// finishes before its kill is started over from scratch (fresh removes its checkpoint),
+// so that every kill lands in a running pipeline; one that fails fails the test. It
+// returns the number of starts.
+func KillDuring(t testing.TB, kills int, d time.Duration, start func() *exec.Cmd, fresh func()) int {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
+	killed, starts := 0, 0
+	var stderr bytes.Buffer
+	for killed < kills {
+		cmd := start()
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		starts++
+		delay := 15*time.Millisecond + time.Duration(rng.Int64N(int64(d/25)+1))
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("start %d failed: %v\n%s", starts, err, stderr.String())
+			}
+			t.Logf("start %d finished before its kill after %v; kills so far %d", starts, delay, killed)
+			fresh()
+			continue
+		case <-time.After(delay):
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+		killed++
+	}
+	return starts
+}
+
+// Differ returns, sorted, the outputs (as ReadOutputs gives them) whose content in got
+// is not ref's, and those only got has, marked " (extra)".
+func Differ(ref, got map[string]string) []string {
+	var differ []string
+	for name, w := range ref {
+		if got[name] != w {
+			differ = append(differ, name)
+		}
+	}
+	for name := range got {
+		if _, ok := ref[name]; !ok {
+			differ = append(differ, name+" (extra)")
+		}
+	}
+	slices.Sort(differ)
+	return differ
 }
