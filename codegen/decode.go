@@ -171,8 +171,11 @@ func (sg *stageGen) csvHeader(n *check.Node, rec *types.Record, i int) {
 }
 
 // boolArg is a decoder's literal bool argument (false when absent).
-func (g *gen) boolArg(n *check.Node, name string) bool {
-	a := n.Arg(name)
+func (g *gen) boolArg(n *check.Node, name string) bool { return g.literalBool(n.Arg(name), name) }
+
+// literalBool is the value of argument a, called name, which must be a bool literal;
+// false when a is nil (the argument is absent).
+func (g *gen) literalBool(a *check.NamedArg, name string) bool {
 	if a == nil {
 		return false
 	}

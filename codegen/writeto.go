@@ -6,7 +6,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
@@ -56,18 +55,7 @@ func (g *gen) resourceValue(r *check.Resource, name string) jen.Code {
 }
 
 // constBool is a resource's literal bool argument (false when absent).
-func (g *gen) constBool(r *check.Resource, name string) bool {
-	a := r.Arg(name)
-	if a == nil {
-		return false
-	}
-	lit, ok := ast.Unparen(a.Value).(*ast.BoolLit)
-	if !ok {
-		g.errorf(a.Value.Pos(), "%s must be true or false", name)
-		return false
-	}
-	return lit.Value
-}
+func (g *gen) constBool(r *check.Resource, name string) bool { return g.literalBool(r.Arg(name), name) }
 
 // genWriteTo runs output i, writeTo(sink), over the kept result of its stage. The sink
 // is built in newJob, opens nothing until the first batch writes (pools are lazy), and
