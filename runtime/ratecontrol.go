@@ -1,9 +1,6 @@
 package runtime
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // RateControlled is a source whose rate backpressure can set (Spark's
 // spark.streaming.backpressure.enabled): receivers (socket, stdin) throttle reception,
@@ -23,13 +20,12 @@ type RateControlled interface {
 // between the current rate and the rate the batch was processed at; the scheduling delay
 // stands for the accumulated (integral) error: records queued up that the next batches
 // must absorb. Spark's defaults: proportional 1, integral 0.2, derivative 0, at least 100
-// records a second.
+// records a second. The engine calls it from the goroutine that runs the batches only.
 type PIDRateEstimator struct {
 	Interval                           time.Duration
 	Proportional, Integral, Derivative float64
 	MinRate                            float64
 
-	mu          sync.Mutex
 	first       bool
 	latestTime  int64 // ms
 	latestRate  float64
@@ -47,8 +43,6 @@ func NewPIDRateEstimator(interval time.Duration) *PIDRateEstimator {
 // false when there is none: for the first batch with data (which only sets the starting
 // rate to the observed processing rate), for an empty batch, or for one out of order.
 func (e *PIDRateEstimator) Compute(doneAt, records int64, processing, scheduling time.Duration) (float64, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	procMs := float64(processing) / float64(time.Millisecond)
 	if doneAt <= e.latestTime || records <= 0 || procMs <= 0 {
 		return 0, false

@@ -116,12 +116,9 @@ func (h *Hold[T]) Times() []rt.Time {
 	return ts
 }
 
-// HeldFor returns the elements held for batch t, in the order they came.
-func (h *Hold[T]) HeldFor(t rt.Time) []T { return h.held[t] }
-
-// AddHeld adds elements held for batch t, read back from a checkpoint, after those
+// addHeld adds elements held for batch t, read back from a checkpoint, after those
 // already held for t.
-func (h *Hold[T]) AddHeld(t rt.Time, xs []T) {
+func (h *Hold[T]) addHeld(t rt.Time, xs []T) {
 	if len(xs) > 0 {
 		h.held[t] = append(h.held[t], xs...)
 	}
@@ -143,7 +140,7 @@ func (h *Hold[T]) Snapshot() []window.Pane[[]T] {
 func (h *Hold[T]) Restore(at rt.Time, ps []window.Pane[[]T]) {
 	clear(h.held)
 	for _, p := range ps {
-		h.AddHeld(p.Time, p.Data)
+		h.addHeld(p.Time, p.Data)
 	}
 }
 

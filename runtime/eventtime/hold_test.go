@@ -89,7 +89,7 @@ func TestHoldRestore(t *testing.T) {
 	}
 	// A restart with a longer interval can skip a held batch: its elements are late.
 	s := NewHold[int](time.Second, 0)
-	s.AddHeld(5000, []int{1, 2})
+	s.addHeld(5000, []int{1, 2})
 	s.Begin(6000)
 	if late := s.TakeLate(); late != 2 || s.Held() != 0 {
 		t.Errorf("skipped batch: late %d, held %d; want 2, 0", late, s.Held())
