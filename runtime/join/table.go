@@ -3,9 +3,10 @@ package join
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	rt "streamc.dev/streamc/runtime"
 )
 
 // Table is a reference table for joinTable and leftJoinTable: rows of type R by key K,
@@ -24,9 +25,8 @@ type Table[K comparable, R any] struct {
 	refresh time.Duration
 	log     *slog.Logger
 
-	rows atomic.Pointer[map[K]R]
-	stop chan struct{}
-	wg   sync.WaitGroup
+	rows    atomic.Pointer[map[K]R]
+	reloads *rt.Periodic
 }
 
 // NewTable loads the table once with load and returns it; an error from the first load
@@ -36,7 +36,7 @@ func NewTable[K comparable, R any](name string, load func() (map[K]R, error), re
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	t := &Table[K, R]{name: name, load: load, refresh: refresh, log: log, stop: make(chan struct{})}
+	t := &Table[K, R]{name: name, load: load, refresh: refresh, log: log}
 	m, err := load()
 	if err != nil {
 		return nil, err
@@ -64,36 +64,15 @@ func (t *Table[K, R]) Reload() error {
 
 // Start begins the periodic reloads, until Stop or until ctx is cancelled.
 func (t *Table[K, R]) Start(ctx context.Context) error {
-	if t.refresh <= 0 {
-		return nil
+	if t.refresh > 0 {
+		t.reloads = rt.StartPeriodic(ctx, t.refresh, func(context.Context) { t.Reload() })
 	}
-	t.wg.Add(1)
-	go func() {
-		defer t.wg.Done()
-		tick := time.NewTicker(t.refresh)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.stop:
-				return
-			case <-tick.C:
-				t.Reload()
-			}
-		}
-	}()
 	return nil
 }
 
 // Stop ends the reloads and waits for one in progress.
 func (t *Table[K, R]) Stop() error {
-	select {
-	case <-t.stop:
-	default:
-		close(t.stop)
-	}
-	t.wg.Wait()
+	t.reloads.Stop()
 	return nil
 }
 

@@ -3,9 +3,10 @@ package sqlsink
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	rt "streamc.dev/streamc/runtime"
 )
 
 // FetchFunc queries the rows of keys in one round trip (or as few as the database
@@ -82,10 +83,9 @@ type Table[K comparable, V any] struct {
 	refresh time.Duration
 	log     *slog.Logger
 
-	cur    atomic.Pointer[map[K]V]
-	loads  atomic.Int64
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cur     atomic.Pointer[map[K]V]
+	loads   atomic.Int64
+	reloads *rt.Periodic
 }
 
 // NewTable returns a table filled by load, reloaded every refresh (0: never). log may be
@@ -102,26 +102,13 @@ func (t *Table[K, V]) Start(ctx context.Context) error {
 	if err := t.Reload(ctx); err != nil {
 		return err
 	}
-	if t.refresh <= 0 {
-		return nil
-	}
-	ctx, t.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	t.wg.Add(1)
-	go func() {
-		defer t.wg.Done()
-		tick := time.NewTicker(t.refresh)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				if err := t.Reload(ctx); err != nil && ctx.Err() == nil {
-					t.log.Warn("table reload failed; keeping the previous rows", "table", t.name, "err", err)
-				}
+	if t.refresh > 0 {
+		t.reloads = rt.StartPeriodic(context.WithoutCancel(ctx), t.refresh, func(ctx context.Context) {
+			if err := t.Reload(ctx); err != nil && ctx.Err() == nil {
+				t.log.Warn("table reload failed; keeping the previous rows", "table", t.name, "err", err)
 			}
-		}
-	}()
+		})
+	}
 	return nil
 }
 
@@ -138,10 +125,7 @@ func (t *Table[K, V]) Reload(ctx context.Context) error {
 
 // Stop ends the periodic reload.
 func (t *Table[K, V]) Stop() error {
-	if t.cancel != nil {
-		t.cancel()
-		t.wg.Wait()
-	}
+	t.reloads.Stop()
 	return nil
 }
 
