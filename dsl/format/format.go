@@ -71,7 +71,7 @@ func (p *printer) write(s string) {
 	if s == "" {
 		return
 	}
-	if p.atStart || p.buf.Len() == 0 {
+	if p.lineEmpty() {
 		p.buf.WriteString(strings.Repeat(" ", p.indent))
 		p.atStart = false
 	}
@@ -80,6 +80,10 @@ func (p *printer) write(s string) {
 		p.lineStart = p.buf.Len() - len(s) + i + 1
 	}
 }
+
+// lineEmpty reports whether nothing is written on the current line: after a newline, or
+// before anything at all (a comment trailing a lone ";" at the top of the file).
+func (p *printer) lineEmpty() bool { return p.atStart || p.buf.Len() == 0 }
 
 // newline ends the current line; the next write starts a line indented by indent.
 func (p *printer) newline(indent int) {
@@ -121,7 +125,7 @@ func (p *printer) flush(offset, indent int, gap func(line int) bool) {
 		c := p.comments[p.next]
 		p.next++
 		text := strings.TrimRight(c.Text, " \t")
-		if c.Trailing && !p.atStart {
+		if c.Trailing && !p.lineEmpty() {
 			p.write(" " + text)
 			p.newline(indent)
 			continue
