@@ -62,7 +62,7 @@ func (g *gen) genSource(src *planner.Source) {
 		typ = jen.Op("*").Qual(g.srcPath, "Files")
 		address = addrArg("path")
 		create = jen.Qual(g.srcPath, "NewFiles").Call(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)),
-			jen.Qual(g.srcPath, "FilesOptions").Values(kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger)))
+			jen.Qual(g.srcPath, "FilesOptions").Values(g.filesOptions(src, logger)...))
 	case "rate":
 		typ = jen.Op("*").Qual(g.srcPath, "Rate")
 		a := n.Arg("perSecond")
@@ -215,4 +215,13 @@ func (g *gen) policyCode(p check.BadRecordPolicy) jen.Code {
 		d = append(d, kv("Path", jen.Lit(p.Path)))
 	}
 	return jen.Qual(g.rtPath, "BadRecordPolicy").Values(d...)
+}
+
+// filesOptions are the options of a files source: Recycle only when the plan proved it.
+func (g *gen) filesOptions(src *planner.Source, logger jen.Code) []jen.Code {
+	opts := []jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger)}
+	if src.Recycle {
+		opts = append(opts, kv("Recycle", jen.True()))
+	}
+	return opts
 }

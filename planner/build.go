@@ -109,6 +109,9 @@ func Build(prog *check.Program) (*Plan, error) {
 			return nil, err
 		}
 	}
+	for _, src := range b.plan.Sources {
+		src.Recycle = src.Node.Op == "files" && b.recyclable(src.Node)
+	}
 	return b.plan, nil
 }
 

@@ -29,6 +29,9 @@ type Source struct {
 	// let binding's name, or the source kind and its number ("socket1").
 	Name string
 	Elem types.Type // the element type the source delivers, before decoding
+	// Recycle says no string of the source's records is used after their batch, so a
+	// files source may read later batches into the same memory (see recyclable).
+	Recycle bool
 }
 
 // PartsKind says how a stage's partition count is found at run time.

@@ -135,3 +135,33 @@ func TestPlanInvariants(t *testing.T) {
 		})
 	}
 }
+
+// TestRecycle pins the rules of recyclable: a files source's buffers are reused only
+// when nothing downstream keeps its strings past the batch.
+func TestRecycle(t *testing.T) {
+	const head = "pipeline r\nbatch 1s\ncheckpoint \"ck\"\ntype Bid { auction: int, price: int, url: string }\n" +
+		"let bids = files(\"in\").csv(Bid)\n"
+	cases := []struct {
+		name, body string
+		want       bool
+	}{
+		{"narrow and print", `bids.filter(b => b.auction % 2 == 0).map(b => (b.url, b.price)).print()`, true},
+		{"shuffle and sort", `bids.map(b => (b.url, 1)).reduceByKey((a, b) => a + b).sortByKey().print()`, true},
+		{"window of numbers", `bids.map(b => (b.auction, 1)).reduceByKeyAndWindow((a, b) => a + b, 10s, 2s).print()`, true},
+		{"window of strings", `bids.map(b => (b.url, 1)).reduceByKeyAndWindow((a, b) => a + b, 10s, 2s).print()`, false},
+		{"window of records", `bids.reduceByWindow((a, b) => a, 10s, 10s).print()`, false},
+		{"state keyed by string", `bids.map(b => (b.url, b.price)).updateStateByKey((ps, s) => some(sum(ps) + s.getOrElse(0))).print()`, true},
+		{"state keyed by tuple with a string", `bids.map(b => ((b.url, b.auction), b.price)).updateStateByKey((ps, s) => some(sum(ps) + s.getOrElse(0))).print()`, false},
+		{"state of strings", `bids.map(b => (b.auction, b.url)).updateStateByKey((us, s) => some(concat(s.getOrElse(""), last(us).getOrElse("")))).print()`, false},
+		{"event time", `bids.eventTime(b => fromMillis(b.auction), lateness = 2s).print()`, false},
+		{"one branch keeps strings", "bids.map(b => b.price).print()\nbids.map(b => b.url).window(4s).print()", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := plan(t, head+c.body+"\n")
+			if len(p.Sources) != 1 || p.Sources[0].Recycle != c.want {
+				t.Errorf("Recycle = %v, want %v\n%s", p.Sources[0].Recycle, c.want, p)
+			}
+		})
+	}
+}

@@ -16,7 +16,11 @@ func (p *Plan) String() string {
 	fmt.Fprintf(&b, "pipeline %s: batch %s, partitions %s\n", p.Name, p.Settings.Batch, defaultParts(p.Settings.Partitions))
 	b.WriteString("sources\n")
 	for _, s := range p.Sources {
-		fmt.Fprintf(&b, "  s%d %s: %s @%s -> %s\n", s.ID, s.Name, s.Node.Op, at(s.Node.Pos), s.Elem)
+		recycle := ""
+		if s.Recycle {
+			recycle = " (buffers reused: no string outlives its batch)"
+		}
+		fmt.Fprintf(&b, "  s%d %s: %s @%s -> %s%s\n", s.ID, s.Name, s.Node.Op, at(s.Node.Pos), s.Elem, recycle)
 	}
 	b.WriteString("stages\n")
 	for _, s := range p.Stages {

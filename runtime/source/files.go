@@ -42,6 +42,13 @@ type FilesOptions struct {
 	OnOversize func(path string, size int) error
 	// Logger receives the source's log lines; nil discards them.
 	Logger *slog.Logger
+	// Recycle says that no line of a batch (no substring of one either) is used once the
+	// next batch is asked for, so the memory a batch's lines live in, and the slice
+	// holding them, can be reused for a later batch instead of allocated and zeroed
+	// again. The code generator sets it when the plan proves it: no window, state,
+	// eventTime or cache downstream keeps strings of the input (planner.Source.Recycle).
+	// Lines of a recycled batch change under anyone who kept them, so only a proof will do.
+	Recycle bool
 }
 
 // Files is Spark's textFileStream (FileInputDStream): at each batch it lists a directory
@@ -72,6 +79,65 @@ type Files struct {
 	pending   []string         // replay: files still to deliver, in order
 	oversized int64
 	missing   bool // the watched path was missing at the last listing (warned once)
+
+	// ahead is the read of the next pending file in replay mode, started when a batch is
+	// delivered so that reading and cutting overlap the batch's processing; nil when none.
+	ahead *readAhead
+	// spare holds buffers free for reading (Recycle): those of batches already processed.
+	spare buffers
+	// delivered holds the buffers of the batch last returned by Batch (Recycle), given to
+	// spare when the next batch is asked for.
+	delivered buffers
+}
+
+// buffers is memory a batch's lines can be read into: the byte buffers of its pieces and
+// the slice of its lines.
+type buffers struct {
+	bytes [][]byte
+	recs  []string
+}
+
+// take returns a buffer of length n: a spare one large enough, or a new one of at least
+// fileChunkBytes plus some room, so that it serves the following reads too.
+func (b *buffers) take(n int) []byte {
+	for i := len(b.bytes) - 1; i >= 0; i-- {
+		if buf := b.bytes[i]; cap(buf) >= n {
+			b.bytes = slices.Delete(b.bytes, i, i+1)
+			return buf[:n]
+		}
+	}
+	return make([]byte, n, max(n, fileChunkBytes+fileChunkBytes/4))
+}
+
+// takeRecs returns the spare slice for lines, emptied, leaving none.
+func (b *buffers) takeRecs() []string {
+	recs := b.recs[:0]
+	b.recs = nil
+	return recs
+}
+
+// add moves the buffers of o into b.
+func (b *buffers) add(o buffers) {
+	b.bytes = append(b.bytes, o.bytes...)
+	if cap(o.recs) > cap(b.recs) {
+		b.recs = o.recs[:0]
+	}
+}
+
+// readAhead is one file read in the background: done is closed when the rest is set.
+type readAhead struct {
+	path  string
+	done  chan struct{}
+	spare buffers // given to the read; what it did not use is given back
+	file  loadedFile
+}
+
+// loadedFile is a file read and cut into lines, not yet delivered.
+type loadedFile struct {
+	recs []string
+	over []int   // sizes of the oversized lines dropped, in file order
+	bufs buffers // the memory recs live in (Recycle), and the spare memory not used
+	err  error
 }
 
 var _ Source[string] = (*Files)(nil)
@@ -125,8 +191,18 @@ func (f *Files) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop does nothing: files are opened and closed within Batch.
-func (f *Files) Stop() error { return nil }
+// Stop waits for a read-ahead still running: files are opened and closed within Batch
+// and the read-ahead.
+func (f *Files) Stop() error {
+	f.mu.Lock()
+	a := f.ahead
+	f.ahead = nil
+	f.mu.Unlock()
+	if a != nil {
+		<-a.done
+	}
+	return nil
+}
 
 // Exhausted reports, in replay mode, whether every file has been delivered. A live Files
 // source is never exhausted.
@@ -169,9 +245,16 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 		}
 		return strings.Compare(a.path, b.path)
 	})
-	var recs []string
+	f.recycle()
+	recs := f.spare.takeRecs()
+	var used [][]byte
 	for _, fi := range picked {
-		if recs, err = f.read(fi.path, recs); err != nil {
+		lf := f.load(fi.path, recs, &f.spare)
+		recs, used = lf.recs, append(used, lf.bufs.bytes...)
+		if lf.err != nil {
+			return nil, lf.err
+		}
+		if err := f.oversize(fi.path, lf.over); err != nil {
 			return nil, err
 		}
 	}
@@ -179,6 +262,7 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 	for _, fi := range picked {
 		f.seen[fi.path] = fi.mtime
 	}
+	f.delivered = buffers{bytes: used, recs: recs}
 	f.forget(threshold, files)
 	if len(picked) > 0 {
 		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", len(recs))
@@ -201,35 +285,86 @@ func (f *Files) forget(threshold int64, listed []fileInfo) {
 }
 
 func (f *Files) replayBatch(parts int) ([][]string, error) {
+	f.recycle()
 	for len(f.pending) > 0 {
 		path := f.pending[0]
-		recs, err := f.read(path, nil)
-		if errors.Is(err, fs.ErrNotExist) {
+		lf := f.loadPending(path)
+		if errors.Is(lf.err, fs.ErrNotExist) {
 			f.log.Warn("file vanished before it was read", "path", path)
 			f.pending = f.pending[1:]
 			continue
 		}
-		if err != nil {
+		if lf.err != nil {
+			return nil, lf.err
+		}
+		if err := f.oversize(path, lf.over); err != nil {
 			return nil, err
 		}
 		f.pending = f.pending[1:]
 		f.seen[path] = unknownTime
-		return Split(recs, parts), nil
+		f.delivered = lf.bufs
+		f.startReadAhead()
+		return Split(lf.recs, parts), nil
 	}
 	return Split[string](nil, parts), nil
 }
 
-// read appends the lines of the file at path to recs.
+// recycle makes the buffers of the batch delivered last spare (Recycle): being asked
+// for the next batch means that one has been processed.
+func (f *Files) recycle() {
+	if f.opts.Recycle {
+		f.spare.add(f.delivered)
+	}
+	f.delivered = buffers{}
+}
+
+// loadPending returns the file at path read: by the read-ahead if it was reading it
+// (waiting for it to finish), else now.
+func (f *Files) loadPending(path string) loadedFile {
+	if a := f.ahead; a != nil {
+		f.ahead = nil
+		<-a.done
+		f.spare.add(a.spare)
+		if a.path == path {
+			return a.file
+		}
+		f.spare.add(a.file.bufs)
+	}
+	return f.load(path, f.spare.takeRecs(), &f.spare)
+}
+
+// startReadAhead starts reading the next pending file (replay) in the background, with
+// the spare buffers, so that reading and cutting lines overlap the processing of the
+// batch just delivered. Its errors, like a vanished file's, show when that file's batch
+// is asked for, as if it were read then.
+func (f *Files) startReadAhead() {
+	if len(f.pending) == 0 {
+		return
+	}
+	a := &readAhead{path: f.pending[0], done: make(chan struct{}), spare: f.spare}
+	f.spare = buffers{}
+	f.ahead = a
+	go func() {
+		defer close(a.done)
+		a.file = f.load(a.path, a.spare.takeRecs(), &a.spare)
+	}()
+}
+
+// load reads the file at path and appends its lines to recs, reading into buffers taken
+// from spare when Recycle is set. It only reads f's options, so a read-ahead may run it
+// while Batch runs.
 //
 // The file is read once, in pieces of about fileChunkBytes that each become one string
 // of whole lines, and its lines are substrings of those strings: no allocation per line,
 // and with several partitions the pieces are cut by several goroutines. A line keeps its
 // piece alive, not the whole file; operators that keep strings from batch to batch copy
 // them anyway (see rt.KeyCloner).
-func (f *Files) read(path string, recs []string) ([]string, error) {
+func (f *Files) load(path string, recs []string, spare *buffers) (lf loadedFile) {
+	lf.recs = recs
 	file, err := os.Open(path)
 	if err != nil {
-		return recs, fmt.Errorf("%s: %w", f.Name(), err)
+		lf.err = fmt.Errorf("%s: %w", f.Name(), err)
+		return lf
 	}
 	defer file.Close()
 	var size int64
@@ -240,22 +375,38 @@ func (f *Files) read(path string, recs []string) ([]string, error) {
 	if max <= 0 {
 		max = DefaultMaxLineBytes
 	}
-	pieces, err := readPieces(file, size, fileChunkBytes, max)
-	if err != nil {
-		return recs, fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
+	alloc := func(n int) []byte { return make([]byte, n) }
+	if f.opts.Recycle {
+		alloc = func(n int) []byte {
+			buf := spare.take(n)
+			lf.bufs.bytes = append(lf.bufs.bytes, buf)
+			return buf
+		}
 	}
-	recs, over := cutPieces(pieces, max, recs)
+	pieces, err := readPieces(file, size, fileChunkBytes, max, alloc)
+	if err != nil {
+		lf.err = fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
+		return lf
+	}
+	lf.recs, lf.over = cutPieces(pieces, max, recs)
+	lf.bufs.recs = lf.recs
+	return lf
+}
+
+// oversize reports the lines of the file at path that were dropped for their length
+// (sizes in over): to OnOversize, whose error fails the batch, or counted and logged.
+func (f *Files) oversize(path string, over []int) error {
 	for _, n := range over {
 		if f.opts.OnOversize != nil {
 			if err := f.opts.OnOversize(path, n); err != nil {
-				return recs, fmt.Errorf("%s: %w", f.Name(), err)
+				return fmt.Errorf("%s: %w", f.Name(), err)
 			}
 			continue
 		}
 		f.oversized++
 		f.log.Warn("dropped oversized line", "path", path, "bytes", n)
 	}
-	return recs, nil
+	return nil
 }
 
 // fileChunkBytes is the size of the pieces a file is read in. Large enough that reads
@@ -276,7 +427,7 @@ type piece struct {
 // to its end without being kept and becomes a skipped piece, so an oversized line costs
 // no memory. A line longer than a chunk makes the next read larger (doubling), so long
 // lines are not copied over and over.
-func readPieces(r io.Reader, size int64, chunk, limit int) ([]piece, error) {
+func readPieces(r io.Reader, size int64, chunk, limit int, alloc func(n int) []byte) ([]piece, error) {
 	var pieces []piece
 	var carry []byte // the beginning of a line that continues in the next read
 	var read int64
@@ -285,7 +436,7 @@ func readPieces(r io.Reader, size int64, chunk, limit int) ([]piece, error) {
 		if left := size - read; left >= 0 && left < int64(n) {
 			n = int(left) + 1 // one more byte than expected: EOF shows in this read
 		}
-		buf := make([]byte, len(carry)+n)
+		buf := alloc(len(carry) + n)
 		have := copy(buf, carry)
 		m, err := io.ReadFull(r, buf[have:])
 		read += int64(m)

@@ -276,7 +276,7 @@ func TestPiecesMatchLineReader(t *testing.T) {
 			wantLines, wantOver := readAllLines(t, text, 40)
 			for _, chunk := range []int{1, 7, 64, 100_000} {
 				for _, hint := range []int64{int64(len(text)), 0, int64(len(text)) / 2, int64(len(text)) + 10} {
-					pieces, err := readPieces(strings.NewReader(text), hint, chunk, 40)
+					pieces, err := readPieces(strings.NewReader(text), hint, chunk, 40, func(n int) []byte { return make([]byte, n) })
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -305,10 +305,11 @@ func TestFilesReadAllocations(t *testing.T) {
 	f := NewFiles(dir, FilesOptions{Replay: true})
 	var recs []string
 	allocs := testing.AllocsPerRun(5, func() {
-		var err error
-		if recs, err = f.read(path, recs[:0]); err != nil {
-			t.Fatal(err)
+		lf := f.load(path, recs[:0], nil)
+		if lf.err != nil {
+			t.Fatal(lf.err)
 		}
+		recs = lf.recs
 	})
 	if len(recs) != 100_000 || recs[99_999] != "line 99999 of the file" {
 		t.Fatalf("read %d lines, last %q", len(recs), recs[len(recs)-1])
@@ -317,5 +318,108 @@ func TestFilesReadAllocations(t *testing.T) {
 	// would be 100,000 allocations if lines were copied.
 	if allocs > 20 {
 		t.Errorf("%.0f allocations to read 100,000 lines, want a fixed few", allocs)
+	}
+}
+
+// TestFilesRecycleAndReadAhead: in replay, with Recycle, every batch has its file's lines
+// (read ahead of the batch that asks for them), whatever GOMAXPROCS and the partitions,
+// and once the slices of lines have grown to the files' size (they grow by a quarter at a
+// time), the lines are read into the memory of batches already processed: far fewer
+// bytes are allocated than read.
+func TestFilesRecycleAndReadAhead(t *testing.T) {
+	dir := t.TempDir()
+	const files = 8
+	var want [][]string
+	for i := range files {
+		var b strings.Builder
+		var lines []string
+		for n := range 60_000 + 1000*i { // about 1.5 MiB: more than one piece
+			line := fmt.Sprintf("file %d line %d", i, n)
+			b.WriteString(line + "\n")
+			lines = append(lines, line)
+		}
+		writeFile(t, dir, fmt.Sprintf("part-%02d.txt", i), b.String(), 1000)
+		want = append(want, lines)
+	}
+	for _, procs := range []int{1, 2} {
+		for _, parts := range []int{1, 3} {
+			old := runtime.GOMAXPROCS(procs)
+			f := NewFiles(dir, FilesOptions{Replay: true, Recycle: true})
+			if err := f.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var m0, m1 runtime.MemStats
+			var read uint64
+			for i := range files {
+				if i == 4 {
+					runtime.ReadMemStats(&m0)
+				}
+				got, err := f.Batch(int64(1000*(i+1)), parts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != parts {
+					t.Fatalf("%d partitions, want %d", len(got), parts)
+				}
+				// Compared before the next Batch, which may reuse their memory (and
+				// without allocating, as the allocations are measured).
+				rest := want[i]
+				for _, p := range got {
+					if len(p) > len(rest) || !slices.Equal(p, rest[:len(p)]) {
+						t.Fatalf("GOMAXPROCS=%d, %d partitions, batch %d: lines differ", procs, parts, i)
+					}
+					rest = rest[len(p):]
+				}
+				if len(rest) > 0 {
+					t.Fatalf("GOMAXPROCS=%d, %d partitions, batch %d: %d lines missing", procs, parts, i, len(rest))
+				}
+				if i >= 4 {
+					for _, l := range want[i] {
+						read += uint64(len(l) + 1)
+					}
+				}
+			}
+			runtime.ReadMemStats(&m1)
+			if !f.Exhausted() {
+				t.Error("not exhausted after every file")
+			}
+			if err := f.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			runtime.GOMAXPROCS(old)
+			if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > read/4 {
+				t.Errorf("GOMAXPROCS=%d, %d partitions: %d bytes allocated to read %d bytes: buffers not reused", procs, parts, alloc, read)
+			}
+		}
+	}
+}
+
+// TestFilesReadAheadReportsAtItsBatch: what the read-ahead finds (a file gone, lines too
+// long) shows in the batch of that file, as when files are read when asked for.
+func TestFilesReadAheadReportsAtItsBatch(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "1", "one\nmuch too long\n", 1000)
+	writeFile(t, dir, "2", "two\nmuch too long\n", 1000)
+	gone := writeFile(t, dir, "3", "three\n", 1000)
+	writeFile(t, dir, "4", "four\n", 1000)
+	f := NewFiles(dir, FilesOptions{Replay: true, MaxLineBytes: 5})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, f, 1000); !slices.Equal(got, []string{"one"}) || f.Oversized() != 1 {
+		t.Fatalf("batch 1: lines %q, oversized %d", got, f.Oversized())
+	}
+	// File 2 is being read ahead; file 3 is not yet, and goes.
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, f, 2000); !slices.Equal(got, []string{"two"}) || f.Oversized() != 2 {
+		t.Fatalf("batch 2: lines %q, oversized %d", got, f.Oversized())
+	}
+	if got := batchLines(t, f, 3000); !slices.Equal(got, []string{"four"}) {
+		t.Fatalf("batch 3: lines %q, want the file after the vanished one", got)
+	}
+	if !f.Exhausted() {
+		t.Error("not exhausted")
 	}
 }
