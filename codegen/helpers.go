@@ -264,3 +264,65 @@ func (g *gen) compareFunc(t types.Type) *jen.Statement {
 func (g *gen) anyPos() diag.Pos {
 	return diag.Pos{File: g.opts.SourcePath, Line: 1, Col: 1}
 }
+
+// cloneFunc returns a function `func(v T) T` copying a value of a type with strings
+// (types.HasStrings) so that its strings have memory of their own (strings.Clone): what
+// a window keeps from batch to batch must not keep, or see reused, the memory its input
+// was read into. It is in types.go, for a record:
+//
+//	// cloneBid copies a Bid, its strings too.
+//	func cloneBid(v Bid) Bid {
+//		v.Channel = strings.Clone(v.Channel)
+//		v.URL = strings.Clone(v.URL)
+//		return v
+//	}
+func (g *gen) cloneFunc(t types.Type) *jen.Statement {
+	if k := basicKind(t); k == types.String || k == types.Bytes {
+		return jen.Qual("strings", "Clone")
+	}
+	name := "clone" + g.mangle(t)
+	return g.helper(name, &g.typeDecls, func() jen.Code {
+		var body []jen.Code
+		parts := func(fields []string, elems []types.Type) {
+			for i, fl := range fields {
+				if types.HasStrings(elems[i]) {
+					body = append(body, jen.Id("v").Dot(fl).Op("=").Add(g.cloneFunc(elems[i])).Call(jen.Id("v").Dot(fl)))
+				}
+			}
+			body = append(body, jen.Return(jen.Id("v")))
+		}
+		switch t := t.(type) {
+		case *types.Tuple:
+			fields := make([]string, len(t.Elems))
+			for i := range fields {
+				fields[i] = tupleField(i)
+			}
+			parts(fields, t.Elems)
+		case *types.Record:
+			var elems []types.Type
+			for _, fl := range t.Fields {
+				elems = append(elems, fl.Type)
+			}
+			parts(g.record(t).fields, elems)
+		case *types.Optional:
+			//	if v.Ok { v.V = cloneElem(v.V) }
+			//	return v
+			body = append(body,
+				jen.If(jen.Id("v").Dot("Ok")).Block(jen.Id("v").Dot("V").Op("=").Add(g.cloneFunc(t.Elem)).Call(jen.Id("v").Dot("V"))),
+				jen.Return(jen.Id("v")))
+		case *types.List:
+			//	out := make([]E, len(v))
+			//	for i, x := range v { out[i] = cloneElem(x) }
+			//	return out
+			body = append(body,
+				jen.Id("out").Op(":=").Make(g.goType(t), jen.Len(jen.Id("v"))),
+				jen.For(jen.List(jen.Id("i"), jen.Id("x")).Op(":=").Range().Id("v")).Block(
+					jen.Id("out").Index(jen.Id("i")).Op("=").Add(g.cloneFunc(t.Elem)).Call(jen.Id("x"))),
+				jen.Return(jen.Id("out")))
+		default:
+			g.errorf(g.anyPos(), "codegen: cannot copy %s", t)
+		}
+		return docf("%s copies a value of type %s, its strings too.", name, t).Line().
+			Func().Id(name).Params(jen.Id("v").Add(g.goType(t))).Add(g.goType(t)).Block(body...)
+	})
+}

@@ -202,6 +202,10 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 				inv = g.funcValue(n, n.InvFn, t, t)
 			}
 			create = jen.Qual(g.winPath, "NewReduce").Types(g.goType(t)).Call(jf(spec), g.funcValue(n, n.Fn, t, t), inv)
+			if types.HasStrings(t) {
+				// The window keeps its own copy of each batch's partial (see planner/recycle.go).
+				create = jen.Add(create).Dot("OwnValues").Call(g.cloneFunc(t))
+			}
 		}
 		g.job.field(field, jen.Op("*").Qual(g.winPath, "Reduce").Types(g.goType(t)), comment+".")
 		g.ctorFn.emit(jf(field).Op("=").Add(create))

@@ -15,11 +15,14 @@ import (
 //     table (whose rows are its own) use their input within the batch; so do print and
 //     saveAsTextFiles (they render at once) and writeTo (sinks copy what they send and
 //     finish a batch's writes before it ends);
-//   - a window keeps its batches' elements (or partial results) for later batches: only
-//     elements without strings may be in it;
-//   - a state store copies a key that is a string when it first inserts it (rt.KeyCloner),
-//     not strings inside other keys nor in values or state: keys must be strings or have
-//     none, values and states none;
+//   - window and groupByKeyAndWindow keep their batches' elements for later batches: only
+//     elements without strings may be in them;
+//   - reduceByWindow and countByWindow keep one partial value per batch, which the
+//     window copies (window.Reduce.OwnValues);
+//   - a state store, and the per-batch partials of reduceByKeyAndWindow and
+//     countByValueAndWindow, copy a key that is a string when they first insert it
+//     (rt.KeyCloner), not strings inside other keys nor in values or state: keys must be
+//     strings or have none, values and states none;
 //   - eventTime holds early elements for later batches: none may have strings;
 //   - lookup keeps the keys of a batch only within it, but is held to the window rule
 //     (no strings in its input), as its rows cache may grow to outlive a batch.
@@ -64,6 +67,14 @@ func (b *builder) batchLocal(n *check.Node) bool {
 		}
 	case check.StateNode:
 		return b.stateLocal(n)
+	case check.WindowNode:
+		switch n.Op {
+		case "reduceByWindow", "countByWindow":
+			return true // one partial value per batch, which the window copies (window.Reduce.OwnValues)
+		case "reduceByKeyAndWindow", "countByValueAndWindow":
+			// Per-batch partials keyed like a state store (rt.OrderedMap.OwnKeys).
+			return len(n.Inputs) == 1 && ownedKeys(n.Inputs[0].Elem)
+		}
 	}
 	return !inputHasStrings(n)
 }
@@ -77,8 +88,7 @@ func (b *builder) stateLocal(n *check.Node) bool {
 	if len(n.Inputs) != 1 {
 		return false
 	}
-	k, v, isPair := types.KeyValue(n.Inputs[0].Elem)
-	if !isPair || hasStrings(v) || (!types.Identical(k, types.StringType) && hasStrings(k)) {
+	if !ownedKeys(n.Inputs[0].Elem) {
 		return false
 	}
 	var s types.Type
@@ -89,43 +99,24 @@ func (b *builder) stateLocal(n *check.Node) bool {
 			s = st.Elem
 		}
 	}
-	return s != nil && !hasStrings(s)
+	return s != nil && !types.HasStrings(s)
+}
+
+// ownedKeys reports whether the pairs of type t can be kept in a store that copies its
+// string keys (rt.KeyCloner) without keeping strings of the input: keys that are strings
+// or have none, values without strings.
+func ownedKeys(t types.Type) bool {
+	k, v, isPair := types.KeyValue(t)
+	return isPair && !types.HasStrings(v) && (types.Identical(k, types.StringType) || !types.HasStrings(k))
 }
 
 // inputHasStrings reports whether the elements n reads, or those it produces, may hold
 // strings.
 func inputHasStrings(n *check.Node) bool {
 	for _, in := range n.Inputs {
-		if hasStrings(in.Elem) {
+		if types.HasStrings(in.Elem) {
 			return true
 		}
 	}
-	return n.Elem != nil && hasStrings(n.Elem)
-}
-
-// hasStrings reports whether a value of type t may hold a string; unknown types may.
-func hasStrings(t types.Type) bool {
-	switch t := t.(type) {
-	case *types.Basic:
-		return t.Kind == types.String || t.Kind == types.Bytes
-	case *types.List:
-		return hasStrings(t.Elem)
-	case *types.Optional:
-		return hasStrings(t.Elem)
-	case *types.Tuple:
-		for _, e := range t.Elems {
-			if hasStrings(e) {
-				return true
-			}
-		}
-		return false
-	case *types.Record:
-		for _, f := range t.Fields {
-			if hasStrings(f.Type) {
-				return true
-			}
-		}
-		return false
-	}
-	return true
+	return n.Elem != nil && types.HasStrings(n.Elem)
 }

@@ -294,3 +294,31 @@ func identicalAll(a, b []Type) bool {
 	}
 	return true
 }
+
+// HasStrings reports whether a value of type t may hold a string (or bytes, which are
+// strings in generated code); unknown and non-value types may.
+func HasStrings(t Type) bool {
+	switch t := t.(type) {
+	case *Basic:
+		return t.Kind == String || t.Kind == Bytes
+	case *List:
+		return HasStrings(t.Elem)
+	case *Optional:
+		return HasStrings(t.Elem)
+	case *Tuple:
+		for _, e := range t.Elems {
+			if HasStrings(e) {
+				return true
+			}
+		}
+		return false
+	case *Record:
+		for _, f := range t.Fields {
+			if HasStrings(f.Type) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}

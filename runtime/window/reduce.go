@@ -32,6 +32,7 @@ type partial[V any] struct {
 type Reduce[V any] struct {
 	panes[partial[V]]
 	f, inv  func(V, V) V
+	own     func(V) V  // OwnValues: copies what the window keeps; nil keeps v itself
 	run     partial[V] // the running value (inverse form)
 	pending bool       // the current boundary has not been settled yet
 }
@@ -44,6 +45,15 @@ func NewReduce[V any](s Spec, f, inv func(V, V) V) *Reduce[V] {
 		f:     f,
 		inv:   inv,
 	}
+}
+
+// OwnValues makes the window keep copies, made by own, of the partial values it is
+// given: values with strings get memory of their own, so that they do not keep the
+// input they came from (nor see it reused; see source.FilesOptions.Recycle). A partial
+// is copied once per Add, which a job calls once per partition and batch.
+func (w *Reduce[V]) OwnValues(own func(V) V) *Reduce[V] {
+	w.own = own
+	return w
 }
 
 // NewCountByWindow returns the state of countByWindow(len, slide): Spark's
@@ -73,6 +83,9 @@ func (w *Reduce[V]) Add(v V) {
 		p.v = w.f(p.v, v)
 	} else {
 		*p = partial[V]{v, true}
+	}
+	if w.own != nil {
+		p.v = w.own(p.v)
 	}
 }
 

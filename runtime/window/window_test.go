@@ -687,3 +687,29 @@ func TestKeyedReduceCopiesStringKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestReduceOwnValues: with OwnValues the window keeps copies of its partials, so the
+// memory a partial was read from can be reused (source.FilesOptions.Recycle) without
+// changing the window's result.
+func TestReduceOwnValues(t *testing.T) {
+	longer := func(a, b string) string {
+		if len(b) > len(a) {
+			return b
+		}
+		return a
+	}
+	w := NewReduce(spec(3, 3, 0), longer, nil).OwnValues(strings.Clone)
+	buf := []byte("first batch")
+	for i := range 3 {
+		w.Begin(batchTime(0, i))
+		if i == 0 {
+			w.Add(unsafe.String(&buf[0], len(buf)))
+			copy(buf, "reused!!!!!") // the next batch is read into the same memory
+		} else {
+			w.Add("b")
+		}
+	}
+	if v, ok := w.Window(); !ok || v != "first batch" {
+		t.Errorf("window = %q, %v; want the first batch's copy", v, ok)
+	}
+}
