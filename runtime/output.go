@@ -56,8 +56,9 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 		}
 	}
 	pb.counts = counts
-	if total >= parallelPrintMin && len(parts) > 1 && runtime.GOMAXPROCS(0) > 1 {
-		buf = renderParallel(pb, buf, parts, counts, render)
+	if procs := runtime.GOMAXPROCS(0); total >= parallelPrintMin && procs > 1 {
+		pieces, pieceCounts := renderPieces(parts, counts, total, procs)
+		buf = renderParallel(pb, buf, pieces, pieceCounts, render)
 	} else {
 		buf = renderSerial(buf, parts, counts, 0, render)
 	}
@@ -68,6 +69,27 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 	pb.all = buf
 	_, err := w.Write(buf)
 	return err
+}
+
+// renderPieces cuts the printed elements (the first counts[i] of each parts[i]) into
+// pieces of about total/procs elements, in order, so that the goroutines rendering them
+// share the work evenly: a gathered result (sortByKey, top) is one large partition, and
+// partitions of a shuffle are of uneven sizes.
+func renderPieces[T any](parts [][]T, counts []int, total, procs int) ([][]T, []int) {
+	size := (total + procs - 1) / procs
+	pieces := make([][]T, 0, procs+len(parts))
+	pieceCounts := make([]int, 0, procs+len(parts))
+	for i, part := range parts {
+		for rest := part[:counts[i]]; len(rest) > 0; {
+			n := min(size, len(rest))
+			if len(rest)-n < size/4 {
+				n = len(rest) // no sliver of a piece at a partition's end
+			}
+			pieces, pieceCounts = append(pieces, rest[:n]), append(pieceCounts, n)
+			rest = rest[n:]
+		}
+	}
+	return pieces, pieceCounts
 }
 
 // parallelPrintMin is the number of printed elements from which Print renders the
@@ -103,10 +125,10 @@ func renderSerial[T any](buf []byte, parts [][]T, counts []int, reserve int, ren
 	return buf
 }
 
-// renderParallel renders partition 0's printed elements into buf on the calling
-// goroutine and each other partition's into a buffer of its own, with up to GOMAXPROCS
-// goroutines in all (the caller included) taking partitions in turn; it then appends
-// those buffers to buf in partition order. A panic in a render function is raised again
+// renderParallel renders piece 0's printed elements into buf on the calling
+// goroutine and each other piece's into a buffer of its own, with up to GOMAXPROCS
+// goroutines in all (the caller included) taking pieces in turn; it then appends
+// those buffers to buf in order. A panic in a render function is raised again
 // on the caller's goroutine once every goroutine is done, where the output's guard
 // reports it.
 func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []int, render func([]byte, T) []byte) []byte {

@@ -1,7 +1,10 @@
 package stdlib
 
 import (
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // LenList returns the number of elements of xs (len on a list; Len is len on a string).
@@ -87,7 +90,91 @@ func ListContains[T comparable](xs []T, x T) bool { return slices.Contains(xs, x
 // of cmp, and returns the extended slice: a sort whose partitions sorted their parts in
 // parallel merges them with it in linear time (k-way, with a heap of the runs' heads
 // beyond two runs). Of equal elements, those of earlier runs come first.
+//
+// A large merge (parallelMergeMin elements) with GOMAXPROCS > 1 is cut into as many
+// ranges of the output as there are processors, merged at the same time: a gathered
+// sort (sortByKey before print) is then not a serial step of its batch.
 func MergeSortedFunc[T any](dst []T, runs [][]T, cmp func(a, b T) int) []T {
+	if procs := runtime.GOMAXPROCS(0); procs > 1 {
+		if n := totalLen(runs); n >= parallelMergeMin {
+			return mergeParallel(dst, runs, n, procs, cmp)
+		}
+	}
+	return mergeSerial(dst, runs, cmp)
+}
+
+// parallelMergeMin is the size from which MergeSortedFunc merges in parallel: below it,
+// starting goroutines costs more than the merge.
+const parallelMergeMin = 16 << 10
+
+func totalLen[T any](runs [][]T) int {
+	n := 0
+	for _, r := range runs {
+		n += len(r)
+	}
+	return n
+}
+
+// mergeParallel is MergeSortedFunc cut into procs ranges of the output. The cuts are
+// elements of the longest run at even distances (pivots); a range takes, from every
+// run, the elements at or above the previous pivot and below the next one (binary
+// searches), so equal elements always fall in the same range, where the serial merge
+// orders them by run. The result is therefore the serial merge's, element for element.
+// A panic of cmp on another goroutine is raised again on the caller's.
+func mergeParallel[T any](dst []T, runs [][]T, n, procs int, cmp func(a, b T) int) []T {
+	longest := runs[0]
+	for _, r := range runs[1:] {
+		if len(r) > len(longest) {
+			longest = r
+		}
+	}
+	// cuts[q][i] is where range q starts in runs[i]; range q ends where q+1 starts.
+	cuts := make([][]int, procs+1)
+	cuts[0] = make([]int, len(runs))
+	for q := 1; q < procs; q++ {
+		pivot := longest[q*len(longest)/procs]
+		cuts[q] = make([]int, len(runs))
+		for i, r := range runs {
+			cuts[q][i], _ = slices.BinarySearchFunc(r, pivot, cmp)
+		}
+	}
+	cuts[procs] = make([]int, len(runs))
+	for i, r := range runs {
+		cuts[procs][i] = len(r)
+	}
+	base := len(dst)
+	dst = slices.Grow(dst, n)[:base+n]
+	var panicked atomic.Pointer[any]
+	merge := func(q int) {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked.CompareAndSwap(nil, &r)
+			}
+		}()
+		start, size := base, 0
+		parts := make([][]T, len(runs))
+		for i, r := range runs {
+			start += cuts[q][i]
+			parts[i] = r[cuts[q][i]:cuts[q+1][i]]
+			size += len(parts[i])
+		}
+		// Appending within the capacity writes into dst's range for q.
+		mergeSerial(dst[start:start:start+size], parts, cmp)
+	}
+	var wg sync.WaitGroup
+	for q := 1; q < procs; q++ {
+		wg.Go(func() { merge(q) })
+	}
+	merge(0)
+	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(*r)
+	}
+	return dst
+}
+
+// mergeSerial is MergeSortedFunc on the calling goroutine.
+func mergeSerial[T any](dst []T, runs [][]T, cmp func(a, b T) int) []T {
 	n := 0
 	var live [][]T
 	for _, r := range runs {

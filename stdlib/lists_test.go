@@ -3,6 +3,7 @@ package stdlib_test
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -218,5 +219,45 @@ func TestMergeSortedFunc(t *testing.T) {
 				t.Fatalf("%d runs %v: merged %v, want %v", k, runs, got, want)
 			}
 		}
+	}
+}
+
+// TestMergeSortedFuncParallel: a merge large enough to be cut into ranges merged in
+// parallel gives the serial merge's result, equal keys included, and a panic of the
+// comparison surfaces on the caller's goroutine.
+func TestMergeSortedFuncParallel(t *testing.T) {
+	type elem struct{ key, run, i int }
+	byKey := func(a, b elem) int { return a.key - b.key }
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, procs := range []int{2, 3, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, keys := range []int{3, 1000, 1 << 30} { // many ties, some, almost none
+			for _, k := range []int{1, 2, 5} {
+				runs := make([][]elem, k)
+				var all []elem
+				for r := range runs {
+					for i := range 5000 + rng.IntN(40_000) {
+						runs[r] = append(runs[r], elem{rng.IntN(keys), r, i})
+					}
+					slices.SortStableFunc(runs[r], byKey)
+					all = append(all, runs[r]...)
+				}
+				slices.SortStableFunc(all, byKey)
+				got := stdlib.MergeSortedFunc([]elem{{-1, -1, -1}}, runs, byKey)
+				if want := append([]elem{{-1, -1, -1}}, all...); !slices.Equal(got, want) {
+					t.Fatalf("GOMAXPROCS=%d, %d keys, %d runs: the parallel merge differs from a stable sort", procs, keys, k)
+				}
+			}
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("GOMAXPROCS=%d: recovered %v, want the comparison's panic", procs, r)
+				}
+			}()
+			runs := [][]int{make([]int, 40_000), make([]int, 40_000)}
+			stdlib.MergeSortedFunc(nil, runs, func(a, b int) int { panic("boom") })
+		}()
+		runtime.GOMAXPROCS(old)
 	}
 }
