@@ -71,7 +71,7 @@ func (g *gen) genSource(src *planner.Source) {
 			return
 		}
 		create = jen.Qual(g.srcPath, "NewRate").Call(c.typed(a.Value), jen.Id("ctx").Dot("Settings").Dot("Batch").Dot("Milliseconds").Call(),
-			jen.Qual(g.srcPath, "RateOptions").Values())
+			jen.Qual(g.srcPath, "RateOptions").Values(g.recycleOption(src)...))
 		address = jen.Lit(g.snippet(a.Value.Pos()))
 	case "kafka":
 		g.genKafkaSource(src)
@@ -217,11 +217,15 @@ func (g *gen) policyCode(p check.BadRecordPolicy) jen.Code {
 	return jen.Qual(g.rtPath, "BadRecordPolicy").Values(d...)
 }
 
-// filesOptions are the options of a files source: Recycle only when the plan proved it.
+// filesOptions are the options of a files source.
 func (g *gen) filesOptions(src *planner.Source, logger jen.Code) []jen.Code {
-	opts := []jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger)}
+	return append([]jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger)}, g.recycleOption(src)...)
+}
+
+// recycleOption sets a source's Recycle option when the plan proved it.
+func (g *gen) recycleOption(src *planner.Source) []jen.Code {
 	if src.Recycle {
-		opts = append(opts, kv("Recycle", jen.True()))
+		return []jen.Code{kv("Recycle", jen.True())}
 	}
-	return opts
+	return nil
 }

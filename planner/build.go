@@ -110,7 +110,7 @@ func Build(prog *check.Program) (*Plan, error) {
 		}
 	}
 	for _, src := range b.plan.Sources {
-		src.Recycle = src.Node.Op == "files" && b.recyclable(src.Node)
+		src.Recycle = (src.Node.Op == "files" || src.Node.Op == "rate") && b.recyclable(src.Node)
 	}
 	return b.plan, nil
 }

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -11,6 +12,12 @@ type RateOptions struct {
 	// Limit stops the source after that many numbers (0: no limit); it is then
 	// Exhausted. Replayed examples use it to end.
 	Limit int64
+	// Recycle says the numbers of a batch are not used once the next batch is asked for,
+	// so their slice is reused instead of allocated and zeroed again: at tens of
+	// millions of numbers a second, a fresh slice per batch costs page faults and
+	// garbage collection that show as slow batches. The code generator sets it when the
+	// plan proves it (planner.Source.Recycle).
+	Recycle bool
 }
 
 // Rate emits the sequence numbers 0, 1, 2, … at perSecond numbers a second. The count
@@ -24,9 +31,10 @@ type Rate struct {
 
 	mu      sync.Mutex
 	first   bool
-	t0      int64 // batch time at which counting starts
-	emitted int64 // numbers emitted since t0
-	next    int64 // next sequence number
+	t0      int64   // batch time at which counting starts
+	emitted int64   // numbers emitted since t0
+	next    int64   // next sequence number
+	buf     []int64 // the previous batch's numbers, reused when Recycle
 }
 
 var _ Source[int64] = (*Rate)(nil)
@@ -70,13 +78,52 @@ func (r *Rate) Batch(batchTime int64, parts int) ([][]int64, error) {
 	if r.opts.Limit > 0 {
 		n = max(min(n, r.opts.Limit-r.next), 0)
 	}
-	recs := make([]int64, n)
-	for i := range recs {
-		recs[i] = r.next + int64(i)
+	var recs []int64
+	if r.opts.Recycle && int64(cap(r.buf)) >= n {
+		recs = r.buf[:n]
+	} else {
+		recs = make([]int64, n)
 	}
+	if r.opts.Recycle {
+		r.buf = recs
+	}
+	out := Split(recs, parts)
+	fillSequence(out, r.next)
 	r.emitted += n
 	r.next += n
-	return Split(recs, parts), nil
+	return out, nil
+}
+
+// parallelFillMin is the batch size from which fillSequence fills partitions on several
+// goroutines.
+const parallelFillMin = 1 << 18
+
+// fillSequence numbers the elements of parts consecutively from first, each partition
+// on a goroutine of its own when the batch is large.
+func fillSequence(parts [][]int64, first int64) {
+	starts := make([]int64, len(parts))
+	total := 0
+	for i, p := range parts {
+		starts[i] = first + int64(total)
+		total += len(p)
+	}
+	fill := func(i int) {
+		for k := range parts[i] {
+			parts[i][k] = starts[i] + int64(k)
+		}
+	}
+	if total < parallelFillMin || len(parts) < 2 || runtime.GOMAXPROCS(0) < 2 {
+		for i := range parts {
+			fill(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < len(parts); i++ {
+		wg.Go(func() { fill(i) })
+	}
+	fill(0)
+	wg.Wait()
 }
 
 // dueAt returns floor(perSecond × elapsed / 1000) without overflowing for any realistic

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -303,6 +304,44 @@ func TestRate(t *testing.T) {
 	}
 	if err := NewRate(1, 0, RateOptions{}).Start(context.Background()); err == nil {
 		t.Error("interval 0: no error")
+	}
+}
+
+// TestRateRecycle: with Recycle, large batches (filled in parallel) are numbered as
+// without, and their slice is reused once it is large enough: no allocation per number.
+func TestRateRecycle(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		r := NewRate(1_000_000, 1000, RateOptions{Recycle: true})
+		next := int64(0)
+		for i := range 4 {
+			parts, err := r.Batch(int64(1000*(i+1)), 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range parts {
+				for _, v := range p {
+					if v != next {
+						t.Fatalf("GOMAXPROCS=%d, batch %d: %d where %d was due", procs, i, v, next)
+					}
+					next++
+				}
+			}
+		}
+		if next != 4_000_000 {
+			t.Errorf("GOMAXPROCS=%d: %d numbers, want 4,000,000", procs, next)
+		}
+		bt := int64(5000)
+		allocs := testing.AllocsPerRun(3, func() {
+			if _, err := r.Batch(bt, 3); err != nil {
+				t.Fatal(err)
+			}
+			bt += 1000
+		})
+		if allocs > 8 {
+			t.Errorf("GOMAXPROCS=%d: %.0f allocations per batch of a million numbers, want a few", procs, allocs)
+		}
+		runtime.GOMAXPROCS(old)
 	}
 }
 
