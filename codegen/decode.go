@@ -242,84 +242,135 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 }
 
 // csvPlainDecoder returns the name of the decoder of CSV lines without a header into
-// rec (the record's fields are the line's columns in order), declaring it in decode.go
-// with its one-pass scanner:
+// rec (the record's fields are the line's columns in order), declaring it in decode.go:
 //
 //	// decodeCSVPlainClick decodes one CSV line without a header into a Click: ...
-//	func decodeCSVPlainClick(sp *codec.Splitter, cols []int, width int, line string) (Click, error) {
-//		if sp.Plain(line) {
-//			if r, err := scanCSVClick(sp, line); err == nil {
-//				return r, nil
-//			}
+//	func decodeCSVPlainClick(sp *codec.Splitter, cols []int, width int, line string) (r Click, err error) {
+//		var i int
+//		var f string
+//		rest := line
+//		d, ok := sp.ScanDelim()
+//		if !ok || strings.IndexByte(rest, '"') >= 0 {
+//			goto general
 //		}
+//		i = strings.IndexByte(rest, d)
+//		if i < 0 {
+//			goto general
+//		}
+//		f, rest = rest[:i], rest[i+1:]
+//		r.User = f
+//		if r.N, ok = codec.LastInt(rest); !ok {
+//			goto general
+//		}
+//		return r, nil
+//	general:
 //		return decodeCSVClick(sp, cols, width, line)
 //	}
 //
-//	// scanCSVClick cuts the fields of a line without quotes one by one, converting each.
-//	func scanCSVClick(sp *codec.Splitter, line string) (r Click, err error) {
-//		var f string
-//		var i int
-//		i = sp.Index(line)
-//		if i < 0 {
-//			return r, codec.ErrNotPlain
-//		}
-//		f, line = line[:i], line[i+1:]
-//		r.User = f
-//		if sp.Index(line) >= 0 {
-//			return r, codec.ErrNotPlain
-//		}
-//		f = line
-//		if r.N, err = codec.ParseInt(f, "n"); err != nil {
-//			return r, err
-//		}
-//		return r, nil
-//	}
-//
-// Most lines take the scanner, which neither fills the splitter's field slice nor
-// indexes it through cols. Any line it does not decode (a quote, another number of
-// columns, a field that does not convert) goes through the general decoder, so records
-// and errors are exactly the general decoder's.
+// Most lines are read in one pass, field after field, without the splitter's field
+// slice or cols: int and time fields (not optional) are parsed by the cutters of
+// runtime/codec in the same loop that finds their delimiter (CutDigits, inlined, then
+// CutInt for a negative number); other fields are cut at
+// the delimiter and converted as the general decoder converts them. The quote check
+// over the whole line is there only when the record has a string field, and is one
+// fast scan (cheaper than one per field); the digit loops refuse a quote themselves,
+// and a quote makes any other conversion fail. Any line that pass refuses (a quote,
+// another number of columns, a field outside the cutters' syntax or that does not
+// convert, a delimiter the cutters cannot use) goes to the general decoder, so records
+// and errors are exactly the general decoder's. The pass is in the decoder itself, not
+// a function of its own: a call and a copy of the record less per line.
 func (g *gen) csvPlainDecoder(rec *types.Record) string {
 	ri := g.record(rec)
 	general := g.csvDecoder(rec)
-	scan := "scanCSV" + ri.name
 	name := "decodeCSVPlain" + ri.name
-	g.helper(scan, &g.decodeDecls, func() jen.Code {
-		notPlain := jen.Return(jen.Id("r"), jen.Qual(g.codecPath, "ErrNotPlain"))
-		body := []jen.Code{jen.Var().Id("f").String()}
-		if len(rec.Fields) > 1 {
-			body = append(body, jen.Var().Id("i").Int())
-		}
-		f := jen.Id("f")
-		for k, fl := range rec.Fields {
-			if k == len(rec.Fields)-1 {
-				//	if sp.Index(line) >= 0 { return r, codec.ErrNotPlain }
-				//	f = line
-				body = append(body, jen.If(jen.Id("sp").Dot("Index").Call(jen.Id("line")).Op(">=").Lit(0)).Block(notPlain),
-					jen.Id("f").Op("=").Id("line"))
-			} else {
-				//	i = sp.Index(line)
-				//	if i < 0 { return r, codec.ErrNotPlain }
-				//	f, line = line[:i], line[i+1:]
-				body = append(body, jen.Id("i").Op("=").Id("sp").Dot("Index").Call(jen.Id("line")),
-					jen.If(jen.Id("i").Op("<").Lit(0)).Block(notPlain),
-					jen.List(jen.Id("f"), jen.Id("line")).Op("=").Id("line").Index(jen.Empty(), jen.Id("i")).Op(",").Id("line").Index(jen.Id("i").Op("+").Lit(1), jen.Empty()))
-			}
-			body = append(body, g.csvColumn(fl, jen.Id("r").Dot(ri.fields[k]), f)...)
-		}
-		body = append(body, jen.Return(jen.Id("r"), jen.Nil()))
-		return docf("%s cuts the fields of a CSV line without quotes one by one, converting\neach; codec.ErrNotPlain when the line has another number of columns.", scan).Line().
-			Func().Id(scan).Params(jen.Id("sp").Op("*").Qual(g.codecPath, "Splitter"), jen.Id("line").String()).
-			Params(jen.Id("r").Id(ri.name), jen.Err().Error()).Block(body...)
-	})
 	g.helper(name, &g.decodeDecls, func() jen.Code {
-		return docf("%s decodes one CSV line without a header into a %s: in one pass\nwhen the line has no quotes, else (and for any line that does not decode) with\n%s, which gives the record or the error.", name, rec.Name, general).Line().
-			Func().Id(name).Params(jen.Id("sp").Op("*").Qual(g.codecPath, "Splitter"), jen.Id("cols").Index().Int(), jen.Id("width").Int(), jen.Id("line").String()).
-			Params(jen.Id(ri.name), jen.Error()).Block(
-			jen.If(jen.Id("sp").Dot("Plain").Call(jen.Id("line"))).Block(
-				jen.If(jen.List(jen.Id("r"), jen.Err()).Op(":=").Id(scan).Call(jen.Id("sp"), jen.Id("line")), jen.Err().Op("==").Nil()).Block(
-					jen.Return(jen.Id("r"), jen.Nil()))),
+		fail := func() jen.Code { return jen.Goto().Id("general") }
+		var body []jen.Code
+		var quotes, cut, ms, delim bool
+		rest, d := jen.Id("rest"), jen.Id("d")
+		for k, fl := range rec.Fields {
+			last := k == len(rec.Fields)-1
+			dst := jen.Id("r").Dot(ri.fields[k])
+			switch kind := basicKind(fl.Type); {
+			case kind == types.Int || kind == types.Time:
+				// The digits are read up to the delimiter (or the end of the line)
+				// in one loop:
+				//	if r.N, rest, ok = codec.CutDigits(rest, d); !ok {
+				//		if r.N, rest, ok = codec.CutInt(rest, d); !ok { goto general }
+				//	}
+				//	if ms, ok = codec.LastInt(rest); !ok { goto general }
+				//	r.At = rt.Time(ms)
+				into := dst.Clone()
+				if kind == types.Time {
+					into, ms = jen.Id("ms"), true
+				}
+				cutter := func(fn string) *jen.Statement {
+					return jen.List(into.Clone(), rest.Clone(), jen.Id("ok")).Op("=").Qual(g.codecPath, fn).Call(rest.Clone(), d.Clone())
+				}
+				if last {
+					body = append(body, jen.If(jen.List(into, jen.Id("ok")).Op("=").Qual(g.codecPath, "LastInt").Call(rest.Clone()), jen.Op("!").Id("ok")).Block(fail()))
+				} else {
+					// CutDigits is inlined, CutInt (a sign) is a call.
+					delim = true
+					body = append(body, jen.If(cutter("CutDigits"), jen.Op("!").Id("ok")).Block(
+						jen.If(cutter("CutInt"), jen.Op("!").Id("ok")).Block(fail())))
+				}
+				if kind == types.Time {
+					body = append(body, dst.Clone().Op("=").Qual(g.rtPath, "Time").Call(jen.Id("ms")))
+				}
+				continue
+			case kind == types.String || kind == types.Bytes:
+				quotes = true
+			default:
+				if o, ok := fl.Type.(*types.Optional); ok {
+					ek := basicKind(o.Elem)
+					quotes = quotes || ek == types.String || ek == types.Bytes
+				}
+			}
+			delim = true
+			col := jen.Id("f")
+			if last {
+				//	if strings.IndexByte(rest, d) >= 0 { goto general }
+				body = append(body, jen.If(jen.Qual("strings", "IndexByte").Call(rest.Clone(), d.Clone()).Op(">=").Lit(0)).Block(fail()))
+				col = rest.Clone()
+			} else {
+				//	i = strings.IndexByte(rest, d)
+				//	if i < 0 { goto general }
+				//	f, rest = rest[:i], rest[i+1:]
+				cut = true
+				body = append(body, jen.Id("i").Op("=").Qual("strings", "IndexByte").Call(rest.Clone(), d.Clone()),
+					jen.If(jen.Id("i").Op("<").Lit(0)).Block(fail()),
+					jen.List(jen.Id("f"), rest.Clone()).Op("=").Add(rest.Clone()).Index(jen.Empty(), jen.Id("i")).Op(",").Add(rest.Clone()).Index(jen.Id("i").Op("+").Lit(1), jen.Empty()))
+			}
+			body = append(body, g.csvColumnOr(fl, dst, col, fail)...)
+		}
+		// Every variable is declared before the first goto, which may not jump over
+		// a declaration.
+		var head []jen.Code
+		if cut {
+			head = append(head, jen.Var().Id("i").Int(), jen.Var().Id("f").String())
+		}
+		if ms {
+			head = append(head, jen.Var().Id("ms").Int64())
+		}
+		dv := jen.Id("d")
+		if !delim {
+			dv = jen.Id("_")
+		}
+		head = append(head, jen.Id("rest").Op(":=").Id("line"),
+			jen.List(dv, jen.Id("ok")).Op(":=").Id("sp").Dot("ScanDelim").Call())
+		refuse := jen.Op("!").Id("ok")
+		if quotes {
+			//	if !ok || strings.IndexByte(rest, '"') >= 0 { goto general }
+			refuse = refuse.Op("||").Qual("strings", "IndexByte").Call(rest.Clone(), jen.LitRune('"')).Op(">=").Lit(0)
+		}
+		head = append(head, jen.If(refuse).Block(fail()))
+		body = append(append(head, body...), jen.Return(jen.Id("r"), jen.Nil()),
+			jen.Id("general").Op(":"),
 			jen.Return(jen.Id(general).Call(jen.Id("sp"), jen.Id("cols"), jen.Id("width"), jen.Id("line"))))
+		return docf("%s decodes one CSV line without a header into a %s: in one pass,\nfield after field, when it can, else (and for any line that pass refuses) with\n%s, which gives the record or the error.", name, rec.Name, general).Line().
+			Func().Id(name).Params(jen.Id("sp").Op("*").Qual(g.codecPath, "Splitter"), jen.Id("cols").Index().Int(), jen.Id("width").Int(), jen.Id("line").String()).
+			Params(jen.Id("r").Id(ri.name), jen.Err().Error()).Block(body...)
 	})
 	return name
 }
@@ -327,19 +378,30 @@ func (g *gen) csvPlainDecoder(rec *types.Record) string {
 // csvColumn converts column col into dst, the record field fl: an optional field is
 // none when the column is empty.
 func (g *gen) csvColumn(fl types.Field, dst, col *jen.Statement) []jen.Code {
+	return g.csvColumnOr(fl, dst, col, func() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) })
+}
+
+// csvColumnOr is csvColumn with fail as the statement run when the column does not
+// convert (the scanners return false where the general decoder returns the error).
+func (g *gen) csvColumnOr(fl types.Field, dst, col *jen.Statement, fail func() jen.Code) []jen.Code {
 	if o, ok := fl.Type.(*types.Optional); ok {
 		inner := []jen.Code{jen.Var().Id("x").Add(g.goType(o.Elem))}
-		inner = append(inner, g.csvField(o.Elem, jen.Id("x"), col, fl.Name)...)
+		inner = append(inner, g.csvFieldOr(o.Elem, jen.Id("x"), col, fl.Name, fail)...)
 		inner = append(inner, dst.Clone().Op("=").Qual(g.stdPath, "Some").Call(jen.Id("x")))
 		return []jen.Code{jen.If(col.Clone().Op("!=").Lit("")).Block(inner...)}
 	}
-	return g.csvField(fl.Type, dst, col, fl.Name)
+	return g.csvFieldOr(fl.Type, dst, col, fl.Name, fail)
 }
 
 // csvField parses the column col into dst, of scalar type t.
 func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen.Code {
+	return g.csvFieldOr(t, dst, col, name, func() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) })
+}
+
+// csvFieldOr is csvField with fail as the statement run when the column does not parse.
+func (g *gen) csvFieldOr(t types.Type, dst, col *jen.Statement, name string, fail func() jen.Code) []jen.Code {
 	parse := func(fn string) []jen.Code {
-		return []jen.Code{jen.If(jen.List(dst.Clone(), jen.Err()).Op("=").Qual(g.codecPath, fn).Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Err()))}
+		return []jen.Code{jen.If(jen.List(dst.Clone(), jen.Err()).Op("=").Qual(g.codecPath, fn).Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(fail())}
 	}
 	switch basicKind(t) {
 	case types.String, types.Bytes:
@@ -356,7 +418,7 @@ func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen
 		// ms is scoped to the if, so that a record may have several time fields.
 		return []jen.Code{
 			jen.If(jen.List(jen.Id("ms"), jen.Err()).Op(":=").Qual(g.codecPath, "ParseTime").Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Id("r"), jen.Err())).
+				fail()).
 				Else().Block(dst.Clone().Op("=").Qual(g.rtPath, "Time").Call(jen.Id("ms"))),
 		}
 	}
@@ -365,10 +427,15 @@ func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen
 }
 
 // jsonDecoder returns the name of the JSON decoder of rec, declaring it (and the readers
-// of nested records) in decode.go:
+// and scanners of nested records) in decode.go:
 //
-//	// decodeJSONClick decodes one JSON object into a Click.
+//	// decodeJSONClick decodes one JSON object into a Click: in one pass when its
+//	// fields come in declared order, written plainly, else (and for any object that
+//	// pass refuses) with the Decoder, which gives the record or the error.
 //	func decodeJSONClick(d *codec.Decoder, line string) (Click, error) {
+//		if r, i := scanJSONClick(line, 0); codec.FastEnd(line, i) {
+//			return r, nil
+//		}
 //		d.Reset(line)
 //		r, err := readJSONClick(d)
 //		if err != nil {
@@ -376,17 +443,27 @@ func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen
 //		}
 //		return r, d.End()
 //	}
+//
+// The scanner (jsonScanner) exists when every field's type can be scanned
+// (jsonFastable); otherwise the decoder starts at d.Reset.
 func (g *gen) jsonDecoder(rec *types.Record) string {
 	ri := g.record(rec)
 	name := "decodeJSON" + ri.name
 	read := g.jsonReader(rec)
 	g.helper(name, &g.decodeDecls, func() jen.Code {
-		return docf("%s decodes one JSON object into a %s.", name, rec.Name).Line().
-			Func().Id(name).Params(jen.Id("d").Op("*").Qual(g.codecPath, "Decoder"), jen.Id("line").String()).Params(jen.Id(ri.name), jen.Error()).Block(
+		var fast []jen.Code
+		comment := fmt.Sprintf("%s decodes one JSON object into a %s.", name, rec.Name)
+		if jsonFastable(rec, map[*types.Record]bool{}) {
+			fast = append(fast, jen.If(jen.List(jen.Id("r"), jen.Id("i")).Op(":=").Id(g.jsonScanner(rec)).Call(jen.Id("line"), jen.Lit(0)), jen.Qual(g.codecPath, "FastEnd").Call(jen.Id("line"), jen.Id("i"))).Block(
+				jen.Return(jen.Id("r"), jen.Nil())))
+			comment = fmt.Sprintf("%s decodes one JSON object into a %s: in one pass when its\nfields come in declared order, written plainly, else (and for any object that\npass refuses) with the Decoder, which gives the record or the error.", name, rec.Name)
+		}
+		return doc(comment).Line().
+			Func().Id(name).Params(jen.Id("d").Op("*").Qual(g.codecPath, "Decoder"), jen.Id("line").String()).Params(jen.Id(ri.name), jen.Error()).Block(append(fast,
 			jen.Id("d").Dot("Reset").Call(jen.Id("line")),
 			jen.List(jen.Id("r"), jen.Err()).Op(":=").Id(read).Call(jen.Id("d")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Err())),
-			jen.Return(jen.Id("r"), jen.Id("d").Dot("End").Call()))
+			jen.Return(jen.Id("r"), jen.Id("d").Dot("End").Call()))...)
 	})
 	return name
 }
@@ -518,8 +595,12 @@ func (g *gen) jsonValue(t types.Type, dst *jen.Statement, depth int) []jen.Code 
 		return []jen.Code{jen.Id(idx).Op(":=").Lit(0), jen.For(jen.Id("d").Dot("NextElem").Call()).Block(
 			jen.Switch(jen.Id(idx)).Block(cases...), jen.Id(idx).Op("++"))}
 	case *types.Record:
-		//	var err error; if dst, err = readJSONR(d); err != nil { return r, err }
-		return []jen.Code{jen.List(dst.Clone(), jen.Id("_")).Op("=").Id(g.jsonReader(t)).Call(jen.Id("d"))}
+		// A nested record's own errors (a required field missing) become the
+		// decoder's, which the outer reader returns:
+		//	if v0, err := readJSONR(d); err != nil { d.Fail(err) } else { dst = v0 }
+		v := fmt.Sprintf("v%d", depth)
+		return []jen.Code{jen.If(jen.List(jen.Id(v), jen.Err()).Op(":=").Id(g.jsonReader(t)).Call(jen.Id("d")), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("d").Dot("Fail").Call(jen.Err())).Else().Block(dst.Clone().Op("=").Id(v))}
 	}
 	g.errorf(g.anyPos(), "json cannot decode a field of type %s", t)
 	return nil

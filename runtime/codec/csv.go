@@ -86,21 +86,6 @@ func (s *Splitter) Split(line string) ([]string, error) {
 	return fields, nil
 }
 
-// ErrNotPlain is what a generated scanner (see Plain) returns when its line is not one
-// it decodes itself; the caller then decodes the line with Split, which gives the
-// record or the exact error.
-var ErrNotPlain = errors.New("csv: line needs the general splitter")
-
-// Plain reports whether line has no quote, so that its fields are exactly what lies
-// between delimiters: generated decoders then cut the fields one by one with Index and
-// convert each as they go, without the field slice.
-func (s *Splitter) Plain(line string) bool { return strings.IndexByte(line, '"') < 0 }
-
-// Index returns the index of the first delimiter in line, or -1: generated scanners cut
-// a plain line's fields with it (small enough to inline, unlike a function returning
-// the field and the rest).
-func (s *Splitter) Index(line string) int { return strings.IndexByte(line, s.delim) }
-
 // splitPlain is Split for a line without quotes.
 func (s *Splitter) splitPlain(line string) []string {
 	fields := s.fields[:0]

@@ -16,10 +16,12 @@
 //	c.User = fields[0]
 //	if c.N, err = codec.ParseInt(fields[1], "n"); err != nil { return c, err }
 //
-// Decoders of lines without a header first try one pass over the line: when Plain says
-// it has no quote, its fields are cut one by one with Index and converted as they go;
-// any line that pass does not decode (ErrNotPlain, or a conversion error) is decoded
-// again through SplitN, which gives the record or the exact error.
+// Decoders of lines without a header first try one pass over the line: int and time
+// fields are read by CutDigits, CutInt and LastInt in the loop that finds their
+// delimiter, other fields are cut at the delimiter (after one scan for quotes when the
+// record has a string field), and ScanDelim says whether the delimiter allows this; any
+// line that pass refuses is decoded again through SplitN, which gives the record or the
+// exact error.
 //
 // JSON: a Decoder walks one JSON text in place. NextField iterates the keys of an object;
 // after each key exactly one value reader (String, Int, Float, Bool, Time, Duration,
@@ -44,7 +46,16 @@
 // returns that error, so generated code may check errors once, at End. Strings without
 // escapes are substrings of the input (no copy), which keeps the input alive as long as the
 // record; keys match exactly (encoding/json also matches case-insensitively; streamc does
-// not).
+// not). A nested record's own error (a required field missing) is passed to Fail, so the
+// record holding it fails too.
+//
+// Generated JSON decoders first try one pass for objects whose fields come in the
+// declared order, written plainly (the usual shape of machine-written JSON): FastField
+// expects the separator and the quoted key, then one Fast reader per value (FastString,
+// FastInt, FastFloat, FastBool, FastTime, FastDuration, FastNull), each returning the
+// offset after the value or -1, and FastEnd accepts only blanks after the object. Any
+// object that pass refuses (another order, an escape, a missing or unknown field, invalid
+// UTF-8...) is decoded again by the Decoder, which gives the record or the exact error.
 //
 // # Bad records
 //

@@ -77,6 +77,15 @@ func (d *Decoder) Reset(s string) {
 // Err returns the first error met, or nil.
 func (d *Decoder) Err() error { return d.err }
 
+// Fail records err as the decoder's error unless it has one already: generated readers
+// pass up a nested record's own error (a required field missing) this way, so that the
+// record holding it fails too.
+func (d *Decoder) Fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
 // Key returns the key NextField just read.
 func (d *Decoder) Key() string { return d.key }
 
@@ -351,9 +360,7 @@ func (d *Decoder) str() (string, bool) {
 	// Eight bytes at a time while none of them is special; then byte by byte from the
 	// first special byte (the lowest flagged byte of the word is a true one).
 	for ; i+8 <= len(data); i += 8 {
-		w := uint64(data[i]) | uint64(data[i+1])<<8 | uint64(data[i+2])<<16 | uint64(data[i+3])<<24 |
-			uint64(data[i+4])<<32 | uint64(data[i+5])<<40 | uint64(data[i+6])<<48 | uint64(data[i+7])<<56
-		if m := specialMask(w); m != 0 {
+		if m := specialMask(load64(data, i)); m != 0 {
 			i += bits.TrailingZeros64(m) / 8
 			break
 		}
@@ -501,7 +508,22 @@ func hex4(s string, i int) (rune, bool) {
 // number scans the number literal at d.pos by JSON's grammar and returns it, with
 // whether it has neither fraction nor exponent.
 func (d *Decoder) number() (tok string, integer bool, ok bool) {
-	s, i := d.data, d.pos
+	end, integer, bad, msg := scanNumber(d.data, d.pos)
+	if msg != "" {
+		d.pos = bad
+		d.fail(msg)
+		return "", false, false
+	}
+	tok = d.data[d.pos:end]
+	d.pos = end
+	return tok, integer, true
+}
+
+// scanNumber scans the number literal at s[i:] by JSON's grammar: it returns the offset
+// after it and whether it has neither fraction nor exponent, or, when it is malformed,
+// the offset to report and why.
+func scanNumber(s string, i int) (end int, integer bool, bad int, msg string) {
+	start := i
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
@@ -512,8 +534,7 @@ func (d *Decoder) number() (tok string, integer bool, ok bool) {
 		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		}
 	default:
-		d.fail("invalid number")
-		return "", false, false
+		return 0, false, start, "invalid number"
 	}
 	integer = true
 	if i < len(s) && s[i] == '.' {
@@ -523,9 +544,7 @@ func (d *Decoder) number() (tok string, integer bool, ok bool) {
 		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		}
 		if i == j {
-			d.pos = i
-			d.fail("invalid number: no digits after '.'")
-			return "", false, false
+			return 0, false, i, "invalid number: no digits after '.'"
 		}
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
@@ -538,14 +557,10 @@ func (d *Decoder) number() (tok string, integer bool, ok bool) {
 		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		}
 		if i == j {
-			d.pos = i
-			d.fail("invalid number: no digits in exponent")
-			return "", false, false
+			return 0, false, i, "invalid number: no digits in exponent"
 		}
 	}
-	tok = s[d.pos:i]
-	d.pos = i
-	return tok, integer, true
+	return i, integer, 0, ""
 }
 
 // numberValue reads a number value for the readers; want names the expected type.

@@ -1,0 +1,98 @@
+package codec
+
+// The cutters below are the building blocks of the one-pass CSV scanners that code
+// generation writes for records without a header: each takes the rest of a line, checks
+// and converts its first field and returns what follows the delimiter, so a line is read
+// once, field after field, with no field slice and no second pass over the digits.
+//
+// They are deliberately narrow. A cutter says ok only when the field is one that the
+// general path (Splitter.SplitN followed by ParseInt, ParseTime, …) reads as the same
+// value; anything else — a quote, a blank, a sign other than a leading minus, more than
+// 18 digits, an RFC 3339 time, a missing or extra column — is not ok, and the generated
+// decoder then decodes the whole line again through the general path, which gives the
+// record or the exact error. A line none of whose fields holds a quote has exactly the
+// fields that lie between its delimiters, which is why the cutters refuse a quote (and
+// the generated decoder looks for one in the whole line, in one fast scan, when the
+// record has a string field: strings are cut with strings.IndexByte).
+//
+// The integer cutters read a leading minus and digits up to the delimiter, so they must
+// not be used with a delimiter that is a digit or a minus sign: ScanDelim says whether
+// a splitter's delimiter can be.
+
+// ScanDelim returns the splitter's delimiter and whether the one-pass cutters may cut
+// with it: not when it is a digit or '-', which CutInt would read as part of a number.
+func (s *Splitter) ScanDelim() (byte, bool) {
+	d := s.delim
+	return d, d != '-' && (d < '0' || d > '9')
+}
+
+// CutDigits is CutInt for a field of digits only (no sign), small enough to be inlined
+// where CutInt is not: generated scanners try it first and CutInt after it. Unlike
+// CutInt, it returns line itself as rest when ok is false, for that second try.
+func CutDigits(line string, d byte) (v int64, rest string, ok bool) {
+	i := 0
+	for ; i < len(line); i++ {
+		c := line[i] - '0'
+		if c > 9 {
+			break
+		}
+		v = v*10 + int64(c)
+	}
+	if i == 0 || i > 18 || i == len(line) || line[i] != d {
+		return 0, line, false
+	}
+	return v, line[i+1:], true
+}
+
+// CutInt reads the integer field at the start of line, which must end at a delimiter d:
+// an optional '-' then 1 to 18 digits, the syntax parseDecimal accepts (ParseInt's and
+// ParseTime's fast path), so the value is the one they give. It returns the value and
+// the rest of the line after the delimiter; ok is false for any other field, and for a
+// line that ends before a delimiter.
+func CutInt(line string, d byte) (v int64, rest string, ok bool) {
+	i := 0
+	if len(line) > 0 && line[0] == '-' {
+		i = 1
+	}
+	start := i
+	for ; i < len(line); i++ {
+		c := line[i] - '0'
+		if c > 9 {
+			break
+		}
+		v = v*10 + int64(c)
+	}
+	// Past 18 digits v may have wrapped; it is not returned then.
+	if n := i - start; n == 0 || n > 18 || i == len(line) || line[i] != d {
+		return 0, "", false
+	}
+	if start == 1 {
+		v = -v
+	}
+	return v, line[i+1:], true
+}
+
+// LastInt reads the integer field that is the whole rest of line, the last column: the
+// syntax of CutInt, up to the end of the line. ok is false for any other field,
+// including one followed by a delimiter (the line has more columns).
+func LastInt(line string) (v int64, ok bool) {
+	i := 0
+	if len(line) > 0 && line[0] == '-' {
+		i = 1
+	}
+	if n := len(line) - i; n == 0 || n > 18 {
+		return 0, false
+	}
+	neg := i == 1
+	for ; i < len(line); i++ {
+		c := line[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + int64(c)
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
