@@ -3,7 +3,7 @@
 //
 // For every workload it generates the input (bench/gen, cached), builds the pipeline with
 // streamc and the baseline with go build, runs the two alternately on the same input
-// (at least 5 runs each; GOMAXPROCS=1 and all cores), takes the median wall time and the
+// (at least 5 runs each; GOMAXPROCS=1 and all cores, the settings alternating too), takes the median wall time and the
 // peak memory (rusage maxrss), and checks that their outputs are byte-identical. Where a
 // batch SQL equivalent exists it runs the same query in DuckDB (from npm, in a cache
 // directory) as a second reference and checks its rows against the output. It also

@@ -167,27 +167,37 @@ func run(c config) error {
 	if c.smoke || runtime.NumCPU() == 1 {
 		settings = []int{runtime.NumCPU()}
 	}
-	var results []*result
+	// Each workload is measured under every setting at once, runs alternating between the
+	// settings as between the pipeline and its baseline, so that the 1-core to n-core
+	// scaling compares runs made minutes apart at most, not a whole suite apart.
+	measured := map[string][]*result{}
 	failed := false
-	for _, procs := range settings {
-		for _, w := range sel {
-			r := &result{w: w, procs: procs, records: w.records(sizes)}
-			results = append(results, r)
-			if msg, ok := pending[w.name]; ok {
+	for _, w := range sel {
+		rs := make([]*result, len(settings))
+		for i, procs := range settings {
+			rs[i] = &result{w: w, procs: procs, records: w.records(sizes)}
+		}
+		measured[w.name] = rs
+		if msg, ok := pending[w.name]; ok {
+			for _, r := range rs {
 				r.pending = msg
-				continue
 			}
-			if err := measure(c, r, bins[w.name], bins["base:"+w.baseline], data); err != nil {
-				// A pipeline that builds but fails is a bug: the smoke run fails on it,
-				// the full run reports it and goes on with the others.
-				if c.smoke {
-					return fmt.Errorf("%s: %w", w.name, err)
-				}
+			continue
+		}
+		if err := measure(c, rs, bins[w.name], bins["base:"+w.baseline], data); err != nil {
+			// A pipeline that builds but fails is a bug: the smoke run fails on it,
+			// the full run reports it and goes on with the others.
+			if c.smoke {
+				return fmt.Errorf("%s: %w", w.name, err)
+			}
+			for _, r := range rs {
 				r.pending = "run failed: " + err.Error()
-				failed = true
-				logf("%s: %s", w.name, firstLine(r.pending))
-				continue
 			}
+			failed = true
+			logf("%s: %s", w.name, firstLine(rs[0].pending))
+			continue
+		}
+		for _, r := range rs {
 			if w.duckdb != "" && duck.err == "" {
 				duck.run(c, r)
 			}
@@ -195,9 +205,16 @@ func run(c config) error {
 				failed = true
 			}
 			logf("%-16s GOMAXPROCS=%d streamc %8s %5d MiB  baseline %8s %5d MiB  ratio %.2f  equal=%v %s",
-				w.name, procs, r.streamMed.Round(time.Millisecond), maxRSS(r.stream)>>20,
+				w.name, r.procs, r.streamMed.Round(time.Millisecond), maxRSS(r.stream)>>20,
 				r.baseM.Round(time.Millisecond), maxRSS(r.base)>>20,
 				float64(r.baseM)/float64(r.streamMed), r.outputsEqual, r.mismatch)
+		}
+	}
+	// The report lists the results setting by setting.
+	var results []*result
+	for i := range settings {
+		for _, w := range sel {
+			results = append(results, measured[w.name][i])
 		}
 	}
 
@@ -231,43 +248,50 @@ func firstLine(s string) string {
 	return s
 }
 
-// measure runs the pipeline and the baseline alternately c.runs times each and fills r.
-func measure(c config, r *result, bin, base string, data gen.Data) error {
-	dir, env := r.w.input(data)
-	env = append(env, "INPUT="+dir, "GOMAXPROCS="+strconv.Itoa(r.procs))
+// measure runs the pipeline and the baseline alternately c.runs times each, under each
+// setting of rs in turn at every run, and fills rs.
+func measure(c config, rs []*result, bin, base string, data gen.Data) error {
+	dir, env := rs[0].w.input(data)
+	envOf := func(r *result) []string {
+		return append(slices.Clip(env), "INPUT="+dir, "GOMAXPROCS="+strconv.Itoa(r.procs))
+	}
 	for i := range c.runs {
-		args := []string{"--replay", "--log-level", "error", "--partitions", strconv.Itoa(r.procs)}
-		if r.w.checkpoint {
-			ck := filepath.Join(c.work, "ckpt")
-			os.RemoveAll(ck)
-			args = append(args, "--checkpoint", ck)
-		}
-		s, err := timed(c.work, env, bin, args...)
-		if err != nil {
-			return fmt.Errorf("pipeline run %d: %w", i+1, err)
-		}
-		bs, err := timed(c.work, env, base, r.w.baseArgs...)
-		if err != nil {
-			return fmt.Errorf("baseline run %d: %w", i+1, err)
-		}
-		r.stream = append(r.stream, s)
-		r.base = append(r.base, bs)
-	}
-	r.outputsEqual = true
-	for i := range r.stream {
-		if r.stream[i].sum != r.base[0].sum || r.base[i].sum != r.base[0].sum {
-			r.outputsEqual = false
+		for _, r := range rs {
+			args := []string{"--replay", "--log-level", "error", "--partitions", strconv.Itoa(r.procs)}
+			if r.w.checkpoint {
+				ck := filepath.Join(c.work, "ckpt")
+				os.RemoveAll(ck)
+				args = append(args, "--checkpoint", ck)
+			}
+			s, err := timed(c.work, envOf(r), bin, args...)
+			if err != nil {
+				return fmt.Errorf("GOMAXPROCS=%d, pipeline run %d: %w", r.procs, i+1, err)
+			}
+			bs, err := timed(c.work, envOf(r), base, r.w.baseArgs...)
+			if err != nil {
+				return fmt.Errorf("GOMAXPROCS=%d, baseline run %d: %w", r.procs, i+1, err)
+			}
+			r.stream = append(r.stream, s)
+			r.base = append(r.base, bs)
 		}
 	}
-	r.outputBytes = r.base[0].size
-	if !r.outputsEqual {
-		// Run once more keeping both outputs, to say where they differ.
-		a, _ := outputOf(c.work, env, bin, "--replay", "--log-level", "error", "--partitions", strconv.Itoa(r.procs))
-		b, _ := outputOf(c.work, env, base, r.w.baseArgs...)
-		r.mismatch = firstDifference(a, b)
+	for _, r := range rs {
+		r.outputsEqual = true
+		for i := range r.stream {
+			if r.stream[i].sum != r.base[0].sum || r.base[i].sum != r.base[0].sum {
+				r.outputsEqual = false
+			}
+		}
+		r.outputBytes = r.base[0].size
+		if !r.outputsEqual {
+			// Run once more keeping both outputs, to say where they differ.
+			a, _ := outputOf(c.work, envOf(r), bin, "--replay", "--log-level", "error", "--partitions", strconv.Itoa(r.procs))
+			b, _ := outputOf(c.work, envOf(r), base, r.w.baseArgs...)
+			r.mismatch = firstDifference(a, b)
+		}
+		r.streamMed = median(r.stream)
+		r.baseM = median(r.base)
 	}
-	r.streamMed = median(r.stream)
-	r.baseM = median(r.base)
 	return nil
 }
 
