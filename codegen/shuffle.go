@@ -405,9 +405,23 @@ func (sg *stageGen) head() {
 		//		runs = append(runs, j.x0.Buffer(src, p))
 		//	}
 		//	all = stdlib.MergeSortedFunc(all, runs, func(a, b_ T) int { ... })
+		//
+		// When the sorted elements are the stage's whole result (nothing fused after the
+		// sort, no exchange), they are sorted in the kept result's buffer itself, which
+		// saves a copy and a second buffer of the batch's size:
+		//
+		//	all := rt.Reuse(j.keep1[p])
+		//	...
+		//	j.keep1[p] = all
 		all := f.fresh("all")
-		sg.g.perPartitionBufs(bufField(s), s, n.Elem, bufField(s)+" holds the elements of each partition of stage "+itoa(s.ID)+" while "+n.Op+" sorts them.")
-		f.emit(jen.Id(all).Op(":=").Qual(g.rtPath, "Reuse").Call(jf(bufField(s)).Index(jen.Id("p"))))
+		onlyKept := len(s.Chain) == 0 && len(s.Out) == 0 && s.Keep
+		buf := jf(bufField(s)).Index(jen.Id("p"))
+		if onlyKept {
+			buf = jf(keepField(s)).Index(jen.Id("p"))
+		} else {
+			sg.g.perPartitionBufs(bufField(s), s, n.Elem, bufField(s)+" holds the elements of each partition of stage "+itoa(s.ID)+" while "+n.Op+" sorts them.")
+		}
+		f.emit(jen.Id(all).Op(":=").Qual(g.rtPath, "Reuse").Call(buf.Clone()))
 		if n.Op == "sortBy" || n.Op == "sortByKey" {
 			runs := f.fresh("runs")
 			f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(g.goType(n.Elem)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
@@ -425,9 +439,11 @@ func (sg *stageGen) head() {
 		if n.Op == "top" || n.Op == "takeOrdered" {
 			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(n.N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(n.N))))
 		}
-		f.emit(jf(bufField(s)).Index(jen.Id("p")).Op("=").Id(all))
-		v := f.fresh("v")
-		f.emit(rangeLoop(v, jen.Id(all), sg.chain(0, v, n.Elem)))
+		f.emit(buf.Clone().Op("=").Id(all))
+		if !onlyKept {
+			v := f.fresh("v")
+			f.emit(rangeLoop(v, jen.Id(all), sg.chain(0, v, n.Elem)))
+		}
 	case "countByWindow", "reduceByWindow", "reduceByKeyAndWindow", "countByValueAndWindow", "groupByKeyAndWindow":
 		sg.windowHead(n, x)
 	case "updateStateByKey", "mapWithState":

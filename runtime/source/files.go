@@ -98,7 +98,8 @@ type buffers struct {
 }
 
 // take returns a buffer of length n: a spare one large enough, or a new one of at least
-// fileChunkBytes plus some room, so that it serves the following reads too.
+// fileChunkBytes plus some room, so that it serves the following reads too, outside the
+// Go heap where the system allows (offHeap): it will be reused, never collected.
 func (b *buffers) take(n int) []byte {
 	for i := len(b.bytes) - 1; i >= 0; i-- {
 		if buf := b.bytes[i]; cap(buf) >= n {
@@ -106,7 +107,11 @@ func (b *buffers) take(n int) []byte {
 			return buf[:n]
 		}
 	}
-	return make([]byte, n, max(n, fileChunkBytes+fileChunkBytes/4))
+	size := max(n, fileChunkBytes+fileChunkBytes/4)
+	if buf := offHeap(size); buf != nil {
+		return buf[:n]
+	}
+	return make([]byte, n, size)
 }
 
 // takeRecs returns the spare slice for lines, emptied, leaving none.
