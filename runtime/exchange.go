@@ -15,11 +15,17 @@ type Exchange[T any] struct {
 	rows [][][]T // rows[src][dst]; each row its own allocation, away from the others
 }
 
+// rowPad is the number of spare slice headers after each row, so that two rows, which
+// the allocator may place side by side, never share a cache line (nor the pair of lines
+// fetched together): every append updates a header of the writer's row, and two cores
+// writing to one line would take it from each other at every record.
+const rowPad = 128 / 24
+
 // NewExchange returns an exchange from srcs partitions to dsts partitions.
 func NewExchange[T any](srcs, dsts int) *Exchange[T] {
 	e := &Exchange[T]{dsts: dsts, rows: make([][][]T, srcs)}
 	for s := range e.rows {
-		e.rows[s] = make([][]T, dsts)
+		e.rows[s] = make([][]T, dsts, dsts+rowPad)
 	}
 	return e
 }
