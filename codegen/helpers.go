@@ -147,18 +147,8 @@ func (g *gen) hashFunc(t types.Type) *jen.Statement {
 				g.errorf(g.anyPos(), "codegen: cannot hash %s", t)
 			}
 			body = append(body, jen.Return(jen.Qual(g.rtPath, "HashTime").Call(jen.Id("v").Dot("Go").Call())))
-		case *types.Tuple:
-			fields := make([]string, len(t.Elems))
-			for i := range fields {
-				fields[i] = tupleField(i)
-			}
-			parts(fields, t.Elems)
-		case *types.Record:
-			var elems []types.Type
-			for _, fl := range t.Fields {
-				elems = append(elems, fl.Type)
-			}
-			parts(g.record(t).fields, elems)
+		case *types.Tuple, *types.Record:
+			parts(g.members(t))
 		case *types.Optional:
 			//	if !v.Ok { return rt.HashBool(false) }
 			//	return rt.HashCombine(rt.HashBool(true), hashElem(v.V))
@@ -292,18 +282,8 @@ func (g *gen) cloneFunc(t types.Type) *jen.Statement {
 			body = append(body, jen.Return(jen.Id("v")))
 		}
 		switch t := t.(type) {
-		case *types.Tuple:
-			fields := make([]string, len(t.Elems))
-			for i := range fields {
-				fields[i] = tupleField(i)
-			}
-			parts(fields, t.Elems)
-		case *types.Record:
-			var elems []types.Type
-			for _, fl := range t.Fields {
-				elems = append(elems, fl.Type)
-			}
-			parts(g.record(t).fields, elems)
+		case *types.Tuple, *types.Record:
+			parts(g.members(t))
 		case *types.Optional:
 			//	if v.Ok { v.V = cloneElem(v.V) }
 			//	return v
@@ -325,4 +305,21 @@ func (g *gen) cloneFunc(t types.Type) *jen.Statement {
 		return docf("%s copies a value of type %s, its strings too.", name, t).Line().
 			Func().Id(name).Params(jen.Id("v").Add(g.goType(t))).Add(g.goType(t)).Block(body...)
 	})
+}
+
+// members returns the Go field names and the types of the elements of a tuple or the
+// fields of a record, in order: what hash, clone and the other per-type helpers combine.
+func (g *gen) members(t types.Type) (fields []string, elems []types.Type) {
+	switch t := t.(type) {
+	case *types.Tuple:
+		for i, e := range t.Elems {
+			fields, elems = append(fields, tupleField(i)), append(elems, e)
+		}
+	case *types.Record:
+		fields = g.record(t).fields
+		for _, fl := range t.Fields {
+			elems = append(elems, fl.Type)
+		}
+	}
+	return fields, elems
 }

@@ -75,24 +75,4 @@ func CutInt(line string, d byte) (v int64, rest string, ok bool) {
 // LastInt reads the integer field that is the whole rest of line, the last column: the
 // syntax of CutInt, up to the end of the line. ok is false for any other field,
 // including one followed by a delimiter (the line has more columns).
-func LastInt(line string) (v int64, ok bool) {
-	i := 0
-	if len(line) > 0 && line[0] == '-' {
-		i = 1
-	}
-	if n := len(line) - i; n == 0 || n > 18 {
-		return 0, false
-	}
-	neg := i == 1
-	for ; i < len(line); i++ {
-		c := line[i] - '0'
-		if c > 9 {
-			return 0, false
-		}
-		v = v*10 + int64(c)
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
+func LastInt(line string) (v int64, ok bool) { return parseDecimal(line) }
