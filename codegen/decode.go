@@ -231,7 +231,7 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 		}
 		for k, fl := range rec.Fields {
 			col := jen.Id("fields").Index(jen.Id("cols").Index(jen.Lit(k)))
-			body = append(body, g.csvColumn(fl, jen.Id("r").Dot(ri.fields[k]), col)...)
+			body = append(body, g.csvColumn(fl, jen.Id("r").Dot(ri.fields[k]), col, returnErr)...)
 		}
 		body = append(body, jen.Return(jen.Id("r"), jen.Nil()))
 		return docf("%s decodes one CSV line into a %s: field k is column cols[k] of a\nline of width columns.", name, rec.Name).Line().
@@ -342,7 +342,7 @@ func (g *gen) csvPlainDecoder(rec *types.Record) string {
 					jen.If(jen.Id("i").Op("<").Lit(0)).Block(fail()),
 					jen.List(jen.Id("f"), rest.Clone()).Op("=").Add(rest.Clone()).Index(jen.Empty(), jen.Id("i")).Op(",").Add(rest.Clone()).Index(jen.Id("i").Op("+").Lit(1), jen.Empty()))
 			}
-			body = append(body, g.csvColumnOr(fl, dst, col, fail)...)
+			body = append(body, g.csvColumn(fl, dst, col, fail)...)
 		}
 		// Every variable is declared before the first goto, which may not jump over
 		// a declaration.
@@ -375,31 +375,21 @@ func (g *gen) csvPlainDecoder(rec *types.Record) string {
 	return name
 }
 
-// csvColumn converts column col into dst, the record field fl: an optional field is
-// none when the column is empty.
-func (g *gen) csvColumn(fl types.Field, dst, col *jen.Statement) []jen.Code {
-	return g.csvColumnOr(fl, dst, col, func() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) })
-}
-
-// csvColumnOr is csvColumn with fail as the statement run when the column does not
-// convert (the scanners return false where the general decoder returns the error).
-func (g *gen) csvColumnOr(fl types.Field, dst, col *jen.Statement, fail func() jen.Code) []jen.Code {
+// csvColumn parses the column col into dst, of field fl's type (an empty column is none
+// for an optional); fail is the statement run when the column does not convert (the
+// general decoder returns the error, returnErr; the one-pass read jumps to it).
+func (g *gen) csvColumn(fl types.Field, dst, col *jen.Statement, fail func() jen.Code) []jen.Code {
 	if o, ok := fl.Type.(*types.Optional); ok {
 		inner := []jen.Code{jen.Var().Id("x").Add(g.goType(o.Elem))}
-		inner = append(inner, g.csvFieldOr(o.Elem, jen.Id("x"), col, fl.Name, fail)...)
+		inner = append(inner, g.csvField(o.Elem, jen.Id("x"), col, fl.Name, fail)...)
 		inner = append(inner, dst.Clone().Op("=").Qual(g.stdPath, "Some").Call(jen.Id("x")))
 		return []jen.Code{jen.If(col.Clone().Op("!=").Lit("")).Block(inner...)}
 	}
-	return g.csvFieldOr(fl.Type, dst, col, fl.Name, fail)
+	return g.csvField(fl.Type, dst, col, fl.Name, fail)
 }
 
-// csvField parses the column col into dst, of scalar type t.
-func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string) []jen.Code {
-	return g.csvFieldOr(t, dst, col, name, func() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) })
-}
-
-// csvFieldOr is csvField with fail as the statement run when the column does not parse.
-func (g *gen) csvFieldOr(t types.Type, dst, col *jen.Statement, name string, fail func() jen.Code) []jen.Code {
+// csvField parses the column col into dst, of scalar type t; fail as for csvColumn.
+func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string, fail func() jen.Code) []jen.Code {
 	parse := func(fn string) []jen.Code {
 		return []jen.Code{jen.If(jen.List(dst.Clone(), jen.Err()).Op("=").Qual(g.codecPath, fn).Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(fail())}
 	}
@@ -605,3 +595,7 @@ func (g *gen) jsonValue(t types.Type, dst *jen.Statement, depth int) []jen.Code 
 	g.errorf(g.anyPos(), "json cannot decode a field of type %s", t)
 	return nil
 }
+
+// returnErr is the statement `return r, err`: what a generated decoder does when a field
+// does not convert.
+func returnErr() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) }

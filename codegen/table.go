@@ -248,7 +248,7 @@ func (g *gen) csvTupleDecoder(t types.Type) string {
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Err())),
 		}
 		for k, e := range tt.Elems {
-			body = append(body, g.csvField(e, jen.Id("r").Dot(tupleField(k)), jen.Id("fields").Index(jen.Id("cols").Index(jen.Lit(k))), fmt.Sprintf("column %d", k+1))...)
+			body = append(body, g.csvField(e, jen.Id("r").Dot(tupleField(k)), jen.Id("fields").Index(jen.Id("cols").Index(jen.Lit(k))), fmt.Sprintf("column %d", k+1), returnErr)...)
 		}
 		body = append(body, jen.Return(jen.Id("r"), jen.Nil()))
 		return docf("%s decodes one CSV line into a %s: element k is column cols[k].", name, t).Line().

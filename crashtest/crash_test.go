@@ -337,23 +337,6 @@ func readDirs(t *testing.T, out string, prefixes []string, sorted bool) map[stri
 	return got
 }
 
-// diffDirs lists the directories of got that differ from want, or that only one has.
-func diffDirs(want, got map[string]string) []string {
-	var differ []string
-	for name, w := range want {
-		if g, ok := got[name]; !ok || g != w {
-			differ = append(differ, name)
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			differ = append(differ, name+" (extra)")
-		}
-	}
-	slices.Sort(differ)
-	return differ
-}
-
 // TestRestartEveryOperator builds testdata/every.stream, which has every stateful
 // operator (window, a window of a window, countByWindow, reduceByWindow,
 // countByValueAndWindow, groupByKeyAndWindow, reduceByKeyAndWindow with an inverse and
@@ -402,9 +385,9 @@ func TestRestartEveryOperator(t *testing.T) {
 		}
 		var differ []string
 		if mode == "same partitions" {
-			differ = diffDirs(ref, readDirs(t, filepath.Join(root, "out"), everyOutputs, false))
+			differ = crashkit.Differ(ref, readDirs(t, filepath.Join(root, "out"), everyOutputs, false))
 		} else {
-			differ = diffDirs(refSorted, readDirs(t, filepath.Join(root, "out"), everyOutputs, true))
+			differ = crashkit.Differ(refSorted, readDirs(t, filepath.Join(root, "out"), everyOutputs, true))
 		}
 		t.Logf("%s: %d starts, %d output directories, %d differ from the uninterrupted run", mode, starts, len(ref), len(differ))
 		if len(differ) > 0 {

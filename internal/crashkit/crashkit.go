@@ -211,11 +211,11 @@ func KillDuring(t testing.TB, kills int, d time.Duration, start func() *exec.Cmd
 }
 
 // Differ returns, sorted, the outputs (as ReadOutputs gives them) whose content in got
-// is not ref's, and those only got has, marked " (extra)".
+// is not ref's or that got lacks, and those only got has, marked " (extra)".
 func Differ(ref, got map[string]string) []string {
 	var differ []string
 	for name, w := range ref {
-		if got[name] != w {
+		if g, ok := got[name]; !ok || g != w {
 			differ = append(differ, name)
 		}
 	}

@@ -3,7 +3,6 @@ package codec
 import (
 	"encoding/base64"
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -352,36 +351,15 @@ func (d *Decoder) String() (string, error) {
 }
 
 // str reads the string literal at d.pos (which is '"'). Without escapes or invalid UTF-8
-// the result is a substring of the input; otherwise it is unescaped into a new string.
+// the result is a substring of the input (FastString's scan); otherwise it is unescaped
+// into a new string, with invalid UTF-8 repaired as encoding/json does, or the error (a
+// control character, an unterminated string) is reported.
 func (d *Decoder) str() (string, bool) {
-	data := d.data
-	start := d.pos + 1
-	i := start
-	// Eight bytes at a time while none of them is special; then byte by byte from the
-	// first special byte (the lowest flagged byte of the word is a true one).
-	for ; i+8 <= len(data); i += 8 {
-		if m := specialMask(load64(data, i)); m != 0 {
-			i += bits.TrailingZeros64(m) / 8
-			break
-		}
+	if v, next := FastString(d.data, d.pos); next >= 0 {
+		d.pos = next
+		return v, true
 	}
-	ascii := true
-	for ; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '"':
-			s := data[start:i]
-			if !ascii && !utf8.ValidString(s) {
-				return d.unescape(start) // repairs invalid UTF-8 as encoding/json does
-			}
-			d.pos = i + 1
-			return s, true
-		case c == '\\' || c < 0x20:
-			return d.unescape(start) // unescapes, or reports the control character
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-	}
-	return d.unescape(start) // reports the unterminated string
+	return d.unescape(d.pos + 1)
 }
 
 const (
@@ -389,15 +367,11 @@ const (
 	highs = 0x8080808080808080
 )
 
-// special reports whether one of the eight bytes in w may be a quote, a backslash, a
-// control character or a non-ASCII byte. hasZero has false positives only in bytes above a
-// true zero byte, and the subtraction of 0x20 borrows out of a byte only when that byte is
-// itself below 0x20, so special is never wrong about a word with no special byte.
-func special(w uint64) bool { return specialMask(w) != 0 }
-
-// specialMask is special as a mask: the high bit of each byte of w that may be special.
-// hasZero's false positives lie above a true zero byte and the subtraction borrows only
-// upward from a byte below 0x20, so the lowest flagged byte is always truly special.
+// specialMask flags the bytes of w that may be a quote, a backslash, a control character
+// or a non-ASCII byte: the high bit of each such byte is set. hasZero has false positives
+// only in bytes above a true zero byte, and the subtraction of 0x20 borrows out of a byte
+// only when that byte is itself below 0x20, so a word without a special byte gives 0 and
+// the lowest flagged byte is always truly special.
 func specialMask(w uint64) uint64 {
 	return (hasZero(w^('"'*ones)) | hasZero(w^('\\'*ones)) | (w - 0x20*ones) | w) & highs
 }

@@ -252,10 +252,11 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 	})
 	f.recycle()
 	recs := f.spare.takeRecs()
-	var used [][]byte
 	for _, fi := range picked {
 		lf := f.load(fi.path, recs, &f.spare)
-		recs, used = lf.recs, append(used, lf.bufs.bytes...)
+		recs = lf.recs
+		// Delivered even if the batch fails, so that the next Batch recycles them.
+		f.delivered.add(lf.bufs)
 		if lf.err != nil {
 			return nil, lf.err
 		}
@@ -267,7 +268,6 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 	for _, fi := range picked {
 		f.seen[fi.path] = fi.mtime
 	}
-	f.delivered = buffers{bytes: used, recs: recs}
 	f.forget(threshold, files)
 	if len(picked) > 0 {
 		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", len(recs))
@@ -294,6 +294,8 @@ func (f *Files) replayBatch(parts int) ([][]string, error) {
 	for len(f.pending) > 0 {
 		path := f.pending[0]
 		lf := f.loadPending(path)
+		// Delivered even if the batch fails, so that the next Batch recycles them.
+		f.delivered.add(lf.bufs)
 		if errors.Is(lf.err, fs.ErrNotExist) {
 			f.log.Warn("file vanished before it was read", "path", path)
 			f.pending = f.pending[1:]
@@ -307,7 +309,6 @@ func (f *Files) replayBatch(parts int) ([][]string, error) {
 		}
 		f.pending = f.pending[1:]
 		f.seen[path] = unknownTime
-		f.delivered = lf.bufs
 		f.startReadAhead()
 		return Split(lf.recs, parts), nil
 	}
