@@ -23,8 +23,12 @@ import (
 //	}
 //
 // Reset empties the map and keeps its storage for the next batch.
+//
+// Keys whose underlying type is string, by far the most common, are indexed by a
+// strIndex instead of a Go map (see strindex.go for why); other keys by a Go map.
 type OrderedMap[K comparable, V any] struct {
-	index map[K]int
+	index map[K]int // key → position, for keys that are not strings
+	str   *strIndex // key → position, for string keys
 	keys  []K
 	vals  []V
 	clone func(K) K // copies a new key (OwnKeys); nil: keys are kept as given
@@ -32,11 +36,26 @@ type OrderedMap[K comparable, V any] struct {
 
 // NewOrderedMap returns an empty map with room for hint keys.
 func NewOrderedMap[K comparable, V any](hint int) *OrderedMap[K, V] {
-	return &OrderedMap[K, V]{
-		index: make(map[K]int, hint),
-		keys:  make([]K, 0, hint),
-		vals:  make([]V, 0, hint),
+	m := &OrderedMap[K, V]{
+		keys: make([]K, 0, hint),
+		vals: make([]V, 0, hint),
 	}
+	m.init(hint)
+	return m
+}
+
+// init creates the index: a strIndex when K's underlying type is string.
+func (m *OrderedMap[K, V]) init(hint int) {
+	if reflect.TypeFor[K]().Kind() == reflect.String {
+		m.str = newStrIndex(hint)
+	} else {
+		m.index = make(map[K]int, hint)
+	}
+}
+
+// strKeys views the keys as strings; K's underlying type is string when m.str is set.
+func (m *OrderedMap[K, V]) strKeys() []string {
+	return unsafe.Slice((*string)(unsafe.Pointer(unsafe.SliceData(m.keys))), len(m.keys))
 }
 
 // OwnKeys makes the map copy each string key when it is first inserted (see KeyCloner),
@@ -54,25 +73,53 @@ func (m *OrderedMap[K, V]) Len() int { return len(m.keys) }
 // order if it is absent; found reports whether k was already present. The pointer is
 // valid until the next insertion of a new key or Reset; use it right away.
 func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
+	if m.str != nil {
+		return m.strPtr(k)
+	}
 	if i, ok := m.index[k]; ok {
 		return &m.vals[i], true
 	}
 	if m.index == nil {
-		m.index = make(map[K]int)
+		m.init(0)
+		return m.Ptr(k)
 	}
 	if m.clone != nil {
 		k = m.clone(k)
 	}
 	m.index[k] = len(m.keys)
+	return m.push(k), false
+}
+
+// strPtr is Ptr for string keys.
+func (m *OrderedMap[K, V]) strPtr(k K) (v *V, found bool) {
+	s := *(*string)(unsafe.Pointer(&k))
+	i, p, _, t, slot := m.str.find(s, m.strKeys())
+	if i >= 0 {
+		return &m.vals[i], true
+	}
+	if m.clone != nil {
+		k = m.clone(k)
+	}
+	v = m.push(k)
+	m.str.insert(p, t, slot, m.strKeys())
+	return v, false
+}
+
+// push appends k with the zero value and returns a pointer to that value.
+func (m *OrderedMap[K, V]) push(k K) *V {
 	m.keys = append(m.keys, k)
 	var zero V
 	m.vals = append(m.vals, zero)
-	return &m.vals[len(m.vals)-1], false
+	return &m.vals[len(m.vals)-1]
 }
 
 // Get returns k's value and whether k is present.
 func (m *OrderedMap[K, V]) Get(k K) (V, bool) {
-	if i, ok := m.index[k]; ok {
+	if m.str != nil {
+		if i, _, _, _, _ := m.str.find(*(*string)(unsafe.Pointer(&k)), m.strKeys()); i >= 0 {
+			return m.vals[i], true
+		}
+	} else if i, ok := m.index[k]; ok {
 		return m.vals[i], true
 	}
 	var zero V
@@ -110,6 +157,9 @@ func (m *OrderedMap[K, V]) All() iter.Seq2[K, V] {
 // zeroed so that they can be collected.
 func (m *OrderedMap[K, V]) Reset() {
 	clear(m.index)
+	if m.str != nil {
+		m.str.reset()
+	}
 	clear(m.keys)
 	clear(m.vals)
 	m.keys = m.keys[:0]
@@ -124,18 +174,30 @@ func (m *OrderedMap[K, V]) Retain(keep func(k K, v *V) bool) {
 	j := 0
 	for i, k := range m.keys {
 		if !keep(k, &m.vals[i]) {
-			delete(m.index, k)
+			if m.str == nil {
+				delete(m.index, k)
+			}
 			continue
 		}
 		if i != j {
 			m.keys[j], m.vals[j] = k, m.vals[i]
-			m.index[k] = j
+			if m.str != nil {
+				m.str.inline[j] = m.str.inline[i]
+			} else {
+				m.index[k] = j
+			}
 		}
 		j++
 	}
+	removed := j < len(m.keys)
 	clear(m.keys[j:])
 	clear(m.vals[j:])
 	m.keys, m.vals = m.keys[:j], m.vals[:j]
+	if m.str != nil && removed {
+		// An open-addressing table cannot simply drop entries; index the survivors anew.
+		m.str.inline = m.str.inline[:j]
+		m.str.rebuild(m.strKeys(), len(m.str.slots))
+	}
 }
 
 // KeyCloner returns, for a key type whose underlying type is string, a function that

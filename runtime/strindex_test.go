@@ -1,0 +1,230 @@
+package runtime
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// refMap is the obvious ordered map the string index is checked against.
+type refMap struct {
+	index map[string]int
+	keys  []string
+	vals  []int
+}
+
+func (r *refMap) ptr(k string) (*int, bool) {
+	if i, ok := r.index[k]; ok {
+		return &r.vals[i], true
+	}
+	r.index[k] = len(r.keys)
+	r.keys = append(r.keys, k)
+	r.vals = append(r.vals, 0)
+	return &r.vals[len(r.vals)-1], false
+}
+
+// randomKey draws keys around every length boundary of pack (0–3, 4–7, 8, 9–16, 17+),
+// from a small alphabet that includes NUL, so that zero-padded words collide unless the
+// length tells them apart, cut from a shared buffer as sources cut them.
+func randomKey(r *rand.Rand, buf string) string {
+	n := r.IntN(24)
+	if r.IntN(8) == 0 {
+		n = 17 + r.IntN(40)
+	}
+	i := r.IntN(len(buf) - n)
+	return buf[i : i+n]
+}
+
+func TestOrderedMapStringIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	for range 1 << 16 {
+		b.WriteByte("ab\x00c"[r.IntN(4)])
+	}
+	buf := b.String()
+	m := NewOrderedMap[string, int](4)
+	ref := &refMap{index: map[string]int{}}
+	for step := range 200_000 {
+		switch op := r.IntN(1000); {
+		case op == 0:
+			m.Reset()
+			ref = &refMap{index: map[string]int{}}
+		case op < 4:
+			// Drop about half the keys, the way state sweeps do.
+			m.Retain(func(k string, v *int) bool { *v += 1000; return len(k)%2 == 0 })
+			next := &refMap{index: map[string]int{}}
+			for i, k := range ref.keys {
+				if len(k)%2 == 0 {
+					p, _ := next.ptr(k)
+					*p = ref.vals[i] + 1000
+				}
+			}
+			ref = next
+		case op < 300:
+			k := randomKey(r, buf)
+			got, gotOK := m.Get(k)
+			want, wantOK := 0, false
+			if i, ok := ref.index[k]; ok {
+				want, wantOK = ref.vals[i], true
+			}
+			if got != want || gotOK != wantOK {
+				t.Fatalf("step %d: Get(%q) = %d, %v; want %d, %v", step, k, got, gotOK, want, wantOK)
+			}
+		default:
+			k := randomKey(r, buf)
+			p, found := m.Ptr(k)
+			q, wantFound := ref.ptr(k)
+			if found != wantFound {
+				t.Fatalf("step %d: Ptr(%q) found = %v, want %v", step, k, found, wantFound)
+			}
+			*p += step
+			*q += step
+		}
+	}
+	if !slices.Equal(m.Keys(), ref.keys) || !slices.Equal(m.Values(), ref.vals) {
+		t.Fatalf("final contents differ: %d keys, want %d", m.Len(), len(ref.keys))
+	}
+}
+
+// A named string type takes the string index too; its keys come back as given.
+func TestOrderedMapNamedStringKey(t *testing.T) {
+	type word string
+	m := NewOrderedMap[word, int](0)
+	for _, w := range strings.Fields("to be or not to be that is the question whose answer is longer than sixteen bytes") {
+		p, _ := m.Ptr(word(w))
+		*p++
+	}
+	if m.str == nil {
+		t.Fatal("a named string key type is not indexed by strIndex")
+	}
+	if v, _ := m.Get("be"); v != 2 {
+		t.Errorf("Get(be) = %d, want 2", v)
+	}
+	if got := fmt.Sprint(m.Keys()[:4]); got != "[to be or not]" {
+		t.Errorf("Keys()[:4] = %s", got)
+	}
+}
+
+// The zero OrderedMap is usable and picks its index on first use.
+func TestOrderedMapZeroValue(t *testing.T) {
+	var m OrderedMap[string, int]
+	if _, ok := m.Get("x"); ok {
+		t.Fatal("zero map has x")
+	}
+	m.Put("x", 1)
+	m.Put("y", 2)
+	if v, ok := m.Get("x"); !ok || v != 1 || m.str == nil {
+		t.Fatalf("Get(x) = %d, %v (string index %v)", v, ok, m.str != nil)
+	}
+}
+
+func TestPackIdentifiesShortKeys(t *testing.T) {
+	seen := map[packed]map[uint64]string{}
+	add := func(k string) {
+		p, n := pack(k)
+		if seen[p] == nil {
+			seen[p] = map[uint64]string{}
+		}
+		if old, ok := seen[p][n]; ok && old != k {
+			t.Fatalf("pack(%q) == pack(%q)", k, old)
+		}
+		seen[p][n] = k
+	}
+	// Every key up to 3 bytes over a 3-letter alphabet with NUL, and samples above.
+	alpha := "\x00a\xff"
+	var all func(prefix string, n int)
+	all = func(prefix string, n int) {
+		add(prefix)
+		if n == 0 {
+			return
+		}
+		for i := range len(alpha) {
+			all(prefix+alpha[i:i+1], n-1)
+		}
+	}
+	all("", 3)
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100_000 {
+		b := make([]byte, r.IntN(17))
+		for i := range b {
+			b[i] = alpha[r.IntN(len(alpha))]
+		}
+		add(string(b))
+	}
+}
+
+func FuzzPack(f *testing.F) {
+	f.Add("abc", "abc\x00")
+	f.Add("abcdefgh", "abcdefgh\x00")
+	f.Add("", "\x00")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		pa, na := pack(a)
+		pb, nb := pack(b)
+		if na != lenLong && pa == pb && na == nb && a != b {
+			t.Fatalf("pack(%q) == pack(%q)", a, b)
+		}
+		if (na == lenLong) != (len(a) > 16) {
+			t.Fatalf("pack(%q): length code %d", a, na)
+		}
+	})
+}
+
+// Combining into a string-keyed map allocates nothing once the keys are in.
+func TestOrderedMapStringPtrAllocs(t *testing.T) {
+	words := strings.Fields(strings.Repeat("the quick brown fox jumps over the lazy dog and a key longer than sixteen bytes ", 4))
+	m := NewOrderedMap[string, int64](64)
+	for _, w := range words {
+		p, _ := m.Ptr(w)
+		*p++
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		for _, w := range words {
+			p, found := m.Ptr(w)
+			if found {
+				*p++
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Ptr of present keys: %v allocations per run, want 0", allocs)
+	}
+}
+
+func BenchmarkOrderedMapString(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	vocab := make([]string, 50_000)
+	for i := range vocab {
+		w := make([]byte, 2+r.IntN(9))
+		for j := range w {
+			w[j] = byte('a' + r.IntN(26))
+		}
+		vocab[i] = string(w)
+	}
+	stream := make([]string, 1<<20)
+	for i := range stream {
+		stream[i] = vocab[int(float64(len(vocab))*r.Float64()*r.Float64())]
+	}
+	b.Run("OrderedMap", func(b *testing.B) {
+		m := NewOrderedMap[string, int64](64)
+		for b.Loop() {
+			m.Reset()
+			for _, w := range stream {
+				p, _ := m.Ptr(w)
+				*p++
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(stream)), "ns/key")
+	})
+	b.Run("GoMap", func(b *testing.B) {
+		m := make(map[string]int64, 64)
+		for b.Loop() {
+			clear(m)
+			for _, w := range stream {
+				m[w]++
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(stream)), "ns/key")
+	})
+}
