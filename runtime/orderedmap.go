@@ -12,8 +12,8 @@ import (
 // Iteration follows first insertion, so given the same input order it yields the same
 // output order on every run, which a Go map does not.
 //
-// Keys and values live in parallel slices indexed by a map from key to position, so
-// iteration is a slice walk and combining a record costs one map lookup:
+// Keys and values live in parallel slices with an Index from key to position, so
+// iteration is a slice walk and combining a record costs one lookup:
 //
 //	v, found := m.Ptr(k)
 //	if found {
@@ -23,12 +23,8 @@ import (
 //	}
 //
 // Reset empties the map and keeps its storage for the next batch.
-//
-// Keys whose underlying type is string, by far the most common, are indexed by a
-// strIndex instead of a Go map (see strindex.go for why); other keys by a Go map.
 type OrderedMap[K comparable, V any] struct {
-	index map[K]int // key → position, for keys that are not strings
-	str   *strIndex // key → position, for string keys
+	index Index[K]
 	keys  []K
 	vals  []V
 	clone func(K) K // copies a new key (OwnKeys); nil: keys are kept as given
@@ -36,26 +32,11 @@ type OrderedMap[K comparable, V any] struct {
 
 // NewOrderedMap returns an empty map with room for hint keys.
 func NewOrderedMap[K comparable, V any](hint int) *OrderedMap[K, V] {
-	m := &OrderedMap[K, V]{
-		keys: make([]K, 0, hint),
-		vals: make([]V, 0, hint),
+	return &OrderedMap[K, V]{
+		index: NewIndex[K](hint),
+		keys:  make([]K, 0, hint),
+		vals:  make([]V, 0, hint),
 	}
-	m.init(hint)
-	return m
-}
-
-// init creates the index: a strIndex when K's underlying type is string.
-func (m *OrderedMap[K, V]) init(hint int) {
-	if reflect.TypeFor[K]().Kind() == reflect.String {
-		m.str = newStrIndex(hint)
-	} else {
-		m.index = make(map[K]int, hint)
-	}
-}
-
-// strKeys views the keys as strings; K's underlying type is string when m.str is set.
-func (m *OrderedMap[K, V]) strKeys() []string {
-	return unsafe.Slice((*string)(unsafe.Pointer(unsafe.SliceData(m.keys))), len(m.keys))
 }
 
 // OwnKeys makes the map copy each string key when it is first inserted (see KeyCloner),
@@ -73,53 +54,23 @@ func (m *OrderedMap[K, V]) Len() int { return len(m.keys) }
 // order if it is absent; found reports whether k was already present. The pointer is
 // valid until the next insertion of a new key or Reset; use it right away.
 func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
-	if m.str != nil {
-		return m.strPtr(k)
-	}
-	if i, ok := m.index[k]; ok {
-		return &m.vals[i], true
-	}
-	if m.index == nil {
-		m.init(0)
-		return m.Ptr(k)
-	}
-	if m.clone != nil {
-		k = m.clone(k)
-	}
-	m.index[k] = len(m.keys)
-	return m.push(k), false
-}
-
-// strPtr is Ptr for string keys.
-func (m *OrderedMap[K, V]) strPtr(k K) (v *V, found bool) {
-	s := *(*string)(unsafe.Pointer(&k))
-	i, p, _, t, slot := m.str.find(s, m.strKeys())
+	i, at := m.index.Find(k, m.keys)
 	if i >= 0 {
 		return &m.vals[i], true
 	}
 	if m.clone != nil {
 		k = m.clone(k)
 	}
-	v = m.push(k)
-	m.str.insert(p, t, slot, m.strKeys())
-	return v, false
-}
-
-// push appends k with the zero value and returns a pointer to that value.
-func (m *OrderedMap[K, V]) push(k K) *V {
 	m.keys = append(m.keys, k)
 	var zero V
 	m.vals = append(m.vals, zero)
-	return &m.vals[len(m.vals)-1]
+	m.index.Add(k, at, m.keys)
+	return &m.vals[len(m.vals)-1], false
 }
 
 // Get returns k's value and whether k is present.
 func (m *OrderedMap[K, V]) Get(k K) (V, bool) {
-	if m.str != nil {
-		if i, _, _, _, _ := m.str.find(*(*string)(unsafe.Pointer(&k)), m.strKeys()); i >= 0 {
-			return m.vals[i], true
-		}
-	} else if i, ok := m.index[k]; ok {
+	if i, _ := m.index.Find(k, m.keys); i >= 0 {
 		return m.vals[i], true
 	}
 	var zero V
@@ -156,10 +107,7 @@ func (m *OrderedMap[K, V]) All() iter.Seq2[K, V] {
 // Reset removes every key, keeping the allocated storage. Old keys and values are
 // zeroed so that they can be collected.
 func (m *OrderedMap[K, V]) Reset() {
-	clear(m.index)
-	if m.str != nil {
-		m.str.reset()
-	}
+	m.index.Reset()
 	clear(m.keys)
 	clear(m.vals)
 	m.keys = m.keys[:0]
@@ -174,30 +122,20 @@ func (m *OrderedMap[K, V]) Retain(keep func(k K, v *V) bool) {
 	j := 0
 	for i, k := range m.keys {
 		if !keep(k, &m.vals[i]) {
-			if m.str == nil {
-				delete(m.index, k)
-			}
 			continue
 		}
 		if i != j {
 			m.keys[j], m.vals[j] = k, m.vals[i]
-			if m.str != nil {
-				m.str.inline[j] = m.str.inline[i]
-			} else {
-				m.index[k] = j
-			}
 		}
 		j++
 	}
-	removed := j < len(m.keys)
+	if j == len(m.keys) {
+		return
+	}
 	clear(m.keys[j:])
 	clear(m.vals[j:])
 	m.keys, m.vals = m.keys[:j], m.vals[:j]
-	if m.str != nil && removed {
-		// An open-addressing table cannot simply drop entries; index the survivors anew.
-		m.str.inline = m.str.inline[:j]
-		m.str.rebuild(m.strKeys(), len(m.str.slots))
-	}
+	m.index.Rebuild(m.keys)
 }
 
 // KeyCloner returns, for a key type whose underlying type is string, a function that

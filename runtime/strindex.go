@@ -1,13 +1,14 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
 	"unsafe"
 )
 
-// strIndex is the key → position index of an OrderedMap whose keys are strings: an
+// strIndex is the Index of string keys (OrderedMap's, the state stores'): an
 // open-addressing table built for the map-side combine of word counts and other
 // string-keyed reductions, where almost every record is a lookup of a short key that is
 // already present.
@@ -18,16 +19,16 @@ import (
 // four cache lines. strIndex keeps what a lookup needs in two small arrays:
 //
 //   - slots, 8 bytes each, a power of two of them, linearly probed. A slot holds a tag
-//     (32 bits of the hash with the key's length in its low 5 bits) and the key's
-//     position + 1 (0 marks an empty slot).
+//     (27 bits of the hash above the key's length code) and the key's position + 1;
+//     0 is an empty slot, a tag with position 0 a removed key (until the next rebuild).
 //   - inline, one entry per key in insertion order: the key's bytes when it has at most
 //     16 (packed into two words, see pack), so that comparing a short key never reads
 //     the key's own memory. Longer keys are compared with the map's keys slice.
 //
-// A lookup of a present short key reads one slot and one inline entry; the tables of a
-// 60,000-word vocabulary take 1.5 MiB where Go's map takes about 3 MiB plus the key
-// bytes. The hash is seeded per process, so a crafted input cannot force collisions,
-// and it never decides an output order (OrderedMap iterates in insertion order).
+// A lookup of a present short key reads one slot and one inline entry; for the 64,000
+// words of a word-count batch that is 2 MiB (131,072 slots and 64,000 inline keys),
+// where a Go map holds 24-byte entries that point at the key bytes. The hash is seeded per process, so a crafted input cannot force collisions,
+// and it never decides an output order (owners iterate their keys in their own order).
 type strIndex struct {
 	slots  []uint64
 	shift  uint // 64 - log2(len(slots)): the hash's top bits pick the first slot
@@ -37,12 +38,17 @@ type strIndex struct {
 // packed is a key of at most 16 bytes as two little-endian words, zero-padded.
 type packed struct{ lo, hi uint64 }
 
-// strSeed seeds strIndex's hash; one per process, like Go's own maps.
+// strSeed0, strSeed1 and strLongKey seed strIndex's hash: once per process, like Go's
+// own maps.
 var (
 	strSeed0   = rand.Uint64() | 1
 	strSeed1   = rand.Uint64()
 	strLongKey = maphash.MakeSeed()
 )
+
+// tagHomeBits is the largest table size (log2) whose home slots the tags hold; a
+// variable so that a test can send every table through the rehashing path.
+var tagHomeBits uint = 27
 
 const (
 	strMinSlots = 64
@@ -73,27 +79,24 @@ func (x *strIndex) alloc(n int) {
 // pack returns k's bytes as two words and k's length code, reading only k's own bytes:
 // 8-byte loads from both ends for 8 to 16 bytes, 4-byte loads for 4 to 7, bytes below.
 // Overlapping loads put the same byte in the same place, so the words are the bytes of k
-// in order, zero-padded; with the length they identify k.
+// in order, little-endian on every machine, zero-padded; with the length they identify k.
 func pack(k string) (p packed, n uint64) {
 	n = uint64(len(k))
-	ptr := unsafe.Pointer(unsafe.StringData(k))
+	b := unsafe.Slice(unsafe.StringData(k), len(k)) // read only
+	le := binary.LittleEndian
 	switch {
 	case n > 16:
 		return packed{}, lenLong
 	case n >= 8:
-		p.lo = *(*uint64)(ptr)
+		p.lo = le.Uint64(b)
 		if n > 8 {
-			p.hi = *(*uint64)(unsafe.Add(ptr, n-8)) >> (8 * (16 - n))
+			p.hi = le.Uint64(b[n-8:]) >> (8 * (16 - n))
 		}
 	case n >= 4:
-		lo := uint64(*(*uint32)(ptr))
-		hi := uint64(*(*uint32)(unsafe.Add(ptr, n-4)))
-		p.lo = lo | hi<<(8*(n-4))
+		p.lo = uint64(le.Uint32(b)) | uint64(le.Uint32(b[n-4:]))<<(8*(n-4))
 	case n > 0:
 		mid := n / 2
-		p.lo = uint64(*(*byte)(ptr)) |
-			uint64(*(*byte)(unsafe.Add(ptr, mid)))<<(8*mid) |
-			uint64(*(*byte)(unsafe.Add(ptr, n-1)))<<(8*(n-1))
+		p.lo = uint64(b[0]) | uint64(b[mid])<<(8*mid) | uint64(b[n-1])<<(8*(n-1))
 	}
 	return p, n
 }
@@ -132,6 +135,9 @@ func (x *strIndex) find(k string, keys []string) (pos int, p packed, n, t uint64
 			continue
 		}
 		i := int(uint32(s)) - 1
+		if i < 0 { // removed
+			continue
+		}
 		if n == lenLong {
 			if keys[i] == k {
 				return i, p, n, t, slot
@@ -143,36 +149,71 @@ func (x *strIndex) find(k string, keys []string) (pos int, p packed, n, t uint64
 }
 
 // insert records that the key found absent at slot (with packed form p and tag t) is at
-// position len(x.inline), growing the table when it passes 3/4 full; keys must already
-// include the new key.
+// position len(x.inline); keys must already include the new key. The table doubles
+// before it passes 3/4 full.
 func (x *strIndex) insert(p packed, t, slot uint64, keys []string) {
 	x.inline = append(x.inline, p)
+	s := t<<32 | uint64(len(x.inline))
 	if len(x.inline)*4 > len(x.slots)*3 {
-		x.rebuild(keys, len(x.slots)*2)
-		return
+		x.grow(keys)
+		slot = x.free(x.home(s, keys))
 	}
-	x.slots[slot] = t<<32 | uint64(len(x.inline))
+	x.slots[slot] = s
 }
 
-// rebuild re-indexes keys (whose packed forms are x.inline) into a table of size slots.
-func (x *strIndex) rebuild(keys []string, slots int) {
-	if slots != len(x.slots) {
-		x.alloc(slots)
+// home returns the first slot probed for the entry s: the hash's top bits, which the tag
+// holds for tables of up to 2^27 slots; larger ones hash the key again.
+func (x *strIndex) home(s uint64, keys []string) uint64 {
+	if b := 64 - x.shift; b <= tagHomeBits {
+		return (s >> 32) >> (32 - b)
+	}
+	i := uint32(s) - 1
+	return keyHash(keys[i], x.inline[i], (s>>32)&0x1f) >> x.shift
+}
+
+// free returns the first empty slot from slot on.
+func (x *strIndex) free(slot uint64) uint64 {
+	mask := uint64(len(x.slots) - 1)
+	for x.slots[slot] != 0 {
+		slot = (slot + 1) & mask
+	}
+	return slot
+}
+
+// grow doubles the table, moving every entry and dropping removed ones; positions, and
+// so keys, are unchanged.
+func (x *strIndex) grow(keys []string) {
+	old := x.slots
+	x.alloc(2 * len(old))
+	for _, s := range old {
+		if uint32(s) != 0 {
+			x.slots[x.free(x.home(s, keys))] = s
+		}
+	}
+}
+
+// rebuild indexes keys anew, after they were reordered or compacted: every key of keys
+// is indexed at its position, and nothing else.
+func (x *strIndex) rebuild(keys []string) {
+	if n := slotsFor(len(keys)); n > len(x.slots) {
+		x.alloc(n)
 	} else {
 		clear(x.slots)
 	}
-	mask := uint64(len(x.slots) - 1)
+	x.inline = x.inline[:0]
 	for i, k := range keys {
-		p, n := x.inline[i], uint64(len(k))
-		if n > 16 {
-			n = lenLong
-		}
+		p, n := pack(k)
+		x.inline = append(x.inline, p)
 		h := keyHash(k, p, n)
-		slot := h >> x.shift
-		for x.slots[slot] != 0 {
-			slot = (slot + 1) & mask
-		}
-		x.slots[slot] = tag(h, n)<<32 | uint64(i+1)
+		x.slots[x.free(h>>x.shift)] = tag(h, n)<<32 | uint64(i+1)
+	}
+}
+
+// remove marks k's slot as removed, keeping the probe chains through it intact; the
+// slot is reclaimed at the next rebuild. keys must still hold k at its position.
+func (x *strIndex) remove(k string, keys []string) {
+	if i, _, _, t, slot := x.find(k, keys); i >= 0 {
+		x.slots[slot] = t << 32 // a tag and no position: removed
 	}
 }
 

@@ -96,7 +96,7 @@ func TestOrderedMapNamedStringKey(t *testing.T) {
 		p, _ := m.Ptr(word(w))
 		*p++
 	}
-	if m.str == nil {
+	if m.index.s == nil {
 		t.Fatal("a named string key type is not indexed by strIndex")
 	}
 	if v, _ := m.Get("be"); v != 2 {
@@ -115,8 +115,8 @@ func TestOrderedMapZeroValue(t *testing.T) {
 	}
 	m.Put("x", 1)
 	m.Put("y", 2)
-	if v, ok := m.Get("x"); !ok || v != 1 || m.str == nil {
-		t.Fatalf("Get(x) = %d, %v (string index %v)", v, ok, m.str != nil)
+	if v, ok := m.Get("x"); !ok || v != 1 || m.index.s == nil {
+		t.Fatalf("Get(x) = %d, %v (string index %v)", v, ok, m.index.s != nil)
 	}
 }
 
@@ -226,5 +226,98 @@ func BenchmarkOrderedMapString(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(stream)), "ns/key")
+	})
+}
+
+// indexOwner keeps keys the way MapStore does: a removed key stays in keys, marked dead,
+// until compact, which Rebuilds the index; lookups must never find a dead key.
+type indexOwner[K comparable] struct {
+	x    Index[K]
+	keys []K
+	dead []bool
+}
+
+func (o *indexOwner[K]) find(k K) int {
+	i, _ := o.x.Find(k, o.keys)
+	return i
+}
+
+func (o *indexOwner[K]) add(k K) {
+	i, at := o.x.Find(k, o.keys)
+	if i >= 0 {
+		return
+	}
+	o.keys = append(o.keys, k)
+	o.dead = append(o.dead, false)
+	o.x.Add(k, at, o.keys)
+}
+
+func (o *indexOwner[K]) remove(k K) {
+	if i := o.find(k); i >= 0 {
+		o.x.Remove(k, o.keys)
+		o.dead[i] = true
+	}
+}
+
+func (o *indexOwner[K]) compact() {
+	j := 0
+	for i, k := range o.keys {
+		if !o.dead[i] {
+			o.keys[j], o.dead[j] = k, false
+			j++
+		}
+	}
+	o.keys, o.dead = o.keys[:j], o.dead[:j]
+	o.x.Rebuild(o.keys)
+}
+
+// checkIndex runs random adds, removes (which leave tombstones through table growth),
+// compactions and resets against a Go map, for string keys (strIndex) and others.
+func checkIndex[K comparable](t *testing.T, key func(*rand.Rand) K) {
+	r := rand.New(rand.NewPCG(7, 8))
+	o := &indexOwner[K]{x: NewIndex[K](0)}
+	live := map[K]bool{}
+	for step := range 300_000 {
+		k := key(r)
+		switch op := r.IntN(1000); {
+		case op == 0:
+			o.x.Reset()
+			o.keys, o.dead = o.keys[:0], o.dead[:0]
+			clear(live)
+		case op < 10:
+			o.compact()
+		case op < 300:
+			o.remove(k)
+			delete(live, k)
+		case op < 600:
+			o.add(k)
+			live[k] = true
+		default:
+			i := o.find(k)
+			if (i >= 0) != live[k] || i >= 0 && (o.keys[i] != k || o.dead[i]) {
+				t.Fatalf("step %d: Find(%v) = %d; live %v", step, k, i, live[k])
+			}
+		}
+	}
+}
+
+func TestIndexRemoveGrowRebuild(t *testing.T) {
+	var b strings.Builder
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 1 << 16 {
+		b.WriteByte("ab\x00c"[r.IntN(4)])
+	}
+	buf := b.String()
+	t.Run("string", func(t *testing.T) {
+		checkIndex(t, func(r *rand.Rand) string { return randomKey(r, buf) })
+	})
+	t.Run("string-rehash", func(t *testing.T) {
+		// As tables of more than 2^27 slots do: home slots from the hash, not the tag.
+		defer func(b uint) { tagHomeBits = b }(tagHomeBits)
+		tagHomeBits = 0
+		checkIndex(t, func(r *rand.Rand) string { return randomKey(r, buf) })
+	})
+	t.Run("int", func(t *testing.T) {
+		checkIndex(t, func(r *rand.Rand) int { return r.IntN(50_000) })
 	})
 }

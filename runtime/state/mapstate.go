@@ -103,10 +103,10 @@ const pendingTime = rt.Time(math.MinInt64 + 1)
 // Order is deterministic: keys in the order they first got state; a removed key that
 // gets state again goes to the end. Timeouts calls keys in that order.
 //
-// Memory per key is the key, the state and the last call's time in three slices and a
-// map entry from key to position (int32).
+// Memory per key is the key, the state and the last call's time in three slices and an
+// rt.Index entry from key to position.
 type MapStore[K comparable, S any] struct {
-	index map[K]int32
+	index rt.Index[K]
 	keys  []K
 	vals  []S
 	last  []rt.Time // the batch time of the key's last call; dead when removed
@@ -124,7 +124,7 @@ type MapStore[K comparable, S any] struct {
 // NewMapStore returns an empty store with room for hint keys.
 func NewMapStore[K comparable, S any](hint int) *MapStore[K, S] {
 	return &MapStore[K, S]{
-		index: make(map[K]int32, hint),
+		index: rt.NewIndex[K](hint),
 		keys:  make([]K, 0, hint),
 		vals:  make([]S, 0, hint),
 		last:  make([]rt.Time, 0, hint),
@@ -145,19 +145,21 @@ func (m *MapStore[K, S]) Restore(k K, s S, last rt.Time) {
 	if last == pendingTime {
 		m.init = true
 	}
-	if i, ok := m.index[k]; ok {
+	if i, _ := m.index.Find(k, m.keys); i >= 0 {
 		m.vals[i], m.last[i] = s, last
 		return
 	}
 	m.insert(k, s, last)
 }
 
+// insert appends k, which has no state.
 func (m *MapStore[K, S]) insert(k K, s S, last rt.Time) {
+	_, at := m.index.Find(k, m.keys)
 	if m.clone != nil {
 		k = m.clone(k) // the store keeps it across batches: not the input's buffer
 	}
-	m.index[k] = int32(len(m.keys))
 	m.keys = append(m.keys, k)
+	m.index.Add(k, at, m.keys)
 	m.vals = append(m.vals, s)
 	m.last = append(m.last, last)
 }
@@ -184,8 +186,8 @@ func (m *MapStore[K, S]) State(k K) *State[S] {
 	m.apply()
 	m.bound, m.key, m.slot = true, k, -1
 	m.st = State[S]{}
-	if i, ok := m.index[k]; ok {
-		m.slot = i
+	if i, _ := m.index.Find(k, m.keys); i >= 0 {
+		m.slot = int32(i)
 		m.st.v, m.st.exists = m.vals[i], true
 	}
 	return &m.st
@@ -222,7 +224,7 @@ func (m *MapStore[K, S]) apply() {
 
 // kill removes slot i; compact reclaims it later.
 func (m *MapStore[K, S]) kill(i int32) {
-	delete(m.index, m.keys[i])
+	m.index.Remove(m.keys[i], m.keys)
 	var zero S
 	m.vals[i], m.last[i] = zero, dead
 	m.nDead++
@@ -240,13 +242,13 @@ func (m *MapStore[K, S]) compact() {
 		}
 		if i != j {
 			m.keys[j], m.vals[j], m.last[j] = k, m.vals[i], m.last[i]
-			m.index[k] = int32(j)
 		}
 		j++
 	}
 	clear(m.keys[j:])
 	clear(m.vals[j:])
 	m.keys, m.vals, m.last = m.keys[:j], m.vals[:j], m.last[:j]
+	m.index.Rebuild(m.keys)
 	m.nDead = 0
 }
 

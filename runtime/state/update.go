@@ -27,11 +27,11 @@ import (
 // seen for the first time, in first-seen order; a key that is removed and comes back
 // goes to the end. The new values of a key are in arrival order.
 //
-// Memory per key is the key and the state in two slices, a map entry from key to
-// position (int32) and an int32 of bookkeeping; a batch's new values are grouped with
+// Memory per key is the key and the state in two slices, an rt.Index entry from key to
+// position and an int32 of bookkeeping; a batch's new values are grouped with
 // no per-key allocation.
 type UpdateStore[K comparable, V, S any] struct {
-	index map[K]int32
+	index rt.Index[K]
 	keys  []K
 	vals  []S
 	clone func(K) K // rt.KeyCloner: new keys get their own copy
@@ -46,7 +46,7 @@ type UpdateStore[K comparable, V, S any] struct {
 // NewUpdateStore returns an empty store with room for hint keys.
 func NewUpdateStore[K comparable, V, S any](hint int) *UpdateStore[K, V, S] {
 	return &UpdateStore[K, V, S]{
-		index: make(map[K]int32, hint),
+		index: rt.NewIndex[K](hint),
 		keys:  make([]K, 0, hint),
 		vals:  make([]S, 0, hint),
 		grp:   make([]int32, 0, hint),
@@ -57,15 +57,16 @@ func NewUpdateStore[K comparable, V, S any](hint int) *UpdateStore[K, V, S] {
 // Put sets k's state to s: the initial state, given before the first batch, or a state
 // restored from a checkpoint. A new key goes to the end of the order.
 func (u *UpdateStore[K, V, S]) Put(k K, s S) {
-	if i, ok := u.index[k]; ok && int(i) < u.n {
-		u.vals[i] = s
-		return
-	}
 	if u.n != len(u.keys) {
 		panic("state: UpdateStore.Put between Add and Update")
 	}
-	u.index[k] = int32(len(u.keys))
+	i, at := u.index.Find(k, u.keys)
+	if i >= 0 {
+		u.vals[i] = s
+		return
+	}
 	u.keys = append(u.keys, k)
+	u.index.Add(k, at, u.keys)
 	u.vals = append(u.vals, s)
 	u.grp = append(u.grp, -1)
 	u.n++
@@ -73,14 +74,14 @@ func (u *UpdateStore[K, V, S]) Put(k K, s S) {
 
 // Add records a new value for k in the current batch.
 func (u *UpdateStore[K, V, S]) Add(k K, v V) {
-	i, ok := u.index[k]
-	if !ok {
+	i, at := u.index.Find(k, u.keys)
+	if i < 0 {
 		if u.clone != nil {
 			k = u.clone(k) // the store keeps it across batches: not the input's buffer
 		}
-		i = int32(len(u.keys))
-		u.index[k] = i
+		i = len(u.keys)
 		u.keys = append(u.keys, k)
+		u.index.Add(k, at, u.keys)
 		var zero S
 		u.vals = append(u.vals, zero)
 		u.grp = append(u.grp, -1)
@@ -133,20 +134,22 @@ func (u *UpdateStore[K, V, S]) Update(f func(k K, news []V, prev S, had bool) (S
 		}
 		s, keep := f(k, news, prev, had)
 		if !keep {
-			delete(u.index, k)
 			continue
 		}
 		if i != j {
 			u.keys[j] = k
-			u.index[k] = int32(j)
 		}
 		u.vals[j] = s
 		j++
 	}
+	removed := j < len(u.keys)
 	clear(u.keys[j:])
 	clear(u.vals[j:])
 	u.keys, u.vals, u.grp = u.keys[:j], u.vals[:j], u.grp[:j]
 	u.n = j
+	if removed {
+		u.index.Rebuild(u.keys)
+	}
 	clear(u.pv)
 	u.gcount, u.pg, u.pv = u.gcount[:0], u.pg[:0], u.pv[:0]
 }
@@ -172,7 +175,7 @@ func (u *UpdateStore[K, V, S]) Values() []S { return u.vals[:u.n] }
 
 // Get returns k's state and whether it has one.
 func (u *UpdateStore[K, V, S]) Get(k K) (S, bool) {
-	if i, ok := u.index[k]; ok && int(i) < u.n {
+	if i, _ := u.index.Find(k, u.keys); i >= 0 && i < u.n {
 		return u.vals[i], true
 	}
 	var zero S

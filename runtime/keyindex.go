@@ -1,0 +1,104 @@
+package runtime
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// Index maps the keys of a slice its owner keeps to their positions in it: the index
+// of OrderedMap and of the state stores, which keep keys, values and bookkeeping in
+// parallel slices in a deterministic order and need only key → position on the side.
+// Keys whose underlying type is string (most keys) are indexed by a strIndex, built for
+// lookups of short keys (see strindex.go); other keys by a Go map.
+//
+// The owner appends keys itself and tells the index, passing its key slice to every
+// call, so that the index does not keep a second copy of the keys:
+//
+//	i, at := x.Find(k, keys)
+//	if i < 0 {
+//		keys = append(keys, k)
+//		x.Add(k, at, keys)
+//	}
+type Index[K comparable] struct {
+	m map[K]int32
+	s *strIndex
+}
+
+// At is where a Find that missed would put the key; Add takes it so as not to search
+// again. It is valid until the index changes.
+type At struct {
+	p       packed
+	t, slot uint64
+}
+
+// NewIndex returns an empty index with room for hint keys.
+func NewIndex[K comparable](hint int) Index[K] {
+	if reflect.TypeFor[K]().Kind() == reflect.String {
+		return Index[K]{s: newStrIndex(hint)}
+	}
+	return Index[K]{m: make(map[K]int32, hint)}
+}
+
+// Find returns k's position in keys, or -1 and where Add would put it.
+func (x *Index[K]) Find(k K, keys []K) (int, At) {
+	if x.s != nil {
+		i, p, _, t, slot := x.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
+		return i, At{p: p, t: t, slot: slot}
+	}
+	if i, ok := x.m[k]; ok {
+		return int(i), At{}
+	}
+	if x.m == nil {
+		*x = NewIndex[K](0)
+		return x.Find(k, keys)
+	}
+	return -1, At{}
+}
+
+// Add indexes k, which Find just missed (at) and which the owner has appended to keys.
+func (x *Index[K]) Add(k K, at At, keys []K) {
+	if x.s != nil {
+		x.s.insert(at.p, at.t, at.slot, asStrings(keys))
+		return
+	}
+	x.m[k] = int32(len(keys) - 1)
+}
+
+// Remove drops k from the index. keys must keep every key at its position until the
+// next Rebuild or Reset: the owner marks k's slot dead and compacts later.
+func (x *Index[K]) Remove(k K, keys []K) {
+	if x.s != nil {
+		x.s.remove(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
+		return
+	}
+	delete(x.m, k)
+}
+
+// Rebuild indexes keys anew after the owner reordered or compacted them: afterwards the
+// index holds exactly the keys of keys, at their positions.
+func (x *Index[K]) Rebuild(keys []K) {
+	if x.s != nil {
+		x.s.rebuild(asStrings(keys))
+		return
+	}
+	if x.m == nil {
+		*x = NewIndex[K](len(keys))
+	}
+	clear(x.m)
+	for i, k := range keys {
+		x.m[k] = int32(i)
+	}
+}
+
+// Reset empties the index, keeping its storage.
+func (x *Index[K]) Reset() {
+	if x.s != nil {
+		x.s.reset()
+	}
+	clear(x.m)
+}
+
+// asStrings views keys whose underlying type is string as strings.
+func asStrings[K comparable](keys []K) []string {
+	return unsafe.Slice((*string)(unsafe.Pointer(unsafe.SliceData(keys))), len(keys))
+}
