@@ -24,9 +24,9 @@
 //     per record. Keyed operators combine on the map side in an rt.OrderedMap, send
 //     through an rt.Exchange hashed by key, and merge on the reduce side, so the output
 //     order is fixed by the input order. sortBy and sortByKey sort each partition's
-//     elements on the map side (slices.SortFunc, ties broken by the whole element, so the
-//     order does not depend on partitioning) and merge the sorted parts where they
-//     gather (shuffle.go). A flatMap whose lambda returns words(e) or split(e, sep) loops
+//     elements on the map side (ties broken by the whole element, so the order does not
+//     depend on partitioning; stdlib.SortByString for string keys, slices.SortFunc for
+//     others) and merge the sorted parts where they gather (shuffle.go). A flatMap whose lambda returns words(e) or split(e, sep) loops
 //     over the parts without building the list (flatmap.go).
 //   - decode.go: CSV and JSON decoders per record type (runtime/codec), with the
 //     bad-record policy applied around them. CSV without a header is decoded in one

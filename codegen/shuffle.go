@@ -466,39 +466,32 @@ func (sg *stageGen) each(x *planner.Exchange, body func(e string)) {
 		rangeLoop(e, jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")), inner)))
 }
 
-// sortCmp is the comparison function ordering elements of type t as n sorts them. Sorts
-// use it with slices.SortFunc (pattern-defeating quicksort, O(n log n)) rather than a
-// stable merge sort, which spent most of word count's time in symMerge. To keep the
-// output a function of the elements alone (not of the partition count or the order
-// they arrived in), elements with equal keys are ordered by the whole element, in the
-// same direction:
-//
-//	func(a, b_ T) int {
-//		if c := compareK(sortBy_6_9(a), sortBy_6_9(b_)); c != 0 {
-//			return c
-//		}
-//		return compareT(a, b_)
-//	}
-//
-// The tie-break is left out where keys cannot tie: when the key is the element itself,
-// and for sortByKey on the result of an operator that yields each key once per batch
-// (reduceByKey, updateStateByKey, ...).
-func (sg *stageGen) sortCmp(n *check.Node, t types.Type) jen.Code {
+// sortOrder is how a sort orders elements of type t: by key(x), of type keyType, in
+// the direction desc says, then, when keys can tie, by the whole element.
+type sortOrder struct {
+	key      func(x jen.Code) jen.Code
+	keyType  types.Type
+	desc     bool
+	tieBreak bool
+}
+
+// order returns the sortOrder of sort operator n over elements of type t; ok is false
+// after an error. The tie-break is left out where keys cannot tie: when the key is the
+// element itself, and for sortByKey on the result of an operator that yields each key
+// once per batch (reduceByKey, updateStateByKey, ...).
+func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 	g := sg.g
-	bt := jen.Id("b").Dot("Time")
-	var key func(x jen.Code) jen.Code
-	keyType := t
-	tieBreak := true
+	o = sortOrder{keyType: t, tieBreak: true}
 	switch n.Op {
 	case "sortByKey":
 		kt, _, ok := types.KeyValue(t)
 		if !ok {
 			g.errorf(n.Pos, "codegen: sortByKey on a stream of %s", t)
-			return nil
+			return o, false
 		}
-		keyType = kt
-		key = func(x jen.Code) jen.Code { return jen.Add(x).Dot("F1") }
-		tieBreak = !uniqueKeys(n.Inputs[0])
+		o.keyType = kt
+		o.key = func(x jen.Code) jen.Code { return jen.Add(x).Dot("F1") }
+		o.tieBreak = !uniqueKeys(n.Inputs[0])
 	default:
 		l := n.Fn
 		if l == nil {
@@ -508,41 +501,82 @@ func (sg *stageGen) sortCmp(n *check.Node, t types.Type) jen.Code {
 		}
 		if l != nil {
 			li := g.lambdaFor(n, l, t)
-			keyType = li.result
-			key = func(x jen.Code) jen.Code { return li.call(bt, x) }
+			o.keyType = li.result
+			o.key = func(x jen.Code) jen.Code { return li.call(jen.Id("b").Dot("Time"), x) }
 		} else if n.Op == "sortBy" {
 			g.errorf(n.Pos, "codegen: sortBy has no key function")
-			return nil
+			return o, false
 		} else {
-			key = func(x jen.Code) jen.Code { return x }
-			tieBreak = false
+			o.key = func(x jen.Code) jen.Code { return x }
+			o.tieBreak = false
 		}
 	}
+	o.desc = n.Op == "top" || (n.Op == "sortBy" || n.Op == "sortByKey") && !n.Ascending
+	return o, true
+}
+
+// sortCmp is the comparison function ordering elements of type t as n sorts them. Sorts
+// use it with slices.SortFunc (pattern-defeating quicksort, O(n log n)) rather than a
+// stable merge sort, which spent most of word count's time in symMerge. To keep the
+// output a function of the elements alone (not of the partition count or the order
+// they arrived in), elements with equal keys are ordered by the whole element, in the
+// same direction (see order for where keys cannot tie):
+//
+//	func(a, b_ T) int {
+//		if c := compareK(sortBy_6_9(a), sortBy_6_9(b_)); c != 0 {
+//			return c
+//		}
+//		return compareT(a, b_)
+//	}
+func (sg *stageGen) sortCmp(n *check.Node, t types.Type) jen.Code {
+	o, ok := sg.order(n, t)
+	if !ok {
+		return nil
+	}
+	return sg.cmpOf(o, t)
+}
+
+func (sg *stageGen) cmpOf(o sortOrder, t types.Type) jen.Code {
+	g := sg.g
 	a, b := jen.Id("a"), jen.Id("b_")
-	descending := n.Op == "top" || (n.Op == "sortBy" || n.Op == "sortByKey") && !n.Ascending
-	if descending {
+	if o.desc {
 		a, b = b, a
 	}
-	cmpFn := g.compareFunc(keyType)
+	cmpFn := g.compareFunc(o.keyType)
 	var body []jen.Code
-	if tieBreak {
+	if o.tieBreak {
 		body = []jen.Code{
-			jen.If(jen.Id("c").Op(":=").Add(cmpFn).Call(key(a), key(b)), jen.Id("c").Op("!=").Lit(0)).Block(jen.Return(jen.Id("c"))),
+			jen.If(jen.Id("c").Op(":=").Add(cmpFn).Call(o.key(a), o.key(b)), jen.Id("c").Op("!=").Lit(0)).Block(jen.Return(jen.Id("c"))),
 			jen.Return(jen.Add(g.compareFunc(t)).Call(a, b)),
 		}
 	} else {
-		body = []jen.Code{jen.Return(jen.Add(cmpFn).Call(key(a), key(b)))}
+		body = []jen.Code{jen.Return(jen.Add(cmpFn).Call(o.key(a), o.key(b)))}
 	}
 	return jen.Func().Params(jen.List(jen.Id("a"), jen.Id("b_")).Add(g.goType(t))).Int().Block(body...)
 }
 
-// sortStmt sorts the slice buf of elements of type t as n orders them (sortCmp):
+// sortStmt sorts the slice buf of elements of type t as n orders them (sortCmp). Sorts
+// by a string key read each key once through stdlib.SortByString, which radix-sorts
+// the keys' first bytes and compares only where those tie:
+//
+//	stdlib.SortByString(all, func(e *T) string { return e.F1 }, false, func(a, b_ T) int { ... })
+//
+// Other sorts use slices.SortFunc:
 //
 //	slices.SortFunc(all, func(a, b_ T) int { ... })
 func (sg *stageGen) sortStmt(n *check.Node, buf jen.Code, t types.Type) []jen.Code {
-	c := sg.sortCmp(n, t)
-	if c == nil {
+	o, ok := sg.order(n, t)
+	if !ok {
 		return nil
+	}
+	c := sg.cmpOf(o, t)
+	if basicKind(o.keyType) == types.String {
+		elem := jen.Op("*").Id("e") // the key function's argument, or the key itself
+		if n.Op == "sortByKey" {
+			elem = jen.Id("e") // e.F1
+		}
+		key := jen.Func().Params(jen.Id("e").Op("*").Add(sg.g.goType(t))).String().Block(jen.Return(o.key(elem)))
+		return []jen.Code{jen.Qual(sg.g.stdPath, "SortByString").Call(buf, key, jen.Lit(o.desc), c)}
 	}
 	return []jen.Code{jen.Qual("slices", "SortFunc").Call(buf, c)}
 }

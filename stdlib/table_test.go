@@ -28,6 +28,7 @@ var helpers = map[string]string{
 	"WordsInto":       "words into a reused buffer",
 	"NextWord":        "words one at a time, for fused flatMaps over words(s)",
 	"MergeSortedFunc": "merging the partitions sorted in parallel by sortBy and sortByKey",
+	"SortByString":    "sortBy and sortByKey on a string key, each partition's part (radix pass over key prefixes)",
 	"Compare":         "the order of sort, min, max and sort keys",
 	"AppendValue":     "toString appending to a buffer",
 }
