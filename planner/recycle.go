@@ -24,7 +24,7 @@ import (
 //     window copies (window.Reduce.OwnValues);
 //   - a state store, and the per-batch partials of reduceByKeyAndWindow and
 //     countByValueAndWindow, copy a key that is a string when they first insert it
-//     (rt.KeyCloner), not strings inside other keys nor in values or state: keys must be
+//     (rt.KeyCopies), not strings inside other keys nor in values or state: keys must be
 //     strings or have none, values and states none;
 //   - eventTime holds early elements for later batches: none may have strings;
 //   - lookup keeps the keys of a batch only within it, but is held to the window rule
@@ -106,7 +106,7 @@ func (b *builder) stateLocal(n *check.Node) bool {
 }
 
 // ownedKeys reports whether the pairs of type t can be kept in a store that copies its
-// string keys (rt.KeyCloner) without keeping strings of the input: keys that are strings
+// string keys (rt.KeyCopies) without keeping strings of the input: keys that are strings
 // or have none, values without strings.
 func ownedKeys(t types.Type) bool {
 	k, v, isPair := types.KeyValue(t)

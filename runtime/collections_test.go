@@ -156,20 +156,64 @@ func sharesMemory(s, buf string) bool {
 	return p >= b && p < b+uintptr(len(buf))
 }
 
-// TestKeyCloner: string keys (named string types too) are copied out of the buffer they
-// were cut from; other key types get no cloner.
-func TestKeyCloner(t *testing.T) {
+// TestKeyCopies: string keys (named string types too) are copied out of the buffer they
+// were cut from, into shared chunks, without an allocation per key; other key types are
+// kept as given.
+func TestKeyCopies(t *testing.T) {
 	line := "the quick brown fox"
 	word := line[4:9]
-	if c := rt.KeyCloner[string](); c == nil || c(word) != "quick" || sharesMemory(c(word), line) {
-		t.Errorf("KeyCloner[string] did not copy the key")
+	c := rt.NewKeyCopies[string]()
+	if k := c.Copy(word); k != "quick" || sharesMemory(k, line) {
+		t.Errorf("KeyCopies[string] did not copy the key")
 	}
 	type name string
-	if c := rt.KeyCloner[name](); c == nil || c(name(word)) != "quick" || sharesMemory(string(c(name(word))), line) {
-		t.Errorf("KeyCloner[name] did not copy the key")
+	cn := rt.NewKeyCopies[name]()
+	if k := cn.Copy(name(word)); k != "quick" || sharesMemory(string(k), line) {
+		t.Errorf("KeyCopies[name] did not copy the key")
 	}
-	if rt.KeyCloner[int64]() != nil || rt.KeyCloner[struct{ A string }]() != nil {
-		t.Error("KeyCloner returned a cloner for a key type other than string")
+	ci := rt.NewKeyCopies[struct{ A string }]()
+	if k := ci.Copy(struct{ A string }{word}); !sharesMemory(k.A, line) {
+		t.Error("KeyCopies copied a key type other than string")
+	}
+	if allocs := testing.AllocsPerRun(1000, func() { c.Copy(word) }); allocs > 0.01 {
+		t.Errorf("copying a 5-byte key: %v allocations per key, want one per 16 KiB", allocs)
+	}
+}
+
+// TestKeyCopiesCompact: once most copied bytes belong to dropped keys, Compact moves the
+// survivors to fresh chunks (the old ones can go), keeping their values.
+func TestKeyCopiesCompact(t *testing.T) {
+	c := rt.NewKeyCopies[string]()
+	var keys []string
+	for i := range 20_000 {
+		keys = append(keys, c.Copy(fmt.Sprintf("key-%06d", i)))
+	}
+	old := keys[0]
+	kept := keys[:0]
+	for i, k := range keys {
+		if i%10 == 0 {
+			kept = append(kept, k)
+		} else {
+			c.Drop(k)
+		}
+	}
+	c.Compact(kept)
+	for i, k := range kept {
+		if want := fmt.Sprintf("key-%06d", i*10); k != want {
+			t.Fatalf("kept[%d] = %q, want %q", i, k, want)
+		}
+	}
+	if unsafe.StringData(kept[0]) == unsafe.StringData(old) {
+		t.Error("Compact left the survivors in the old chunks")
+	}
+	// Below the threshold nothing moves.
+	c2 := rt.NewKeyCopies[string]()
+	few := []string{c2.Copy("a"), c2.Copy("b")}
+	c2.Drop(few[1])
+	p := unsafe.StringData(few[0])
+	c2.Compact(few[:1])
+	if unsafe.StringData(few[0]) != p {
+		t.Error("Compact copied a small store")
 	}
 }
 

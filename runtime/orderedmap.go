@@ -1,11 +1,6 @@
 package runtime
 
-import (
-	"iter"
-	"reflect"
-	"strings"
-	"unsafe"
-)
+import "iter"
 
 // OrderedMap is a hash map that remembers insertion order: the keyed state that
 // combining operators (reduceByKey, countByValue, groupByKey, ...) fill per partition.
@@ -24,10 +19,11 @@ import (
 //
 // Reset empties the map and keeps its storage for the next batch.
 type OrderedMap[K comparable, V any] struct {
-	index Index[K]
-	keys  []K
-	vals  []V
-	clone func(K) K // copies a new key (OwnKeys); nil: keys are kept as given
+	index  Index[K]
+	keys   []K
+	vals   []V
+	own    bool // OwnKeys: new keys are copied into copies
+	copies KeyCopies[K]
 }
 
 // NewOrderedMap returns an empty map with room for hint keys.
@@ -39,11 +35,13 @@ func NewOrderedMap[K comparable, V any](hint int) *OrderedMap[K, V] {
 	}
 }
 
-// OwnKeys makes the map copy each string key when it is first inserted (see KeyCloner),
+// OwnKeys makes the map copy each string key when it is first inserted (see KeyCopies),
 // for maps kept from batch to batch: a key cut from an input line would otherwise keep
-// the large piece of its file that the line was cut from in memory. It returns m; call it before the first insertion.
+// the large piece of its file that the line was cut from in memory. It returns m; call
+// it before the first insertion.
 func (m *OrderedMap[K, V]) OwnKeys() *OrderedMap[K, V] {
-	m.clone = KeyCloner[K]()
+	m.copies = NewKeyCopies[K]()
+	m.own = m.copies.on
 	return m
 }
 
@@ -58,8 +56,8 @@ func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
 	if i >= 0 {
 		return &m.vals[i], true
 	}
-	if m.clone != nil {
-		k = m.clone(k)
+	if m.own {
+		k = m.copies.Copy(k)
 	}
 	m.keys = append(m.keys, k)
 	var zero V
@@ -108,6 +106,7 @@ func (m *OrderedMap[K, V]) All() iter.Seq2[K, V] {
 // zeroed so that they can be collected.
 func (m *OrderedMap[K, V]) Reset() {
 	m.index.Reset()
+	m.copies.Reset()
 	clear(m.keys)
 	clear(m.vals)
 	m.keys = m.keys[:0]
@@ -122,6 +121,7 @@ func (m *OrderedMap[K, V]) Retain(keep func(k K, v *V) bool) {
 	j := 0
 	for i, k := range m.keys {
 		if !keep(k, &m.vals[i]) {
+			m.copies.Drop(k)
 			continue
 		}
 		if i != j {
@@ -135,27 +135,6 @@ func (m *OrderedMap[K, V]) Retain(keep func(k K, v *V) bool) {
 	clear(m.keys[j:])
 	clear(m.vals[j:])
 	m.keys, m.vals = m.keys[:j], m.vals[:j]
+	m.copies.Compact(m.keys)
 	m.index.Rebuild(m.keys)
-}
-
-// KeyCloner returns, for a key type whose underlying type is string, a function that
-// copies a key into memory of its own (strings.Clone), and nil for every other key type.
-//
-// Stores that keep keys from batch to batch (updateStateByKey and mapWithState state,
-// window partials) call it once when they are created and apply it to each key they
-// insert. Sources hand out records that share a larger buffer — the files source cuts
-// the lines of a file out of a few 1 MiB strings, and a word is a substring of its
-// line — so a kept key that shares it would keep that whole buffer alive. Copying costs one allocation
-// per new key, not per record. Keys of other types (numbers, tuples, records) are kept
-// as given: a record key holding a substring still shares its buffer.
-func KeyCloner[K comparable]() func(K) K {
-	if reflect.TypeFor[K]().Kind() != reflect.String {
-		return nil
-	}
-	return func(k K) K {
-		// K's underlying type is string, so its memory is a string header.
-		p := (*string)(unsafe.Pointer(&k))
-		*p = strings.Clone(*p)
-		return k
-	}
 }

@@ -51,7 +51,7 @@
 // substrings of those pieces: no allocation per line. A line, or a word cut from it,
 // therefore keeps its piece in memory for as long as it is reachable. Operators that keep
 // strings from batch to batch (state stores, window partials) copy string keys when they
-// first insert them (rt.KeyCloner), and reused per-batch buffers are cleared
+// first insert them (rt.KeyCopies), and reused per-batch buffers are cleared
 // (rt.Reuse), so that an old piece is not kept alive by one stale string.
 //
 // # Checkpoints

@@ -364,7 +364,7 @@ func (f *Files) startReadAhead() {
 // of whole lines, and its lines are substrings of those strings: no allocation per line,
 // and with several partitions the pieces are cut by several goroutines. A line keeps its
 // piece alive, not the whole file; operators that keep strings from batch to batch copy
-// them anyway (see rt.KeyCloner).
+// them anyway (see rt.KeyCopies).
 func (f *Files) load(path string, recs []string, spare *buffers) (lf loadedFile) {
 	lf.recs = recs
 	file, err := os.Open(path)

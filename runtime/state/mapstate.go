@@ -106,13 +106,13 @@ const pendingTime = rt.Time(math.MinInt64 + 1)
 // Memory per key is the key, the state and the last call's time in three slices and an
 // rt.Index entry from key to position.
 type MapStore[K comparable, S any] struct {
-	index rt.Index[K]
-	keys  []K
-	vals  []S
-	last  []rt.Time // the batch time of the key's last call; dead when removed
-	clone func(K) K // rt.KeyCloner: new keys get their own copy
-	nDead int
-	init  bool // some keys have pendingTime
+	index  rt.Index[K]
+	keys   []K
+	vals   []S
+	last   []rt.Time       // the batch time of the key's last call; dead when removed
+	copies rt.KeyCopies[K] // new keys get memory of the store's own
+	nDead  int
+	init   bool // some keys have pendingTime
 
 	now   rt.Time
 	st    State[S]
@@ -124,11 +124,11 @@ type MapStore[K comparable, S any] struct {
 // NewMapStore returns an empty store with room for hint keys.
 func NewMapStore[K comparable, S any](hint int) *MapStore[K, S] {
 	return &MapStore[K, S]{
-		index: rt.NewIndex[K](hint),
-		keys:  make([]K, 0, hint),
-		vals:  make([]S, 0, hint),
-		last:  make([]rt.Time, 0, hint),
-		clone: rt.KeyCloner[K](),
+		index:  rt.NewIndex[K](hint),
+		keys:   make([]K, 0, hint),
+		vals:   make([]S, 0, hint),
+		last:   make([]rt.Time, 0, hint),
+		copies: rt.NewKeyCopies[K](),
 	}
 }
 
@@ -155,9 +155,7 @@ func (m *MapStore[K, S]) Restore(k K, s S, last rt.Time) {
 // insert appends k, which has no state.
 func (m *MapStore[K, S]) insert(k K, s S, last rt.Time) {
 	_, at := m.index.Find(k, m.keys)
-	if m.clone != nil {
-		k = m.clone(k) // the store keeps it across batches: not the input's buffer
-	}
+	k = m.copies.Copy(k) // the store keeps it across batches: not the input's buffer
 	m.keys = append(m.keys, k)
 	m.index.Add(k, at, m.keys)
 	m.vals = append(m.vals, s)
@@ -225,6 +223,7 @@ func (m *MapStore[K, S]) apply() {
 // kill removes slot i; compact reclaims it later.
 func (m *MapStore[K, S]) kill(i int32) {
 	m.index.Remove(m.keys[i], m.keys)
+	m.copies.Drop(m.keys[i])
 	var zero S
 	m.vals[i], m.last[i] = zero, dead
 	m.nDead++
@@ -248,6 +247,7 @@ func (m *MapStore[K, S]) compact() {
 	clear(m.keys[j:])
 	clear(m.vals[j:])
 	m.keys, m.vals, m.last = m.keys[:j], m.vals[:j], m.last[:j]
+	m.copies.Compact(m.keys)
 	m.index.Rebuild(m.keys)
 	m.nDead = 0
 }

@@ -31,12 +31,12 @@ import (
 // position and an int32 of bookkeeping; a batch's new values are grouped with
 // no per-key allocation.
 type UpdateStore[K comparable, V, S any] struct {
-	index rt.Index[K]
-	keys  []K
-	vals  []S
-	clone func(K) K // rt.KeyCloner: new keys get their own copy
-	n     int       // keys[:n] have state; keys[n:] are this batch's new keys
-	grp   []int32   // per key: its group of new values this batch, or -1
+	index  rt.Index[K]
+	keys   []K
+	vals   []S
+	copies rt.KeyCopies[K] // new keys get memory of the store's own
+	n      int             // keys[:n] have state; keys[n:] are this batch's new keys
+	grp    []int32         // per key: its group of new values this batch, or -1
 
 	gcount []int32 // per group: its number of values
 	pg     []int32 // per new value: its group
@@ -46,11 +46,11 @@ type UpdateStore[K comparable, V, S any] struct {
 // NewUpdateStore returns an empty store with room for hint keys.
 func NewUpdateStore[K comparable, V, S any](hint int) *UpdateStore[K, V, S] {
 	return &UpdateStore[K, V, S]{
-		index: rt.NewIndex[K](hint),
-		keys:  make([]K, 0, hint),
-		vals:  make([]S, 0, hint),
-		grp:   make([]int32, 0, hint),
-		clone: rt.KeyCloner[K](),
+		index:  rt.NewIndex[K](hint),
+		keys:   make([]K, 0, hint),
+		vals:   make([]S, 0, hint),
+		grp:    make([]int32, 0, hint),
+		copies: rt.NewKeyCopies[K](),
 	}
 }
 
@@ -76,9 +76,7 @@ func (u *UpdateStore[K, V, S]) Put(k K, s S) {
 func (u *UpdateStore[K, V, S]) Add(k K, v V) {
 	i, at := u.index.Find(k, u.keys)
 	if i < 0 {
-		if u.clone != nil {
-			k = u.clone(k) // the store keeps it across batches: not the input's buffer
-		}
+		k = u.copies.Copy(k) // the store keeps it across batches: not the input's buffer
 		i = len(u.keys)
 		u.keys = append(u.keys, k)
 		u.index.Add(k, at, u.keys)
@@ -134,6 +132,7 @@ func (u *UpdateStore[K, V, S]) Update(f func(k K, news []V, prev S, had bool) (S
 		}
 		s, keep := f(k, news, prev, had)
 		if !keep {
+			u.copies.Drop(k)
 			continue
 		}
 		if i != j {
@@ -148,6 +147,7 @@ func (u *UpdateStore[K, V, S]) Update(f func(k K, news []V, prev S, had bool) (S
 	u.keys, u.vals, u.grp = u.keys[:j], u.vals[:j], u.grp[:j]
 	u.n = j
 	if removed {
+		u.copies.Compact(u.keys)
 		u.index.Rebuild(u.keys)
 	}
 	clear(u.pv)

@@ -22,6 +22,7 @@ type extras struct {
 	compile  []compileTime
 	json     jsonBench
 	profiles []profile
+	allocs   []fusedAllocs
 	latency  []latencyResult
 }
 
@@ -60,18 +61,32 @@ type latencyResult struct {
 
 func measureExtras(c config, b *builder, data gen.Data, sel []workload, bins map[string]string) *extras {
 	ex := &extras{}
-	for _, w := range sel {
-		if _, ok := bins[w.name]; ok {
-			logf("compile time: %s", w.name)
-			ex.compile = append(ex.compile, compileTimes(c, b, w.pipelineFile()))
+	if c.compile {
+		for _, w := range sel {
+			if _, ok := bins[w.name]; ok {
+				logf("compile time: %s", w.name)
+				ex.compile = append(ex.compile, compileTimes(c, b, w.pipelineFile()))
+			}
 		}
+		ex.compile = append(ex.compile, compileTimes(c, b, "bench/pipelines/latency.stream"))
 	}
-	ex.compile = append(ex.compile, compileTimes(c, b, "bench/pipelines/latency.stream"))
 	if _, ok := bins["ysb_adcount"]; ok {
 		logf("JSON decoding micro-benchmark")
 		ex.json = jsonMicro(c, b, data)
 	} else {
 		ex.json.err = "ysb_adcount did not build"
+	}
+	for _, w := range sel {
+		if _, ok := bins[w.name]; ok {
+			a := allocsOf(c, b, w, data)
+			if a.err != "" {
+				logf("allocations per batch (testing.AllocsPerRun): %s: %s", w.name, a.err)
+			} else {
+				logf("allocations per batch (testing.AllocsPerRun): %s: %.0f per batch of %.0f records, %.0f per empty batch, %.5f per record",
+					w.name, a.AllocsPerBatch, a.RecordsPerBatch, a.AllocsPerEmpty, a.perRecord())
+			}
+			ex.allocs = append(ex.allocs, a)
+		}
 	}
 	if c.profile {
 		for _, w := range sel {
@@ -130,10 +145,14 @@ func pipelineName(file string) string {
 	return string(m[1])
 }
 
-func goIn(dir string, args ...string) ([]byte, error) {
+// goIn runs the go command in dir (a copied pipeline module) and returns its output.
+func goIn(dir string, args ...string) ([]byte, error) { return goInEnv(dir, nil, args...) }
+
+// goInEnv is goIn with more environment variables.
+func goInEnv(dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "CGO_ENABLED=0")
+	cmd.Env = append(append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "CGO_ENABLED=0"), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return out, fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, tail(string(out), 1500))

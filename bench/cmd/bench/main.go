@@ -24,6 +24,7 @@ import (
 // config is the command line.
 type config struct {
 	smoke   bool
+	compile bool
 	runs    int
 	only    string
 	dataDir string
@@ -55,6 +56,7 @@ func main() {
 	flag.DurationVar(&c.latency, "latency-step", 5*time.Second, "how long each rate is held in the latency search")
 	flag.DurationVar(&c.latencyConfirm, "latency-confirm", 60*time.Second, "how long the rate found is then held to confirm it (0: not confirmed)")
 	flag.BoolVar(&c.profile, "profile", true, "CPU-profile each generated binary")
+	flag.BoolVar(&c.compile, "compile", true, "measure cold and warm compile times")
 	flag.BoolVar(&c.noDuckDB, "no-duckdb", false, "skip DuckDB")
 	flag.Parse()
 	if c.smoke {
@@ -221,6 +223,25 @@ func run(c config) error {
 	var ex *extras
 	if c.extras {
 		ex = measureExtras(c, b, data, sel, bins)
+	}
+	if c.smoke {
+		// The smoke run keeps the fused paths free of per-record allocations: its
+		// batches hold 1,200 to 40,000 records, so one allocation per record (or per
+		// word) would put a batch far above smokeAllocsPerBatch.
+		for _, w := range sel {
+			if _, ok := bins[w.name]; !ok {
+				continue
+			}
+			a := allocsOf(c, b, w, data)
+			switch {
+			case a.err != "":
+				return fmt.Errorf("%s: allocation test: %s", w.name, a.err)
+			case a.AllocsPerBatch > smokeAllocsPerBatch:
+				return fmt.Errorf("%s: %.0f allocations per batch of %.0f records (testing.AllocsPerRun), more than %d: something allocates per record",
+					w.name, a.AllocsPerBatch, a.RecordsPerBatch, smokeAllocsPerBatch)
+			}
+			logf("%-16s %.0f allocations per batch of %.0f records (%.0f per empty batch)", w.name, a.AllocsPerBatch, a.RecordsPerBatch, a.AllocsPerEmpty)
+		}
 	}
 	if c.svg != "" {
 		if err := os.WriteFile(c.svg, plot(results), 0o644); err != nil {
