@@ -82,6 +82,16 @@
 // its own fields. Inside Parallel, partition p may write only what belongs to p: its row
 // of an exchange (Exchange.Out(p)), its OrderedMap, its slot of a result slice.
 //
+// OrderedMap and the state stores (runtime/state) keep keys and values in slices in a
+// deterministic order, with an Index from key to position on the side: a table built for
+// short string keys (strindex.go) when the key type is a string, a Go map otherwise.
+// Stores that keep keys from batch to batch copy new string keys into shared chunks
+// (KeyCopies), so that keeping a key neither allocates nor holds on to its input buffer.
+//
+// Driver runs a job batch by batch in process, without the engine's clock: the harness
+// for tests of generated code, such as the allocation counts of make bench
+// (testing.AllocsPerRun over whole batches).
+//
 // # Checkpoints and recovery
 //
 // With a checkpoint directory (the checkpoint setting or --checkpoint) the engine makes a

@@ -39,15 +39,25 @@ func NewIndex[K comparable](hint int) Index[K] {
 	return Index[K]{m: make(map[K]int32, hint)}
 }
 
-// Find returns k's position in keys, or -1 and where Add would put it.
+// Find returns k's position in keys, or -1 and where Add would put it. It is small
+// enough to be inlined, so that a lookup of a non-string key costs the Go map's alone.
 func (x *Index[K]) Find(k K, keys []K) (int, At) {
 	if x.s != nil {
-		i, p, _, t, slot := x.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
-		return i, At{p: p, t: t, slot: slot}
+		return x.findString(k, keys)
 	}
 	if i, ok := x.m[k]; ok {
 		return int(i), At{}
 	}
+	return x.missing(k, keys)
+}
+
+func (x *Index[K]) findString(k K, keys []K) (int, At) {
+	i, p, _, t, slot := x.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
+	return i, At{p: p, t: t, slot: slot}
+}
+
+// missing is Find's end for a key the Go map lacks; the zero Index gets its table here.
+func (x *Index[K]) missing(k K, keys []K) (int, At) {
 	if x.m == nil {
 		*x = NewIndex[K](0)
 		return x.Find(k, keys)

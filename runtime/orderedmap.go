@@ -52,6 +52,13 @@ func (m *OrderedMap[K, V]) Len() int { return len(m.keys) }
 // order if it is absent; found reports whether k was already present. The pointer is
 // valid until the next insertion of a new key or Reset; use it right away.
 func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
+	if m.index.m != nil {
+		// Keys that are not strings: the Go map's lookup, without Find's call (generic
+		// methods are not inlined into each other here, and this is every record's path).
+		if i, ok := m.index.m[k]; ok {
+			return &m.vals[i], true
+		}
+	}
 	i, at := m.index.Find(k, m.keys)
 	if i >= 0 {
 		return &m.vals[i], true
