@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	goruntime "runtime"
@@ -114,3 +115,63 @@ func (c *Context) OnBatchDone(f func(t Time) error) { c.batchDone = append(c.bat
 // sources have stopped, in reverse order of registration. A Close error makes the run
 // exit with code 1, since buffered output may be lost.
 func (c *Context) OnClose(cl io.Closer) { c.closers = append(c.closers, cl) }
+
+// startSources starts the registered sources in order. If one fails, the ones started
+// before it stay registered (shutdown stops them) and the others are dropped.
+func (c *Context) startSources() error {
+	for i, l := range c.lifecycles {
+		if err := l.Start(c.Ctx); err != nil {
+			c.lifecycles = c.lifecycles[:i] // only started ones are stopped
+			return err
+		}
+	}
+	return nil
+}
+
+// runBatch runs batch b of job, then the batch-done hooks once its outputs are done.
+func (c *Context) runBatch(job Job, b *Batch) error {
+	if err := callBatch(job, b); err != nil {
+		return err
+	}
+	for _, f := range c.batchDone {
+		if err := f(b.Time); err != nil {
+			return fmt.Errorf("after the outputs: %w", err)
+		}
+	}
+	return nil
+}
+
+// exhausted reports whether every registered source is exhausted. A job with no
+// sources is never exhausted: it runs until --batches or a signal.
+func (c *Context) exhausted() bool {
+	for _, l := range c.lifecycles {
+		if !l.Exhausted() {
+			return false
+		}
+	}
+	return len(c.lifecycles) > 0
+}
+
+// shutdown cancels the run's context, stops the sources and closes the closers, both in
+// reverse order of registration, passes each failure to note and returns the first.
+func (c *Context) shutdown(note func(what string, err error)) error {
+	c.cancel()
+	var first error
+	check := func(what string, err error) {
+		if err == nil {
+			return
+		}
+		note(what, err)
+		if first == nil {
+			first = fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	for i := len(c.lifecycles) - 1; i >= 0; i-- {
+		check("source failed to stop", c.lifecycles[i].Stop())
+	}
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		check("close failed", c.closers[i].Close())
+	}
+	c.lifecycles, c.closers = nil, nil
+	return first
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 )
 
 // Driver runs a pipeline's job batch by batch in the calling goroutine, without the
@@ -26,9 +25,8 @@ type Driver struct {
 
 // NewDriver builds p's job and starts its sources. The settings are p's (the file's),
 // changed by set when it is not nil, as flags change them. Output goes to stdout; logs
-// are discarded unless log is given. Checkpointing is the engine's: a checkpoint
-// directory is refused.
-func NewDriver(p *Pipeline, stdout io.Writer, set func(*Settings), log ...*slog.Logger) (*Driver, error) {
+// are discarded. Checkpointing is the engine's: a checkpoint directory is refused.
+func NewDriver(p *Pipeline, stdout io.Writer, set func(*Settings)) (*Driver, error) {
 	s := p.Defaults
 	if set != nil {
 		set(&s)
@@ -39,27 +37,20 @@ func NewDriver(p *Pipeline, stdout io.Writer, set func(*Settings), log ...*slog.
 	if s.Batch <= 0 {
 		return nil, fmt.Errorf("rt.Driver: pipeline %s has no batch interval", p.Name)
 	}
-	var l *slog.Logger
-	if len(log) > 0 {
-		l = log[0]
-	}
-	ctx := NewContext(p, s, stdout, l)
+	ctx := NewContext(p, s, stdout, nil)
 	ctx.Replay = true
 	first := firstBatchTime(0, s.Batch)
 	ctx.ZeroTime = first - Time(s.Batch.Milliseconds())
 	job, err := p.New(ctx)
 	if err != nil {
 		ctx.lifecycles = nil // never started
-		ctx.cancel()
+		ctx.shutdown(func(string, error) {})
 		return nil, fmt.Errorf("pipeline setup failed: %w", err)
 	}
 	d := &Driver{ctx: ctx, job: job, next: first}
-	for i, l := range ctx.lifecycles {
-		if err := l.Start(ctx.Ctx); err != nil {
-			ctx.lifecycles = ctx.lifecycles[:i] // only started ones are stopped
-			d.Close()
-			return nil, fmt.Errorf("source failed to start: %w", err)
-		}
+	if err := ctx.startSources(); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("source failed to start: %w", err)
 	}
 	return d, nil
 }
@@ -73,44 +64,14 @@ func (d *Driver) Step() (input int64, err error) {
 	b := d.ctx.NewBatch(d.next, d.index)
 	d.next = d.next.Add(d.ctx.Settings.Batch)
 	d.index++
-	if err := callBatch(d.job, b); err != nil {
-		return b.Input(), err
-	}
-	for _, f := range d.ctx.batchDone {
-		if err := f(b.Time); err != nil {
-			return b.Input(), fmt.Errorf("after the outputs: %w", err)
-		}
-	}
-	return b.Input(), nil
+	err = d.ctx.runBatch(d.job, b)
+	return b.Input(), err
 }
 
 // Exhausted reports whether every source has nothing more to read (replayed files all
 // read, a queue emptied); false when the pipeline has no source that ends.
-func (d *Driver) Exhausted() bool {
-	for _, l := range d.ctx.lifecycles {
-		if !l.Exhausted() {
-			return false
-		}
-	}
-	return len(d.ctx.lifecycles) > 0
-}
+func (d *Driver) Exhausted() bool { return d.ctx.exhausted() }
 
 // Close stops the sources and closes what the job registered, in reverse order, and
 // returns the first error.
-func (d *Driver) Close() error {
-	ctx := d.ctx
-	ctx.cancel()
-	var first error
-	for i := len(ctx.lifecycles) - 1; i >= 0; i-- {
-		if err := ctx.lifecycles[i].Stop(); err != nil && first == nil {
-			first = fmt.Errorf("source failed to stop: %w", err)
-		}
-	}
-	for i := len(ctx.closers) - 1; i >= 0; i-- {
-		if err := ctx.closers[i].Close(); err != nil && first == nil {
-			first = fmt.Errorf("close failed: %w", err)
-		}
-	}
-	ctx.lifecycles, ctx.closers = nil, nil
-	return first
-}
+func (d *Driver) Close() error { return d.ctx.shutdown(func(string, error) {}) }

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -104,12 +103,9 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			return ExitFailure
 		}
 	}
-	for i, l := range ctx.lifecycles {
-		if err := l.Start(ctx.Ctx); err != nil {
-			e.log.Error("source failed to start", "err", err)
-			ctx.lifecycles = ctx.lifecycles[:i] // only started ones are stopped
-			return ExitFailure
-		}
+	if err := ctx.startSources(); err != nil {
+		e.log.Error("source failed to start", "err", err)
+		return ExitFailure
 	}
 	e.rates = newRateController(ctx)
 	drain := int64(0)
@@ -172,15 +168,7 @@ func (e *engine) runBatch(job Job, t Time, index int64, recovering bool) error {
 	b := e.ctx.NewBatch(t, index)
 	b.Recovering = recovering
 	begin := time.Now()
-	err := callBatch(job, b)
-	if err == nil {
-		for _, f := range e.ctx.batchDone {
-			if err = f(t); err != nil {
-				err = fmt.Errorf("after the outputs: %w", err)
-				break
-			}
-		}
-	}
+	err := e.ctx.runBatch(job, b)
 	end := time.Now()
 	proc := end.Sub(begin)
 	sched, total := time.Duration(0), proc
@@ -225,17 +213,8 @@ func callBatch(job Job, b *Batch) (err error) {
 	return job.RunBatch(b)
 }
 
-// exhausted reports whether every registered source is exhausted. A job with no
-// sources is never exhausted: it runs until --batches or a signal.
-func (e *engine) exhausted() bool {
-	ls := e.ctx.lifecycles
-	for _, l := range ls {
-		if !l.Exhausted() {
-			return false
-		}
-	}
-	return len(ls) > 0
-}
+// exhausted reports whether every registered source is exhausted (Context.exhausted).
+func (e *engine) exhausted() bool { return e.ctx.exhausted() }
 
 // serveMetrics starts the metrics server on addr in the background.
 func (e *engine) serveMetrics(addr string) error {
@@ -254,23 +233,7 @@ func (e *engine) serveMetrics(addr string) error {
 // reverse order of registration, and returns the first error (all are logged).
 func (e *engine) shutdown() error {
 	ctx := e.ctx
-	ctx.cancel()
-	var first error
-	note := func(what string, err error) {
-		if err == nil {
-			return
-		}
-		e.log.Error(what, "err", err)
-		if first == nil {
-			first = fmt.Errorf("%s: %w", what, err)
-		}
-	}
-	for i := len(ctx.lifecycles) - 1; i >= 0; i-- {
-		note("source failed to stop", ctx.lifecycles[i].Stop())
-	}
-	for i := len(ctx.closers) - 1; i >= 0; i-- {
-		note("close failed", ctx.closers[i].Close())
-	}
+	first := ctx.shutdown(func(what string, err error) { e.log.Error(what, "err", err) })
 	e.log.Info("pipeline stopped", "batches", ctx.Metrics.Batches.Load(),
 		"input_records", ctx.Metrics.RecordsIn.Load(), "bad_records", ctx.Metrics.BadRecords.Load(),
 		"late_records", ctx.Metrics.LateRecords.Load())

@@ -76,7 +76,10 @@ func (c *KeyCopies[K]) copy(s string) string {
 
 // Drop records that the store no longer holds k, a key it got from Copy.
 func (c *KeyCopies[K]) Drop(k K) {
-	if n := len(*(*string)(unsafe.Pointer(&k))); c.on && n < keyAlone {
+	if !c.on {
+		return // and k's memory is not a string header
+	}
+	if n := len(*(*string)(unsafe.Pointer(&k))); n < keyAlone {
 		c.dead += n
 	}
 }

@@ -24,11 +24,13 @@ type Index[K comparable] struct {
 	s *strIndex
 }
 
-// At is where a Find that missed would put the key; Add takes it so as not to search
-// again. It is valid until the index changes.
+// At is where Find found a key or, when it missed, would put it; Add takes it so as not
+// to search again. It is valid until the index changes. Keys that are not strings leave
+// it empty.
 type At struct {
-	p       packed
-	t, slot uint64
+	p    packed // the key packed (strIndex)
+	t    uint64 // its tag
+	slot uint64 // its slot, or the empty slot ending its probe
 }
 
 // NewIndex returns an empty index with room for hint keys.
@@ -39,28 +41,20 @@ func NewIndex[K comparable](hint int) Index[K] {
 	return Index[K]{m: make(map[K]int32, hint)}
 }
 
-// Find returns k's position in keys, or -1 and where Add would put it. It is small
-// enough to be inlined, so that a lookup of a non-string key costs the Go map's alone.
+// Find returns k's position in keys, or -1 and where Add would put it.
+//
+// Generic methods are not inlined into generic callers, so a caller on every record's
+// path whose keys are not strings (OrderedMap.Ptr) looks them up in x.m itself.
 func (x *Index[K]) Find(k K, keys []K) (int, At) {
 	if x.s != nil {
-		return x.findString(k, keys)
+		return x.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
+	}
+	if x.m == nil { // the zero Index gets its table on first use
+		*x = NewIndex[K](0)
+		return x.Find(k, keys)
 	}
 	if i, ok := x.m[k]; ok {
 		return int(i), At{}
-	}
-	return x.missing(k, keys)
-}
-
-func (x *Index[K]) findString(k K, keys []K) (int, At) {
-	i, p, _, t, slot := x.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
-	return i, At{p: p, t: t, slot: slot}
-}
-
-// missing is Find's end for a key the Go map lacks; the zero Index gets its table here.
-func (x *Index[K]) missing(k K, keys []K) (int, At) {
-	if x.m == nil {
-		*x = NewIndex[K](0)
-		return x.Find(k, keys)
 	}
 	return -1, At{}
 }
@@ -68,7 +62,7 @@ func (x *Index[K]) missing(k K, keys []K) (int, At) {
 // Add indexes k, which Find just missed (at) and which the owner has appended to keys.
 func (x *Index[K]) Add(k K, at At, keys []K) {
 	if x.s != nil {
-		x.s.insert(at.p, at.t, at.slot, asStrings(keys))
+		x.s.insert(at, asStrings(keys))
 		return
 	}
 	x.m[k] = int32(len(keys) - 1)

@@ -22,8 +22,7 @@ type OrderedMap[K comparable, V any] struct {
 	index  Index[K]
 	keys   []K
 	vals   []V
-	own    bool // OwnKeys: new keys are copied into copies
-	copies KeyCopies[K]
+	copies KeyCopies[K] // OwnKeys: new string keys are copied; else kept as given
 }
 
 // NewOrderedMap returns an empty map with room for hint keys.
@@ -41,7 +40,6 @@ func NewOrderedMap[K comparable, V any](hint int) *OrderedMap[K, V] {
 // it before the first insertion.
 func (m *OrderedMap[K, V]) OwnKeys() *OrderedMap[K, V] {
 	m.copies = NewKeyCopies[K]()
-	m.own = m.copies.on
 	return m
 }
 
@@ -52,20 +50,20 @@ func (m *OrderedMap[K, V]) Len() int { return len(m.keys) }
 // order if it is absent; found reports whether k was already present. The pointer is
 // valid until the next insertion of a new key or Reset; use it right away.
 func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
+	var at At
 	if m.index.m != nil {
-		// Keys that are not strings: the Go map's lookup, without Find's call (generic
-		// methods are not inlined into each other here, and this is every record's path).
+		// Keys that are not strings: the Go map's lookup here, not through Find, which
+		// is not inlined (this is every record's path).
 		if i, ok := m.index.m[k]; ok {
 			return &m.vals[i], true
 		}
+	} else {
+		var i int
+		if i, at = m.index.Find(k, m.keys); i >= 0 {
+			return &m.vals[i], true
+		}
 	}
-	i, at := m.index.Find(k, m.keys)
-	if i >= 0 {
-		return &m.vals[i], true
-	}
-	if m.own {
-		k = m.copies.Copy(k)
-	}
+	k = m.copies.Copy(k)
 	m.keys = append(m.keys, k)
 	var zero V
 	m.vals = append(m.vals, zero)

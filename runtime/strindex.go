@@ -119,17 +119,18 @@ func keyHash(k string, p packed, n uint64) uint64 {
 // tag is the high half of a slot: 27 bits of the hash above the key's length code.
 func tag(h, n uint64) uint64 { return (h>>32)&^0x1f | n }
 
-// find returns the position of k, or -1 and the empty slot where k would go. keys is
-// the map's key slice, read only for keys longer than 16 bytes.
-func (x *strIndex) find(k string, keys []string) (pos int, p packed, n, t uint64, slot uint64) {
-	p, n = pack(k)
+// find returns the position of k, or -1 and where insert would put it (its packed
+// form, tag and the empty slot that ends its probe). keys is the map's key slice, read
+// only for keys longer than 16 bytes.
+func (x *strIndex) find(k string, keys []string) (int, At) {
+	p, n := pack(k)
 	h := keyHash(k, p, n)
-	t = tag(h, n)
+	t := tag(h, n)
 	mask := uint64(len(x.slots) - 1)
-	for slot = h >> x.shift; ; slot = (slot + 1) & mask {
+	for slot := h >> x.shift; ; slot = (slot + 1) & mask {
 		s := x.slots[slot]
 		if s == 0 {
-			return -1, p, n, t, slot
+			return -1, At{p: p, t: t, slot: slot}
 		}
 		if s>>32 != t {
 			continue
@@ -140,20 +141,20 @@ func (x *strIndex) find(k string, keys []string) (pos int, p packed, n, t uint64
 		}
 		if n == lenLong {
 			if keys[i] == k {
-				return i, p, n, t, slot
+				return i, At{t: t, slot: slot}
 			}
-		} else if e := x.inline[i]; e == p {
-			return i, p, n, t, slot
+		} else if x.inline[i] == p {
+			return i, At{t: t, slot: slot}
 		}
 	}
 }
 
-// insert records that the key found absent at slot (with packed form p and tag t) is at
-// position len(x.inline); keys must already include the new key. The table doubles
-// before it passes 3/4 full.
-func (x *strIndex) insert(p packed, t, slot uint64, keys []string) {
-	x.inline = append(x.inline, p)
-	s := t<<32 | uint64(len(x.inline))
+// insert records that the key find missed (at) is at position len(x.inline); keys must
+// already include the new key. The table doubles before it passes 3/4 full.
+func (x *strIndex) insert(at At, keys []string) {
+	x.inline = append(x.inline, at.p)
+	s := at.t<<32 | uint64(len(x.inline))
+	slot := at.slot
 	if len(x.inline)*4 > len(x.slots)*3 {
 		x.grow(keys)
 		slot = x.free(x.home(s, keys))
@@ -212,8 +213,8 @@ func (x *strIndex) rebuild(keys []string) {
 // remove marks k's slot as removed, keeping the probe chains through it intact; the
 // slot is reclaimed at the next rebuild. keys must still hold k at its position.
 func (x *strIndex) remove(k string, keys []string) {
-	if i, _, _, t, slot := x.find(k, keys); i >= 0 {
-		x.slots[slot] = t << 32 // a tag and no position: removed
+	if i, at := x.find(k, keys); i >= 0 {
+		x.slots[at.slot] = at.t << 32 // a tag and no position: removed
 	}
 }
 

@@ -118,6 +118,7 @@ type MapStore[K comparable, S any] struct {
 	st    State[S]
 	bound bool  // st belongs to a call not yet applied
 	slot  int32 // the bound key's position, -1 when it had no state
+	at    rt.At // where the bound key goes if it gets state (nothing changes the index before apply)
 	key   K
 }
 
@@ -145,16 +146,16 @@ func (m *MapStore[K, S]) Restore(k K, s S, last rt.Time) {
 	if last == pendingTime {
 		m.init = true
 	}
-	if i, _ := m.index.Find(k, m.keys); i >= 0 {
+	i, at := m.index.Find(k, m.keys)
+	if i >= 0 {
 		m.vals[i], m.last[i] = s, last
 		return
 	}
-	m.insert(k, s, last)
+	m.insert(k, at, s, last)
 }
 
-// insert appends k, which has no state.
-func (m *MapStore[K, S]) insert(k K, s S, last rt.Time) {
-	_, at := m.index.Find(k, m.keys)
+// insert appends k, which Find missed at at.
+func (m *MapStore[K, S]) insert(k K, at rt.At, s S, last rt.Time) {
 	k = m.copies.Copy(k) // the store keeps it across batches: not the input's buffer
 	m.keys = append(m.keys, k)
 	m.index.Add(k, at, m.keys)
@@ -184,10 +185,12 @@ func (m *MapStore[K, S]) State(k K) *State[S] {
 	m.apply()
 	m.bound, m.key, m.slot = true, k, -1
 	m.st = State[S]{}
-	if i, _ := m.index.Find(k, m.keys); i >= 0 {
+	i, at := m.index.Find(k, m.keys)
+	if i >= 0 {
 		m.slot = int32(i)
 		m.st.v, m.st.exists = m.vals[i], true
 	}
+	m.at = at
 	return &m.st
 }
 
@@ -209,7 +212,7 @@ func (m *MapStore[K, S]) apply() {
 		if m.slot >= 0 {
 			m.vals[m.slot], m.last[m.slot] = st.v, m.now
 		} else {
-			m.insert(m.key, st.v, m.now)
+			m.insert(m.key, m.at, st.v, m.now)
 		}
 	case m.slot >= 0:
 		m.last[m.slot] = m.now

@@ -100,15 +100,30 @@ func TestAllocsPerBatch(t *testing.T) {
 }
 `
 
+// measureAllocs runs allocsOf for each workload of sel that built, logging each result.
+func measureAllocs(c config, b *builder, data gen.Data, sel []workload, bins map[string]string) []fusedAllocs {
+	var all []fusedAllocs
+	for _, w := range sel {
+		if _, ok := bins[w.name]; !ok {
+			continue
+		}
+		a := allocsOf(c, b, w, data)
+		if a.err != "" {
+			logf("%-16s allocations (testing.AllocsPerRun): %s", w.name, a.err)
+		} else {
+			logf("%-16s allocations (testing.AllocsPerRun): %.0f per batch of %.0f records, %.0f per empty batch, %.5f per record",
+				w.name, a.AllocsPerBatch, a.RecordsPerBatch, a.AllocsPerEmpty, a.perRecord())
+		}
+		all = append(all, a)
+	}
+	return all
+}
+
 // allocsOf runs allocsTest in a copy of w's generated module over data.
 func allocsOf(c config, b *builder, w workload, data gen.Data) fusedAllocs {
 	a := fusedAllocs{name: w.name}
 	dir := filepath.Join(c.work, "allocs-"+w.name)
-	if err := copyModule(b, pipelineName(w.pipelineFile()), dir); err != nil {
-		a.err = err.Error()
-		return a
-	}
-	if err := os.WriteFile(filepath.Join(dir, "zz_allocs_test.go"), []byte(allocsTest), 0o644); err != nil {
+	if err := copyModuleWith(b, w.pipelineFile(), dir, "zz_allocs_test.go", allocsTest); err != nil {
 		a.err = err.Error()
 		return a
 	}

@@ -76,18 +76,7 @@ func measureExtras(c config, b *builder, data gen.Data, sel []workload, bins map
 	} else {
 		ex.json.err = "ysb_adcount did not build"
 	}
-	for _, w := range sel {
-		if _, ok := bins[w.name]; ok {
-			a := allocsOf(c, b, w, data)
-			if a.err != "" {
-				logf("allocations per batch (testing.AllocsPerRun): %s: %s", w.name, a.err)
-			} else {
-				logf("allocations per batch (testing.AllocsPerRun): %s: %.0f per batch of %.0f records, %.0f per empty batch, %.5f per record",
-					w.name, a.AllocsPerBatch, a.RecordsPerBatch, a.AllocsPerEmpty, a.perRecord())
-			}
-			ex.allocs = append(ex.allocs, a)
-		}
-	}
+	ex.allocs = measureAllocs(c, b, data, sel, bins)
 	if c.profile {
 		for _, w := range sel {
 			if _, ok := bins[w.name]; ok {
@@ -133,6 +122,16 @@ func copyModule(b *builder, name, dst string) error {
 	}
 	os.RemoveAll(dst)
 	return exec.Command("cp", "-r", src, dst).Run()
+}
+
+// copyModuleWith copies the generated build module of the pipeline in the .stream file
+// to dst and adds the Go file name with content: a test or benchmark run against the
+// generated package.
+func copyModuleWith(b *builder, stream, dst, name, content string) error {
+	if err := copyModule(b, pipelineName(stream), dst); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dst, name), []byte(content), 0o644)
 }
 
 // pipelineName reads the `pipeline NAME` line of a .stream file.
@@ -229,16 +228,12 @@ var benchLine = regexp.MustCompile(`^Benchmark(\w+)-?\d*\s+\d+\s+([\d.]+) ns/op\
 func jsonMicro(c config, b *builder, data gen.Data) jsonBench {
 	var jb jsonBench
 	dir := filepath.Join(c.work, "json-micro")
-	if err := copyModule(b, pipelineName("bench/pipelines/ysb_adcount.stream"), dir); err != nil {
+	if err := copyModuleWith(b, "bench/pipelines/ysb_adcount.stream", dir, "zz_json_test.go", jsonTest); err != nil {
 		jb.err = err.Error()
 		return jb
 	}
-	if err := os.WriteFile(filepath.Join(dir, "zz_json_test.go"), []byte(jsonTest), 0o644); err != nil {
-		jb.err = err.Error()
-		return jb
-	}
-	os.Setenv("BENCH_EVENTS", gen.BatchFile(data.YSBEvents, 0, "json"))
-	out, err := goIn(dir, "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "2s", "-count", "3")
+	env := []string{"BENCH_EVENTS=" + gen.BatchFile(data.YSBEvents, 0, "json")}
+	out, err := goInEnv(dir, env, "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "2s", "-count", "3")
 	if err != nil {
 		jb.err = firstLine(err.Error())
 		return jb
