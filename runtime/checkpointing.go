@@ -196,6 +196,11 @@ func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
 			}
 		}
 	}
+	for _, f := range ctx.checkpointDone {
+		if err := f(Time(oldest)); err != nil {
+			return fmt.Errorf("after checkpoint at batch %d: %w", t, err)
+		}
+	}
 	return nil
 }
 

@@ -37,6 +37,8 @@ type Context struct {
 	sourceNames []string // parallel to lifecycles: the names positions are saved under
 	closers     []io.Closer
 	batchDone   []func(t Time) error
+	// checkpointDone are the OnCheckpoint hooks.
+	checkpointDone []func(oldestKept Time) error
 }
 
 // NewContext returns a context for running a pipeline's job outside Main: in the tests

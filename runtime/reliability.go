@@ -147,3 +147,32 @@ func (c *Context) WALDir(source string) string {
 	}
 	return filepath.Join(c.Settings.Checkpoint, checkpoint.WALDirName, source)
 }
+
+// BatchPlanner is implemented by sources whose input for a batch is fixed before the
+// batch runs and recorded in the batch log (Structured Streaming's offsets log; DStream's
+// per-batch selected files). Before batch t writes any output the engine calls PlanBatch
+// on every planner, collects what they write into one batch-log entry and syncs it; the
+// source's typed Batch read for t then returns exactly the planned input. After a crash,
+// the batches the log holds beyond the checkpoint are re-run with ReplanBatch instead:
+// the source must deliver exactly the input it planned then, whatever has arrived since
+// (files read up to their logged sizes, Kafka offset ranges, queue positions...). So a
+// re-run batch is the same batch, and its outputs, keyed by (batch time, partition), are
+// neither skipped nor written twice.
+//
+// Both run on the engine's goroutine, between batches, never concurrently with Batch.
+// A batch the log lacks (it had not started, or a source was added to the pipeline) is
+// planned afresh.
+type BatchPlanner interface {
+	PlanBatch(t int64, w *checkpoint.Writer) error
+	ReplanBatch(t int64, r *checkpoint.Reader) error
+}
+
+// OnCheckpoint registers a function the engine calls after each checkpoint is durable
+// and older ones are removed, with the batch time of the oldest checkpoint still kept.
+// A recovery starts from a kept checkpoint and re-runs only batches after it, so data
+// kept to make re-runs idempotent (a sink's progress markers, dead-letter files of a
+// batch) may be dropped up to and including oldestKept, and must be kept after it.
+// Without a checkpoint directory it is never called. An error fails the run (exit 1).
+func (c *Context) OnCheckpoint(f func(oldestKept Time) error) {
+	c.checkpointDone = append(c.checkpointDone, f)
+}
