@@ -23,7 +23,10 @@ type checkpoints struct {
 	restored     *checkpoint.Checkpoint // the checkpoint resumed from; nil on a fresh start
 	restoredPath string
 	lastStarted  Time // the newest batch the batch log says had started (0: none)
-	written      Time // the batch time of the newest checkpoint written or restored
+	// logged holds the batch log's entries of the batches after the restored checkpoint:
+	// they are re-run with exactly their logged input.
+	logged  map[Time]checkpoint.BatchEntry
+	written Time // the batch time of the newest checkpoint written or restored
 }
 
 // openCheckpoints opens the run's checkpoint directory and finds the checkpoint to
@@ -131,17 +134,49 @@ func (ck *checkpoints) restore(job Job) error {
 	return nil
 }
 
-// openBatchLog opens the batch log and notes the newest batch that had started.
+// openBatchLog opens the batch log and keeps the entries of the batches after the
+// restored checkpoint, noting the newest.
 func (ck *checkpoints) openBatchLog() error {
-	l, times, err := ck.dir.OpenBatchLog()
+	l, entries, err := ck.dir.OpenBatchLog()
 	if err != nil {
 		return err
 	}
 	ck.blog = l
-	for _, t := range times {
-		ck.lastStarted = max(ck.lastStarted, Time(t))
+	if n := l.Dropped(); n > 0 {
+		ck.log.Warn("batch log: dropped a torn or damaged end (a crash while a batch was being logged: that batch had not started)",
+			"bytes", n)
+	}
+	ck.logged = map[Time]checkpoint.BatchEntry{}
+	for _, e := range entries {
+		if t := Time(e.Time); t > ck.written {
+			ck.logged[t] = e
+			ck.lastStarted = max(ck.lastStarted, t)
+		}
 	}
 	return nil
+}
+
+// logBatch fixes the input of batch t before it runs: a batch the log holds (a re-run
+// after a crash) gets its logged input back; any other is planned by the sources and
+// logged, synced, before it writes anything.
+func (ck *checkpoints) logBatch(t Time) error {
+	ctx := ck.ctx
+	e, ok := ck.logged[t]
+	if !ok {
+		e, err := ctx.planBatch(t, nil)
+		if err != nil {
+			return err
+		}
+		return ck.blog.Append(e)
+	}
+	if e.Partitions != 0 && e.Partitions != ctx.Settings.Partitions {
+		return fmt.Errorf("batch %d started with %d partitions before the restart and this run has %d: its outputs "+
+			"commit per partition, so it must be re-run as it started; run with --partitions %d until the batches "+
+			"logged before the crash are done (the log says up to %d)",
+			t, e.Partitions, ctx.Settings.Partitions, e.Partitions, ck.lastStarted)
+	}
+	_, err := ctx.planBatch(t, &e)
+	return err
 }
 
 // save writes the checkpoint for batch t (the last batch whose outputs are all done),
@@ -179,16 +214,18 @@ func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
 	}
 	ck.written = t
 	ck.log.Info("checkpoint written", "batch_time", int64(t), "file", path, "state_bytes", len(c.State))
-	if ck.blog != nil {
-		if err := ck.blog.Clear(); err != nil {
-			return err
-		}
-	}
 	files, err := ck.dir.List()
 	if err != nil || len(files) == 0 {
 		return err
 	}
 	oldest := files[0].Time
+	if ck.blog != nil {
+		// Kept back to the oldest kept checkpoint: if the newest proves unreadable, a
+		// recovery from the older one re-runs the batches in between from the log.
+		if err := ck.blog.Prune(oldest); err != nil {
+			return err
+		}
+	}
 	for _, l := range ctx.lifecycles {
 		if cc, ok := l.(CheckpointCommitter); ok {
 			if err := cc.CheckpointDone(oldest); err != nil {

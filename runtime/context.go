@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	goruntime "runtime"
 	"strconv"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // Context is what Pipeline.New receives: the resolved settings and run mode, the
@@ -128,6 +130,39 @@ func (c *Context) startSources() error {
 		}
 	}
 	return nil
+}
+
+// planBatch has every BatchPlanner source fix its input for batch t: from logged when
+// it holds the source's plan (a batch re-run after a crash), else afresh. It returns the
+// batch-log entry of the batch.
+func (c *Context) planBatch(t Time, logged *checkpoint.BatchEntry) (checkpoint.BatchEntry, error) {
+	e := checkpoint.BatchEntry{Time: int64(t), Partitions: c.Settings.Partitions}
+	for i, l := range c.lifecycles {
+		p, ok := l.(BatchPlanner)
+		if !ok {
+			continue
+		}
+		name := c.sourceNames[i]
+		if logged != nil {
+			if data := logged.Source(name); data != nil {
+				if err := p.ReplanBatch(int64(t), checkpoint.NewReader(data)); err != nil {
+					return e, fmt.Errorf("source %s: re-running batch %d from the batch log: %w", name, t, err)
+				}
+				e.Sources = append(e.Sources, checkpoint.Section{Name: name, Data: data})
+				continue
+			}
+		}
+		w := checkpoint.NewWriter()
+		if err := p.PlanBatch(int64(t), w); err != nil {
+			return e, fmt.Errorf("source %s: planning batch %d: %w", name, t, err)
+		}
+		data := w.Data()
+		if data == nil {
+			data = []byte{} // an empty plan, told apart from a missing one
+		}
+		e.Sources = append(e.Sources, checkpoint.Section{Name: name, Data: data})
+	}
+	return e, nil
 }
 
 // runBatch runs batch b of job, then the batch-done hooks once its outputs are done.

@@ -64,6 +64,9 @@ func (d *Driver) Step() (input int64, err error) {
 	b := d.ctx.NewBatch(d.next, d.index)
 	d.next = d.next.Add(d.ctx.Settings.Batch)
 	d.index++
+	if _, err := d.ctx.planBatch(b.Time, nil); err != nil {
+		return 0, err
+	}
 	err = d.ctx.runBatch(d.job, b)
 	return b.Input(), err
 }

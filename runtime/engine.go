@@ -126,11 +126,17 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		} else if stopped(stop) {
 			break
 		}
+		// The batch's input is fixed, and with a checkpoint directory logged, before it
+		// runs: see BatchPlanner.
+		var err error
 		if ck != nil {
-			if err := ck.blog.Started(int64(t)); err != nil {
-				e.log.Error("batch failed", "batch_time", int64(t), "err", err)
-				return ExitFailure
-			}
+			err = ck.logBatch(t)
+		} else {
+			_, err = ctx.planBatch(t, nil)
+		}
+		if err != nil {
+			e.log.Error("batch failed", "batch_time", int64(t), "err", err)
+			return ExitFailure
 		}
 		if err := e.runBatch(job, t, index, recovering); err != nil {
 			return ExitFailure
@@ -218,7 +224,7 @@ func (e *engine) exhausted() bool { return e.ctx.exhausted() }
 
 // serveMetrics starts the metrics server on addr in the background.
 func (e *engine) serveMetrics(addr string) error {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", listenAddress(addr))
 	if err != nil {
 		return err
 	}
@@ -227,6 +233,17 @@ func (e *engine) serveMetrics(addr string) error {
 	e.ctx.OnClose(srv)
 	e.log.Info("metrics server listening", "addr", ln.Addr().String())
 	return nil
+}
+
+// listenAddress returns addr with the loopback host when it names none (":4040"): a
+// pipeline's metrics are served to other machines only when a host is written, such as
+// "0.0.0.0:4040".
+func listenAddress(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host != "" {
+		return addr
+	}
+	return net.JoinHostPort("127.0.0.1", port)
 }
 
 // shutdown cancels the run's context, stops the sources and closes the closers, both in

@@ -528,3 +528,26 @@ func TestMetricsServer(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr.String())
 	}
 }
+
+// TestMetricsServerLoopbackByDefault checks that the documented form ":PORT" listens on
+// the loopback interface only: serving every interface must be asked for with a host.
+func TestMetricsServerLoopbackByDefault(t *testing.T) {
+	src := &countSource{total: -1}
+	stop := make(chan struct{})
+	p := testPipeline(time.Second, src, func(b *rt.Batch) error { <-stop; return nil })
+	var stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- rt.RunMain(p, []string{"--replay", "--batches", "1", "--http", ":0"}, io.Discard, &stderr)
+	}()
+	addrRE := regexp.MustCompile(`metrics server listening"? addr=(\S+)`)
+	waitFor(t, "the metrics server", func() bool { return addrRE.MatchString(stderr.String()) })
+	addr := addrRE.FindStringSubmatch(stderr.String())[1]
+	close(stop)
+	if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Errorf("--http :0 listens on %s, want 127.0.0.1:PORT", addr)
+	}
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d: %s", code, stderr.String())
+	}
+}

@@ -1,6 +1,7 @@
 package checkpoint
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
 	"os"
@@ -255,30 +256,61 @@ func TestMoveAside(t *testing.T) {
 
 func TestBatchLog(t *testing.T) {
 	d, _ := Open(t.TempDir(), 0)
-	l, times, err := d.OpenBatchLog()
-	if err != nil || len(times) != 0 {
-		t.Fatal(times, err)
+	l, entries, err := d.OpenBatchLog()
+	if err != nil || len(entries) != 0 {
+		t.Fatal(entries, err)
 	}
-	l.Started(1000)
-	l.Started(2000)
+	plan := []Section{{Name: "in", Data: []byte("a.txt:12")}, {Name: "clicks", Data: nil}}
+	l.Append(BatchEntry{Time: 1000, Partitions: 2, Sources: plan})
+	l.Append(BatchEntry{Time: 2000, Partitions: 2})
 	l.Close()
 	// A torn third entry (a crash in the middle of the write) is ignored.
 	f, _ := os.OpenFile(filepath.Join(d.Path(), BatchLogName), os.O_APPEND|os.O_WRONLY, 0)
-	f.Write([]byte{1, 2, 3, 4, 5})
+	f.Write([]byte{9, 0, 0, 0, 5})
 	f.Close()
-	l, times, err = d.OpenBatchLog()
-	if err != nil || len(times) != 2 || times[1] != 2000 {
-		t.Fatalf("times %v, %v", times, err)
+	l, entries, err = d.OpenBatchLog()
+	if err != nil || len(entries) != 2 || entries[1].Time != 2000 || l.Dropped() != 5 {
+		t.Fatalf("entries %v, %v, dropped %d", entries, err, l.Dropped())
 	}
-	l.Started(3000)
-	l.Close()
-	l, times, _ = d.OpenBatchLog()
-	if len(times) != 3 || times[2] != 3000 {
-		t.Fatalf("after append: %v", times)
+	if got := string(entries[0].Source("in")); got != "a.txt:12" || entries[0].Partitions != 2 {
+		t.Fatalf("entry 0 = %+v", entries[0])
 	}
-	l.Clear()
+	l.Append(BatchEntry{Time: 3000, Partitions: 2})
 	l.Close()
-	if _, times, _ = d.OpenBatchLog(); len(times) != 0 {
-		t.Errorf("after Clear: %v", times)
+	l, entries, _ = d.OpenBatchLog()
+	if len(entries) != 3 || entries[2].Time != 3000 || l.Dropped() != 0 {
+		t.Fatalf("after append: %v", entries)
+	}
+	// Pruning keeps the batches after the oldest kept checkpoint, and appends go on.
+	if err := l.Prune(2000); err != nil {
+		t.Fatal(err)
+	}
+	l.Append(BatchEntry{Time: 4000, Partitions: 2})
+	l.Close()
+	if _, entries, _ = d.OpenBatchLog(); len(entries) != 2 || entries[0].Time != 3000 || entries[1].Time != 4000 {
+		t.Errorf("after Prune(2000): %v", entries)
+	}
+}
+
+// TestBatchLogFirstFormat reads a log of the first format (batch times only), as an
+// older binary left it, and carries its entries over.
+func TestBatchLogFirstFormat(t *testing.T) {
+	d, _ := Open(t.TempDir(), 0)
+	var old []byte
+	for _, bt := range []int64{1000, 2000} {
+		var e [12]byte
+		binary.LittleEndian.PutUint64(e[:8], uint64(bt))
+		binary.LittleEndian.PutUint32(e[8:], Checksum(e[:8]))
+		old = append(old, e[:]...)
+	}
+	os.WriteFile(filepath.Join(d.Path(), BatchLogName), old, 0o644)
+	l, entries, err := d.OpenBatchLog()
+	if err != nil || len(entries) != 2 || entries[1].Time != 2000 || entries[1].Sources != nil {
+		t.Fatalf("entries %v, %v", entries, err)
+	}
+	l.Append(BatchEntry{Time: 3000, Partitions: 1})
+	l.Close()
+	if _, entries, _ = d.OpenBatchLog(); len(entries) != 3 {
+		t.Errorf("after append: %v", entries)
 	}
 }

@@ -17,10 +17,12 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // DefaultRemember is Spark's minRememberDuration: how far back (in milliseconds) a
-// Files source looks for new files, and how long it remembers the files it has read.
+// Files source looks for new files.
 const DefaultRemember int64 = 60_000
 
 // FilesOptions configures a Files source.
@@ -61,8 +63,11 @@ type FilesOptions struct {
 // itself lists its files, not recursively; a glob may match directories, whose files are
 // then listed). Like Spark, Files cannot tell a file that is still being written: writers
 // should create files elsewhere and move them in. A file is read once: the source remembers
-// the paths it has read for the remember window; past it, a file's modification time is
-// too old for it to be selected again. The records of a batch are its files' lines, files
+// the paths it has read, with the size it read, for as long as they are in the directory;
+// a file changed after it was read is reported and its change is not read (Spark's rule:
+// files must not change once moved in). Each batch's files and sizes are fixed before it
+// runs (PlanBatch, logged by the engine), so a batch re-run after a crash reads them again
+// up to the same sizes. The records of a batch are its files' lines, files
 // in (modification time, path) order, split into contiguous partitions.
 //
 // In replay mode see FilesOptions.Replay.
@@ -78,7 +83,14 @@ type Files struct {
 	seen      map[string]int64 // path → modification time, or unknownTime once restored
 	pending   []string         // replay: files still to deliver, in order
 	oversized int64
-	missing   bool // the watched path was missing at the last listing (warned once)
+	// plan is the input of the next batch, fixed by PlanBatch (or ReplanBatch, from the
+	// batch log) before the batch runs; Batch reads exactly these files, each up to its
+	// planned size. A Batch without a plan for its time plans it itself.
+	plan filesPlan
+	// changed holds the remembered paths already reported as modified after they were
+	// read, so that a file still being appended to is reported once.
+	changed map[string]bool
+	missing bool // the watched path was missing at the last listing (warned once)
 
 	// ahead is the read of the next pending file in replay mode, started when a batch is
 	// delivered so that reading and cutting overlap the batch's processing; nil when none.
@@ -137,8 +149,26 @@ type readAhead struct {
 	file  loadedFile
 }
 
+// filesPlan is the input of one batch: the files it reads, in order.
+type filesPlan struct {
+	t     int64
+	set   bool
+	files []plannedFile
+}
+
+// plannedFile is a file of a batch's plan, read up to size bytes: its size when the
+// batch was planned, so that a batch re-run after a crash reads what it read then, and
+// bytes appended since are never read (Spark's rule: a file must not change once it is in
+// the directory).
+type plannedFile struct {
+	path  string
+	size  int64
+	mtime int64
+}
+
 // loadedFile is a file read and cut into lines, not yet delivered.
 type loadedFile struct {
+	size int64 // the bytes read
 	recs []string
 	over []int   // sizes of the oversized lines dropped, in file order
 	bufs buffers // the memory recs live in (Recycle), and the spare memory not used
@@ -217,102 +247,216 @@ func (f *Files) Exhausted() bool {
 	return f.opts.Replay && f.started && len(f.pending) == 0
 }
 
-// Batch lists the files and reads those that belong to batch batchTime.
+// PlanBatch fixes the input of batch t — in live mode the files that belong to it by
+// the rules above, in replay mode the next file — with each file's size, and writes it
+// for the batch log (runtime.BatchPlanner).
+func (f *Files) PlanBatch(t int64, w *checkpoint.Writer) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.started {
+		return fmt.Errorf("%s: %w", f.Name(), ErrNotStarted)
+	}
+	files, err := f.selectFiles(t)
+	if err != nil {
+		return err
+	}
+	f.plan = filesPlan{t: t, set: true, files: files}
+	w.Len(len(files))
+	for _, pf := range files {
+		w.String(pf.path)
+		w.Varint(pf.size)
+		w.Varint(pf.mtime)
+	}
+	return nil
+}
+
+// ReplanBatch makes batch t read the files PlanBatch logged for it before a crash, up to
+// their logged sizes, whatever has arrived since (runtime.BatchPlanner).
+func (f *Files) ReplanBatch(t int64, r *checkpoint.Reader) error {
+	n := r.Len()
+	files := make([]plannedFile, 0, n)
+	for range n {
+		files = append(files, plannedFile{path: r.String(), size: r.Varint(), mtime: r.Varint()})
+	}
+	if err := r.Done(); err != nil {
+		return fmt.Errorf("%s: the batch log entry of batch %d: %w", f.Name(), t, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.plan = filesPlan{t: t, set: true, files: files}
+	return nil
+}
+
+// Batch reads the files planned for batch batchTime (planning them first if PlanBatch
+// was not called for it).
 func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.started {
 		return nil, fmt.Errorf("%s: %w", f.Name(), ErrNotStarted)
 	}
+	if !f.plan.set || f.plan.t != batchTime {
+		files, err := f.selectFiles(batchTime)
+		if err != nil {
+			return nil, err
+		}
+		f.plan = filesPlan{t: batchTime, set: true, files: files}
+	}
+	picked := f.plan.files
 	if f.opts.Replay {
-		return f.replayBatch(parts)
-	}
-	files, err := f.list()
-	if err != nil {
-		return nil, err
-	}
-	threshold := max(f.threshold, batchTime-f.opts.Remember)
-	var picked []fileInfo
-	for _, fi := range files {
-		if t, ok := f.seen[fi.path]; ok {
-			if t == unknownTime {
-				f.seen[fi.path] = fi.mtime
-			}
-			continue
+		recs, err := f.replayBatch(batchTime, picked)
+		if err != nil {
+			return nil, err
 		}
-		if fi.mtime > threshold && fi.mtime <= batchTime {
-			picked = append(picked, fi)
-		}
+		f.plan = filesPlan{}
+		return Split(recs, parts), nil
 	}
-	slices.SortFunc(picked, func(a, b fileInfo) int {
-		if a.mtime != b.mtime {
-			return int(min(max(a.mtime-b.mtime, -1), 1))
-		}
-		return strings.Compare(a.path, b.path)
-	})
 	f.recycle()
 	recs := f.spare.takeRecs()
-	for _, fi := range picked {
-		lf := f.load(fi.path, recs, &f.spare)
+	for _, pf := range picked {
+		lf := f.load(pf.path, pf.size, recs, &f.spare)
 		recs = lf.recs
 		// Delivered even if the batch fails, so that the next Batch recycles them.
 		f.delivered.add(lf.bufs)
+		if lf.err == nil {
+			lf.err = f.checkSize(batchTime, pf, lf.size)
+		}
 		if lf.err != nil {
 			return nil, lf.err
 		}
-		if err := f.oversize(fi.path, lf.over); err != nil {
+		if err := f.oversize(pf.path, lf.over); err != nil {
 			return nil, err
 		}
 	}
 	// Only now, with every file read, are they remembered: a failed batch is retried whole.
-	for _, fi := range picked {
-		f.seen[fi.path] = fi.mtime
+	for _, pf := range picked {
+		f.seen[pf.path] = pf.mtime
 	}
-	f.forget(threshold, files)
+	f.plan = filesPlan{}
 	if len(picked) > 0 {
 		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", len(recs))
 	}
 	return Split(recs, parts), nil
 }
 
-// forget drops remembered paths that can no longer be selected: those modified at or
-// before the threshold, and restored ones that the listing no longer shows.
-func (f *Files) forget(threshold int64, listed []fileInfo) {
-	present := map[string]bool{}
+// selectFiles returns the files batch t reads: in replay mode the next pending file that
+// still exists; in live mode those modified in (max(threshold, t - Remember), t] and not
+// read before, in (modification time, path) order. It also forgets the remembered paths
+// that can no longer be selected, and notes the remembered ones modified since they were
+// read (their new contents are not read: see plannedFile).
+func (f *Files) selectFiles(t int64) ([]plannedFile, error) {
+	if f.opts.Replay {
+		for len(f.pending) > 0 {
+			path := f.pending[0]
+			st, err := os.Stat(path)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					f.log.Warn("file vanished before it was read", "path", path)
+					f.pending = f.pending[1:]
+					continue
+				}
+				return nil, fmt.Errorf("%s: %w", f.Name(), err)
+			}
+			return []plannedFile{{path: path, size: st.Size(), mtime: st.ModTime().UnixMilli()}}, nil
+		}
+		return nil, nil
+	}
+	files, err := f.list()
+	if err != nil {
+		return nil, err
+	}
+	threshold := max(f.threshold, t-f.opts.Remember)
+	var picked []plannedFile
+	for _, fi := range files {
+		if seen, ok := f.seen[fi.path]; ok {
+			switch {
+			case seen == unknownTime:
+				f.seen[fi.path] = fi.mtime
+			case seen != fi.mtime:
+				// Remembered with its new time, the file stays remembered as long as that
+				// time can be selected: it is never read again whole.
+				f.seen[fi.path] = fi.mtime
+				if !f.changed[fi.path] {
+					if f.changed == nil {
+						f.changed = map[string]bool{}
+					}
+					f.changed[fi.path] = true
+					f.log.Warn("file modified after it was read; the change is not read (move finished files into the directory)",
+						"path", fi.path)
+				}
+			}
+			continue
+		}
+		if fi.mtime > threshold && fi.mtime <= t {
+			picked = append(picked, plannedFile{path: fi.path, size: fi.size, mtime: fi.mtime})
+		}
+	}
+	slices.SortFunc(picked, func(a, b plannedFile) int {
+		if a.mtime != b.mtime {
+			return int(min(max(a.mtime-b.mtime, -1), 1))
+		}
+		return strings.Compare(a.path, b.path)
+	})
+	f.forget(files)
+	return picked, nil
+}
+
+// checkSize fails a batch whose planned file could not be read to its planned size: the
+// file was truncated or replaced after the batch was planned, so the batch cannot read
+// the input it was logged with (a re-run after a crash would differ from the original).
+func (f *Files) checkSize(t int64, pf plannedFile, read int64) error {
+	if read == pf.size {
+		return nil
+	}
+	return fmt.Errorf("%s: %s was %d bytes when batch %d selected it and is %d bytes now: the batch cannot read "+
+		"the input it was logged with; restore the file (files must not change once in the directory), or start fresh with --fresh",
+		f.Name(), pf.path, pf.size, t, read)
+}
+
+// forget drops the remembered paths that the listing no longer shows. A read file stays
+// remembered as long as it is there, not only for the remember window (Spark's rule):
+// a file modified after that window would otherwise be selected again and read whole.
+// What is remembered is bounded by what the directory holds, which every batch lists
+// anyway.
+func (f *Files) forget(listed []fileInfo) {
+	present := make(map[string]bool, len(listed))
 	for _, fi := range listed {
 		present[fi.path] = true
 	}
-	for p, t := range f.seen {
-		if (t != unknownTime && t <= threshold) || (t == unknownTime && !present[p]) {
+	for p := range f.seen {
+		if !present[p] {
 			delete(f.seen, p)
+			delete(f.changed, p)
 		}
 	}
 }
 
-func (f *Files) replayBatch(parts int) ([][]string, error) {
+func (f *Files) replayBatch(t int64, picked []plannedFile) ([]string, error) {
 	f.recycle()
-	for len(f.pending) > 0 {
-		path := f.pending[0]
-		lf := f.loadPending(path)
-		// Delivered even if the batch fails, so that the next Batch recycles them.
-		f.delivered.add(lf.bufs)
-		if errors.Is(lf.err, fs.ErrNotExist) {
-			f.log.Warn("file vanished before it was read", "path", path)
-			f.pending = f.pending[1:]
-			continue
-		}
-		if lf.err != nil {
-			return nil, lf.err
-		}
-		if err := f.oversize(path, lf.over); err != nil {
-			return nil, err
-		}
-		f.pending = f.pending[1:]
-		f.seen[path] = unknownTime
-		f.startReadAhead()
-		return Split(lf.recs, parts), nil
+	if len(picked) == 0 {
+		return nil, nil
 	}
-	return Split[string](nil, parts), nil
+	pf := picked[0]
+	lf := f.loadPending(pf)
+	// Delivered even if the batch fails, so that the next Batch recycles them.
+	f.delivered.add(lf.bufs)
+	if lf.err == nil {
+		lf.err = f.checkSize(t, pf, lf.size)
+	}
+	if lf.err != nil {
+		return nil, lf.err
+	}
+	if err := f.oversize(pf.path, lf.over); err != nil {
+		return nil, err
+	}
+	// Normally the first pending file; a batch re-run from the batch log may read one
+	// that a later listing put elsewhere.
+	if i := slices.Index(f.pending, pf.path); i >= 0 {
+		f.pending = slices.Delete(f.pending, i, i+1)
+	}
+	f.seen[pf.path] = unknownTime
+	f.startReadAhead()
+	return lf.recs, nil
 }
 
 // recycle makes the buffers of the batch delivered last spare (Recycle): being asked
@@ -324,19 +468,20 @@ func (f *Files) recycle() {
 	f.delivered = buffers{}
 }
 
-// loadPending returns the file at path read: by the read-ahead if it was reading it
-// (waiting for it to finish), else now.
-func (f *Files) loadPending(path string) loadedFile {
+// loadPending returns the planned file read up to its planned size: by the read-ahead if
+// it was reading that file and read exactly that much (waiting for it to finish), else
+// now.
+func (f *Files) loadPending(pf plannedFile) loadedFile {
 	if a := f.ahead; a != nil {
 		f.ahead = nil
 		<-a.done
 		f.spare.add(a.spare)
-		if a.path == path {
+		if a.path == pf.path && a.file.size == pf.size {
 			return a.file
 		}
 		f.spare.add(a.file.bufs)
 	}
-	return f.load(path, f.spare.takeRecs(), &f.spare)
+	return f.load(pf.path, pf.size, f.spare.takeRecs(), &f.spare)
 }
 
 // startReadAhead starts reading the next pending file (replay) in the background, with
@@ -352,20 +497,20 @@ func (f *Files) startReadAhead() {
 	f.ahead = a
 	go func() {
 		defer close(a.done)
-		a.file = f.load(a.path, a.spare.takeRecs(), &a.spare)
+		a.file = f.load(a.path, -1, a.spare.takeRecs(), &a.spare)
 	}()
 }
 
-// load reads the file at path and appends its lines to recs, reading into buffers taken
-// from spare when Recycle is set. It only reads f's options, so a read-ahead may run it
-// while Batch runs.
+// load reads the file at path, up to limit bytes (all of it when limit < 0), and appends
+// its lines to recs, reading into buffers taken from spare when Recycle is set. It only
+// reads f's options, so a read-ahead may run it while Batch runs.
 //
 // The file is read once, in pieces of about fileChunkBytes that each become one string
 // of whole lines, and its lines are substrings of those strings: no allocation per line,
 // and with several partitions the pieces are cut by several goroutines. A line keeps its
 // piece alive, not the whole file; operators that keep strings from batch to batch copy
 // them anyway (see rt.KeyCopies).
-func (f *Files) load(path string, recs []string, spare *buffers) (lf loadedFile) {
+func (f *Files) load(path string, limit int64, recs []string, spare *buffers) (lf loadedFile) {
 	lf.recs = recs
 	file, err := os.Open(path)
 	if err != nil {
@@ -377,6 +522,12 @@ func (f *Files) load(path string, recs []string, spare *buffers) (lf loadedFile)
 	if st, err := file.Stat(); err == nil {
 		size = st.Size()
 	}
+	var r io.Reader = file
+	if limit >= 0 {
+		size = min(size, limit)
+		r = io.LimitReader(file, limit)
+	}
+	counted := &countingReader{r: r}
 	max := f.opts.MaxLineBytes
 	if max <= 0 {
 		max = DefaultMaxLineBytes
@@ -389,7 +540,8 @@ func (f *Files) load(path string, recs []string, spare *buffers) (lf loadedFile)
 			return buf
 		}
 	}
-	pieces, err := readPieces(file, size, fileChunkBytes, max, alloc)
+	pieces, err := readPieces(counted, size, fileChunkBytes, max, alloc)
+	lf.size = counted.n
 	if err != nil {
 		lf.err = fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
 		return lf
@@ -397,6 +549,18 @@ func (f *Files) load(path string, recs []string, spare *buffers) (lf loadedFile)
 	lf.recs, lf.over = cutPieces(pieces, max, recs)
 	lf.bufs.recs = lf.recs
 	return lf
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // oversize reports the lines of the file at path that were dropped for their length
@@ -644,6 +808,7 @@ func (f *Files) Restore(paths []string) {
 type fileInfo struct {
 	path  string
 	mtime int64
+	size  int64
 }
 
 // list returns the visible regular files matching the pattern, following symlinks.
@@ -679,7 +844,7 @@ func (f *Files) list() ([]fileInfo, error) {
 			return nil, fmt.Errorf("%s: %w", f.Name(), err)
 		}
 		if st.Mode().IsRegular() {
-			out = append(out, fileInfo{root, st.ModTime().UnixMilli()})
+			out = append(out, fileInfo{root, st.ModTime().UnixMilli(), st.Size()})
 			continue
 		}
 		if !st.IsDir() {
@@ -698,7 +863,7 @@ func (f *Files) list() ([]fileInfo, error) {
 			if err != nil || !st.Mode().IsRegular() {
 				continue // vanished, a dangling link or a directory
 			}
-			out = append(out, fileInfo{p, st.ModTime().UnixMilli()})
+			out = append(out, fileInfo{p, st.ModTime().UnixMilli(), st.Size()})
 		}
 	}
 	return out, nil

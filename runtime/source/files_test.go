@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // writeFile creates dir/name with content and sets its modification time to mtime (epoch ms).
@@ -80,8 +82,10 @@ func TestFilesLiveNewFilesOnly(t *testing.T) {
 	if got := f.Consumed(); !slices.Equal(got, want) {
 		t.Errorf("Consumed = %q, want %q", got, want)
 	}
-	// Past the remember window the paths are forgotten, and their times keep them out.
-	if got := batchLines(t, f, base+100_000); len(got) != 0 || len(f.Consumed()) != 0 {
+	// Past the remember window the files are not read again, and stay remembered while
+	// they are in the directory; a deleted one is forgotten.
+	os.Remove(filepath.Join(dir, "c.txt"))
+	if got := batchLines(t, f, base+100_000); len(got) != 0 || len(f.Consumed()) != 3 {
 		t.Errorf("after the window: lines %q, consumed %q", got, f.Consumed())
 	}
 	if f.Exhausted() {
@@ -305,7 +309,7 @@ func TestFilesReadAllocations(t *testing.T) {
 	f := NewFiles(dir, FilesOptions{Replay: true})
 	var recs []string
 	allocs := testing.AllocsPerRun(5, func() {
-		lf := f.load(path, recs[:0], nil)
+		lf := f.load(path, -1, recs[:0], nil)
 		if lf.err != nil {
 			t.Fatal(lf.err)
 		}
@@ -421,5 +425,71 @@ func TestFilesReadAheadReportsAtItsBatch(t *testing.T) {
 	}
 	if !f.Exhausted() {
 		t.Error("not exhausted")
+	}
+}
+
+// TestFilesChangedFileNotReadAgain: a file appended to after it was read is never read
+// again whole, even when the change comes after the remember window (it used to be
+// selected again as a new file about a minute later).
+func TestFilesChangedFileNotReadAgain(t *testing.T) {
+	dir := t.TempDir()
+	T := int64(1_700_000_000_000)
+	f := NewFiles(dir, FilesOptions{IncludeExisting: true, Remember: 1000})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "a.txt", "a1\n", T-500)
+	if got := batchLines(t, f, T); !slices.Equal(got, []string{"a1"}) {
+		t.Fatalf("batch %d = %q", T, got)
+	}
+	for bt := T + 1000; bt <= T+10_000; bt += 1000 {
+		if bt == T+5000 {
+			// Appended to well after the window; its new time belongs to the next batch.
+			writeFile(t, dir, "a.txt", "a1\na2\n", bt+500)
+		}
+		if got := batchLines(t, f, bt); len(got) != 0 {
+			t.Errorf("batch %d read %q again", bt, got)
+		}
+	}
+}
+
+// TestFilesPlanReplan: a batch planned, then re-planned from the logged plan by a new
+// source (a restart), reads the files of the plan up to their planned sizes, not what the
+// directory holds now.
+func TestFilesPlanReplan(t *testing.T) {
+	dir := t.TempDir()
+	T := int64(1_700_000_000_000)
+	writeFile(t, dir, "b.txt", "b1\nb2\n", T-500)
+	f := NewFiles(dir, FilesOptions{IncludeExisting: true})
+	if err := f.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w := checkpoint.NewWriter()
+	if err := f.PlanBatch(T, w); err != nil {
+		t.Fatal(err)
+	}
+	// After planning, before reading: b grows and a file that sorts first arrives.
+	writeFile(t, dir, "b.txt", "b1\nb2\nb3\n", T-500)
+	writeFile(t, dir, "a.txt", "a1\n", T-600)
+	if got := batchLines(t, f, T); !slices.Equal(got, []string{"b1", "b2"}) {
+		t.Errorf("planned batch read %q, want [b1 b2]", got)
+	}
+	g := NewFiles(dir, FilesOptions{IncludeExisting: true})
+	if err := g.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.ReplanBatch(T, checkpoint.NewReader(w.Data())); err != nil {
+		t.Fatal(err)
+	}
+	if got := batchLines(t, g, T); !slices.Equal(got, []string{"b1", "b2"}) {
+		t.Errorf("re-planned batch read %q, want [b1 b2]", got)
+	}
+	// A planned file that is gone (or shorter) cannot be re-read: the batch fails, saying so.
+	os.Remove(filepath.Join(dir, "b.txt"))
+	h := NewFiles(dir, FilesOptions{IncludeExisting: true})
+	h.Start(context.Background())
+	h.ReplanBatch(T, checkpoint.NewReader(w.Data()))
+	if _, err := h.Batch(T, 2); err == nil || !strings.Contains(err.Error(), "b.txt") {
+		t.Errorf("re-run with the planned file gone: err = %v", err)
 	}
 }

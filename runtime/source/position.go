@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"slices"
 
 	"streamc.dev/streamc/runtime/checkpoint"
@@ -87,5 +88,53 @@ func (f *Files) RestorePosition(r *checkpoint.Reader) error {
 	defer f.mu.Unlock()
 	f.threshold, f.seen, f.restored = threshold, seen, true
 	f.pending = slices.DeleteFunc(f.pending, func(p string) bool { _, ok := f.seen[p]; return ok })
+	return nil
+}
+
+// PlanBatch fixes which literal batch batch t delivers (runtime.BatchPlanner).
+func (q *Queue[T]) PlanBatch(t int64, w *checkpoint.Writer) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.plan = queuePlan{t: t, set: true, index: q.next}
+	w.Varint(int64(q.next))
+	return nil
+}
+
+// ReplanBatch makes batch t deliver the literal batch logged for it (runtime.BatchPlanner).
+func (q *Queue[T]) ReplanBatch(t int64, r *checkpoint.Reader) error {
+	index := r.Varint()
+	if err := r.Done(); err != nil {
+		return fmt.Errorf("%s: the batch log entry of batch %d: %w", q.name, t, err)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.plan = queuePlan{t: t, set: true, index: int(max(index, 0))}
+	return nil
+}
+
+// PlanBatch fixes the numbers batch t emits, the first and how many (runtime.BatchPlanner):
+// the count depends on when counting started, which a restart resets.
+func (r *Rate) PlanBatch(t int64, w *checkpoint.Writer) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.planLocked(t)
+	w.Varint(r.plan.first)
+	w.Varint(r.plan.n)
+	return nil
+}
+
+// ReplanBatch makes batch t emit the numbers logged for it (runtime.BatchPlanner).
+func (r *Rate) ReplanBatch(t int64, rd *checkpoint.Reader) error {
+	first, n := rd.Varint(), rd.Varint()
+	if err := rd.Done(); err != nil {
+		return fmt.Errorf("%s: the batch log entry of batch %d: %w", r.Name(), t, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.first {
+		r.first = false
+		r.t0 = t - r.interval
+	}
+	r.plan = ratePlan{t: t, set: true, first: first, n: max(n, 0)}
 	return nil
 }

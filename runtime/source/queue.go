@@ -13,6 +13,14 @@ type Queue[T any] struct {
 
 	mu   sync.Mutex
 	next int
+	plan queuePlan // the batch planned for the next Batch call
+}
+
+// queuePlan is the literal batch (by index) that the batch at time t delivers.
+type queuePlan struct {
+	t     int64
+	set   bool
+	index int
 }
 
 var _ Source[int] = (*Queue[int])(nil)
@@ -39,14 +47,20 @@ func (q *Queue[T]) Exhausted() bool {
 	return q.next >= len(q.batches)
 }
 
-// Batch returns the next literal batch split into parts partitions, whatever batchTime is.
+// Batch returns the next literal batch (or the one planned for batchTime) split into
+// parts partitions.
 func (q *Queue[T]) Batch(batchTime int64, parts int) ([][]T, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	index := q.next
+	if q.plan.set && q.plan.t == batchTime {
+		index = q.plan.index
+	}
+	q.plan = queuePlan{}
 	var recs []T
-	if q.next < len(q.batches) {
-		recs = q.batches[q.next]
-		q.next++
+	if index < len(q.batches) {
+		recs = q.batches[index]
+		q.next = index + 1
 	}
 	return Split(recs, parts), nil
 }

@@ -35,6 +35,30 @@ type Rate struct {
 	emitted int64   // numbers emitted since t0
 	next    int64   // next sequence number
 	buf     []int64 // the previous batch's numbers, reused when Recycle
+	plan    ratePlan
+}
+
+// ratePlan is the numbers the batch at time t emits: n from first on.
+type ratePlan struct {
+	t        int64
+	set      bool
+	first, n int64
+}
+
+// planLocked plans batch batchTime by the rule above, unless it is planned already.
+func (r *Rate) planLocked(batchTime int64) {
+	if r.plan.set && r.plan.t == batchTime {
+		return
+	}
+	if r.first {
+		r.first = false
+		r.t0 = batchTime - r.interval
+	}
+	n := max(dueAt(r.perSecond, batchTime-r.t0)-r.emitted, 0)
+	if r.opts.Limit > 0 {
+		n = max(min(n, r.opts.Limit-r.next), 0)
+	}
+	r.plan = ratePlan{t: batchTime, set: true, first: r.next, n: n}
 }
 
 var _ Source[int64] = (*Rate)(nil)
@@ -70,14 +94,10 @@ func (r *Rate) Exhausted() bool {
 func (r *Rate) Batch(batchTime int64, parts int) ([][]int64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.first {
-		r.first = false
-		r.t0 = batchTime - r.interval
-	}
-	n := max(dueAt(r.perSecond, batchTime-r.t0)-r.emitted, 0)
-	if r.opts.Limit > 0 {
-		n = max(min(n, r.opts.Limit-r.next), 0)
-	}
+	r.planLocked(batchTime)
+	n := r.plan.n
+	r.next = r.plan.first
+	r.plan = ratePlan{}
 	var recs []int64
 	if r.opts.Recycle && int64(cap(r.buf)) >= n {
 		recs = r.buf[:n]
