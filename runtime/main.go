@@ -133,7 +133,7 @@ func (f badRecordFlag) Set(s string) error {
 // Flag groups, in the order --help lists them.
 var (
 	settingFlags = []string{"batch", "partitions", "checkpoint", "checkpoint-every", "max-rate",
-		"backpressure", "http", "stop-timeout", "on-bad-record", "output-attempts", "output-backoff"}
+		"backpressure", "initial-rate", "http", "stop-timeout", "on-bad-record", "output-attempts", "output-backoff"}
 	runFlags = []string{"batches", "replay", "start-time", "fresh", "source", "log-level", "log-format"}
 )
 
@@ -151,6 +151,7 @@ func newFlagSet(p *Pipeline, cfg *runConfig) *flag.FlagSet {
 		"checkpoint `interval`, a multiple of the batch interval (0: max(batch, 10s))")
 	fs.Int64Var(&s.MaxRate, "max-rate", s.MaxRate, "maximum `records` per second per source (0: unlimited)")
 	fs.BoolVar(&s.Backpressure, "backpressure", s.Backpressure, "adapt the input rate to the processing speed")
+	fs.Int64Var(&s.InitialRate, "initial-rate", s.InitialRate, "backpressure's `records` per second per source until the first batch completes (0: max-rate)")
 	fs.StringVar(&s.HTTP, "http", s.HTTP, "`address` of the metrics server (/metrics, /healthz), e.g. :4040")
 	fs.DurationVar(&s.StopTimeout, "stop-timeout", s.StopTimeout, "graceful stop `limit` (0: 30s)")
 	fs.Var(badRecordFlag{&s.OnBadRecord}, "on-bad-record", "bad-record `policy`: fail, skip or deadLetter(path)")
@@ -200,6 +201,8 @@ func parseArgs(p *Pipeline, args []string, stdout, stderr io.Writer) (cfg *runCo
 		return usageErr("--checkpoint-every must be a multiple of the batch interval %v, got %v", s.Batch, s.CheckpointEvery)
 	case s.MaxRate < 0:
 		return usageErr("--max-rate must not be negative, got %d", s.MaxRate)
+	case s.InitialRate < 0:
+		return usageErr("--initial-rate must not be negative, got %d", s.InitialRate)
 	case s.StopTimeout < 0:
 		return usageErr("--stop-timeout must not be negative, got %v", s.StopTimeout)
 	case s.OutputAttempts < 0:

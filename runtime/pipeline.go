@@ -36,8 +36,9 @@ type Pipeline struct {
 type StateInfo struct {
 	// Name is the section's name: the operator and an identity that survives edits
 	// elsewhere in the file — "updateStateByKey(totals)" when the result is bound to a
-	// name, else the operator and its ordinal among the stateful operators,
-	// "reduceByKeyAndWindow#2". Never a line number.
+	// name, else the operator and a hash of its definition (the operators and arguments
+	// leading to it), "reduceByKeyAndWindow@526770bc". Never a line number or an ordinal,
+	// so that moving or swapping operators never hands one operator's state to another.
 	Name string
 	// Type is the state's type as the checker prints it, e.g. "(string, int)", plus
 	// whatever else decides the encoding (window length and slide, "inverse").
@@ -84,15 +85,19 @@ type OutputInfo struct {
 // the binary's flags. A zero field means "the runtime default" as documented per field;
 // the Context always holds resolved values.
 type Settings struct {
-	Batch           time.Duration   // batch interval; required (> 0)
-	Partitions      int             // default partitions; 0 means the number of CPUs
-	Checkpoint      string          // checkpoint directory; "" when not set
-	CheckpointEvery time.Duration   // 0 means max(Batch, 10s) rounded up to a multiple of Batch
-	MaxRate         int64           // records per second per source; 0 means unlimited
-	Backpressure    bool            // adapt the rate to processing speed
-	HTTP            string          // address of the metrics server, e.g. ":4040"; "" = off
-	StopTimeout     time.Duration   // graceful stop limit; 0 means 30s
-	OnBadRecord     BadRecordPolicy // the pipeline-wide default; decoders may override it
+	Batch           time.Duration // batch interval; required (> 0)
+	Partitions      int           // default partitions; 0 means the number of CPUs
+	Checkpoint      string        // checkpoint directory; "" when not set
+	CheckpointEvery time.Duration // 0 means max(Batch, 10s) rounded up to a multiple of Batch
+	MaxRate         int64         // records per second per source; 0 means unlimited
+	Backpressure    bool          // adapt the rate to processing speed
+	// InitialRate is backpressure's rate for the first batches, before any batch has
+	// completed (Spark's spark.streaming.backpressure.initialRate); 0 means MaxRate, or
+	// unlimited. Capped by MaxRate.
+	InitialRate int64
+	HTTP        string          // address of the metrics server, e.g. ":4040"; "" = off
+	StopTimeout time.Duration   // graceful stop limit; 0 means 30s
+	OnBadRecord BadRecordPolicy // the pipeline-wide default; decoders may override it
 	// OutputAttempts is how many times an output (Batch.Output) is tried before the
 	// batch fails; 0 means 4 (Spark's spark.task.maxFailures).
 	OutputAttempts int

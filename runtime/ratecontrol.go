@@ -3,8 +3,11 @@ package runtime
 import "time"
 
 // RateControlled is a source whose rate backpressure can set (Spark's
-// spark.streaming.backpressure.enabled): receivers (socket, stdin) throttle reception,
-// the Kafka source bounds the records a batch takes. With the setting on, the engine
+// spark.streaming.backpressure.enabled): receivers (socket, stdin) throttle reception
+// and bound each batch to rate × interval, the Kafka source bounds the records a batch
+// takes in the same way. Bounding the batch, not only the reading, is what makes the
+// estimator settle: a batch that starts late must not take everything that arrived
+// while the previous one ran. With the setting on, the engine
 // asks every registered source that implements it, after each completed batch, how many
 // records it gave the batch, and sets its next rate from a PID estimator.
 type RateControlled interface {
@@ -90,6 +93,25 @@ func newRateController(ctx *Context) *rateController {
 		return nil
 	}
 	return rc
+}
+
+// applyInitialRate sets every source's rate before the first batch: Spark's
+// spark.streaming.backpressure.initialRate, capped by maxRate. Until the estimator has
+// seen two batches with data it sets no rate, so without an initial rate the first
+// batches take whatever the receivers buffered — under a flood, a whole buffer's worth,
+// which a slow pipeline then needs many intervals to process (and the scheduling delay
+// of those batches is what the estimator then has to work off). perSecond ≤ 0 leaves
+// the sources as they are (unlimited, or at maxRate).
+func (rc *rateController) applyInitialRate(perSecond float64) {
+	if rc == nil || perSecond <= 0 {
+		return
+	}
+	if rc.maxRate > 0 {
+		perSecond = min(perSecond, rc.maxRate)
+	}
+	for _, s := range rc.sources {
+		s.SetRate(perSecond)
+	}
 }
 
 // batchCompleted feeds a completed batch to every source's estimator and sets the rates

@@ -12,7 +12,10 @@ import (
 // memory. A nil *Limiter, or one with a rate ≤ 0, never blocks.
 //
 // The bucket holds at most one second's worth of tokens (at least one), so a receiver
-// idle for a while can catch up with a burst of that size but no more.
+// idle for a while can catch up with a burst of that size but no more. It starts empty,
+// as Guava's SmoothBursty limiter behind Spark's receivers does: a receiver started
+// against a sender that is already flooding reads at the rate from the first second,
+// instead of a second's worth at once into the first batch.
 type Limiter struct {
 	mu     sync.Mutex
 	rate   float64 // tokens per second; ≤ 0 means unlimited
@@ -25,22 +28,18 @@ type Limiter struct {
 }
 
 // NewLimiter returns a limiter allowing perSecond records a second, or nil (unlimited)
-// when perSecond ≤ 0. The bucket starts full.
+// when perSecond ≤ 0. The bucket starts empty.
 func NewLimiter(perSecond float64) *Limiter {
 	if perSecond <= 0 {
 		return nil
 	}
-	l := &Limiter{rate: perSecond, now: time.Now, sleep: sleepCtx}
-	l.tokens = l.burst()
-	l.last = l.now()
-	return l
+	return NewAdjustableLimiter(perSecond)
 }
 
 // NewAdjustableLimiter is NewLimiter for a receiver whose rate backpressure sets later:
 // it is never nil, and unlimited until SetRate when perSecond ≤ 0.
 func NewAdjustableLimiter(perSecond float64) *Limiter {
 	l := &Limiter{rate: perSecond, now: time.Now, sleep: sleepCtx}
-	l.tokens = l.burst()
 	l.last = l.now()
 	return l
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -71,42 +72,92 @@ func (lr *lineReader) next() (line string, oversize int, err error) {
 	}
 }
 
+// DefaultBufferBytes is the default byte budget of a receiver's buffer (see
+// LinesOptions.BufferBytes): about a million short lines, a batch's worth for all but
+// the fastest pipelines fed by one connection, and a bound that a sender outrunning the
+// pipeline cannot push memory past. Received lines then hold at most about twice it:
+// the buffer refilling while a batch taken from it is processed.
+const DefaultBufferBytes = 32 << 20
+
+// recordOverhead is what a buffered line costs besides its bytes: its string header in
+// the buffer's slice.
+const recordOverhead = 16
+
 // inbox is the buffer between a receiver goroutine and Batch: the goroutine appends,
-// Batch takes everything at once. It also carries the receiver's end (done) and failure
-// (err) to Batch.
+// Batch takes. It is bounded by a byte budget: when full, the goroutine waits for Batch
+// to take records, so it stops reading its connection and TCP flow control stops the
+// sender (Spark's receivers block in the same way when their block queue is full). It
+// also carries the receiver's end (done) and failure (err) to Batch.
 type inbox struct {
 	mu     sync.Mutex
 	recs   []string
-	done   bool
-	err    error
-	notify chan struct{} // signalled (without blocking) when something changes
+	bytes  int64 // the buffered lines' bytes plus recordOverhead each
+	budget int64 // ≤ 0: unbounded
+	// minRecs keeps a replay-mode buffer from filling before it holds the lines that
+	// one batch waits for (MaxPerBatch).
+	minRecs int
+	done    bool
+	err     error
+	notify  chan struct{} // signalled (without blocking) when something arrives or ends
+	room    chan struct{} // signalled (without blocking) when Batch takes records
 }
 
-func newInbox() *inbox { return &inbox{notify: make(chan struct{}, 1)} }
+func newInbox(budget int64) *inbox {
+	return &inbox{budget: budget, notify: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+}
 
-func (in *inbox) signal() {
+func signal(c chan struct{}) {
 	select {
-	case in.notify <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
 
-// addAll appends records in order.
-func (in *inbox) addAll(recs []string) {
-	if len(recs) == 0 {
-		return
-	}
-	in.mu.Lock()
-	in.recs = append(in.recs, recs...)
-	in.mu.Unlock()
-	in.signal()
+func (in *inbox) full() bool {
+	return in.budget > 0 && in.bytes >= in.budget && len(in.recs) >= in.minRecs
 }
 
-func (in *inbox) add(s string) {
+// waitRoom blocks until the buffer is below its budget, or ctx is done. Records are
+// only ever added after it: nothing that entered the buffer is dropped to make room.
+func (in *inbox) waitRoom(ctx context.Context) error {
+	for {
+		in.mu.Lock()
+		full := in.full()
+		in.mu.Unlock()
+		if !full {
+			return nil
+		}
+		select {
+		case <-in.room:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// add appends s, first waiting for room (see waitRoom); it fails only when ctx is done,
+// and then s was not added.
+func (in *inbox) add(ctx context.Context, s string) error {
+	if err := in.waitRoom(ctx); err != nil {
+		return err
+	}
 	in.mu.Lock()
 	in.recs = append(in.recs, s)
+	in.bytes += int64(len(s)) + recordOverhead
 	in.mu.Unlock()
-	in.signal()
+	signal(in.notify)
+	return nil
+}
+
+// addAll appends records in order, waiting for room as add does; when ctx is done it
+// returns how many it added.
+func (in *inbox) addAll(ctx context.Context, recs []string) (int, error) {
+	for i, s := range recs {
+		if err := in.add(ctx, s); err != nil {
+			return i, err
+		}
+	}
+	return len(recs), nil
 }
 
 // finish records the end of the input; err is nil for a clean end.
@@ -117,7 +168,7 @@ func (in *inbox) finish(err error) {
 		in.err = err
 	}
 	in.mu.Unlock()
-	in.signal()
+	signal(in.notify)
 }
 
 // take removes up to limit records (all when limit ≤ 0). A pending receiver error is
@@ -137,10 +188,22 @@ func (in *inbox) take(limit int) ([]string, error) {
 	out := in.recs[:n:n]
 	if n == len(in.recs) {
 		in.recs = nil
+		in.bytes = 0
 	} else {
 		in.recs = in.recs[n:]
+		for _, s := range out {
+			in.bytes -= int64(len(s)) + recordOverhead
+		}
 	}
+	signal(in.room)
 	return out, nil
+}
+
+// buffered returns the records and bytes (with overhead) held.
+func (in *inbox) buffered() (int, int64) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return len(in.recs), in.bytes
 }
 
 // ready reports whether at least k records are buffered or the input is done.
@@ -156,6 +219,27 @@ func (in *inbox) drained() bool {
 	return in.done && len(in.recs) == 0 && in.err == nil
 }
 
+// batchCap is the bound that a receiver's rate puts on one batch, as Spark's direct
+// Kafka stream bounds a batch to rate × interval: backpressure's rate must limit the
+// batch being received, not only the speed of reading. Without it a batch that starts
+// late takes everything that arrived while the previous one ran, its size no longer
+// follows the rate, and the estimator swings between its minimum and the backlog (issue
+// #13). The interval is taken from consecutive batch times; the first batch, with no
+// previous time, is bounded by the buffer only.
+type batchCap struct {
+	prev atomic.Int64 // the previous batch time; 0 before the first
+}
+
+// limit returns the most records batch t may take at rate (0: no bound).
+func (c *batchCap) limit(t int64, rate float64) int {
+	prev := c.prev.Swap(t)
+	interval := t - prev
+	if prev == 0 || interval <= 0 || rate <= 0 {
+		return 0
+	}
+	return max(1, int(math.Ceil(rate*float64(interval)/1000)))
+}
+
 // LinesOptions configures a Lines (or Stdin) source.
 type LinesOptions struct {
 	// Replay selects replay mode: Batch waits for input instead of taking what has
@@ -166,9 +250,16 @@ type LinesOptions struct {
 	MaxPerBatch int
 	// MaxLineBytes is the longest accepted line; 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
-	// MaxRate caps live reception at that many lines a second (0: unlimited). Replay
-	// mode does not wait on the wall clock and ignores it.
+	// MaxRate caps live reception at that many lines a second (0: unlimited), and each
+	// live batch at that rate times the batch interval (so does a rate that
+	// backpressure sets). Replay mode does not wait on the wall clock and ignores it.
 	MaxRate float64
+	// BufferBytes bounds the lines received but not yet in a batch (their bytes plus 16
+	// each); 0 means DefaultBufferBytes. When it is reached the receiver stops reading
+	// until a batch takes lines, so a producer that outruns the pipeline is held back
+	// (by the pipe's or socket's flow control) instead of filling memory. Replay mode
+	// with MaxPerBatch 0 puts all of the input in its first batch and is unbounded.
+	BufferBytes int64
 	// OnOversize is called with the length of each line longer than MaxLineBytes, which
 	// is dropped. If it returns an error the source fails with it. When nil, oversized
 	// lines are logged, counted (Oversized) and dropped.
@@ -202,6 +293,7 @@ type Lines struct {
 	oversized int64
 
 	lim       *Limiter // nil in replay, which reads as fast as batches take
+	cap       batchCap
 	lastBatch atomic.Int64
 }
 
@@ -211,12 +303,21 @@ var _ Source[string] = (*Lines)(nil)
 // closes it to end a blocked read promptly; otherwise Stop does not wait for a read that
 // is still blocked (the goroutine ends when that read returns).
 func NewLines(name string, r io.Reader, opts LinesOptions) *Lines {
-	l := &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox()}
-	if !opts.Replay {
+	budget := opts.BufferBytes
+	if budget <= 0 {
+		budget = DefaultBufferBytes
+	}
+	if opts.Replay && opts.MaxPerBatch <= 0 {
+		budget = 0 // the first batch waits for the end of the input
+	}
+	l := &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox(budget)}
+	if opts.Replay {
+		l.in.minRecs = opts.MaxPerBatch
+	} else {
 		l.lim = NewAdjustableLimiter(opts.MaxRate)
 	}
 	if opts.WALDir != "" {
-		l.wal = newWALReceiver(opts.WALDir, l.in)
+		l.wal = newWALReceiver(opts.WALDir, l.in, l.log)
 	}
 	return l
 }
@@ -252,9 +353,15 @@ func (l *Lines) Start(ctx context.Context) error {
 func (l *Lines) receive(ctx context.Context, lim *Limiter) {
 	defer close(l.done)
 	lr := newLineReader(l.r, l.opts.MaxLineBytes)
+	if l.wal != nil {
+		if err := l.wal.feed(ctx); err != nil {
+			l.in.finish(fmt.Errorf("%s: %w", l.name, err))
+			return
+		}
+	}
 	finish := func(err error) {
 		if l.wal != nil {
-			if ferr := l.wal.flush(); ferr != nil && err == nil {
+			if ferr := l.wal.flush(ctx); ferr != nil && err == nil && ctx.Err() == nil {
 				err = fmt.Errorf("%s: %w", l.name, ferr)
 			}
 		}
@@ -287,8 +394,15 @@ func (l *Lines) receive(ctx context.Context, lim *Limiter) {
 			return
 		}
 		if l.wal == nil {
-			l.in.add(line)
-		} else if err := l.wal.receive(line, lr.buffered()); err != nil {
+			if l.in.add(ctx, line) != nil {
+				finish(nil) // stopped while the buffer was full
+				return
+			}
+		} else if err := l.wal.receive(ctx, line, lr.buffered()); err != nil {
+			if ctx.Err() != nil {
+				finish(nil)
+				return
+			}
 			finish(fmt.Errorf("%s: %w", l.name, err))
 			return
 		}
@@ -356,7 +470,8 @@ func (l *Lines) Exhausted() bool {
 }
 
 // Batch returns the lines for one batch. In live mode these are the lines that arrived
-// since the previous call. In replay mode Batch first waits for MaxPerBatch lines (or, when
+// since the previous call, at most the rate (MaxRate or backpressure's) times the batch
+// interval: the rest stay buffered for the next batches. In replay mode Batch first waits for MaxPerBatch lines (or, when
 // MaxPerBatch is 0, for EOF), so that the split of lines into batches does not depend on
 // timing. A read error is returned after the lines read before it have been delivered.
 func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
@@ -366,10 +481,12 @@ func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
 	if !started {
 		return nil, fmt.Errorf("%s: %w", l.name, ErrNotStarted)
 	}
-	take := func() ([]string, error) {
-		limit := 0
+	limit := l.opts.MaxPerBatch
+	if !l.opts.Replay {
+		limit = l.cap.limit(batchTime, l.lim.Rate())
+	}
+	take := func(limit int) ([]string, error) {
 		if l.opts.Replay {
-			limit = l.opts.MaxPerBatch
 			for !l.in.ready(limit) {
 				select {
 				case <-l.in.notify:
@@ -383,12 +500,12 @@ func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
 	var recs []string
 	var err error
 	if l.wal != nil {
-		recs, err = l.wal.batch(batchTime, take)
+		recs, err = l.wal.batch(batchTime, limit, take)
 		if err != nil {
 			err = fmt.Errorf("%s: %w", l.name, err)
 		}
 	} else {
-		recs, err = take()
+		recs, err = take(limit)
 	}
 	if err != nil {
 		return nil, err

@@ -19,10 +19,15 @@ import (
 type SocketOptions struct {
 	// MaxLineBytes is the longest accepted line; 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
-	// MaxRate caps reception at that many lines a second (0: unlimited). The limiter
-	// blocks the reading goroutine, which stops reading the connection: the sender is
-	// slowed down by TCP flow control.
+	// MaxRate caps reception at that many lines a second (0: unlimited), and each batch
+	// at that rate times the batch interval (so does a rate that backpressure sets).
+	// The limiter blocks the reading goroutine, which stops reading the connection: the
+	// sender is slowed down by TCP flow control.
 	MaxRate float64
+	// BufferBytes bounds the lines received but not yet in a batch (their bytes plus 16
+	// each); 0 means DefaultBufferBytes. When it is reached the receiver stops reading
+	// the connection until a batch takes lines: TCP flow control holds the sender back.
+	BufferBytes int64
 	// OnOversize is called with the length of each line longer than MaxLineBytes, which
 	// is dropped; an error it returns fails the source. When nil, oversized lines are
 	// logged, counted and dropped.
@@ -50,6 +55,7 @@ type Socket struct {
 	log  *slog.Logger
 	in   *inbox
 	lim  *Limiter
+	cap  batchCap
 	// lastBatch is the number of lines the latest Batch returned, for backpressure.
 	lastBatch atomic.Int64
 	wal       *walReceiver // nil without WALDir
@@ -77,10 +83,13 @@ func NewSocket(addr string, opts SocketOptions) *Socket {
 	if opts.DialTimeout <= 0 {
 		opts.DialTimeout = 5 * time.Second
 	}
-	s := &Socket{addr: addr, opts: opts, in: newInbox(), lim: NewAdjustableLimiter(opts.MaxRate)}
+	if opts.BufferBytes <= 0 {
+		opts.BufferBytes = DefaultBufferBytes
+	}
+	s := &Socket{addr: addr, opts: opts, in: newInbox(opts.BufferBytes), lim: NewAdjustableLimiter(opts.MaxRate)}
 	s.log = orDiscard(opts.Logger).With("source", s.Name())
 	if opts.WALDir != "" {
-		s.wal = newWALReceiver(opts.WALDir, s.in)
+		s.wal = newWALReceiver(opts.WALDir, s.in, s.log)
 	}
 	return s
 }
@@ -117,6 +126,12 @@ func (s *Socket) Start(ctx context.Context) error {
 
 func (s *Socket) run(ctx context.Context) {
 	defer close(s.done)
+	if s.wal != nil {
+		if err := s.wal.feed(ctx); err != nil {
+			s.in.finish(fmt.Errorf("%s: %w", s.Name(), err))
+			return
+		}
+	}
 	dialer := net.Dialer{Timeout: s.opts.DialTimeout}
 	backoff := s.opts.MinBackoff
 	for {
@@ -174,7 +189,7 @@ func (s *Socket) read(ctx context.Context, conn net.Conn) (int64, error) {
 	var n int64
 	if s.wal != nil {
 		defer func() {
-			if err := s.wal.flush(); err != nil {
+			if err := s.wal.flush(ctx); err != nil && ctx.Err() == nil {
 				s.in.finish(fmt.Errorf("%s: %w", s.Name(), err))
 			}
 		}()
@@ -200,8 +215,13 @@ func (s *Socket) read(ctx context.Context, conn net.Conn) (int64, error) {
 			return n, nil
 		}
 		if s.wal == nil {
-			s.in.add(line)
-		} else if err := s.wal.receive(line, lr.buffered()); err != nil {
+			if s.in.add(ctx, line) != nil {
+				return n, nil // stopped while the buffer was full
+			}
+		} else if err := s.wal.receive(ctx, line, lr.buffered()); err != nil {
+			if ctx.Err() != nil {
+				return n, nil
+			}
 			return n, &fatalError{err}
 		}
 		n++
@@ -269,8 +289,10 @@ func (s *Socket) Stop() error {
 // Exhausted is always false: a server may always send more.
 func (s *Socket) Exhausted() bool { return false }
 
-// Batch returns the lines received since the previous call. An error that ended the
-// receiver (an OnOversize failure) is returned after the lines read before it.
+// Batch returns the lines received since the previous call, at most the rate (MaxRate or
+// backpressure's) times the batch interval: the rest stay buffered for the next batches.
+// An error that ended the receiver (an OnOversize failure) is returned after the lines
+// read before it.
 func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
 	s.mu.Lock()
 	started := s.started
@@ -278,15 +300,16 @@ func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
 	if !started {
 		return nil, fmt.Errorf("%s: %w", s.Name(), ErrNotStarted)
 	}
+	limit := s.cap.limit(batchTime, s.lim.Rate())
 	var recs []string
 	var err error
 	if s.wal != nil {
-		recs, err = s.wal.batch(batchTime, func() ([]string, error) { return s.in.take(0) })
+		recs, err = s.wal.batch(batchTime, limit, s.in.take)
 		if err != nil {
 			err = fmt.Errorf("%s: %w", s.Name(), err)
 		}
 	} else {
-		recs, err = s.in.take(0)
+		recs, err = s.in.take(limit)
 	}
 	if err != nil {
 		return nil, err

@@ -1,12 +1,15 @@
 package source
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -163,6 +166,101 @@ func TestJitter(t *testing.T) {
 	for range 100 {
 		if d := jitter(100 * time.Millisecond); d < 50*time.Millisecond || d > 100*time.Millisecond {
 			t.Fatalf("jitter(100ms) = %v", d)
+		}
+	}
+}
+
+// TestSocketBufferBounded: a sender much faster than the batches fills the receiver's
+// buffer up to its budget and no further — the receiver stops reading, so TCP holds the
+// sender back (it has written far less than it wants to) — and once batches take lines
+// again every line arrives, in order, none lost or repeated.
+func TestSocketBufferBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	const lines, budget = 300_000, 64 << 10
+	pad := strings.Repeat("x", 90)
+	var written atomic.Int64
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		w := bufio.NewWriterSize(c, 4096)
+		for i := range lines {
+			fmt.Fprintf(w, "%d %s\n", i, pad)
+			written.Store(int64(i))
+		}
+		w.Flush()
+	}()
+	s := NewSocket(ln.Addr().String(), SocketOptions{BufferBytes: budget})
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	time.Sleep(300 * time.Millisecond) // no batch: the buffer fills
+	n, bytes := s.in.buffered()
+	if bytes > budget+200 || n == 0 {
+		t.Errorf("%d lines, %d bytes buffered; want at most the budget of %d bytes", n, bytes, budget)
+	}
+	if w := written.Load(); w >= lines-1 {
+		t.Errorf("the sender wrote all %d lines while nothing was taken: the receiver did not push back", w+1)
+	}
+	next := 0
+	for bt := int64(1000); next < lines; bt += 100 {
+		parts, err := s.Batch(bt, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range flatten(parts) {
+			if want := fmt.Sprintf("%d %s", next, pad); l != want {
+				t.Fatalf("line %q, want line %d", l[:min(len(l), 12)], next)
+			}
+			next++
+		}
+		if _, b := s.in.buffered(); b > budget+200 {
+			t.Fatalf("%d bytes buffered, over the budget of %d", b, budget)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestSocketBatchCappedByRate: with a rate set (by backpressure or maxRate), a batch takes
+// at most rate × interval lines, however many are buffered, so batch sizes follow the
+// rate even when batches start late; the rest stay buffered, in order.
+func TestSocketBatchCappedByRate(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var text strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&text, "%d\n", i)
+	}
+	serveOnce(t, ln, text.String(), false)
+	s := NewSocket(ln.Addr().String(), SocketOptions{})
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	must(s.Batch(1000, 1)) // the first batch has no interval yet
+	var got []string
+	eventually(t, "5000 lines buffered", func() bool { n, _ := s.in.buffered(); return n+len(got) >= 5000 })
+	s.SetRate(1000) // 1000 lines a second, 100ms batches: 100 lines a batch
+	for bt := int64(1100); len(got) < 5000 && bt < 10_000; bt += 100 {
+		b := flatten(must(s.Batch(bt, 2)))
+		if len(b) > 100 {
+			t.Fatalf("batch %d took %d lines, want at most 100 (rate 1000/s × 100ms)", bt, len(b))
+		}
+		got = append(got, b...)
+	}
+	for i, l := range got {
+		if l != strconv.Itoa(i) {
+			t.Fatalf("line %d is %q", i, l)
 		}
 	}
 }

@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"streamc.dev/streamc/runtime/checkpoint"
 )
 
 // flatten joins a batch's partitions back into one slice.
@@ -362,8 +367,9 @@ func TestLimiter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A full bucket of 2 tokens, then one token every 500ms.
-	if want := []time.Duration{500 * time.Millisecond, 500 * time.Millisecond}; !slices.Equal(slept, want) {
+	// An empty bucket (Spark's receivers start without stored permits): one token
+	// every 500ms from the start.
+	if want := slices.Repeat([]time.Duration{500 * time.Millisecond}, 4); !slices.Equal(slept, want) {
 		t.Errorf("slept %v, want %v", slept, want)
 	}
 	now = now.Add(10 * time.Second) // idle: the bucket refills only to its burst
@@ -385,5 +391,127 @@ func TestLimiter(t *testing.T) {
 	var nilLim *Limiter
 	if err := nilLim.Wait(ctx); err != nil || NewLimiter(0) != nil {
 		t.Error("nil limiter should not block")
+	}
+}
+
+// crashWithWAL runs a Lines receiver with a write-ahead log in walDir through two
+// batches — first's lines in batch 1000, checkpointed, then second's in batch 2000 — and
+// "crashes". It returns the checkpointed position. Each line is one byte, so record i of
+// the log's only segment is at byte 9i and its byte at 9i+8.
+func crashWithWAL(t *testing.T, walDir, first, second string) []byte {
+	t.Helper()
+	pr, pw := io.Pipe()
+	l := NewLines("in", pr, LinesOptions{WALDir: walDir})
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { pw.Close(); l.Stop() }()
+	var saved []byte
+	for i, lines := range []string{first, second} {
+		go pw.Write([]byte(lines))
+		n := strings.Count(lines, "\n")
+		eventually(t, "lines", func() bool { return l.in.ready(n) })
+		if got := flatten(must(l.Batch(int64(i+1)*1000, 1))); len(got) != n {
+			t.Fatalf("batch %d: %q", i+1, got)
+		}
+		if i == 0 {
+			w := checkpoint.NewWriter()
+			l.SavePosition(w)
+			saved = w.Data()
+		}
+	}
+	return saved
+}
+
+// TestWALDamage: damage in a receiver's write-ahead log is reported for what it is.
+// Records after the checkpoint position are needed (the batches after the checkpoint
+// re-run with them, or they were received and not yet in a batch): their loss refuses
+// the start, naming the segment, the byte, the records and the position, where it used
+// to cut them silently. Records before the position are covered by the checkpoint: the
+// start goes on with a warning, and the damaged segment — with the valid records after
+// the damage — is left as it was, where it used to be truncated and the start refused
+// as if the log belonged to another checkpoint.
+func TestWALDamage(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		first, second string
+		flip          int64  // byte to damage in the segment
+		refuse        string // a substring of the refusal, or "" when the start goes on
+		warn          string // a substring of the warning when it goes on
+		rerun         string // batch 2000 re-run after a start that goes on
+	}{
+		{name: "after the position, stepped over", first: "a\nb\n", second: "c\nd\ne\n", flip: 3*9 + 8,
+			refuse: "records [3, 4) (1) cannot be read (after the checkpoint position)"},
+		{name: "after the position, the last record", first: "a\nb\n", second: "c\nd\ne\n", flip: 4*9 + 8,
+			refuse: "the allocation file gives records up to 5 to batches and only those before 4 are readable"},
+		{name: "before the position", first: "a\nb\nc\n", second: "d\n", flip: 0*9 + 8,
+			warn: "damaged before the checkpoint position", rerun: "d"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			walDir := filepath.Join(t.TempDir(), "wal", "in")
+			saved := crashWithWAL(t, walDir, c.first, c.second)
+			seg := filepath.Join(walDir, fmt.Sprintf("%020d.seg", 0))
+			data, err := os.ReadFile(seg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data[c.flip] ^= 0x40
+			os.WriteFile(seg, data, 0o644)
+
+			var logs strings.Builder
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			l := NewLines("in", pr, LinesOptions{WALDir: walDir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			if err := l.RestorePosition(checkpoint.NewReader(saved)); err != nil {
+				t.Fatal(err)
+			}
+			err = l.Start(context.Background())
+			if c.refuse != "" {
+				if err == nil || !strings.Contains(err.Error(), c.refuse) || !strings.Contains(err.Error(), "refusing to start") {
+					t.Fatalf("start: %v\nwant a refusal saying %q", err, c.refuse)
+				}
+				t.Logf("refused: %v", err)
+				return
+			}
+			if err != nil {
+				t.Fatalf("start refused: %v", err)
+			}
+			defer l.Stop()
+			if !strings.Contains(logs.String(), c.warn) || !strings.Contains(logs.String(), seg) {
+				t.Errorf("log %q, want a warning %q naming the segment", logs.String(), c.warn)
+			}
+			if got := strings.Join(flatten(must(l.Batch(2000, 1))), ""); got != c.rerun {
+				t.Errorf("re-run batch 2000: %q, want %q", got, c.rerun)
+			}
+			if after, _ := os.ReadFile(seg); len(after) != len(data) {
+				t.Errorf("the damaged segment went from %d to %d bytes: valid records destroyed", len(data), len(after))
+			}
+		})
+	}
+}
+
+// TestLinesBatchCappedByRate is TestSocketBatchCappedByRate for stdin: lines buffered
+// beyond rate × interval wait for the next batches.
+func TestLinesBatchCappedByRate(t *testing.T) {
+	pr, pw := io.Pipe()
+	l := NewLines("stdin()", pr, LinesOptions{})
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Stop()
+	must(l.Batch(900, 1)) // nothing yet; the interval is known from the next batch on
+	var text strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&text, "%d\n", i)
+	}
+	go func() { io.WriteString(pw, text.String()); pw.Close() }()
+	eventually(t, "3000 lines buffered", func() bool { n, _ := l.in.buffered(); return n >= 3000 })
+	l.SetRate(2000) // 200 lines a 100ms batch
+	var sizes []int
+	for bt := int64(1000); bt <= 1400; bt += 100 {
+		sizes = append(sizes, len(flatten(must(l.Batch(bt, 2)))))
+	}
+	if want := []int{200, 200, 200, 200, 200}; !slices.Equal(sizes, want) {
+		t.Errorf("batch sizes %v, want %v", sizes, want)
 	}
 }

@@ -16,9 +16,22 @@
 //
 // A record is its length (4 bytes little-endian), its CRC32C (4 bytes) and its bytes.
 // Records are numbered from 0 over the life of the log; deleting old segments does not
-// renumber them. At Open the last segment is scanned and a torn tail (a record cut by the
-// crash, which was never synced and so never counted) is cut off; damage anywhere else is
-// an error.
+// renumber them.
+//
+// # Damage
+//
+// Open reads every segment and never deletes a valid record to repair one. A record whose
+// checksum fails but whose successor reads correctly is stepped over (bit rot in its
+// bytes: its length was sound, so the records after it keep their indexes). A stretch
+// that does not parse is, in the last segment, a torn tail — normally a write the crash
+// cut short, never synced and never counted — which is cut so that appends continue,
+// its bytes kept in <segment>.cut-<offset> (TornTail); in an older segment the next
+// segment's name says how many records it held, and they are reported. Damage lists
+// what is unreadable (segment, byte offset, bytes, record range); appends then go to a
+// new segment, so a damaged one is never written again. Only the receiver knows which
+// records are still needed — those from its checkpoint position on — so it decides
+// whether damage refuses the start or is only logged; Read of a damaged record is an
+// error wrapping ErrCorrupt that names it.
 //
 // # Group commit
 //

@@ -49,12 +49,51 @@ type Log struct {
 	size   int64  // bytes in the active segment, buffered ones included
 	next   uint64 // index of the next record to append
 	synced uint64 // records before it are durable
+	damage []Damage
+	cut    *Cut
 }
 
 // ErrCorrupt is wrapped by the errors about damaged segments.
 var ErrCorrupt = errors.New("corrupt write-ahead log")
 
-// Open opens the log in dir, creating it when it is missing, and repairs a torn tail.
+// Damage describes records of a segment that cannot be read: bytes that are not a torn
+// tail (something readable follows them, or a later segment exists), so the records in
+// them were synced once and counted as received. Open never deletes or overwrites them;
+// whoever knows which records are still needed (the receiver, from its checkpoint
+// position) decides whether the loss matters.
+type Damage struct {
+	Segment string // path of the segment file
+	Offset  int64  // byte offset of the first unreadable record in it
+	Bytes   int64  // unreadable bytes from Offset
+	First   uint64 // index of the first unreadable record
+	Records uint64 // unreadable records from First on
+}
+
+// End returns the index after the last unreadable record.
+func (d Damage) End() uint64 { return d.First + d.Records }
+
+func (d Damage) String() string {
+	return fmt.Sprintf("segment %s is damaged at byte %d (%d bytes): records [%d, %d) (%d) cannot be read",
+		d.Segment, d.Offset, d.Bytes, d.First, d.End(), d.Records)
+}
+
+// Cut describes the tail that Open cut from the last segment: bytes after the last
+// readable record that do not parse as records. After a crash this is normally a record
+// that was being written and never synced (never counted), but bit rot in the last
+// records looks the same, so the bytes are kept in SavedTo rather than destroyed, and
+// the receiver checks the allocations for records it needed from them.
+type Cut struct {
+	Segment string // path of the segment file
+	Offset  int64  // where the segment now ends
+	Bytes   int64  // bytes cut
+	Next    uint64 // index of the first record that would have been in them
+	SavedTo string // file holding the cut bytes
+}
+
+// Open opens the log in dir, creating it when it is missing. It reads every segment: a
+// torn tail of the last one is cut (and kept aside, see Cut); damage elsewhere is left
+// in place and reported by Damage, and appends then go to a new segment so that the
+// damaged one is never written again.
 func Open(dir string, opts Options) (*Log, error) {
 	if opts.SegmentBytes <= 0 {
 		opts.SegmentBytes = DefaultSegmentBytes
@@ -83,28 +122,98 @@ func Open(dir string, opts Options) (*Log, error) {
 		}
 		return l, nil
 	}
+	// Older segments: their successor's name says how many records each must hold.
+	for k, first := range l.segs[:len(l.segs)-1] {
+		sc, err := scan(l.segPath(first), nil)
+		if err != nil {
+			return nil, err
+		}
+		l.damage = append(l.damage, sc.damage(l.segPath(first), first, l.segs[k+1])...)
+	}
 	last := l.segs[len(l.segs)-1]
-	n, valid, err := scan(l.segPath(last), nil)
+	path := l.segPath(last)
+	sc, err := scan(path, nil)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(l.segPath(last), os.O_RDWR, 0o644)
+	l.damage = append(l.damage, sc.damage(path, last, last+sc.n)...)
+	if sc.end < sc.size {
+		// Cut the unreadable tail, keeping its bytes: it may hold records that were
+		// synced once (bit rot), which only the receiver can tell from its allocations.
+		saved, err := saveTail(path, sc.end)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.Truncate(path, sc.end); err != nil {
+			return nil, fmt.Errorf("write-ahead log: %w", err)
+		}
+		l.cut = &Cut{Segment: path, Offset: sc.end, Bytes: sc.size - sc.end, Next: last + sc.n, SavedTo: saved}
+	}
+	l.next = last + sc.n
+	l.synced = l.next
+	if len(sc.bad) > 0 {
+		// Never append after damage: a new segment keeps the damaged bytes as they are.
+		if err := l.startSegment(l.next); err != nil {
+			return nil, err
+		}
+		return l, nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("write-ahead log: %w", err)
 	}
-	// Cut a torn tail: it was never synced, so no record in it was ever counted.
-	if err := f.Truncate(valid); err != nil {
+	if _, err := f.Seek(sc.end, io.SeekStart); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("write-ahead log: %w", err)
 	}
-	if _, err := f.Seek(valid, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("write-ahead log: %w", err)
-	}
-	l.f, l.w, l.size = f, bufio.NewWriterSize(f, 256<<10), valid
-	l.next = last + n
-	l.synced = l.next
+	l.f, l.w, l.size = f, bufio.NewWriterSize(f, 256<<10), sc.end
 	return l, nil
+}
+
+// saveTail copies the bytes of path from off on into a file next to it (path.cut-off),
+// synced, before the segment is cut there.
+func saveTail(path string, off int64) (string, error) {
+	src, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("write-ahead log: %w", err)
+	}
+	defer src.Close()
+	if _, err := src.Seek(off, io.SeekStart); err != nil {
+		return "", fmt.Errorf("write-ahead log: %w", err)
+	}
+	dst := fmt.Sprintf("%s.cut-%d", path, off)
+	f, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return "", fmt.Errorf("write-ahead log: %w", err)
+	}
+	_, err = io.Copy(f, src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		return "", fmt.Errorf("write-ahead log: saving the tail of %s: %w", path, err)
+	}
+	return dst, nil
+}
+
+// Damage returns the damaged records that Open found, in index order.
+func (l *Log) Damage() []Damage {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.damage)
+}
+
+// TornTail returns the tail that Open cut from the last segment, or nil.
+func (l *Log) TornTail() *Cut {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cut
 }
 
 func (l *Log) segPath(first uint64) string {
@@ -128,41 +237,93 @@ func (l *Log) startSegment(first uint64) error {
 	return nil
 }
 
-// scan reads the records of a segment, calling fn (when not nil) with each record's
-// offset within the segment and its bytes. It returns the number of whole, valid records
-// and the byte length they cover; it stops at the first torn or damaged record.
-func scan(path string, fn func(i uint64, rec []byte) error) (n uint64, valid int64, err error) {
+// badRecord is a record whose checksum fails but whose length field is sound: the
+// record after it reads correctly, so it can be stepped over and the records after it
+// keep their indexes.
+type badRecord struct {
+	i      uint64 // index within the segment
+	offset int64
+	bytes  int64
+}
+
+// segScan is what scan found in a segment.
+type segScan struct {
+	n    uint64 // records up to end, bad ones stepped over included
+	end  int64  // byte offset after the last record that could be read or stepped over
+	size int64  // the file's size; bytes from end on do not parse
+	bad  []badRecord
+}
+
+// damage turns a scan of the segment at path, whose records start at index first and
+// should end at want, into Damage entries: the records stepped over, and the bytes from
+// end on when they should have held records (want beyond what was read).
+func (sc segScan) damage(path string, first, want uint64) []Damage {
+	var out []Damage
+	for _, b := range sc.bad {
+		out = append(out, Damage{Segment: path, Offset: b.offset, Bytes: b.bytes, First: first + b.i, Records: 1})
+	}
+	if got := first + sc.n; got < want {
+		out = append(out, Damage{Segment: path, Offset: sc.end, Bytes: sc.size - sc.end, First: got, Records: want - got})
+	}
+	return out
+}
+
+// scan reads the records of a segment, calling fn (when not nil) with each readable
+// record's index within the segment and its bytes. A record whose checksum fails is
+// stepped over when the record after it reads correctly (its length was sound: bit rot
+// in its bytes); otherwise the scan stops there, at a torn or damaged stretch.
+func scan(path string, fn func(i uint64, rec []byte) error) (segScan, error) {
+	var sc segScan
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("write-ahead log: %w", err)
+		return sc, fmt.Errorf("write-ahead log: %w", err)
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return sc, fmt.Errorf("write-ahead log: %w", err)
+	}
+	sc.size = st.Size()
 	r := bufio.NewReaderSize(f, 256<<10)
 	var hdr [headerSize]byte
 	var buf []byte
+	var pending *badRecord // a bad record not yet known to be followed by a good one
+	off := int64(0)
 	for {
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			return n, valid, nil // EOF or a torn header
+			break // EOF or a torn header
 		}
 		size := binary.LittleEndian.Uint32(hdr[:4])
-		if size > MaxRecordBytes {
-			return n, valid, nil
+		if size > MaxRecordBytes || off+headerSize+int64(size) > sc.size {
+			break
 		}
 		buf = slices.Grow(buf[:0], int(size))[:size]
 		if _, err := io.ReadFull(r, buf); err != nil {
-			return n, valid, nil
+			break
 		}
 		if crc32.Checksum(buf, castagnoli) != binary.LittleEndian.Uint32(hdr[4:]) {
-			return n, valid, nil
+			if pending != nil {
+				break // two in a row: the length of the first cannot be trusted
+			}
+			pending = &badRecord{i: sc.n, offset: off, bytes: headerSize + int64(size)}
+			off += headerSize + int64(size)
+			continue
+		}
+		if pending != nil {
+			sc.bad = append(sc.bad, *pending)
+			sc.n++
+			pending = nil
 		}
 		if fn != nil {
-			if err := fn(n, buf); err != nil {
-				return n, valid, err
+			if err := fn(sc.n, buf); err != nil {
+				return sc, err
 			}
 		}
-		n++
-		valid += headerSize + int64(size)
+		sc.n++
+		off += headerSize + int64(size)
+		sc.end = off
 	}
+	return sc, nil
 }
 
 // Append adds a record and returns its index. The record is buffered: it is durable
@@ -245,18 +406,24 @@ func (l *Log) First() uint64 {
 }
 
 // Read calls fn with each durable record whose index is in [from, to), in order. rec is
-// only valid during the call. Asking for records already truncated away, or not yet
-// durable, is an error.
+// only valid during the call. Asking for records already truncated away, not yet
+// durable, or damaged (see Damage) is an error wrapping ErrCorrupt that says which.
 func (l *Log) Read(from, to uint64, fn func(i uint64, rec []byte) error) error {
 	l.mu.Lock()
 	segs := slices.Clone(l.segs)
 	synced := l.synced
+	damage := slices.Clone(l.damage)
 	l.mu.Unlock()
 	if from >= to {
 		return nil
 	}
 	if from < segs[0] || to > synced {
 		return fmt.Errorf("%w: records [%d, %d) asked for, the log holds [%d, %d)", ErrCorrupt, from, to, segs[0], synced)
+	}
+	for _, d := range damage {
+		if d.First < to && d.End() > from {
+			return fmt.Errorf("%w: records [%d, %d) asked for: %s", ErrCorrupt, from, to, d)
+		}
 	}
 	for k, first := range segs {
 		end := synced
@@ -266,7 +433,7 @@ func (l *Log) Read(from, to uint64, fn func(i uint64, rec []byte) error) error {
 		if end <= from || first >= to {
 			continue
 		}
-		n, _, err := scan(l.segPath(first), func(i uint64, rec []byte) error {
+		sc, err := scan(l.segPath(first), func(i uint64, rec []byte) error {
 			idx := first + i
 			if idx >= from && idx < to {
 				return fn(idx, rec)
@@ -276,8 +443,14 @@ func (l *Log) Read(from, to uint64, fn func(i uint64, rec []byte) error) error {
 		if err != nil {
 			return err
 		}
-		if first+n < min(end, to) {
-			return fmt.Errorf("%w: segment %s ends at record %d, expected %d", ErrCorrupt, l.segPath(first), first+n, min(end, to))
+		if want := min(end, to); first+sc.n < want || len(sc.bad) > 0 {
+			// Damaged since Open (the damage list above was clean for this range).
+			ds := sc.damage(l.segPath(first), first, end)
+			for _, d := range ds {
+				if d.First < to && d.End() > from {
+					return fmt.Errorf("%w: records [%d, %d) asked for: %s", ErrCorrupt, from, to, d)
+				}
+			}
 		}
 	}
 	return nil
@@ -293,9 +466,18 @@ func (l *Log) TruncateBefore(idx uint64) error {
 		if err := os.Remove(l.segPath(l.segs[k])); err != nil && !os.IsNotExist(err) {
 			return fmt.Errorf("write-ahead log: %w", err)
 		}
+		// Tails cut from it were kept for inspection; they go with their segment.
+		if cuts, _ := filepath.Glob(l.segPath(l.segs[k]) + ".cut-*"); len(cuts) > 0 {
+			for _, c := range cuts {
+				os.Remove(c)
+			}
+		}
 		k++
 	}
 	l.segs = l.segs[k:]
+	if len(l.segs) > 0 {
+		l.damage = slices.DeleteFunc(l.damage, func(d Damage) bool { return d.End() <= l.segs[0] })
+	}
 	return nil
 }
 
