@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dave/jennifer/jen"
 
@@ -9,6 +10,7 @@ import (
 	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
+	"streamc.dev/streamc/planner"
 )
 
 // decode emits decoder n (csv or json, chain operator i) on the text element v, with the
@@ -41,16 +43,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		return
 	}
 	bad := badField(n)
-	g.job.field(bad, jen.Op("*").Qual(g.codecPath, "BadRecords"), fmt.Sprintf("%s applies the bad-record policy of %s at %s.", bad, n.Op, g.posString(n.Pos)))
-	g.ctorFn.emit(jf(bad).Op("=").Qual(g.codecPath, "NewBadRecords").Call(g.decoderPolicy(n)),
-		jen.Id("ctx").Dot("OnClose").Call(jf(bad)))
-	//	if err := j.bad3.Flush(); err != nil {
-	//		return rt.Wrap(opCsv_19_65, err)
-	//	}
-	//	b.AddBadRecords(j.bad3.TakeNew())
-	g.job.afterStages = append(g.job.afterStages, jen.If(jen.Err().Op(":=").Add(jf(bad)).Dot("Flush").Call(), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err()))),
-		jen.Id("b").Dot("AddBadRecords").Call(jf(bad).Dot("TakeNew").Call()))
+	g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy of %s at %s.", bad, n.Op, g.posString(n.Pos)), g.decoderPolicy(n), n)
 
 	var call jen.Code
 	var skipHeader bool
@@ -118,6 +111,30 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		return
 	}
 	f.emit(body...)
+}
+
+// badRecords declares the job's field bad, a handler of the bad-record policy policy,
+// creates it in newJob and flushes it after the stages of each batch, reporting the
+// batch's count; a flush failure is reported as n's:
+//
+//	j.bad3 = codec.NewBadRecords(codec.Policy{...}, ctx.Settings.Checkpoint, ctx.Recovered)
+//	ctx.OnClose(j.bad3)
+//	...
+//	if err := j.bad3.Flush(int64(b.Time)); err != nil {
+//		return rt.Wrap(opCsv_19_65, err)
+//	}
+//	b.AddBadRecords(j.bad3.TakeNew())
+//
+// The checkpoint directory and whether the run resumes from it make a dead-letter file
+// exactly-once per batch across restarts (runtime/codec/deadletter.go).
+func (g *gen) badRecords(bad, comment string, policy jen.Code, n *check.Node) {
+	g.job.field(bad, jen.Op("*").Qual(g.codecPath, "BadRecords"), comment)
+	g.ctorFn.emit(jf(bad).Op("=").Qual(g.codecPath, "NewBadRecords").Call(policy,
+		jen.Id("ctx").Dot("Settings").Dot("Checkpoint"), jen.Id("ctx").Dot("Recovered")),
+		jen.Id("ctx").Dot("OnClose").Call(jf(bad)))
+	g.job.afterStages = append(g.job.afterStages, jen.If(jen.Err().Op(":=").Add(jf(bad)).Dot("Flush").Call(jen.Int64().Call(jen.Id("b").Dot("Time"))), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err()))),
+		jen.Id("b").Dot("AddBadRecords").Call(jf(bad).Dot("TakeNew").Call()))
 }
 
 // sourceName names the source a decoder reads, for bad-record messages.
@@ -192,12 +209,16 @@ func (g *gen) literalBool(a *check.NamedArg, name string) bool {
 // codec's kinds are numbered alike):
 //
 //	codec.Policy{Kind: codec.PolicyKind(ctx.Settings.OnBadRecord.Kind), Path: ctx.Settings.OnBadRecord.Path}
-func (g *gen) decoderPolicy(n *check.Node) jen.Code {
-	if n.OnBadRecord == nil {
+func (g *gen) decoderPolicy(n *check.Node) jen.Code { return g.policyValue(n.OnBadRecord) }
+
+// policyValue is the codec.Policy of an onBadRecord argument, or of the pipeline's
+// policy when p is nil.
+func (g *gen) policyValue(bp *check.BadRecordPolicy) jen.Code {
+	if bp == nil {
 		set := jen.Id("ctx").Dot("Settings").Dot("OnBadRecord")
 		return jen.Qual(g.codecPath, "Policy").Values(kv("Kind", jen.Qual(g.codecPath, "PolicyKind").Call(set.Clone().Dot("Kind"))), kv("Path", set.Clone().Dot("Path")))
 	}
-	p := *n.OnBadRecord
+	p := *bp
 	kind := map[check.BadRecordKind]string{check.BadRecordFail: "Fail", check.BadRecordSkip: "Skip", check.BadRecordDeadLetter: "DeadLetter"}[p.Kind]
 	d := []jen.Code{kv("Kind", jen.Qual(g.codecPath, kind))}
 	if p.Path != "" {
@@ -215,7 +236,9 @@ func (g *gen) decoderPolicy(n *check.Node) jen.Code {
 //		if err != nil {
 //			return r, err
 //		}
-//		r.User = fields[cols[0]]
+//		if r.User, err = codec.ParseString(fields[cols[0]], "user"); err != nil {
+//			return r, err
+//		}
 //		if r.N, err = codec.ParseInt(fields[cols[1]], "n"); err != nil {
 //			return r, err
 //		}
@@ -258,7 +281,9 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 //			goto general
 //		}
 //		f, rest = rest[:i], rest[i+1:]
-//		r.User = f
+//		if r.User, err = codec.ParseString(f, "user"); err != nil {
+//			goto general
+//		}
 //		if r.N, ok = codec.LastInt(rest); !ok {
 //			goto general
 //		}
@@ -394,7 +419,10 @@ func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string, fail 
 		return []jen.Code{jen.If(jen.List(dst.Clone(), jen.Err()).Op("=").Qual(g.codecPath, fn).Call(col, jen.Lit(name)), jen.Err().Op("!=").Nil()).Block(fail())}
 	}
 	switch basicKind(t) {
-	case types.String, types.Bytes:
+	case types.String:
+		// Text only: invalid UTF-8 or a NUL byte makes a bad record (codec.ParseString).
+		return parse("ParseString")
+	case types.Bytes:
 		return []jen.Code{dst.Clone().Op("=").Add(col)}
 	case types.Int:
 		return parse("ParseInt")
@@ -599,3 +627,67 @@ func (g *gen) jsonValue(t types.Type, dst *jen.Statement, depth int) []jen.Code 
 // returnErr is the statement `return r, err`: what a generated decoder does when a field
 // does not convert.
 func returnErr() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) }
+
+// oversizeOption creates the handler of the lines source src drops for being longer
+// than the source's limit (source.DefaultMaxLineBytes) and returns the source's
+// OnOversize option, which routes each such line through it (files names the file):
+//
+//	j.src0Bad = codec.NewBadRecords(codec.Policy{...}, ctx.Settings.Checkpoint, ctx.Recovered)
+//	ctx.OnClose(j.src0Bad)
+//	j.src0 = source.NewFiles(..., source.FilesOptions{..., OnOversize: j.src0Bad.OversizeInFile("logs", "app.stream:4:9", source.DefaultMaxLineBytes)})
+//
+// An over-long line is a bad record of whatever reads the source (oversizePolicy).
+func (g *gen) oversizeOption(src *planner.Source, files bool) jen.Code {
+	policy, at := g.oversizePolicy(src)
+	bad := srcField(src) + "Bad"
+	g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy to the lines source %s drops for their length.", bad, src.Name), g.policyValue(policy), src.Node)
+	method := "OversizeReceived"
+	if files {
+		method = "OversizeInFile"
+	}
+	return kv("OnOversize", jf(bad).Dot(method).Call(jen.Lit(src.Name), jen.Lit(g.posString(at.Pos)), jen.Qual(g.srcPath, "DefaultMaxLineBytes")))
+}
+
+// oversizePolicy is the policy over-long lines of src go through, and the node they are
+// reported at: when every reader of the source is a decoder (lines, csv, json) and all
+// have the same onBadRecord, theirs (at the decoder, when there is one reader);
+// otherwise, the source being read raw or by decoders that disagree, the pipeline's
+// (at the source).
+func (g *gen) oversizePolicy(src *planner.Source) (*check.BadRecordPolicy, *check.Node) {
+	var readers []*check.Node
+	seen := map[*check.Node]bool{}
+	visit := func(n *check.Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if slices.Contains(n.Inputs, src.Node) {
+			readers = append(readers, n)
+		}
+	}
+	for _, s := range g.plan.Stages {
+		visit(s.Head)
+		for _, n := range s.Chain {
+			visit(n)
+		}
+	}
+	for _, o := range g.plan.Outputs {
+		visit(o.Node)
+	}
+	if len(readers) == 0 {
+		return nil, src.Node
+	}
+	first := readers[0].OnBadRecord
+	for _, n := range readers {
+		if n.Kind != check.DecodeNode {
+			return nil, src.Node
+		}
+		if p := n.OnBadRecord; (p == nil) != (first == nil) || (p != nil && *p != *first) {
+			return nil, src.Node
+		}
+	}
+	if len(readers) == 1 {
+		return first, readers[0]
+	}
+	return first, src.Node
+}

@@ -51,13 +51,13 @@ func (g *gen) genSource(src *planner.Source) {
 	case "stdin":
 		typ = jen.Op("*").Qual(g.srcPath, "Lines")
 		create = jen.Qual(g.srcPath, "Stdin").Call(jen.Qual(g.srcPath, "LinesOptions").Values(
-			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir)))
+			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir), g.oversizeOption(src, false)))
 		address = jen.Lit("-")
 	case "socket":
 		typ = jen.Op("*").Qual(g.srcPath, "Socket")
 		address = addrArg("address")
 		create = jen.Qual(g.srcPath, "NewSocket").Call(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)),
-			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir)))
+			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir), g.oversizeOption(src, false)))
 	case "files":
 		typ = jen.Op("*").Qual(g.srcPath, "Files")
 		address = addrArg("path")
@@ -180,6 +180,9 @@ func (g *gen) genMain() {
 	if st.Backpressure {
 		set = append(set, kv("Backpressure", jen.True()))
 	}
+	if st.InitialRate > 0 {
+		set = append(set, kv("InitialRate", jen.Lit(int(st.InitialRate))))
+	}
 	if st.HTTP != "" {
 		set = append(set, kv("HTTP", jen.Lit(st.HTTP)))
 	}
@@ -219,7 +222,8 @@ func (g *gen) policyCode(p check.BadRecordPolicy) jen.Code {
 
 // filesOptions are the options of a files source.
 func (g *gen) filesOptions(src *planner.Source, logger jen.Code) []jen.Code {
-	return append([]jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger)}, g.recycleOption(src)...)
+	// Over-long lines are bad records (decode.go's oversizeOption).
+	return append([]jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger), g.oversizeOption(src, true)}, g.recycleOption(src)...)
 }
 
 // recycleOption sets a source's Recycle option when the plan proved it.

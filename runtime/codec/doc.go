@@ -13,8 +13,12 @@
 //
 //	fields, err := sc.SplitN(line, 3)
 //	if err != nil { return c, err }
-//	c.User = fields[0]
+//	if c.User, err = codec.ParseString(fields[0], "user"); err != nil { return c, err }
 //	if c.N, err = codec.ParseInt(fields[1], "n"); err != nil { return c, err }
+//
+// A string field must be text (ParseString: valid UTF-8 without NUL; the JSON Decoder's
+// String: valid UTF-8 without lone surrogate escapes): a sink would refuse anything else
+// on every attempt, so it is a bad record, where the policy can route it (text.go).
 //
 // Decoders of lines without a header first try one pass over the line: int and time
 // fields are read by CutDigits, CutInt and LastInt in the loop that finds their
@@ -64,6 +68,13 @@
 // .stream position of the decoder, the record and the cause; Skip drops the record (counted); and
 // DeadLetter writes it with its error as one JSON line to a file. Every bad record is
 // counted (Count), so none disappears unseen.
+//
+// Lines a source drops for their length are bad records too (HandleOversized, through
+// the sources' OnOversize options), and sinks route the rows their database rejects
+// through a BadRecords. The dead-letter file gets each batch's entries exactly once
+// across crashes when the run has a checkpoint directory: appends are committed in a
+// small log under it, and a restart cuts what was not committed and skips what was
+// (deadletter.go).
 //
 // The package depends on the standard library only and does not import the engine.
 package codec

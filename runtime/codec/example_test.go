@@ -57,7 +57,7 @@ func decodeClickCSV(sc *codec.Splitter, line string) (c Click, err error) {
 
 func Example() {
 	var d codec.Decoder
-	bad := codec.NewBadRecords(codec.Policy{Kind: codec.Skip})
+	bad := codec.NewBadRecords(codec.Policy{Kind: codec.Skip}, "", false)
 	for _, line := range []string{
 		`{"user":"ann","url":"/home","at":"2024-03-01T12:00:00.250Z","extra":[1,{"x":null}]}`,
 		`{"at":1709294400000,"url":"/cart","user":"bob"}`,

@@ -342,12 +342,25 @@ func (d *Decoder) String() (string, error) {
 		d.fail("expected string, found " + d.found())
 		return "", d.err
 	}
-	s, ok := d.str()
+	s, ok := d.text()
 	if !ok {
 		return "", d.err
 	}
 	d.afterValue()
 	return s, nil
+}
+
+// text is str for a string value, which must be text: invalid UTF-8 and lone
+// surrogates (\ud800 not followed by an escaped low surrogate) are errors, not repaired.
+// A value becomes a record's field, and a sink would refuse it forever (see text.go);
+// as a bad record the policy routes it. Field names and skipped values are not kept,
+// so they are read leniently.
+func (d *Decoder) text() (string, bool) {
+	if v, next := FastString(d.data, d.pos); next >= 0 {
+		d.pos = next
+		return v, true
+	}
+	return d.unescape(d.pos+1, true)
 }
 
 // str reads the string literal at d.pos (which is '"'). Without escapes or invalid UTF-8
@@ -359,7 +372,7 @@ func (d *Decoder) str() (string, bool) {
 		d.pos = next
 		return v, true
 	}
-	return d.unescape(d.pos + 1)
+	return d.unescape(d.pos+1, false)
 }
 
 const (
@@ -378,9 +391,10 @@ func specialMask(w uint64) uint64 {
 
 func hasZero(v uint64) uint64 { return (v - ones) &^ v }
 
-// unescape is the slow path of str, from start (just after the opening quote). Invalid
-// UTF-8 and lone surrogates become U+FFFD, as with encoding/json.
-func (d *Decoder) unescape(start int) (string, bool) {
+// unescape is the slow path of str and text, from start (just after the opening
+// quote). Invalid UTF-8 and lone surrogates are errors when strict, else they become
+// U+FFFD, as with encoding/json.
+func (d *Decoder) unescape(start int, strict bool) (string, bool) {
 	b := d.buf[:0]
 	i := start
 	for i < len(d.data) {
@@ -400,6 +414,11 @@ func (d *Decoder) unescape(start int) (string, bool) {
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(d.data[i:])
 			if r == utf8.RuneError && size == 1 {
+				if strict {
+					d.pos = i
+					d.fail("invalid UTF-8 in string")
+					return "", false
+				}
 				b = utf8.AppendRune(b, utf8.RuneError)
 			} else {
 				b = append(b, d.data[i:i+size]...)
@@ -441,6 +460,11 @@ func (d *Decoder) unescape(start int) (string, bool) {
 							i += 6
 							continue
 						}
+					}
+					if strict {
+						d.pos = i - 6
+						d.fail(fmt.Sprintf(`lone surrogate \u%04x in string`, r))
+						return "", false
 					}
 					r = utf8.RuneError
 				}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // decodeAny builds the generic value encoding/json would, using only the Decoder's API.
@@ -71,12 +73,23 @@ func checkAgainstStdlib(t *testing.T, in string) {
 		}
 		return
 	}
+	if skipErr != nil {
+		t.Errorf("%q: Skip: %v", in, skipErr)
+	}
 	if err != nil {
+		// String values must be text: valid JSON may still be refused, but only at a
+		// string value holding invalid UTF-8 or a lone surrogate escape.
+		if msg := err.Error(); strings.Contains(msg, "invalid UTF-8 in string") || strings.Contains(msg, "lone surrogate") {
+			if at := d.Offset(); !notText(in, at) {
+				t.Errorf("%q: %v, but offset %d holds %q", in, err, at, in[at:])
+			}
+			return
+		}
 		t.Errorf("%q: %v", in, err)
 		return
 	}
-	if skipErr != nil {
-		t.Errorf("%q: Skip: %v", in, skipErr)
+	if !allText(got) {
+		t.Errorf("%q: accepted a string value that is not valid UTF-8: %#v", in, got)
 	}
 	dec := json.NewDecoder(strings.NewReader(in))
 	dec.UseNumber()
@@ -89,6 +102,41 @@ func checkAgainstStdlib(t *testing.T, in string) {
 	}
 }
 
+// notText reports whether s[at:] starts with invalid UTF-8 or a \u escape of a
+// surrogate that is not the first half of an escaped pair.
+func notText(s string, at int) bool {
+	if r, size := utf8.DecodeRuneInString(s[at:]); r == utf8.RuneError && size == 1 {
+		return true
+	}
+	r, ok := hex4(s, at+2)
+	if !strings.HasPrefix(s[at:], `\u`) || !ok || !utf16.IsSurrogate(r) {
+		return false
+	}
+	r2, ok := hex4(s, at+8)
+	return !ok || !strings.HasPrefix(s[at+6:], `\u`) || utf16.DecodeRune(r, r2) == utf8.RuneError
+}
+
+// allText reports whether every string value in v (from decodeAny) is valid UTF-8.
+func allText(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return utf8.ValidString(v)
+	case []any:
+		for _, e := range v {
+			if !allText(e) {
+				return false
+			}
+		}
+	case map[string]any:
+		for _, e := range v {
+			if !allText(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 var jsonSeeds = []string{
 	`{}`, `[]`, `{"a":1}`, ` { "a" : [ 1 , 2.5e3 , -0 , true , false , null ] } `,
 	`{"s":"esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00 \ud800 x"}`,
@@ -97,6 +145,9 @@ var jsonSeeds = []string{
 	`{"a":1,}`, `{"a" 1}`, `[1,]`, `[01]`, `{"a":tru}`, `{"a":truex}`, `{"a":"\x"}`,
 	`{"a":"unterminated`, "{\"a\":\"ctl\x01\"}", `{"a":1}}`, `{"a":-}`, `{"a":1.}`, `{"a":1e}`,
 	`[1 2]`, `{1:2}`, ``, `  `, `{"a":[}`, `{"\u00e9":1}`, `{"a":"\u12"}`,
+	// Not text: refused in values, read leniently in keys and skipped values.
+	`{"a":"\udc00"}`, `{"a":"x\ud83d"}`, `{"a":"\ud83d\u0041"}`, `{"a":"\ud83d\ud83d"}`, "{\"a\":\"ok\xc3\"}",
+	"{\"k\xff\":1}", `{"\ud800":["\ud83d\ude00"]}`, "[\"\xed\xa0\x80\"]", "{\"a\":\"\xf4\x90\x80\x80\"}",
 }
 
 func TestDecoderAgreesWithEncodingJSON(t *testing.T) {

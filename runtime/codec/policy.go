@@ -1,11 +1,7 @@
 package codec
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -76,31 +72,32 @@ func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return strconv.Quote(s)
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "… (" + strconv.Itoa(len(s)) + " bytes)"
+	return strconv.Quote(cutRunes(s, n)) + "… (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
-// flushAt is the buffered size at which DeadLetter writes without waiting for Flush.
-const flushAt = 64 << 10
-
 // BadRecords applies one Policy. It is safe for concurrent use by the partitions of a
-// batch. Decoders that share a dead-letter path should share one BadRecords.
+// batch. Handlers whose policy names the same dead-letter file share it (see
+// deadletter.go), so that each batch's entries are one append.
 type BadRecords struct {
 	policy   Policy
 	count    atomic.Int64
 	reported atomic.Int64 // count as of the last TakeNew
-
-	mu   sync.Mutex
-	buf  []byte
-	file *os.File
+	file     *deadLetterFile
+	closed   atomic.Bool
 }
 
-// NewBadRecords returns a handler for p. A DeadLetter file is created (with its
+// NewBadRecords returns a handler for p. checkpointDir is the run's checkpoint
+// directory ("" without one) and resume says the run resumes from a checkpoint there:
+// with a checkpoint directory, a DeadLetter file gets each batch's entries exactly once
+// across crashes and restarts (see deadletter.go). The file is created (with its
 // directory) only when the first bad record is written.
-func NewBadRecords(p Policy) *BadRecords { return &BadRecords{policy: p} }
+func NewBadRecords(p Policy, checkpointDir string, resume bool) *BadRecords {
+	b := &BadRecords{policy: p}
+	if p.Kind == DeadLetter {
+		b.file = acquire(p.Path, checkpointDir, resume)
+	}
+	return b
+}
 
 // Policy returns the handler's policy.
 func (b *BadRecords) Policy() Policy { return b.policy }
@@ -121,76 +118,114 @@ func (b *BadRecords) TakeNew() int64 {
 //
 //	{"batchTime":1700000000000,"source":"…","pos":"…","error":"…","record":"…"}
 //
-// and returns nil unless writing the file failed.
+// for Flush and returns nil.
 func (b *BadRecords) Handle(source, pos string, batchTime int64, raw string, err error) error {
 	b.count.Add(1)
 	switch b.policy.Kind {
 	case Skip:
 		return nil
 	case DeadLetter:
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		b.buf = append(b.buf, `{"batchTime":`...)
-		b.buf = strconv.AppendInt(b.buf, batchTime, 10)
-		b.buf = append(b.buf, `,"source":`...)
-		b.buf = AppendJSONString(b.buf, source)
-		b.buf = append(b.buf, `,"pos":`...)
-		b.buf = AppendJSONString(b.buf, pos)
-		b.buf = append(b.buf, `,"error":`...)
-		b.buf = AppendJSONString(b.buf, err.Error())
-		b.buf = append(b.buf, `,"record":`...)
-		b.buf = AppendJSONString(b.buf, raw)
-		b.buf = append(b.buf, "}\n"...)
-		if len(b.buf) >= flushAt {
-			return b.flushLocked()
-		}
+		b.file.handle(batchTime, source, pos, err.Error(), raw)
 		return nil
 	}
 	return &DecodeError{Source: source, Pos: pos, BatchTime: batchTime, Record: raw, Err: err}
 }
 
-// Flush writes the buffered dead letters; the engine calls it at the end of each batch.
-func (b *BadRecords) Flush() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.flushLocked()
+// Oversized describes a line that a source dropped for being longer than its limit:
+// lines are cut at the source, before any decoder, so that one runaway line cannot take
+// the process's memory. It is a bad record like any other.
+type Oversized struct {
+	Source string // the source's name
+	Pos    string // the .stream position of the decoder that would have read it, or of the source
+	File   string // the file the line is in; "" for a receiver
+	Prefix string // the beginning of the line, when the source kept it
+	Size   int    // the line's length in bytes
+	Limit  int    // the longest line the source accepts
+	// Received says the line came from a receiver (socket, stdin), outside any batch's
+	// logged input: a re-run batch will not see it again.
+	Received bool
 }
 
-func (b *BadRecords) flushLocked() error {
-	if len(b.buf) == 0 {
+// message is the error text of an over-long line.
+func (o Oversized) message() string {
+	where := ""
+	if o.File != "" {
+		where = " in " + o.File
+	}
+	return "line of " + strconv.Itoa(o.Size) + " bytes" + where + " is longer than the limit of " + strconv.Itoa(o.Limit) + " bytes"
+}
+
+// OversizeError is the error of an over-long line under the Fail policy.
+type OversizeError struct{ Oversized }
+
+func (e *OversizeError) Error() string {
+	return "bad record from " + e.Source + ": " + e.message() + " (set onBadRecord to skip or deadLetter to go on past bad records)"
+}
+
+// HandleOversized deals with a line a source dropped for its length, as Handle does
+// with a record that failed to decode. Under DeadLetter the entry (the line's prefix as
+// its record, plus "size") takes the batch time of the next Flush.
+func (b *BadRecords) HandleOversized(o Oversized) error {
+	b.count.Add(1)
+	switch b.policy.Kind {
+	case Skip:
+		return nil
+	case DeadLetter:
+		if len(o.Prefix) > MaxRecordInError {
+			o.Prefix = cutRunes(o.Prefix, MaxRecordInError)
+		}
+		b.file.oversize(o)
 		return nil
 	}
-	if b.file == nil {
-		if dir := filepath.Dir(b.policy.Path); dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("dead letter file: %w", err)
-			}
-		}
-		f, err := os.OpenFile(b.policy.Path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-		if err != nil {
-			return fmt.Errorf("dead letter file: %w", err)
-		}
-		b.file = f
-	}
-	// One write of whole lines: with O_APPEND, lines from several writers do not interleave.
-	_, err := b.file.Write(b.buf)
-	b.buf = b.buf[:0]
-	if err != nil {
-		return fmt.Errorf("dead letter file: %w", err)
-	}
-	return nil
+	return &OversizeError{o}
 }
 
-// Close flushes and closes the dead-letter file, if one was opened.
-func (b *BadRecords) Close() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	err := b.flushLocked()
-	if b.file != nil {
-		if cerr := b.file.Close(); err == nil {
-			err = cerr
-		}
-		b.file = nil
+// OversizeInFile returns the OnOversize option of a files source: each over-long line
+// goes through HandleOversized. source and pos are as for Handle.
+func (b *BadRecords) OversizeInFile(source, pos string, limit int) func(path string, size int) error {
+	return func(path string, size int) error {
+		return b.HandleOversized(Oversized{Source: source, Pos: pos, File: path, Size: size, Limit: limit})
 	}
-	return err
+}
+
+// OversizeReceived returns the OnOversize option of a receiver (socket, stdin).
+func (b *BadRecords) OversizeReceived(source, pos string, limit int) func(size int) error {
+	return func(size int) error {
+		return b.HandleOversized(Oversized{Source: source, Pos: pos, Size: size, Limit: limit, Received: true})
+	}
+}
+
+// cutRunes cuts s to at most n bytes on a character boundary.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// Flush writes the dead letters handled since the last flush in one append: the job
+// calls it after the batch's stages (and a sink after its output). batchTime is the
+// time of the batch being run (the Batch that RunBatch got, also for the output of a
+// lagged event-time stream): with a checkpoint directory the append is synced and
+// committed as the next append of that batch, and an append that an earlier run
+// committed is skipped when its batch is re-run (its entries are in the file).
+// Over-long lines are stamped with batchTime. Handlers sharing a file may all call it:
+// the first writes everything pending.
+func (b *BadRecords) Flush(batchTime int64) error {
+	if b.file == nil {
+		return nil
+	}
+	return b.file.flush(batchTime)
+}
+
+// Close releases the dead-letter file; the last handler of a file writes what is still
+// pending and closes it. Closing twice does nothing.
+func (b *BadRecords) Close() error {
+	if b.file == nil || b.closed.Swap(true) {
+		return nil
+	}
+	return b.file.release()
 }
