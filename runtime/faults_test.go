@@ -255,6 +255,34 @@ func TestSinkRetriesThenFails(t *testing.T) {
 	}
 }
 
+// permanentError is what a sink returns when retrying cannot help.
+type permanentError struct{ error }
+
+func (permanentError) Permanent() bool { return true }
+
+// TestPermanentOutputErrorFailsAtOnce: an output error that says it is permanent (a
+// missing table, a record rejected under onBadRecord = fail) is not retried with backoff.
+func TestPermanentOutputErrorFailsAtOnce(t *testing.T) {
+	calls := 0
+	op := rt.Op{Pos: "sink.stream:4:8", Name: "writeTo"}
+	p := &rt.Pipeline{
+		Name: "sink", SourceFile: "sink.stream",
+		Defaults: rt.Settings{Batch: time.Second, Partitions: 1},
+		New: func(ctx *rt.Context) (rt.Job, error) {
+			return &fnJob{run: func(b *rt.Batch) error {
+				return b.Output(op, func() error {
+					calls++
+					return fmt.Errorf("partition 0: %w", permanentError{errors.New(`relation "nope" does not exist`)})
+				})
+			}}, nil
+		},
+	}
+	code, _, errs := run(t, p, "--replay", "--batches", "1", "--output-attempts", "4", "--output-backoff", "1h")
+	if code != 1 || calls != 1 || strings.Contains(errs, "retrying") || !strings.Contains(errs, `sink.stream:4:8: writeTo: partition 0: relation \"nope\" does not exist`) {
+		t.Fatalf("exit %d after %d calls:\n%s", code, calls, errs)
+	}
+}
+
 // memTxSink is a transactional sink kept in memory: records and progress markers commit
 // together.
 type memTxSink struct {

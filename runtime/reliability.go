@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -51,7 +52,7 @@ type CheckpointCommitter interface {
 // once however often a batch is re-run after restarts.
 type BatchKey struct {
 	Pipeline  string // Pipeline.Name
-	Output    string // the output's stable identity in the pipeline, e.g. "writeTo#1"
+	Output    string // the output's stable identity in the pipeline, e.g. "writeTo(db)" or "writeTo@3f2a9c01"
 	Time      Time   // the batch time
 	Partition int    // the partition of the output's input
 }
@@ -98,6 +99,15 @@ func WriteTx[T any](b *Batch, op Op, output string, sink TxSink[T], parts [][]T)
 	})
 }
 
+// IsPermanent reports whether err, or an error it wraps, has a Permanent method that
+// reports true: a failure that retrying cannot mend (a table that does not exist, a
+// record the sink rejects under onBadRecord = fail). Batch.Output fails such an error at
+// once instead of retrying it.
+func IsPermanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
+}
+
 // maxOutputBackoff caps the wait between output retries.
 const maxOutputBackoff = 30 * time.Second
 
@@ -106,7 +116,7 @@ const maxOutputBackoff = 30 * time.Second
 // 30s, until OutputAttempts attempts have failed; then the error, attributed to op and
 // saying how many attempts failed, fails the batch and the run (exit 1). The batch is
 // not checkpointed, so a restarted binary runs it again: it is never skipped. Every
-// failed attempt is logged as a warning. f must be idempotent for the batch (rewrite the
+// failed attempt is logged as a warning. A permanent error (IsPermanent) fails at once. f must be idempotent for the batch (rewrite the
 // same files, or commit through a TxSink), since it may have written part of its output
 // before failing.
 func (b *Batch) Output(op Op, f func() error) error {
@@ -118,6 +128,9 @@ func (b *Batch) Output(op Op, f func() error) error {
 		err := f()
 		if err == nil {
 			return nil
+		}
+		if IsPermanent(err) {
+			return Wrap(op, err) // retrying cannot help: fail at once
 		}
 		if attempt >= attempts {
 			if attempts > 1 {

@@ -352,6 +352,11 @@ func (c *checker) resource(e *ast.Call, id *ast.Ident, a *args) types.Type {
 			c.constBool(x, "transactional")
 			add(&NamedArg{Name: "transactional", Value: x, Type: types.BoolType})
 		}
+		if x := a.get("onBadRecord"); x != nil {
+			if p, ok := c.badRecordPolicy(x, "onBadRecord"); ok {
+				r.OnBadRecord = &p
+			}
+		}
 		c.poolArgs(r, a)
 	case builtins.Reference:
 		if id.Name == "table" {

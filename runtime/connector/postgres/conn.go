@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"streamc.dev/streamc/runtime/connector/sqlsink"
 )
 
 // ConnConfig is a postgres(url, maxConns, idleTimeout) connection of a .stream file.
@@ -153,4 +155,26 @@ func Transient(err error) bool {
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr)
+}
+
+// Classify sorts a sink's errors (sqlsink.ErrorClass): Transient as above; Record for
+// the SQLSTATE classes 22 (data exception: invalid UTF-8 or a NUL byte in text, a value
+// out of range, a string too long) and 23 (integrity constraint violation), which reject
+// one row; Statement for the classes that no row can get past: 42 (syntax error, no such
+// table or column, no permission), 0A (feature not supported), 28 (authorization), 3D
+// (no such database) and 3F (no such schema); Other for the rest.
+func Classify(err error) sqlsink.ErrorClass {
+	if Transient(err) {
+		return sqlsink.Transient
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 {
+		switch pgErr.Code[:2] {
+		case "22", "23":
+			return sqlsink.Record
+		case "42", "0A", "28", "3D", "3F":
+			return sqlsink.Statement
+		}
+	}
+	return sqlsink.Other
 }

@@ -8,7 +8,10 @@
 // partition of each batch in one transaction on one pooled connection, pipelining the
 // rows through the prepared statement or streaming them with COPY (Mode), and is
 // exactly-once per (batch time, partition) through the progress table of
-// runtime/connector/sqlsink. A Lookup queries the distinct keys of a partition's batch
+// runtime/connector/sqlsink, whose markers are pruned behind the oldest kept checkpoint
+// (PruneMarkers). Errors are sorted by SQLSTATE (Classify): transient ones are retried,
+// rows rejected by a data exception or a constraint go to the sink's onBadRecord policy
+// while the partition's good rows commit, and statement errors fail at once. A Lookup queries the distinct keys of a partition's batch
 // in one round trip ("where id = any($1)") with a per-batch cache; QueryTable keeps a
 // query's rows in memory, refreshed on a period.
 //

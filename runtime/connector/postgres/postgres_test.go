@@ -71,6 +71,11 @@ func TestPostgres(t *testing.T) {
 	t.Run("Lookup", func(t *testing.T) { testLookup(t, url) })
 	t.Run("TableRefresh", func(t *testing.T) { testTableRefresh(t, url) })
 	t.Run("Errors", func(t *testing.T) { testErrors(t, url) })
+	t.Run("MarkersBehindCheckpoint", func(t *testing.T) { testMarkersBehindCheckpoint(t, url) })
+	t.Run("RejectFail", func(t *testing.T) { testRejectFail(t, url) })
+	t.Run("StatementError", func(t *testing.T) { testStatementError(t, url) })
+	t.Run("RejectSkip", func(t *testing.T) { testRejectSkip(t, url) })
+	t.Run("RejectDeadLetter", func(t *testing.T) { testRejectDeadLetter(t, url) })
 }
 
 func testExactlyOnce(t *testing.T, url string) {

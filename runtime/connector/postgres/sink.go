@@ -9,8 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	rt "streamc.dev/streamc/runtime"
 
 	"streamc.dev/streamc/runtime/connector/sqlsink"
 )
@@ -45,6 +49,14 @@ type Config struct {
 	Mode   Mode
 	Retry  sqlsink.Retry
 	Log    *slog.Logger // may be nil
+	// Checkpointed says the run has a checkpoint directory: progress markers are then
+	// pruned by PruneMarkers after each checkpoint, only behind the oldest kept one.
+	// Without one, each partition prunes its markers older than the current batch every
+	// sqlsink.PruneEvery writes (sqlsink.ProgressPrune says why that is enough).
+	Checkpointed bool
+	// Rejects routes the rows the database rejects permanently (the sink's onBadRecord);
+	// nil is the fail policy: such a row fails the write, named in the error.
+	Rejects *sqlsink.Rejects
 }
 
 // Sink runs a statement for every element of a batch, one transaction per partition per
@@ -106,6 +118,13 @@ func (s *Sink) WriteBatch(ctx context.Context, batchTime int64, partition int, r
 
 // WriteKeyed is WriteBatch with the progress key's pipeline and output given
 // (sqlsink.KeyedWriter, through which Tx serves the engine).
+//
+// Errors are sorted by Classify. Transient ones are retried. A Record error (a data
+// exception or a constraint violation: invalid UTF-8, a NUL, a value out of range, a
+// duplicate key) sends the transaction round again with the rows written in halves
+// under savepoints (sqlsink.Isolate), so that the rejected rows are found and the good
+// ones still commit with the marker; the rejected rows then go to Config.Rejects, or
+// fail the write naming the first of them. A Statement error fails at once.
 func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTime int64, partition int, rows sqlsink.Rows) (sqlsink.Result, error) {
 	n := rows.Len()
 	if n == 0 {
@@ -118,50 +137,202 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 	if err := s.ensureProgressTable(ctx); err != nil {
 		return sqlsink.Result{}, err
 	}
-	prune := s.duePrune(partition)
-	var res sqlsink.Result
+	w := &write{s: s, pipeline: pipeline, output: output, batchTime: batchTime, partition: partition, rows: rows,
+		prune: !s.cfg.Checkpointed && s.duePrune(partition)}
 	attempts, err := s.cfg.Retry.Do(ctx, Transient, func() error {
-		res = sqlsink.Result{}
-		tx, err := pool.Begin(ctx)
-		if err != nil {
-			return err
+		err := w.attempt(ctx, pool)
+		if err != nil && w.isolate == nil && Classify(err) == sqlsink.Record {
+			// The transaction is aborted: run it again, isolating the rejected rows.
+			w.isolate = err
+			err = w.attempt(ctx, pool)
 		}
-		defer tx.Rollback(context.WithoutCancel(ctx))
-		tag, err := tx.Exec(ctx, sqlsink.ProgressInsert, pipeline, output, batchTime, partition)
-		if err != nil {
-			return fmt.Errorf("progress table: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
-			res.Skipped = true
-			return nil
-		}
-		if s.useCopy(n) {
-			err = s.copyRows(ctx, tx, rows)
-		} else {
-			err = s.pipelineRows(ctx, tx, rows)
-		}
-		if err != nil {
-			return err
-		}
-		if prune {
-			if _, err := tx.Exec(ctx, sqlsink.ProgressPrune, pipeline, output, partition, batchTime); err != nil {
-				return fmt.Errorf("progress table: %w", err)
-			}
-		}
-		if err := tx.Commit(ctx); err != nil {
-			return err
-		}
-		res.Rows = n
-		return nil
+		return err
 	})
+	res := w.res
 	res.Attempts = attempts
 	if err != nil {
+		if Classify(err) == sqlsink.Statement {
+			err = &sqlsink.StatementError{SQL: s.cfg.SQL, Err: err}
+		}
 		return res, fmt.Errorf("postgres sink: batch %d partition %d: %w", batchTime, partition, err)
 	}
-	if prune && !res.Skipped {
+	if w.prune && !res.Skipped {
 		s.prunedAt(partition)
 	}
+	if s.cfg.Rejects != nil {
+		s.cfg.Rejects.Routed(batchTime, partition, w.rejected, w.fresh)
+	}
 	return res, nil
+}
+
+// write is one WriteKeyed call: its key and rows, and what its attempts found.
+type write struct {
+	s                *Sink
+	pipeline, output string
+	batchTime        int64
+	partition        int
+	rows             sqlsink.Rows
+	prune            bool
+	isolate          error // the Record error of writing all rows at once; nil: not seen
+
+	res      sqlsink.Result
+	rejected []sqlsink.Rejected // routed once the transaction committed
+	fresh    bool               // rejected was found by this call, not read back
+	// unsure holds the rejected rows of an attempt whose commit failed: it may have
+	// committed all the same, which the next attempt learns by finding the marker.
+	unsure []sqlsink.Rejected
+}
+
+// attempt runs the partition's transaction once.
+func (w *write) attempt(ctx context.Context, pool *pgxpool.Pool) error {
+	s := w.s
+	w.res, w.rejected, w.fresh = sqlsink.Result{}, nil, false
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	tag, err := tx.Exec(ctx, sqlsink.ProgressInsert, w.pipeline, w.output, w.batchTime, w.partition)
+	if err != nil {
+		return fmt.Errorf("progress table: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		w.res.Skipped = true
+		switch {
+		case w.unsure != nil: // our own commit went through after all
+			w.rejected, w.fresh = w.unsure, true
+		case s.cfg.Rejects.Stores():
+			w.rejected, err = readRejected(ctx, tx, w.pipeline, w.output, w.batchTime, w.partition)
+		}
+		return err
+	}
+	n := w.rows.Len()
+	if w.isolate == nil {
+		err = s.writeRows(ctx, tx, w.rows)
+	} else {
+		err = sqlsink.Isolate(n, w.isolate, Classify, func(lo, hi int) error {
+			sp, err := tx.Begin(ctx) // a savepoint
+			if err != nil {
+				return err
+			}
+			if err := s.writeRows(ctx, sp, sqlsink.Sub(w.rows, lo, hi)); err != nil {
+				if rerr := sp.Rollback(ctx); rerr != nil {
+					return fmt.Errorf("rolling back to a savepoint after %v: %w", err, rerr)
+				}
+				return err
+			}
+			return sp.Commit(ctx)
+		}, w.reject)
+		if err == nil && s.cfg.Rejects.Stores() && len(w.rejected) > 0 {
+			err = storeRejected(ctx, tx, w.pipeline, w.output, w.batchTime, w.partition, w.rejected)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if w.prune {
+		if _, err := tx.Exec(ctx, sqlsink.ProgressPrune, w.pipeline, w.output, w.partition, w.batchTime); err != nil {
+			return fmt.Errorf("progress table: %w", err)
+		}
+		if s.cfg.Rejects.Stores() {
+			if _, err := tx.Exec(ctx, sqlsink.RejectedPrune, w.pipeline, w.output, w.partition, w.batchTime); err != nil {
+				return fmt.Errorf("rejected rows table: %w", err)
+			}
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		if w.rejected != nil {
+			w.unsure = w.rejected
+		}
+		return err
+	}
+	w.res.Rows = n - len(w.rejected)
+	w.res.Rejected = len(w.rejected)
+	w.fresh = true
+	return nil
+}
+
+// reject takes row i, which the database rejected with err: under the fail policy it
+// ends the write.
+func (w *write) reject(i int, err error) error {
+	rec := sqlsink.RenderRow(w.rows.Append(nil, i))
+	if w.s.cfg.Rejects.Fails() {
+		return &sqlsink.RejectedError{Row: i, Record: rec, Err: err}
+	}
+	w.rejected = append(w.rejected, sqlsink.Rejected{Row: i, Record: rec, Err: sqlsink.ErrorText(err)})
+	return nil
+}
+
+// storeRejected writes a partition's rejected rows into the rejected-rows table, in
+// one round trip.
+func storeRejected(ctx context.Context, tx pgx.Tx, pipeline, output string, batchTime int64, partition int, rej []sqlsink.Rejected) error {
+	b := &pgx.Batch{}
+	for _, r := range rej {
+		b.Queue(sqlsink.RejectedInsert, pipeline, output, batchTime, partition, r.Row, r.Err, r.Record)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("rejected rows table: %w", err)
+	}
+	return nil
+}
+
+// readRejected reads back the rejected rows a partition committed.
+func readRejected(ctx context.Context, tx pgx.Tx, pipeline, output string, batchTime int64, partition int) ([]sqlsink.Rejected, error) {
+	rows, err := tx.Query(ctx, sqlsink.RejectedSelect, pipeline, output, batchTime, partition)
+	if err != nil {
+		return nil, fmt.Errorf("rejected rows table: %w", err)
+	}
+	defer rows.Close()
+	var out []sqlsink.Rejected
+	for rows.Next() {
+		var r sqlsink.Rejected
+		if err := rows.Scan(&r.Row, &r.Err, &r.Record); err != nil {
+			return nil, fmt.Errorf("rejected rows table: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("rejected rows table: %w", err)
+	}
+	return out, nil
+}
+
+// PruneMarkers deletes the output's progress markers (and stored rejected rows) up to
+// and including oldestKept, the batch time of the oldest kept checkpoint: generated code
+// registers it with ctx.OnCheckpoint when the run has a checkpoint directory. A failure
+// is logged, not returned: pruning only bounds the table, and the next checkpoint
+// prunes again.
+func (s *Sink) PruneMarkers(oldestKept rt.Time) error {
+	s.ddlMu.Lock()
+	ready := s.ddlDone
+	s.ddlMu.Unlock()
+	if !ready { // nothing written by this process yet; the next checkpoint prunes
+		return nil
+	}
+	pool, err := s.conn.Pool()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), pruneTimeout)
+		defer cancel()
+		_, err = pool.Exec(ctx, sqlsink.ProgressPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
+		if err == nil && s.cfg.Rejects.Stores() {
+			_, err = pool.Exec(ctx, sqlsink.RejectedPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
+		}
+	}
+	if err != nil {
+		s.cfg.Log.Warn("pruning progress markers failed; the next checkpoint tries again", "through", int64(oldestKept), "err", err)
+	}
+	return nil
+}
+
+// pruneTimeout bounds a prune, which runs between batches.
+const pruneTimeout = 30 * time.Second
+
+// writeRows sends rows with COPY or as a pipelined batch (Config.Mode).
+func (s *Sink) writeRows(ctx context.Context, tx pgx.Tx, rows sqlsink.Rows) error {
+	if s.useCopy(rows.Len()) {
+		return s.copyRows(ctx, tx, rows)
+	}
+	return s.pipelineRows(ctx, tx, rows)
 }
 
 func (s *Sink) useCopy(n int) bool {
@@ -236,6 +407,9 @@ func (s *Sink) ensureProgressTable(ctx context.Context) error {
 	}
 	_, err = s.cfg.Retry.Do(ctx, Transient, func() error {
 		_, err := pool.Exec(ctx, sqlsink.ProgressDDL)
+		if err == nil && s.cfg.Rejects.Stores() {
+			_, err = pool.Exec(ctx, sqlsink.RejectedDDL)
+		}
 		var pgErr interface{ SQLState() string }
 		// Two processes creating the table at once race on the catalog; the loser sees
 		// a unique violation on pg_type, and the table exists.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"modernc.org/sqlite"
+
+	"streamc.dev/streamc/runtime/connector/sqlsink"
 )
 
 // ConnConfig is a sqlite(path) connection of a .stream file.
@@ -150,4 +152,25 @@ func Transient(err error) bool {
 		}
 	}
 	return false
+}
+
+// Classify sorts a sink's errors (sqlsink.ErrorClass) by SQLite's primary result code:
+// BUSY and LOCKED are Transient; CONSTRAINT (NOT NULL, CHECK, UNIQUE, a foreign key, a
+// STRICT column's type, a trigger's RAISE), MISMATCH and TOOBIG reject one row (Record);
+// ERROR (a syntax error, no such table or column), PERM, READONLY, AUTH and RANGE (a
+// parameter the statement does not have) fail every row (Statement); the rest is Other.
+func Classify(err error) sqlsink.ErrorClass {
+	if Transient(err) {
+		return sqlsink.Transient
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 19, 20, 18: // SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_TOOBIG
+			return sqlsink.Record
+		case 1, 3, 8, 23, 25: // SQLITE_ERROR, SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH, SQLITE_RANGE
+			return sqlsink.Statement
+		}
+	}
+	return sqlsink.Other
 }

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
+	rt "streamc.dev/streamc/runtime"
 	"streamc.dev/streamc/runtime/connector/sqlsink"
 )
 
@@ -22,6 +24,14 @@ type Config struct {
 	Output string
 	Retry  sqlsink.Retry
 	Log    *slog.Logger // may be nil
+	// Checkpointed says the run has a checkpoint directory: progress markers are then
+	// pruned by PruneMarkers after each checkpoint, only behind the oldest kept one.
+	// Without one, each partition prunes its markers older than the current batch every
+	// sqlsink.PruneEvery writes (sqlsink.ProgressPrune says why that is enough).
+	Checkpointed bool
+	// Rejects routes the rows the database rejects permanently (the sink's onBadRecord);
+	// nil is the fail policy: such a row fails the write, named in the error.
+	Rejects *sqlsink.Rejects
 }
 
 // Sink runs a statement for every element of a batch, one transaction per partition per
@@ -47,6 +57,9 @@ func New(cfg Config) (*Sink, error) {
 	if cfg.Output == "" {
 		cfg.Output = sqlsink.DefaultOutput(cfg.SQL)
 	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
 	s := &Sink{cfg: cfg, params: sqlsink.Params(cfg.SQL), commits: map[int]int{}}
 	if s.params == 0 {
 		return nil, fmt.Errorf("sqlite sink: the statement has no parameters (?1..?n): %s", cfg.SQL)
@@ -71,6 +84,12 @@ func (s *Sink) WriteBatch(ctx context.Context, batchTime int64, partition int, r
 
 // WriteKeyed is WriteBatch with the progress key's pipeline and output given
 // (sqlsink.KeyedWriter, through which Tx serves the engine).
+//
+// Errors are sorted by Classify. Busy and locked databases are retried. A statement
+// that fails with a Record error (a constraint, a datatype mismatch) has changed
+// nothing — SQLite undoes the failed statement alone and the transaction goes on — so
+// the row goes to Config.Rejects and the next row is written; under the fail policy the
+// write fails naming the row. A Statement error fails at once.
 func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTime int64, partition int, rows sqlsink.Rows) (sqlsink.Result, error) {
 	n := rows.Len()
 	if n == 0 {
@@ -83,11 +102,17 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 	if err := s.ensureProgressTable(ctx, db); err != nil {
 		return sqlsink.Result{}, err
 	}
-	prune := s.duePrune(partition)
+	prune := !s.cfg.Checkpointed && s.duePrune(partition)
 	var res sqlsink.Result
+	// rejected are the rows rejected by the last attempt, fresh says it found them (they
+	// were not read back for a re-run partition), unsure holds those of an attempt whose
+	// commit failed: it may have committed all the same, which the next attempt learns
+	// by finding the marker.
+	var rejected, unsure []sqlsink.Rejected
+	fresh := false
 	args := make([]any, 0, s.params)
 	attempts, err := s.cfg.Retry.Do(ctx, Transient, func() error {
-		res = sqlsink.Result{}
+		res, rejected, fresh = sqlsink.Result{}, nil, false
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -101,7 +126,13 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 			return err
 		} else if affected == 0 {
 			res.Skipped = true
-			return nil
+			switch {
+			case unsure != nil:
+				rejected, fresh = unsure, true
+			case s.cfg.Rejects.Stores():
+				rejected, err = readRejected(ctx, tx, pipeline, output, batchTime, partition)
+			}
+			return err
 		}
 		stmt, err := tx.PrepareContext(ctx, s.cfg.SQL)
 		if err != nil {
@@ -113,23 +144,50 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 			if len(args) != s.params {
 				return sqlsink.CheckArity(s.cfg.SQL, s.params, len(args))
 			}
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			_, err := stmt.ExecContext(ctx, args...)
+			if err == nil {
+				continue
+			}
+			if Classify(err) != sqlsink.Record {
 				return err
+			}
+			rec := sqlsink.RenderRow(args)
+			if s.cfg.Rejects.Fails() {
+				return &sqlsink.RejectedError{Row: i, Record: rec, Err: err}
+			}
+			rejected = append(rejected, sqlsink.Rejected{Row: i, Record: rec, Err: sqlsink.ErrorText(err)})
+		}
+		if s.cfg.Rejects.Stores() {
+			for _, x := range rejected {
+				if _, err := tx.ExecContext(ctx, sqlsink.RejectedInsert, pipeline, output, batchTime, partition, x.Row, x.Err, x.Record); err != nil {
+					return fmt.Errorf("rejected rows table: %w", err)
+				}
 			}
 		}
 		if prune {
 			if _, err := tx.ExecContext(ctx, sqlsink.ProgressPrune, pipeline, output, partition, batchTime); err != nil {
 				return fmt.Errorf("progress table: %w", err)
 			}
+			if s.cfg.Rejects.Stores() {
+				if _, err := tx.ExecContext(ctx, sqlsink.RejectedPrune, pipeline, output, partition, batchTime); err != nil {
+					return fmt.Errorf("rejected rows table: %w", err)
+				}
+			}
 		}
 		if err := tx.Commit(); err != nil {
+			if rejected != nil {
+				unsure = rejected
+			}
 			return err
 		}
-		res.Rows = n
+		res.Rows, res.Rejected, fresh = n-len(rejected), len(rejected), true
 		return nil
 	})
 	res.Attempts = attempts
 	if err != nil {
+		if Classify(err) == sqlsink.Statement {
+			err = &sqlsink.StatementError{SQL: s.cfg.SQL, Err: err}
+		}
 		return res, fmt.Errorf("sqlite sink %s: batch %d partition %d: %w", s.cfg.Path, batchTime, partition, err)
 	}
 	if prune && !res.Skipped {
@@ -137,8 +195,62 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 		s.commits[partition] = 0
 		s.pruneMu.Unlock()
 	}
+	if s.cfg.Rejects != nil {
+		s.cfg.Rejects.Routed(batchTime, partition, rejected, fresh)
+	}
 	return res, nil
 }
+
+// readRejected reads back the rejected rows a partition committed.
+func readRejected(ctx context.Context, tx *sql.Tx, pipeline, output string, batchTime int64, partition int) ([]sqlsink.Rejected, error) {
+	rows, err := tx.QueryContext(ctx, sqlsink.RejectedSelect, pipeline, output, batchTime, partition)
+	if err != nil {
+		return nil, fmt.Errorf("rejected rows table: %w", err)
+	}
+	defer rows.Close()
+	var out []sqlsink.Rejected
+	for rows.Next() {
+		var r sqlsink.Rejected
+		if err := rows.Scan(&r.Row, &r.Err, &r.Record); err != nil {
+			return nil, fmt.Errorf("rejected rows table: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("rejected rows table: %w", err)
+	}
+	return out, nil
+}
+
+// PruneMarkers deletes the output's progress markers (and stored rejected rows) up to
+// and including oldestKept, the batch time of the oldest kept checkpoint: generated code
+// registers it with ctx.OnCheckpoint when the run has a checkpoint directory. A failure
+// is logged, not returned: pruning only bounds the table, and the next checkpoint
+// prunes again.
+func (s *Sink) PruneMarkers(oldestKept rt.Time) error {
+	s.ddlMu.Lock()
+	ready := s.ddlDone
+	s.ddlMu.Unlock()
+	if !ready { // nothing written by this process yet; the next checkpoint prunes
+		return nil
+	}
+	db, err := s.conn.DB()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), pruneTimeout)
+		defer cancel()
+		_, err = db.ExecContext(ctx, sqlsink.ProgressPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
+		if err == nil && s.cfg.Rejects.Stores() {
+			_, err = db.ExecContext(ctx, sqlsink.RejectedPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
+		}
+	}
+	if err != nil {
+		s.cfg.Log.Warn("pruning progress markers failed; the next checkpoint tries again", "through", int64(oldestKept), "err", err)
+	}
+	return nil
+}
+
+// pruneTimeout bounds a prune, which runs between batches.
+const pruneTimeout = 30 * time.Second
 
 func (s *Sink) ensureProgressTable(ctx context.Context, db *sql.DB) error {
 	s.ddlMu.Lock()
@@ -148,6 +260,9 @@ func (s *Sink) ensureProgressTable(ctx context.Context, db *sql.DB) error {
 	}
 	_, err := s.cfg.Retry.Do(ctx, Transient, func() error {
 		_, err := db.ExecContext(ctx, sqlsink.ProgressDDL)
+		if err == nil && s.cfg.Rejects.Stores() {
+			_, err = db.ExecContext(ctx, sqlsink.RejectedDDL)
+		}
 		return err
 	})
 	if err != nil {

@@ -39,9 +39,21 @@ func Args(rows [][]any) Rows {
 	return Slice(rows, func(dst []any, v []any) []any { return append(dst, v...) })
 }
 
+// Sub returns rows [lo, hi) of rows.
+func Sub(rows Rows, lo, hi int) Rows { return subRows{rows, lo, hi} }
+
+type subRows struct {
+	rows   Rows
+	lo, hi int
+}
+
+func (s subRows) Len() int                      { return s.hi - s.lo }
+func (s subRows) Append(dst []any, i int) []any { return s.rows.Append(dst, s.lo+i) }
+
 // Result says what one WriteBatch call did.
 type Result struct {
 	Rows     int  // rows written (0 when skipped)
+	Rejected int  // rows the database rejected, routed by the sink's Rejects
 	Skipped  bool // the (batch time, partition) had been committed before: nothing was written
 	Attempts int  // transactions tried, 1 when the first one succeeded
 }
@@ -118,14 +130,59 @@ const ProgressDDL = `create table if not exists streamc_progress (
 const ProgressInsert = `insert into streamc_progress (pipeline, output, batch_time, part)
 values ($1, $2, $3, $4) on conflict do nothing`
 
-// ProgressPrune deletes one partition's progress rows older than a batch time. Rows are
-// only needed for batches that may be replayed (those after the last checkpoint), so
-// sinks prune rows older than their Keep horizon now and then, in the same transaction.
+// ProgressPruneThrough deletes an output's progress rows up to and including a batch
+// time, the oldest kept checkpoint's: a recovery re-runs only the batches after it, so
+// their markers must stay and older ones are never read again. Sinks run it after each
+// checkpoint (Context.OnCheckpoint), outside the writing transactions.
+const ProgressPruneThrough = `delete from streamc_progress
+where pipeline = $1 and output = $2 and batch_time <= $3`
+
+// ProgressPrune deletes one partition's progress rows older than a batch time: the rule
+// of a run without a checkpoint directory, which never re-runs a batch of an earlier
+// run (a restart starts afresh), so only the current batch's marker can be needed again
+// (by the engine's output retries). Sinks run it every PruneEvery writes of a
+// partition, in the writing transaction.
 const ProgressPrune = `delete from streamc_progress
 where pipeline = $1 and output = $2 and part = $3 and batch_time < $4`
 
-// PruneEvery is how many committed batches of a partition pass between two prunes.
+// PruneEvery is how many committed batches of a partition pass between two prunes
+// without a checkpoint directory.
 const PruneEvery = 64
+
+// RejectedTable keeps the rows a sink rejected under deadLetter, committed with their
+// partition's progress marker, so that a re-run partition that finds its marker hands
+// the same dead letters over again (see Rejects). It is pruned with the markers.
+const RejectedTable = "streamc_rejected"
+
+// RejectedDDL creates the rejected-rows table when it is missing.
+const RejectedDDL = `create table if not exists streamc_rejected (
+	pipeline   text    not null,
+	output     text    not null,
+	batch_time bigint  not null,
+	part       integer not null,
+	seq        integer not null,
+	error      text    not null,
+	record     text    not null,
+	primary key (pipeline, output, batch_time, part, seq)
+)`
+
+// RejectedInsert stores one rejected row: pipeline, output, batch time, partition, the
+// row's index, the error and the rendered row.
+const RejectedInsert = `insert into streamc_rejected (pipeline, output, batch_time, part, seq, error, record)
+values ($1, $2, $3, $4, $5, $6, $7)`
+
+// RejectedSelect reads a partition's rejected rows back, in order.
+const RejectedSelect = `select seq, error, record from streamc_rejected
+where pipeline = $1 and output = $2 and batch_time = $3 and part = $4 order by seq`
+
+// RejectedPruneThrough and RejectedPrune prune the rejected rows as
+// ProgressPruneThrough and ProgressPrune prune the markers.
+const (
+	RejectedPruneThrough = `delete from streamc_rejected
+where pipeline = $1 and output = $2 and batch_time <= $3`
+	RejectedPrune = `delete from streamc_rejected
+where pipeline = $1 and output = $2 and part = $3 and batch_time < $4`
+)
 
 // DefaultOutput names a sink's progress rows when the configuration gives no output
 // name: a hash of its SQL, so that two sinks of one pipeline writing different

@@ -3,6 +3,7 @@ package sqlsink_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -124,4 +125,45 @@ func TestLookupCacheAndTable(t *testing.T) {
 		t.Fatalf("failed reload replaced the rows: v = %d, loads %d", v, tbl.Loads())
 	}
 	tbl.Stop()
+}
+
+// TestIsolate: bisection writes every good row, rejects exactly the bad ones, and stops
+// at an error that is not record-level.
+func TestIsolate(t *testing.T) {
+	bad := map[int]bool{3: true, 4: true, 17: true}
+	recordErr, connErr := errors.New("record"), errors.New("conn")
+	classify := func(err error) sqlsink.ErrorClass {
+		if err == recordErr {
+			return sqlsink.Record
+		}
+		return sqlsink.Other
+	}
+	var written, rejected []int
+	write := func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if bad[i] {
+				return recordErr
+			}
+		}
+		for i := lo; i < hi; i++ {
+			written = append(written, i)
+		}
+		return nil
+	}
+	err := sqlsink.Isolate(20, recordErr, classify, write, func(i int, err error) error { rejected = append(rejected, i); return nil })
+	if err != nil || len(written) != 17 || fmt.Sprint(rejected) != "[3 4 17]" {
+		t.Fatalf("err %v, written %v, rejected %v", err, written, rejected)
+	}
+	for k := 1; k < len(written); k++ {
+		if written[k] <= written[k-1] {
+			t.Fatalf("rows written out of order: %v", written)
+		}
+	}
+	err = sqlsink.Isolate(20, recordErr, classify, func(lo, hi int) error { return connErr }, func(int, error) error { return nil })
+	if err != connErr {
+		t.Fatalf("a connection error during isolation: %v", err)
+	}
+	if got := sqlsink.RenderRow([]any{"a\xff\x00", int64(3), nil}); got != `("a\xff\x00", 3, null)` {
+		t.Fatalf("RenderRow = %s", got)
+	}
 }
