@@ -49,17 +49,13 @@ func (g *gen) hasTxKafkaSink(src *planner.Source) bool {
 
 // genKafkaSource creates kafka(brokers, topic, group, maxRatePerPartition, startFrom) in
 // newJob. The source is the pipeline's (Spark's direct approach): registered under its
-// name so that its offset ranges go into checkpoints, with a range log in the
-// checkpoint's WAL directory so that a batch replayed after a crash reads the same
-// records, and committing its offsets to the group after each batch's outputs (or, for
-// a transactional kafkaTopic sink, in the sink's transaction):
+// name so that its offsets go into checkpoints and its offset ranges into the engine's
+// batch log (kafka.Source is a BatchPlanner, so a batch re-run after a crash reads the
+// same records), and committing its offsets to the group after each batch's outputs
+// (or, for a transactional kafkaTopic sink, in the sink's transaction):
 //
 //	{
-//		walDir := ctx.WALDir("raw")
-//		rangeLog := ""
-//		if walDir != "" {
-//			rangeLog = filepath.Join(walDir, "kafka-ranges")
-//		}
+//		id := kafka.ProcessID(ctx.Pipeline.Name, "raw", ctx.Settings.Checkpoint)
 //		src, err := kafka.NewSource(kafka.SourceConfig{Brokers: strings.Split(ctx.SourceAddress("raw"), ","), ...})
 //		if err != nil {
 //			return nil, fmt.Errorf("clicks.stream:5:11: kafka: %w", err)
@@ -104,14 +100,9 @@ func (g *gen) genKafkaSource(src *planner.Source) {
 	if tx {
 		cfg = append(cfg, kv("TransactionalID", jen.Id("id")))
 	}
-	cfg = append(cfg, kv("RangeLog", jen.Id("rangeLog")),
-		kv("Log", jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("source"), jen.Lit(src.Name))))
+	cfg = append(cfg, kv("Log", jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("source"), jen.Lit(src.Name))))
 	stmts := []jen.Code{
 		jen.Id("id").Op(":=").Add(id),
-		jen.Id("walDir").Op(":=").Id("ctx").Dot("WALDir").Call(jen.Lit(src.Name)),
-		jen.Id("rangeLog").Op(":=").Lit(""),
-		jen.If(jen.Id("walDir").Op("!=").Lit("")).Block(
-			jen.Id("rangeLog").Op("=").Qual("path/filepath", "Join").Call(jen.Id("walDir"), jen.Lit("kafka-ranges"))),
 		jen.List(jen.Id("src"), jen.Err()).Op(":=").Qual(kpkg, "NewSource").Call(jen.Qual(kpkg, "SourceConfig").Values(cfg...)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": kafka: %w"), jen.Err()))),
@@ -130,7 +121,7 @@ func (g *gen) genKafkaSource(src *planner.Source) {
 
 // kafkaAdapter declares, once, the kafkaSource type of job.go: kafka.Source with a Batch
 // method giving KafkaRecord values (the other methods, for the engine's lifecycle,
-// checkpoints and the range log, are kafka.Source's):
+// checkpoints and the batch log, are kafka.Source's):
 //
 //	type kafkaSource struct{ *kafka.Source }
 //

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	rt "streamc.dev/streamc/runtime"
 )
 
@@ -15,11 +13,11 @@ import (
 // b.Output's retries. msg gives an element's key (nil for none) and value.
 //
 // For a transactional sink, a failed write aborts the batch's open transaction before
-// the error is returned, so a retry never produces a record twice. When the sink
-// commits a source's offsets and its transaction is aborted (by a rebalance, or by a
-// failed write), the source has rewound to its committed offsets: the abort is logged
-// and the output returns without error, because the next batch reads the same records
-// again (ErrAborted).
+// the error is returned, so the retry produces the batch once, in a new transaction
+// (with a Source, its offsets included). A batch whose progress marker committed in an
+// earlier run is skipped. When the sink commits a source's offsets and a group
+// rebalance aborts its transaction, the source has rewound: the abort is logged and the
+// output returns without error, because the records are read again (ErrAborted).
 func Write[T any](ctx *rt.Context, b *rt.Batch, op rt.Op, s *Sink, parts [][]T, msg func(T) (key, value []byte)) error {
 	t := int64(b.Time)
 	return b.Output(op, func() error {
@@ -40,8 +38,7 @@ func Write[T any](ctx *rt.Context, b *rt.Batch, op rt.Op, s *Sink, parts [][]T, 
 	})
 }
 
-// abort ends batch batchTime's open transaction without committing it. With a source,
-// the source rewinds to its committed offsets and the result wraps ErrAborted.
+// abort ends batch batchTime's open transaction without committing it.
 func (s *Sink) abort(ctx context.Context, batchTime int64) error {
 	if !s.cfg.Transactional {
 		return nil
@@ -51,17 +48,7 @@ func (s *Sink) abort(ctx context.Context, batchTime int64) error {
 	if !s.inTxn {
 		return nil
 	}
-	s.inTxn = false
-	ctx = context.WithoutCancel(ctx)
-	if src := s.cfg.Source; src != nil {
-		_, err := src.session.End(ctx, kgo.TryAbort)
-		src.rewind()
-		if err != nil {
-			return fmt.Errorf("kafka sink: aborting batch %d: %w", batchTime, err)
-		}
-		return fmt.Errorf("kafka sink: batch %d aborted after a failed write: %w", batchTime, ErrAborted)
-	}
-	if err := s.cl.EndTransaction(ctx, kgo.TryAbort); err != nil {
+	if err := s.endAborted(ctx); err != nil {
 		return fmt.Errorf("kafka sink: aborting batch %d: %w", batchTime, err)
 	}
 	return nil

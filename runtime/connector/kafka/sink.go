@@ -59,24 +59,41 @@ type SinkConfig struct {
 	// "streamc-" + Topic. With Source, the source's TransactionalID is used.
 	TransactionalID string
 	Source          *Source
-	Log             *slog.Logger
-	Opts            []kgo.Opt
+	// Output is the output's stable name in the pipeline ("writeTo@3f2a9c01"), and ZeroTime the
+	// pipeline's zero time (restored from the checkpoint, new for a fresh run): with the
+	// transactional ID they identify a transactional sink's progress marker, so that a
+	// batch re-run after a restart is not produced again, while a fresh run's batches
+	// (a new lineage, even with the same batch times) are never taken for done ones.
+	Output   string
+	ZeroTime int64
+	// NoCheckpoint says the pipeline runs without a checkpoint directory: no batch is
+	// ever re-run, so the sink never skips one (markers are still written). Without it a
+	// second replay run, whose batch times repeat the first's, would write nothing.
+	NoCheckpoint bool
+	// ProgressTopic is the compacted topic of the progress markers; empty means
+	// DefaultProgressTopic.
+	ProgressTopic string
+	Log           *slog.Logger
+	Opts          []kgo.Opt
 }
 
 // Sink produces a pipeline's elements to a topic. Without Transactional it is an
 // idempotent producer (the broker drops the duplicates of a producer's retries): each
 // WriteBatch returns once the broker acknowledged every record, at least once across
 // restarts. With Transactional, WriteBatch produces into the batch's transaction and
-// Commit ends it. The client is created on first use; WriteBatch is safe for
-// concurrent use by the partitions of a batch.
+// Commit ends it, together with a progress marker (see progress) and, with a Source,
+// the source's offsets: exactly once across restarts whatever the source, because a
+// batch whose marker committed is skipped when it is re-run. The client is created on
+// first use; WriteBatch is safe for concurrent use by the partitions of a batch.
 type Sink struct {
 	cfg SinkConfig
 	log *slog.Logger
 
-	mu      sync.Mutex
-	cl      *kgo.Client
-	inTxn   bool
-	txnTime int64
+	mu       sync.Mutex
+	cl       *kgo.Client
+	inTxn    bool
+	txnTime  int64
+	progress progress // loaded on the first write of a run (transactional only)
 }
 
 // NewSink returns a sink for cfg; nothing is connected yet.
@@ -94,6 +111,9 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	}
 	if cfg.TransactionalID == "" {
 		cfg.TransactionalID = "streamc-" + cfg.Topic
+	}
+	if cfg.ProgressTopic == "" {
+		cfg.ProgressTopic = DefaultProgressTopic
 	}
 	log := cfg.Log
 	if log == nil {
@@ -126,19 +146,30 @@ func (s *Sink) client() (*kgo.Client, error) {
 	return cl, nil
 }
 
-// begin starts batch batchTime's transaction when it has not started yet.
-func (s *Sink) begin(batchTime int64) (*kgo.Client, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cl, err := s.client()
+// begin starts batch batchTime's transaction when it has not started yet. skip reports
+// that the batch's marker has committed (a re-run after a restart): nothing is written.
+// s.mu must be held.
+func (s *Sink) begin(ctx context.Context, batchTime int64) (cl *kgo.Client, skip bool, err error) {
+	cl, err = s.client()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !s.cfg.Transactional || s.inTxn && s.txnTime == batchTime {
-		return cl, nil
+		return cl, false, nil
+	}
+	if !s.progress.loaded && s.cfg.NoCheckpoint {
+		s.progress = progress{loaded: true}
+	}
+	if !s.progress.loaded {
+		if err := s.loadProgress(ctx, cl); err != nil {
+			return nil, false, err
+		}
+	}
+	if s.progress.done(s.cfg.ZeroTime, batchTime) {
+		return cl, true, nil
 	}
 	if s.inTxn {
-		return nil, fmt.Errorf("kafka sink: batch %d written while batch %d's transaction is open", batchTime, s.txnTime)
+		return nil, false, fmt.Errorf("kafka sink: batch %d written while batch %d's transaction is open", batchTime, s.txnTime)
 	}
 	if s.cfg.Source != nil {
 		err = s.cfg.Source.session.Begin()
@@ -146,21 +177,24 @@ func (s *Sink) begin(batchTime int64) (*kgo.Client, error) {
 		err = cl.BeginTransaction()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("kafka sink: beginning the transaction of batch %d: %w", batchTime, err)
+		return nil, false, fmt.Errorf("kafka sink: beginning the transaction of batch %d: %w", batchTime, err)
 	}
 	s.inTxn, s.txnTime = true, batchTime
-	return cl, nil
+	return cl, false, nil
 }
 
 // WriteBatch produces one partition's messages of batch batchTime and waits for the
-// broker's acknowledgements.
+// broker's acknowledgements. A transactional sink writes nothing for a batch it has
+// committed before (a re-run after a restart).
 func (s *Sink) WriteBatch(ctx context.Context, batchTime int64, partition int, msgs Messages) error {
 	n := msgs.Len()
 	if n == 0 {
 		return nil
 	}
-	cl, err := s.begin(batchTime)
-	if err != nil {
+	s.mu.Lock()
+	cl, skip, err := s.begin(ctx, batchTime)
+	s.mu.Unlock()
+	if err != nil || skip {
 		return err
 	}
 	recs := make([]kgo.Record, n)
@@ -176,36 +210,63 @@ func (s *Sink) WriteBatch(ctx context.Context, batchTime int64, partition int, m
 	return nil
 }
 
-// Commit ends batch batchTime: for a transactional sink it commits the transaction
-// (with the source's offsets for the batch when the sink has a Source); it is a no-op
-// otherwise, since WriteBatch waited for every acknowledgement. When the group
-// rebalanced during the batch the transaction is aborted, the source rewinds to its
-// committed offsets, and Commit returns an error wrapping ErrAborted: the caller logs it
-// and goes on, and the next batch reads the records again.
+// Commit ends batch batchTime: for a transactional sink it produces the batch's progress
+// marker and commits the transaction (with the source's offsets for the batch when the
+// sink has a Source); it is a no-op otherwise, since WriteBatch waited for every
+// acknowledgement. A batch committed before (a re-run) is not committed again; a
+// Source's offsets for it are already in the group. A commit whose outcome is unknown
+// makes the sink read its marker again before the next write, so that a retry neither
+// repeats nor drops the batch. When the group rebalanced during the batch the
+// transaction is aborted, the source rewinds, and Commit returns an error wrapping
+// ErrAborted: the caller logs it and goes on, and the records are read again.
 func (s *Sink) Commit(ctx context.Context, batchTime int64) error {
 	if !s.cfg.Transactional {
 		return nil
 	}
-	src := s.cfg.Source
-	if src != nil {
-		// The offsets go in the transaction even when the batch produced nothing.
-		if _, err := s.begin(batchTime); err != nil {
-			return err
-		}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	src := s.cfg.Source
+	if src != nil || s.inTxn {
+		// With a Source the offsets go in the transaction even when the batch produced
+		// nothing.
+		_, skip, err := s.begin(ctx, batchTime)
+		if err != nil {
+			return err
+		}
+		if skip {
+			if src != nil {
+				src.mu.Lock()
+				offs, n := src.offsetsThrough(batchTime)
+				src.mu.Unlock()
+				src.markCommitted(batchTime, offs, n)
+			}
+			s.log.Info("batch already committed to kafka by an earlier run; not written again",
+				"topic", s.cfg.Topic, "batch_time", batchTime)
+			return nil
+		}
+	}
 	if !s.inTxn {
 		return nil
 	}
 	s.inTxn = false
+	var cl *kgo.Client
+	if src != nil {
+		cl = src.cl
+	} else {
+		cl = s.cl
+	}
+	if err := cl.ProduceSync(ctx, s.marker(batchTime)).FirstErr(); err != nil {
+		return errors.Join(fmt.Errorf("kafka sink: batch %d's progress marker: %w", batchTime, err), s.endAborted(ctx))
+	}
 	if src == nil {
 		if err := s.cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
 			if aerr := s.cl.EndTransaction(context.WithoutCancel(ctx), kgo.TryAbort); aerr != nil {
 				err = errors.Join(err, aerr)
 			}
+			s.progress.loaded = false
 			return fmt.Errorf("kafka sink: committing batch %d: %w", batchTime, err)
 		}
+		s.committed(batchTime)
 		return nil
 	}
 
@@ -239,7 +300,9 @@ func (s *Sink) Commit(ctx context.Context, batchTime int64) error {
 	})
 	committed, err := src.session.End(hook, kgo.TryCommit)
 	if err != nil {
-		src.rewind()
+		// The batch is retried as it is: the source keeps its records and positions.
+		src.resync()
+		s.progress.loaded = false
 		return fmt.Errorf("kafka sink: committing batch %d: %w", batchTime, err)
 	}
 	if !committed {
@@ -248,7 +311,27 @@ func (s *Sink) Commit(ctx context.Context, batchTime int64) error {
 		return fmt.Errorf("kafka sink: batch %d: %w", batchTime, ErrAborted)
 	}
 	src.markCommitted(batchTime, offs, n)
+	s.committed(batchTime)
 	return nil
+}
+
+// committed records that batch batchTime's marker has committed.
+func (s *Sink) committed(batchTime int64) {
+	s.progress = progress{loaded: true, zero: s.cfg.ZeroTime, last: batchTime, found: true}
+}
+
+// endAborted aborts the open transaction after a failed write; with a Source, the
+// source's client is pointed back at its buffers' ends (the batch is retried, not read
+// again). s.mu must be held.
+func (s *Sink) endAborted(ctx context.Context) error {
+	s.inTxn = false
+	ctx = context.WithoutCancel(ctx)
+	if src := s.cfg.Source; src != nil {
+		_, err := src.session.End(ctx, kgo.TryAbort)
+		src.resync()
+		return err
+	}
+	return s.cl.EndTransaction(ctx, kgo.TryAbort)
 }
 
 // Close closes the sink's own client (a sink on a Source leaves the client to it).

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -60,15 +59,8 @@ type SourceConfig struct {
 	// ReadTimeout is how long Batch waits for the records of its offset ranges; 0
 	// means 30s.
 	ReadTimeout time.Duration
-	// RangeLog is a file (generated code puts it in the checkpoint's WAL directory) to
-	// which every batch's offset ranges are appended and synced before the batch reads
-	// them. A batch that ran after the last checkpoint and is replayed after a crash then
-	// reads exactly the records it read before, even when its outputs had committed:
-	// without it the replay would read up to the newest offset, and a sink that skips the
-	// committed (batch, partition) would skip the records added since. "" disables it.
-	RangeLog string
-	Log      *slog.Logger
-	Opts     []kgo.Opt // extra client options (TLS, SASL, ...)
+	Log         *slog.Logger
+	Opts        []kgo.Opt // extra client options (TLS, SASL, ...)
 }
 
 // Range is the offsets [From, Until) of one topic partition in one batch.
@@ -85,10 +77,11 @@ type BatchRanges struct {
 }
 
 // Positions is what a checkpoint stores for a Kafka source: the next offset to read
-// per partition once every committed batch is accounted for, and the ranges of batches
-// read but not yet committed. Restoring them makes a restarted pipeline read exactly
-// the same records for the same batch times (Spark's direct stream checkpoints its
-// OffsetRanges the same way).
+// per owned partition once every batch the checkpoint covers is accounted for, and the
+// ranges of batches read but not yet committed to the group. A restored partition
+// starts at Next whatever the group has committed since: the checkpoint's state and
+// outputs end there, and the batches after it are re-run from the batch log (Spark's
+// direct stream checkpoints its OffsetRanges the same way).
 type Positions struct {
 	Topic   string
 	Next    map[int32]int64
@@ -97,7 +90,7 @@ type Positions struct {
 
 // partState is one owned topic partition.
 type partState struct {
-	next      int64         // start of the next batch's range
+	next      int64         // start of the next batch's range (planned or read)
 	fetched   int64         // offset after the last record received from the client
 	committed int64         // what the group has committed (-1: nothing yet)
 	buf       []*kgo.Record // received, not yet handed out (offsets >= next)
@@ -127,14 +120,19 @@ type Source struct {
 
 	mu       sync.Mutex
 	parts    map[int32]*partState
-	pending  []BatchRanges         // planned batches not committed yet, in time order
-	restored *Positions            // from Restore, applied as partitions are assigned
-	hints    map[int64]BatchRanges // restored pending batches, by time
-	assigned chan struct{}         // closed at the first assignment
+	pending  []BatchRanges // batches read and not committed yet, in time order
+	restored *Positions    // from Restore, applied as partitions are assigned
+	// planned holds the batches whose ranges are fixed before they are read: by
+	// PlanBatch (the engine's batch log), ReplanBatch (a re-run after a crash) or a
+	// restored checkpoint's pending batches. replanned marks those that are re-runs: they
+	// are read with the replay client, wherever the group client stands.
+	planned   map[int64]BatchRanges
+	replanned map[int64]bool
+	replay    *replayReader // reads re-run batches' ranges; nil when none is pending
+	assigned  chan struct{} // closed at the first assignment
 	// adminReady is closed once adm is set: the group joins in the background as soon
 	// as the client exists, and its first assignment (adjustOffsets) may come before.
 	adminReady chan struct{}
-	rangeLog   *os.File // open for appending, when RangeLog is set
 	once       sync.Once
 	// rate is backpressure's records a second for the whole topic (0: none yet), and
 	// lastBatch the records of the latest batch's ranges.
@@ -207,7 +205,8 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Source{cfg: cfg, log: log, parts: map[int32]*partState{}, assigned: make(chan struct{}), adminReady: make(chan struct{})}, nil
+	return &Source{cfg: cfg, log: log, parts: map[int32]*partState{}, planned: map[int64]BatchRanges{},
+		replanned: map[int64]bool{}, assigned: make(chan struct{}), adminReady: make(chan struct{})}, nil
 }
 
 // Name returns the source's name for logs.
@@ -239,9 +238,6 @@ func (s *Source) Start(ctx context.Context) error {
 		opts = append(opts, kgo.InstanceID(s.cfg.InstanceID))
 	}
 	opts = append(opts, s.cfg.Opts...)
-	if err := s.loadRangeLog(); err != nil {
-		return err
-	}
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	var err error
 	if s.cfg.TransactionalID != "" {
@@ -293,10 +289,7 @@ func (s *Source) Stop() error {
 		s.cancel()
 	}
 	s.mu.Lock()
-	if s.rangeLog != nil {
-		s.rangeLog.Close()
-		s.rangeLog = nil
-	}
+	s.closeReplay()
 	s.mu.Unlock()
 	if s.session != nil {
 		s.session.Close()
@@ -310,14 +303,46 @@ func (s *Source) Stop() error {
 // Exhausted reports false: a topic never ends.
 func (s *Source) Exhausted() bool { return false }
 
-// adjustOffsets runs when partitions are assigned, before fetching starts: a partition
-// starts at the restored checkpoint's offset, else the group's committed offset, else
-// StartFrom, resolved to a concrete offset so that batch ranges are known.
+// adjustOffsets runs when partitions are assigned, before fetching starts, and decides
+// where each partition starts, in this order:
+//
+//  1. the end of the last re-run batch known by then (ReplanBatch before Start, or a
+//     pending batch of the restored checkpoint): re-run batches read their logged ranges
+//     with a client of their own, and the batches after them continue where they end;
+//  2. the restored checkpoint's offset: the state and outputs the checkpoint holds end
+//     there, so the group's committed offset is not used even when it is ahead. It is
+//     ahead only by batches that committed after the checkpoint was written, which the
+//     engine re-runs (from the batch log) so that every output and all state see them
+//     again; a transactional Sink skips the ones it had committed by its progress
+//     markers, so no output repeats them either;
+//  3. the group's committed offset: the partition is new to this process's checkpoint
+//     lineage (the first run, a partition added to the topic or moved here from another
+//     copy), so the group says what is done;
+//  4. StartFrom, resolved to a concrete offset so that batch ranges are known.
+//
+// The start-up checkpoint, written before the source starts, holds no offsets; a crash
+// before the first periodic checkpoint is still covered, because every batch that ran
+// (and moved the group's offset) is in the batch log with its absolute ranges.
 func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32]kgo.Offset) (map[string]map[int32]kgo.Offset, error) {
 	parts := offsets[s.cfg.Topic]
+	s.mu.Lock()
+	known := map[int32]int64{}
+	for p := range parts {
+		if n, ok := s.restored.next(p); ok {
+			known[p] = n
+		}
+		for t, br := range s.planned {
+			for _, r := range br.Ranges {
+				if cur, ok := known[p]; r.Partition == p && s.replanned[t] && (!ok || r.Until > cur) {
+					known[p] = r.Until
+				}
+			}
+		}
+	}
+	s.mu.Unlock()
 	var needStart, needEnd bool
-	for _, o := range parts {
-		if o.EpochOffset().Offset < 0 {
+	for p, o := range parts {
+		if _, ok := known[p]; !ok && o.EpochOffset().Offset < 0 {
 			needStart = needStart || s.cfg.StartFrom == "earliest"
 			needEnd = needEnd || s.cfg.StartFrom == "latest"
 		}
@@ -343,28 +368,36 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 	defer s.mu.Unlock()
 	for p, o := range parts {
 		committed := o.EpochOffset().Offset
-		start := committed
-		if start < 0 {
+		start, ok := known[p]
+		switch {
+		case ok:
+			if committed >= 0 && committed != start {
+				s.log.Info("kafka partition starts at the checkpoint's offset, not the group's committed one",
+					"topic", s.cfg.Topic, "partition", p, "offset", start, "group_offset", committed)
+			}
+		case committed >= 0:
+			start = committed
+		default:
 			lo, ok := ends.Lookup(s.cfg.Topic, p)
 			if !ok || lo.Err != nil {
 				return nil, fmt.Errorf("kafka source: resolving %s offset of %s/%d: %v", s.cfg.StartFrom, s.cfg.Topic, p, lo.Err)
 			}
 			start = lo.Offset
 		}
-		if s.restored != nil {
-			// A transactional source's group offset is committed atomically with the
-			// batch's output, possibly after the checkpoint was written: when it is ahead
-			// of the checkpoint, those records were delivered, and reading them again
-			// would produce them twice.
-			if n, ok := s.restored.Next[p]; ok && !(s.cfg.TransactionalID != "" && committed > n) {
-				start = n
-			}
-		}
 		s.parts[p] = &partState{next: start, fetched: start, committed: committed}
 		parts[p] = kgo.NewOffset().At(start).WithEpoch(-1)
 	}
 	s.once.Do(func() { close(s.assigned) })
 	return offsets, nil
+}
+
+// next returns the restored offset of partition p; a nil Positions has none.
+func (pos *Positions) next(p int32) (int64, bool) {
+	if pos == nil {
+		return 0, false
+	}
+	n, ok := pos.Next[p]
+	return n, ok
 }
 
 // dropPartitions forgets revoked or lost partitions; their records are another member's
@@ -384,17 +417,38 @@ func (s *Source) dropPartitions(_ context.Context, _ *kgo.Client, lost map[strin
 }
 
 // Batch returns the records of the batch with time batchTime, topic partition p going to
-// pipeline partition p mod parts in offset order. A batch time restored from a
-// checkpoint reads the same ranges as before the restart.
+// pipeline partition p mod parts in offset order. A batch planned by PlanBatch reads
+// its planned ranges; a re-run one (ReplanBatch, or a pending batch of the restored
+// checkpoint) reads exactly its logged ranges, whatever has arrived since and wherever
+// the group client stands; any other batch is planned here, from where the previous
+// one ended.
 func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
 	if s.cl == nil {
 		return nil, errors.New("kafka source: not started")
 	}
 	parts = max(parts, 1)
-	ranges, err := s.plan(batchTime)
-	if err != nil {
-		return nil, err
+	s.mu.Lock()
+	br, planned := s.planned[batchTime]
+	rerun := s.replanned[batchTime]
+	for t := range s.planned {
+		if t <= batchTime {
+			// Older entries are of batches the restored checkpoint already covers.
+			delete(s.planned, t)
+			delete(s.replanned, t)
+		}
 	}
+	s.mu.Unlock()
+	if !planned {
+		var err error
+		if br, err = s.plan(batchTime); err != nil {
+			return nil, err
+		}
+	}
+	if rerun {
+		return s.rerun(br, parts)
+	}
+	s.closeReplayIfDone()
+	ranges := br.Ranges
 	deadline := time.Now().Add(s.cfg.ReadTimeout)
 	for !s.haveAll(ranges) {
 		if time.Now().After(deadline) {
@@ -407,6 +461,7 @@ func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
 	out := make([][]Record, parts)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.pending = append(s.pending, br)
 	for _, r := range ranges {
 		st := s.parts[r.Partition]
 		if st == nil {
@@ -426,6 +481,33 @@ func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
 	return out, nil
 }
 
+// rerun reads a re-run batch's logged ranges with the replay client and moves the
+// owned partitions' positions to their ends: the batches after it continue from there.
+func (s *Source) rerun(br BatchRanges, parts int) ([][]Record, error) {
+	recs, err := s.replayRanges(br.Ranges)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]Record, parts)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range br.Ranges {
+		for _, kr := range recs[r.Partition] {
+			out[int(r.Partition)%parts] = append(out[int(r.Partition)%parts], convert(kr))
+		}
+		if st := s.parts[r.Partition]; st != nil {
+			st.next = r.Until
+			i := 0
+			for i < len(st.buf) && st.buf[i].Offset < r.Until {
+				i++
+			}
+			st.buf = slices.Delete(st.buf, 0, i)
+		}
+	}
+	s.pending = append(s.pending, br)
+	return out, nil
+}
+
 func convert(kr *kgo.Record) Record {
 	r := Record{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset,
 		Key: kr.Key, Value: kr.Value, Timestamp: kr.Timestamp.UnixMilli()}
@@ -438,30 +520,32 @@ func convert(kr *kgo.Record) Record {
 	return r
 }
 
-// plan decides the ranges of batch batchTime: the restored ones when the batch is being
-// replayed and still starts where the source stands, else from each partition's next
-// offset to its last stable offset, bounded by the rate.
-func (s *Source) plan(batchTime int64) ([]Range, error) {
+// plan decides the ranges of a new batch batchTime: from each owned partition's next
+// offset to its last stable offset, bounded by the rate, and moves the partitions on.
+//
+// A partition that starts behind the group's committed offset (a restored checkpoint
+// with batches committed after it) does not cross that offset in one plan: the group's
+// offset is where a batch ended, and a transactional Sink committed that batch together
+// with its progress marker. Without the batch log (the batches re-run after the
+// checkpoint are then planned afresh), this keeps a re-run batch from reading records
+// the original run read in a later batch, which the Sink, skipping the committed batch
+// times, would never write. With the batch log, re-runs read their logged ranges
+// instead.
+func (s *Source) plan(batchTime int64) (BatchRanges, error) {
 	s.mu.Lock()
 	owned := make([]int32, 0, len(s.parts))
 	for p := range s.parts {
 		owned = append(owned, p)
 	}
-	hint, hinted := s.hints[batchTime]
-	delete(s.hints, batchTime)
 	s.mu.Unlock()
 	slices.Sort(owned)
 
-	var ends kadm.ListedOffsets
-	if !hinted {
-		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ReadTimeout)
-		var err error
-		// The last stable offset: records past it belong to open transactions.
-		ends, err = s.adm.ListCommittedOffsets(ctx, s.cfg.Topic)
-		cancel()
-		if err != nil {
-			return nil, fmt.Errorf("kafka source: listing offsets of %s: %w", s.cfg.Topic, err)
-		}
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ReadTimeout)
+	// The last stable offset: records past it belong to open transactions.
+	ends, err := s.adm.ListCommittedOffsets(ctx, s.cfg.Topic)
+	cancel()
+	if err != nil {
+		return BatchRanges{}, fmt.Errorf("kafka source: listing offsets of %s: %w", s.cfg.Topic, err)
 	}
 	limit := int64(-1)
 	if s.cfg.MaxRatePerPartition > 0 && s.cfg.Interval > 0 {
@@ -471,7 +555,7 @@ func (s *Source) plan(batchTime int64) ([]Range, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rateLimit map[int32]int64
-	if !hinted && s.rate > 0 {
+	if s.rate > 0 {
 		lags := map[int32]int64{}
 		for _, p := range owned {
 			if st := s.parts[p]; st != nil {
@@ -490,11 +574,7 @@ func (s *Source) plan(batchTime int64) ([]Range, error) {
 			continue
 		}
 		r := Range{Partition: p, From: st.next, Until: st.next}
-		if hinted {
-			if i := slices.IndexFunc(hint.Ranges, func(h Range) bool { return h.Partition == p && h.From == st.next }); i >= 0 {
-				r.Until = hint.Ranges[i].Until
-			}
-		} else if lo, ok := ends.Lookup(s.cfg.Topic, p); ok && lo.Err == nil && lo.Offset > st.next {
+		if lo, ok := ends.Lookup(s.cfg.Topic, p); ok && lo.Err == nil && lo.Offset > st.next {
 			r.Until = lo.Offset
 			if limit >= 0 {
 				r.Until = min(r.Until, st.next+limit)
@@ -502,17 +582,16 @@ func (s *Source) plan(batchTime int64) ([]Range, error) {
 			if l, ok := rateLimit[p]; ok {
 				r.Until = min(r.Until, st.next+l)
 			}
+			if st.committed > st.next {
+				r.Until = min(r.Until, st.committed)
+			}
 		}
 		st.next = r.Until
 		size += r.Until - r.From
 		br.Ranges = append(br.Ranges, r)
 	}
 	s.lastBatch = size
-	s.pending = append(s.pending, br)
-	if err := s.logRanges(br); err != nil {
-		return nil, err
-	}
-	return br.Ranges, nil
+	return br, nil
 }
 
 // haveAll reports whether every range's records have been received.
@@ -582,10 +661,17 @@ func (s *Source) offsetsThrough(t int64) (map[int32]int64, int) {
 // CommitBatch commits the end offsets of batch batchTime (and of earlier batches not
 // committed yet) to the group. The engine calls it once the batch's outputs are
 // committed, so the group's offsets never run ahead of the outputs. A source used by a
-// transactional Sink is committed by the Sink instead.
+// transactional Sink is committed by the Sink instead. An offset the group already has
+// or is past (a batch re-run after a restore) is not committed again: the group's
+// offset never moves back.
 func (s *Source) CommitBatch(ctx context.Context, batchTime int64) error {
 	s.mu.Lock()
 	offs, n := s.offsetsThrough(batchTime)
+	for p, o := range offs {
+		if st := s.parts[p]; st == nil || o <= st.committed {
+			delete(offs, p)
+		}
+	}
 	s.mu.Unlock()
 	if len(offs) == 0 {
 		s.markCommitted(batchTime, offs, n)
@@ -622,28 +708,40 @@ func (s *Source) markCommitted(_ int64, offs map[int32]int64, n int) {
 	defer s.mu.Unlock()
 	for p, o := range offs {
 		if st := s.parts[p]; st != nil {
-			st.committed = o
+			st.committed = max(st.committed, o)
 		}
 	}
 	s.pending = slices.Delete(s.pending, 0, min(n, len(s.pending)))
 }
 
-// rewind moves every partition back to its committed offset and forgets the pending
-// batches and buffered records: after an aborted transaction their records are read
-// again.
+// rewind moves every partition back to the start of its first pending batch and
+// forgets the pending batches and buffered records: after a transaction aborted by a
+// rebalance their records are read again (by the next batch, or by the partition's new
+// owner, which starts at the group's committed offset).
 func (s *Source) rewind() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	set := map[string]map[int32]kgo.EpochOffset{s.cfg.Topic: {}}
 	for p, st := range s.parts {
-		if st.committed < 0 {
-			// Nothing committed yet: back to where this process started the partition.
-			st.committed = s.startOf(p, st)
-		}
-		st.next, st.fetched, st.buf = st.committed, st.committed, nil
-		set[s.cfg.Topic][p] = kgo.EpochOffset{Epoch: -1, Offset: st.committed}
+		to := s.startOf(p, st)
+		st.next, st.fetched, st.buf = to, to, nil
+		set[s.cfg.Topic][p] = kgo.EpochOffset{Epoch: -1, Offset: to}
 	}
 	s.pending = nil
+	s.cl.SetOffsets(set)
+}
+
+// resync points the client back at the offsets after the records already received.
+// Ending a transaction session with an abort moves the client to the group's committed
+// offsets; when the batch is retried rather than read again, the source's buffers stay
+// as they are and fetching must go on from where they end.
+func (s *Source) resync() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set := map[string]map[int32]kgo.EpochOffset{s.cfg.Topic: {}}
+	for p, st := range s.parts {
+		set[s.cfg.Topic][p] = kgo.EpochOffset{Epoch: -1, Offset: st.fetched}
+	}
 	s.cl.SetOffsets(set)
 }
 
@@ -680,8 +778,8 @@ func (s *Source) Positions() Positions {
 }
 
 // Restore sets the positions to resume from; call it before Start. Each partition
-// starts at pos.Next, and a batch time of pos.Pending reads the same ranges again when
-// it is replayed.
+// starts at pos.Next (not at the group's committed offset, see adjustOffsets), and a
+// batch time of pos.Pending reads the same ranges again if it is re-run.
 func (s *Source) Restore(pos Positions) error {
 	if pos.Topic != "" && pos.Topic != s.cfg.Topic {
 		return fmt.Errorf("kafka source: checkpoint is for topic %s, not %s", pos.Topic, s.cfg.Topic)
@@ -689,9 +787,9 @@ func (s *Source) Restore(pos Positions) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.restored = &pos
-	s.hints = map[int64]BatchRanges{}
 	for _, br := range pos.Pending {
-		s.hints[br.Time] = br
+		s.planned[br.Time] = br
+		s.replanned[br.Time] = true
 	}
 	return nil
 }
