@@ -1,8 +1,11 @@
 package codegen
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -100,19 +103,50 @@ func (g *gen) stateTypeText(s *stateSection) string {
 	return t
 }
 
-// nameStates names the sections: "updateStateByKey(totals)" when the operator's result
-// is bound by a let, else the operator and its 1-based ordinal among the stateful
-// operators in declaration order, "countByWindow#2". Never a position, so that moving
-// code keeps checkpoints usable.
+// nameStates names the sections by what they are, never by where they are written:
+// "updateStateByKey(totals)" when the operator's result is bound by a let, else the
+// operator and a hash of its definition — the operators and arguments that lead to it,
+// from its sources on — "countByWindow@3f2a9c01". So moving lines, or swapping two
+// unnamed operators of the same state type, keeps each state with its operator, and an
+// edit upstream of an unnamed one changes its name: a restart refuses the checkpoint
+// (saying so) rather than hand it another operator's state. The sections are sorted by
+// name, so that declaration order is not part of the state fingerprint.
 func (g *gen) nameStates() {
 	slices.SortStableFunc(g.stateSecs, func(a, b *stateSection) int { return a.node.ID - b.node.ID })
-	for i, s := range g.stateSecs {
+	memo := map[*check.Node]string{}
+	seen := map[string]int{}
+	for _, s := range g.stateSecs {
 		if s.node.Let != "" {
 			s.name = fmt.Sprintf("%s(%s)", s.node.Op, s.node.Let)
 		} else {
-			s.name = fmt.Sprintf("%s#%d", s.node.Op, i+1)
+			s.name = s.node.Op + "@" + g.definitionHash(s.node, memo)
+		}
+		// The same definition written twice (or one operator keeping two sections)
+		// holds interchangeable state: numbered in declaration order.
+		if seen[s.name]++; seen[s.name] > 1 {
+			s.name += fmt.Sprintf("#%d", seen[s.name])
 		}
 	}
+	slices.SortStableFunc(g.stateSecs, func(a, b *stateSection) int { return strings.Compare(a.name, b.name) })
+}
+
+// definitionHash returns 8 hex digits of a hash over n's definition: its operator and
+// argument text (blanks collapsed) and, in order, its inputs' definitions.
+func (g *gen) definitionHash(n *check.Node, memo map[*check.Node]string) string {
+	if h, ok := memo[n]; ok {
+		return h
+	}
+	sum := sha256.New()
+	for _, in := range n.Inputs {
+		fmt.Fprintf(sum, "%s|", g.definitionHash(in, memo))
+	}
+	sum.Write([]byte(n.Op))
+	if c := n.Call; c != nil && c.Lparen.IsValid() && c.Rparen.Offset >= c.Lparen.Offset && c.Rparen.Offset < len(g.src) {
+		sum.Write([]byte(strings.Join(strings.Fields(string(g.src[c.Lparen.Offset:c.Rparen.Offset+1])), " ")))
+	}
+	h := hex.EncodeToString(sum.Sum(nil))[:8]
+	memo[n] = h
+	return h
 }
 
 // stateInfosField is the descriptor's State field, or nothing for a stateless job.

@@ -511,12 +511,12 @@ pairs.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 3s, 1s).print()
 pairs.map(p => p._1).countByWindow(2s).print()
 `)
 	if got, want := state(`queue([[("a", 1)]]).eventTime(c => fromMillis(c._2), lateness = 1500ms).print()
-`), `{Name: "eventTime#1", Type: "(string, int); eventTime lateness 1.5s"`; got != want {
+`), `{Name: "eventTime@b0562069", Type: "(string, int); eventTime lateness 1.5s"`; got != want {
 		t.Errorf("eventTime's state section: %s, want %s", got, want)
 	}
-	want := `{Name: "updateStateByKey(totals)", Type: "(string, int)"
-{Name: "reduceByKeyAndWindow#2", Type: "(string, int); window 3s, slide 1s, inverse"
-{Name: "countByWindow#3", Type: "int; window 2s, slide 1s, inverse"`
+	want := `{Name: "countByWindow@fb5667e6", Type: "int; window 2s, slide 1s, inverse"
+{Name: "reduceByKeyAndWindow@526770bc", Type: "(string, int); window 3s, slide 1s, inverse"
+{Name: "updateStateByKey(totals)", Type: "(string, int)"`
 	if base != want {
 		t.Fatalf("state sections:\n%s\nwant\n%s", base, want)
 	}
@@ -531,6 +531,36 @@ pairs.map(p => p._1).countByWindow(2s).print()
 `)
 	if moved != base {
 		t.Errorf("moving code and adding an output changed the state sections:\n%s", moved)
+	}
+	// Two unnamed operators of the same state type, swapped: each keeps its own name
+	// (the state goes with its operator, never to the other); an edit upstream of one
+	// renames it, so that a restart refuses the checkpoint instead of guessing.
+	two := state(`let w = queue([["a"]])
+w.filter(x => x == "a").countByWindow(2s).print()
+w.filter(x => x == "b").countByWindow(2s).print()
+`)
+	swapped := state(`let w = queue([["a"]])
+w.filter(x => x == "b").countByWindow(2s).print()
+w.filter(x  =>  x == "a").countByWindow(2s).print()
+`)
+	edited := state(`let w = queue([["a"]])
+w.filter(x => x == "a").countByWindow(2s).print()
+w.filter(x => x == "c").countByWindow(2s).print()
+`)
+	if names := strings.Split(two, "\n"); len(names) != 2 || names[0] == names[1] {
+		t.Errorf("two unnamed countByWindow sections:\n%s", two)
+	}
+	if swapped != two {
+		t.Errorf("swapping two unnamed operators changed their sections:\n%s\nwas\n%s", swapped, two)
+	}
+	kept := 0
+	for _, name := range strings.Split(edited, "\n") {
+		if slices.Contains(strings.Split(two, "\n"), name) {
+			kept++
+		}
+	}
+	if kept != 1 {
+		t.Errorf("editing one operator's upstream: sections\n%s\nwas\n%s; want exactly one renamed", edited, two)
 	}
 	if none := state("queue([[1]]).map(x => x + 1).print()\n"); none != "" {
 		t.Errorf("a stateless pipeline lists state:\n%s", none)

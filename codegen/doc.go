@@ -78,7 +78,7 @@
 // (checkpoint.go): each structure that keeps data from batch to batch is one section of
 // the checkpointed state, listed in the descriptor's Pipeline.State under a name that
 // survives edits elsewhere in the file ("updateStateByKey(totals)" for a bound result,
-// else "countByWindow#2", the ordinal among the stateful operators) with its type and
+// else "countByWindow@fb5667e6", a hash of its definition) with its type and
 // window timing. SaveState writes each section with typed encoders generated per value
 // type; keyed state is written as a whole and RestoreState puts each key into the
 // partition Bucket(hash(key), n) of this run, with the hash of the exchange that feeds
@@ -94,7 +94,7 @@
 // writeTo, the kafka source, lookup and tableQuery call the packages of
 // runtime/connector, which a binary links only when it uses them (writeto.go,
 // kafka.go, lookup.go). A SQL sink (postgres, sqlite) is an rt.TxSink run with
-// rt.WriteTx under a stable output name (the sink's let name, else "writeTo#N"), its
+// rt.WriteTx under a stable output name (the sink's let name, else "writeTo@" and a hash of its definition), its
 // rows bound through a generated field appender (sqlArgsT, no reflection); pools are
 // created by the first write and closed through ctx.OnClose. kafkaTopic runs
 // kafka.Write; with transactional = true and one kafka source in the pipeline, the

@@ -18,11 +18,15 @@ func (g *gen) connPath(name string) string { return g.rtPath + "/connector/" + n
 // sinkField names the job field of output i's sink.
 func sinkField(i int) string { return fmt.Sprintf("out%dSink", i) }
 
-// outputName is the stable name of a writeTo in the progress table and in BatchKey: the
-// sink's let name when the sink is bound by a let and written to by this writeTo only,
-// else "writeTo#N", N counting the writeTo outputs from 1 in the order written. Editing
-// filters, maps or other outputs keeps the name, so a restarted pipeline finds its
-// progress rows again.
+// outputName is the stable name of a writeTo in its progress markers (BatchKey, the
+// SQL progress table, the Kafka progress topic): the sink's let name when the sink is
+// bound by a let and written to by this writeTo only, else "writeTo@" and a hash of the
+// output's definition — the writeTo call and everything leading to it — as state sections
+// are named (nameStates). Never its rank among the outputs: an output added before it
+// would take over its markers, and a batch re-run after a restart would skip records
+// the other output never wrote. Moving lines or adding other outputs keeps the name; an
+// edit upstream of an unbound output gives it new markers (its re-run batches are
+// written again: bind the sink with let to keep them).
 func (g *gen) outputName(n *check.Node, r *check.Resource) string {
 	uses := 0
 	for _, o := range g.plan.Outputs {
@@ -33,16 +37,7 @@ func (g *gen) outputName(n *check.Node, r *check.Resource) string {
 	if r.Let != "" && uses == 1 {
 		return "writeTo(" + r.Let + ")"
 	}
-	k := 0
-	for _, o := range g.plan.Outputs {
-		if o.Node.Op == "writeTo" {
-			k++
-		}
-		if o.Node == n {
-			break
-		}
-	}
-	return fmt.Sprintf("writeTo#%d", k)
+	return "writeTo@" + g.definitionHash(n, map[*check.Node]string{})
 }
 
 // resourceValue compiles argument name of resource r, evaluated once at start-up; nil
@@ -62,7 +57,7 @@ func (g *gen) constBool(r *check.Resource, name string) bool { return g.literalB
 // is closed at shutdown through ctx.OnClose. In RunBatch:
 //
 //	// postgres, sqlite: one transaction per partition with the progress row
-//	if err := rt.WriteTx(b, opWriteTo_9_4, "writeTo#1", j.out0Sink, j.keep2); err != nil {
+//	if err := rt.WriteTx(b, opWriteTo_9_4, "writeTo@3f2a9c01", j.out0Sink, j.keep2); err != nil {
 //		return rt.Wrap(opWriteTo_9_4, err)
 //	}
 //	// kafkaTopic
@@ -90,6 +85,7 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 	}
 	logger := jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("output"), jen.Lit(name))
 	var call jen.Code
+	var after []jen.Code // statements after a successful call
 	var desc string
 	switch r.Op {
 	case "postgres", "sqlite":
@@ -102,12 +98,28 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 		}
 		g.job.field(field, jen.Qual(g.rtPath, "TxSink").Types(g.goType(elem)),
 			fmt.Sprintf("%s is the %s sink of %s at %s.", field, r.Op, name, g.posString(n.Pos)))
+		// With a checkpoint directory, markers are pruned only behind the oldest kept
+		// checkpoint (PruneMarkers, called after each checkpoint).
+		cfg := []jen.Code{kv("ConnConfig", conn), kv("SQL", sql), kv("Pipeline", jen.Id("ctx").Dot("Pipeline").Dot("Name")),
+			kv("Output", jen.Lit(name)), kv("Log", logger),
+			kv("Checkpointed", jen.Id("ctx").Dot("Settings").Dot("Checkpoint").Op("!=").Lit(""))}
+		if rej := g.sqlRejects(i, n, r, name, logger); rej != nil {
+			cfg = append(cfg, kv("Rejects", rej))
+			//	if err := j.out0Rejects.Flush(int64(b.Time)); err != nil { return rt.Wrap(op, err) }
+			//	b.AddBadRecords(j.out0Rejects.TakeNew())
+			// The running batch's time and count, even when the sink writes a lagged
+			// event-time batch: dead letters are committed per running batch.
+			after = []jen.Code{
+				jen.If(jen.Err().Op(":=").Add(rej).Dot("Flush").Call(jen.Int64().Call(jen.Id("b").Dot("Time"))), jen.Err().Op("!=").Nil()).Block(
+					jen.Return(jen.Qual(g.rtPath, "Wrap").Call(op, jen.Err()))),
+				jen.Id("b").Dot("AddBadRecords").Call(jen.Add(rej).Dot("TakeNew").Call()),
+			}
+		}
 		g.ctorFn.emit(jen.Block(
-			jen.List(jen.Id("sink"), jen.Err()).Op(":=").Qual(pkg, "New").Call(jen.Qual(pkg, "Config").Values(
-				kv("ConnConfig", conn), kv("SQL", sql), kv("Pipeline", jen.Id("ctx").Dot("Pipeline").Dot("Name")),
-				kv("Output", jen.Lit(name)), kv("Log", logger))),
+			jen.List(jen.Id("sink"), jen.Err()).Op(":=").Qual(pkg, "New").Call(jen.Qual(pkg, "Config").Values(cfg...)),
 			errf("writeTo"),
 			jen.Id("ctx").Dot("OnClose").Call(jen.Id("sink")),
+			jen.Id("ctx").Dot("OnCheckpoint").Call(jen.Id("sink").Dot("PruneMarkers")),
 			jf(field).Op("=").Qual(pkg, "Tx").Call(jen.Id("sink"), jen.Id(g.sqlArgsFunc(elem)))))
 		call = jen.Qual(g.rtPath, "WriteTx").Call(g.batchOf(n.Inputs[0]), op, jen.Lit(name), jf(field), parts)
 		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg(firstArgName(r)).Value.Pos()))
@@ -131,6 +143,12 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 		} else if tx {
 			cfg = append(cfg, kv("TransactionalID", jen.Qual(kpkg, "ProcessID").Call(
 				jen.Id("ctx").Dot("Pipeline").Dot("Name"), jen.Lit(name), jen.Id("ctx").Dot("Settings").Dot("Checkpoint"))))
+		}
+		if tx {
+			// The progress marker's identity: a batch re-run after a restart (same zero
+			// time, restored from the checkpoint) is skipped once its marker committed.
+			cfg = append(cfg, kv("Output", jen.Lit(name)), kv("ZeroTime", jen.Int64().Call(jen.Id("ctx").Dot("ZeroTime"))),
+				kv("NoCheckpoint", jen.Id("ctx").Dot("Settings").Dot("Checkpoint").Op("==").Lit("")))
 		}
 		cfg = append(cfg, kv("Log", logger))
 		g.job.field(field, jen.Op("*").Qual(kpkg, "Sink"), fmt.Sprintf("%s is the kafkaTopic sink of %s at %s.", field, name, g.posString(n.Pos)))
@@ -162,9 +180,38 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 		g.errorf(r.Pos, "%s is not implemented yet in this version of streamc", r.Op)
 		return
 	}
-	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(op, jen.Err()))))...)
+	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], append([]jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(op, jen.Err())))}, after...)...)...)
 	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+}
+
+// sqlRejects declares the job's field out<i>Rejects, the policy of SQL sink r for the
+// rows its database rejects, when its onBadRecord is skip or deadLetter, and returns the
+// field (nil under fail, the default). Its dead-letter file is exactly-once per batch
+// across restarts as the decoders' are (runtime/connector/sqlsink.Rejects):
+//
+//	j.out0Rejects = sqlsink.NewRejects(codec.NewBadRecords(codec.Policy{...},
+//		ctx.Settings.Checkpoint, ctx.Recovered), "writeTo@3f2a9c01", "x.stream:9:4", logger)
+//	ctx.OnClose(j.out0Rejects)
+func (g *gen) sqlRejects(i int, n *check.Node, r *check.Resource, name string, logger jen.Code) jen.Code {
+	p := r.OnBadRecord
+	if p == nil || p.Kind == check.BadRecordFail {
+		return nil
+	}
+	field := sinkField(i) + "Rejects"
+	g.job.field(field, jen.Op("*").Qual(g.connPath("sqlsink"), "Rejects"),
+		fmt.Sprintf("%s routes the rows the %s sink of %s rejects (onBadRecord %s).", field, r.Op, name, map[check.BadRecordKind]string{check.BadRecordSkip: "skip", check.BadRecordDeadLetter: "deadLetter"}[p.Kind]))
+	kind := map[check.BadRecordKind]string{check.BadRecordSkip: "Skip", check.BadRecordDeadLetter: "DeadLetter"}[p.Kind]
+	policy := []jen.Code{kv("Kind", jen.Qual(g.codecPath, kind))}
+	if p.Path != "" {
+		policy = append(policy, kv("Path", jen.Lit(p.Path)))
+	}
+	g.ctorFn.emit(jf(field).Op("=").Qual(g.connPath("sqlsink"), "NewRejects").Call(
+		jen.Qual(g.codecPath, "NewBadRecords").Call(jen.Qual(g.codecPath, "Policy").Values(policy...),
+			jen.Id("ctx").Dot("Settings").Dot("Checkpoint"), jen.Id("ctx").Dot("Recovered")),
+		jen.Lit(name), jen.Lit(g.posString(n.Pos)), logger),
+		jen.Id("ctx").Dot("OnClose").Call(jf(field)))
+	return jf(field)
 }
 
 // firstArgName is the argument naming where a database resource points.

@@ -96,6 +96,14 @@ func (ck *checkpoints) verify(c *checkpoint.Checkpoint) error {
 			fmt.Fprintf(&b, "\n  + this binary:  %s", x)
 		}
 	}
+	for _, x := range append(old, cur...) {
+		if name, _, _ := strings.Cut(x, ":"); strings.Contains(name, "@") {
+			b.WriteString("\n(a stateful operator not bound by let is known by its definition: the operators and arguments " +
+				"leading to it; an edit there, or a new operator of the same kind, is a new state. Bind the operator with " +
+				"let to keep its state across edits upstream)")
+			break
+		}
+	}
 	fmt.Fprintf(&b, "\nthe state cannot be carried over; %s", freshHint(dir))
 	return errors.New(b.String())
 }

@@ -32,6 +32,10 @@ type Context struct {
 	// RecoveredFrom is the batch time of the checkpoint the run resumes from, or 0 for
 	// a fresh start. It is set before Pipeline.New runs.
 	RecoveredFrom Time
+	// Recovered reports that the run resumes from a checkpoint. Test it, not
+	// RecoveredFrom != 0: a replay starting at time 0 resumes from its start-up
+	// checkpoint at batch time 0.
+	Recovered bool
 
 	cancel      context.CancelFunc
 	overrides   map[string]string

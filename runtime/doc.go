@@ -100,8 +100,8 @@
 //
 //   - Pipeline.State lists one StateInfo{Name, Type, Pos} per state section. Name is
 //     position-independent: "updateStateByKey(totals)" when the operator's result is bound
-//     to a name, else the operator and its 1-based ordinal among the stateful operators
-//     in declaration order, "countByWindow#2". Type is the state's type as the checker
+//     to a name, else the operator and a hash of its definition (the operators and
+//     arguments leading to it), "countByWindow@fb5667e6". Type is the state's type as the checker
 //     prints it plus whatever shapes the encoding (window length and slide, inverse). The
 //     runtime hashes the list into Pipeline.StateFingerprint; a checkpoint whose list
 //     differs is refused with a message listing the changed entries. Outputs, filters,

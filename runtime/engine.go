@@ -52,6 +52,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		if c := ck.restored; c != nil {
 			ctx.ZeroTime = Time(c.ZeroTime)
 			ctx.RecoveredFrom = Time(c.Time)
+			ctx.Recovered = true
 			t = Time(c.Time).Add(interval)
 		}
 	}
@@ -108,6 +109,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		return ExitFailure
 	}
 	e.rates = newRateController(ctx)
+	e.rates.applyInitialRate(float64(ctx.Settings.InitialRate))
 	drain := int64(0)
 	if d, ok := job.(Drainer); ok {
 		drain = int64(d.DrainBatches())

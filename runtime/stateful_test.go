@@ -48,10 +48,11 @@ var (
 
 // The state section names, as Pipeline.State lists them. updateStateByKey's result is
 // bound to `totals`, so its section is named after the binding; countByWindow's is not
-// bound and takes its ordinal among the stateful operators.
+// bound and is named by a hash of its definition (lines.countByWindow(300ms, 100ms) over
+// files("in")).
 const (
 	sectionTotals = "updateStateByKey(totals)"
-	sectionWindow = "countByWindow#2"
+	sectionWindow = "countByWindow@6bfbcffc"
 )
 
 // newTotalsPipeline returns the pipeline reading a files source (kind "files") or a

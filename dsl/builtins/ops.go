@@ -202,10 +202,11 @@ var Ops = []*Op{
 		Doc: "writeTo sends each batch to a sink, with pooled connections and writes batched per partition.", Example: `.writeTo(jsonFiles("out/events"))`},
 
 	// sinks
-	{Name: "postgres", Kind: Sink, Params: []OpParam{req("url", "string"), req("sql", "string"), def("maxConns", "int", "8"), def("idleTimeout", "duration", "5m")}, Result: "sink",
-		Doc: "postgres runs sql for each element, binding its fields (tuple elements or record fields) to $1..$n.", Example: `postgres(env("DATABASE_URL"), "insert into counts(word, n) values ($1, $2)")`},
-	{Name: "sqlite", Kind: Sink, Params: []OpParam{req("path", "string"), req("sql", "string")}, Result: "sink",
-		Doc: "sqlite runs sql for each element against a SQLite file, binding fields to ?1..?n (or $1..$n).", Example: `sqlite("out.db", "insert into counts values (?1, ?2)")`},
+	{Name: "postgres", Kind: Sink, Params: []OpParam{req("url", "string"), req("sql", "string"), def("maxConns", "int", "8"), def("idleTimeout", "duration", "5m"),
+		def("onBadRecord", "fail | skip | deadLetter(path)", "fail")}, Result: "sink",
+		Doc: "postgres runs sql for each element, binding its fields (tuple elements or record fields) to $1..$n; onBadRecord says what happens to rows the database rejects for good.", Example: `postgres(env("DATABASE_URL"), "insert into counts(word, n) values ($1, $2)")`},
+	{Name: "sqlite", Kind: Sink, Params: []OpParam{req("path", "string"), req("sql", "string"), def("onBadRecord", "fail | skip | deadLetter(path)", "fail")}, Result: "sink",
+		Doc: "sqlite runs sql for each element against a SQLite file, binding fields to ?1..?n (or $1..$n); onBadRecord says what happens to rows the database rejects for good.", Example: `sqlite("out.db", "insert into counts values (?1, ?2)")`},
 	{Name: "kafkaTopic", Kind: Sink, Params: []OpParam{req("brokers", "string"), req("topic", "string"), def("transactional", "bool", "false")}, Result: "sink",
 		Doc: "kafkaTopic produces each element to a topic: a string as the value, a (string, string) pair as key and value.", Example: `kafkaTopic("localhost:9092", "alerts")`},
 	{Name: "jsonFiles", Kind: Sink, Params: []OpParam{req("prefix", "string")}, Result: "sink",
@@ -244,6 +245,7 @@ var Settings = []struct{ Name, Value, Doc string }{
 	{"partitions", "int", "default number of partitions of shuffles (default: number of CPUs)"},
 	{"maxRate", "int", "maximum records a second per source (per Kafka partition for kafka)"},
 	{"backpressure", "bool", "adapt the rate to the processing speed"},
+	{"initialRate", "int", "backpressure's records a second per source until the first batch completes (default maxRate)"},
 	{"http", "string", "address of the metrics/UI HTTP server, e.g. \":4040\""},
 	{"onBadRecord", "fail | skip | deadLetter(path)", "what to do with records that fail to decode (default fail)"},
 	{"stopTimeout", "duration", "graceful stop limit (default 30s)"},

@@ -426,6 +426,8 @@ func (c *checker) setting(d *ast.Setting, st *Settings) {
 		st.Partitions = int(n)
 	case "maxRate":
 		st.MaxRate, _ = intValue()
+	case "initialRate":
+		st.InitialRate, _ = intValue()
 	case "backpressure":
 		lit, ok := v.(*ast.BoolLit)
 		if !ok {
@@ -441,7 +443,7 @@ func (c *checker) setting(d *ast.Setting, st *Settings) {
 }
 
 var settingExample = map[string]string{
-	"checkpoint": "ckpt/app", "http": ":4040", "partitions": "4", "maxRate": "10000",
+	"checkpoint": "ckpt/app", "http": ":4040", "partitions": "4", "maxRate": "10000", "initialRate": "1000",
 }
 
 // badRecordPolicy reads `fail`, `skip` or `deadLetter("path")`.

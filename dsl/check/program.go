@@ -39,6 +39,7 @@ type Settings struct {
 	Partitions      int           // `partitions 4`; 0 means the number of CPUs
 	MaxRate         int64         // `maxRate 10000`: records per second per source; 0 = unlimited
 	Backpressure    bool          // `backpressure true`
+	InitialRate     int64         // `initialRate 5000`: backpressure's rate before the first batch completes
 	HTTP            string        // `http ":4040"`: metrics/UI address; "" = off
 	OnBadRecord     BadRecordPolicy
 	StopTimeout     time.Duration // `stopTimeout 30s`; 0 means the runtime default
@@ -158,6 +159,9 @@ type Resource struct {
 	Row     types.Type
 	KeyFn   *ast.Lambda
 	Refresh time.Duration
+	// OnBadRecord is a SQL sink's `onBadRecord =` policy for the rows the database
+	// rejects; nil means fail (the pipeline's onBadRecord setting is the decoders').
+	OnBadRecord *BadRecordPolicy
 }
 
 // Arg returns the argument named name, or nil.
