@@ -1,7 +1,7 @@
 # streamc — the commands a developer needs. The README's quick start uses `demo` and `test`.
 GO ?= go
 
-.PHONY: demo test golden fmt bench bench-smoke install
+.PHONY: demo test golden fmt bench bench-smoke install crash
 
 # Builds streamc, creates the example HR database (SQLite, from departments.sql),
 # compiles the employees example into a native binary, runs it over the bundled CSV files
@@ -37,3 +37,16 @@ bench:
 # differs from its baseline's.
 bench-smoke:
 	$(GO) run ./bench/cmd/bench -smoke
+
+# The crash tests of docs/reliability.md in their long versions (STREAMC_CRASH_LONG=1):
+# the live tests (crashtest/live_test.go, connectortest/live_test.go) SIGKILL each
+# pipeline 60 times, 12 of them past the SQL sinks' marker pruning, instead of CI's 10,
+# and run past the files source's 60s remember window; the overload test floods for
+# minutes instead of seconds. Each output prints a line ending
+# in "0 lost, 0 duplicated". About 5 minutes.
+# The whole verbose log is kept in a temporary file, named at the end.
+crash:
+	@log=$$(mktemp); status=0; \
+	STREAMC_CRASH_LONG=1 $(GO) test -count=1 -timeout 60m -v -run '^(TestCrash|TestOverload)' ./runtime ./crashtest ./connectortest >$$log 2>&1 || status=$$?; \
+	grep -E '^(--- |ok |FAIL)|^crash test' $$log; \
+	echo "full log: $$log"; exit $$status

@@ -3,5 +3,8 @@
 // (transactionally) or PostgreSQL, servers the tests start themselves
 // (internal/testserver), while the test kills the pipeline with SIGKILL at random
 // moments and restarts it from its checkpoint. The outputs must hold every input record
-// exactly once: 0 lost, 0 duplicated.
+// exactly once: 0 lost, 0 duplicated. live_test.go does the same live, with input
+// arriving while the pipeline runs and kills aimed at the worst moments, for PostgreSQL,
+// the transactional Kafka sink fed by files, and a Kafka source (with and without a
+// transactional sink in the same pipeline).
 package connectortest

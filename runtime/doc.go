@@ -123,11 +123,14 @@
 // The engine writes the initial checkpoint before the first batch, one after every batch
 // whose time t has (t - ZeroTime) a multiple of CheckpointEvery (after its outputs and
 // batch-done hooks), and one when the run ends or is stopped by a signal. Before each batch
-// it appends the batch time to the batch log. On a start whose directory holds
-// checkpoints it restores the newest readable one (zero time, state, positions) after
-// Pipeline.New and before the sources start, then runs the batches after it with their
-// original times (Batch.Recovering marks those that had started before the crash) and
-// goes on live. A checkpoint failure, like a batch failure, ends the run with exit 1 and
+// it has every BatchPlanner source fix the batch's input and appends it, synced, to the
+// batch log (without a checkpoint directory the sources plan all the same, unlogged). On a
+// start whose directory holds checkpoints it restores the newest readable one (zero
+// time, state, positions) after Pipeline.New and before the sources start, then runs the
+// batches after it with their original times — those in the batch log with exactly their
+// logged input (Batch.Recovering marks them) — and goes on live. Hooks registered with
+// ctx.OnCheckpoint learn the oldest kept checkpoint after each one (sinks prune their
+// progress markers up to it). A checkpoint failure, like a batch failure, ends the run with exit 1 and
 // never removes an older checkpoint.
 //
 // # Partitioning and order

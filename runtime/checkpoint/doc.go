@@ -2,14 +2,15 @@
 // binary encoding that generated code and sources write their state with (Writer and
 // Reader), the checkpoint file format (Checkpoint, Encode, Decode), and the directory
 // itself (Dir): atomic writes, garbage collection of old checkpoints, finding the newest
-// readable one, and the small batch log that records which batches had started.
+// readable one, and the batch log that records each batch's input before it runs
+// (BatchLog).
 //
 // # Files
 //
 // A checkpoint directory holds
 //
 //	checkpoint-<batch time in ms>   one per kept checkpoint (the newest Keep, default 2)
-//	batches.log                     "batch t started" markers since the newest checkpoint
+//	batches.log                     each batch's input, logged before it runs (BatchLog)
 //	wal/<source>/                   write-ahead logs of receiver sources (package wal)
 //
 // A checkpoint file is written to a hidden temporary file, synced, renamed into place and

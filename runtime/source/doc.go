@@ -17,11 +17,16 @@
 // run, Exhausted, and Batch. Sources come in two kinds:
 //
 //   - Receivers (Lines, Stdin, Socket) run a goroutine that reads records as they arrive
-//     and buffers them; each Batch call takes what arrived since the previous call. A
-//     receiver can be slowed to a maximum rate with a token bucket (Limiter); the bucket
-//     blocks the reading goroutine, so a TCP sender feels the backpressure.
-//   - Pulled sources (Queue, Files, Rate) compute each batch's records when Batch is
-//     called, from the batch time alone, with no goroutine.
+//     and buffers them, up to a byte budget (BufferBytes): a full buffer blocks the
+//     reading goroutine, so a TCP sender feels the backpressure and memory stays bounded.
+//     Each Batch call takes what arrived since the previous call, at most the rate times
+//     the interval. A receiver can be slowed to a maximum rate with a token bucket
+//     (Limiter), which blocks the reading goroutine too.
+//   - Pulled sources (Queue, Files, Rate) compute each batch's records from the batch
+//     time, with no goroutine. They are the engine's BatchPlanners: PlanBatch fixes a
+//     batch's input before it runs (the files and their sizes, the queue's batch, the
+//     numbers), the engine logs it, and after a crash ReplanBatch gives a re-run batch
+//     exactly that input back.
 //
 // # Live and replay
 //

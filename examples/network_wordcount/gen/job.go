@@ -5,6 +5,7 @@ package main
 
 import (
 	rt "streamc.dev/streamc/runtime"
+	"streamc.dev/streamc/runtime/codec"
 	"streamc.dev/streamc/runtime/source"
 	"streamc.dev/streamc/stdlib"
 )
@@ -27,6 +28,8 @@ type job struct {
 	ctx *rt.Context
 	n0  int
 	n1  int
+	// src0Bad applies the bad-record policy to the lines source lines drops for their length.
+	src0Bad *codec.BadRecords
 	// src0 is source lines: socket at network_wordcount/network_wordcount.stream:7:13.
 	src0 *source.Socket
 	// x0 carries (string, int) from stage 0 to stage 1 (hash by key).
@@ -45,7 +48,9 @@ func newJob(ctx *rt.Context) (rt.Job, error) {
 	j := &job{ctx: ctx}
 	j.n0 = ctx.Settings.Partitions
 	j.n1 = ctx.Settings.Partitions
-	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Logger: ctx.Log.With("source", "lines"), WALDir: ctx.WALDir("lines")})
+	j.src0Bad = codec.NewBadRecords(codec.Policy{Kind: codec.PolicyKind(ctx.Settings.OnBadRecord.Kind), Path: ctx.Settings.OnBadRecord.Path}, ctx.Settings.Checkpoint, ctx.Recovered)
+	ctx.OnClose(j.src0Bad)
+	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Logger: ctx.Log.With("source", "lines"), WALDir: ctx.WALDir("lines"), OnOversize: j.src0Bad.OversizeReceived("lines", "network_wordcount/network_wordcount.stream:7:13", source.DefaultMaxLineBytes)})
 	ctx.RegisterSource("lines", j.src0)
 	j.x0 = rt.NewExchange[stdlib.Tuple2[string, int64]](j.n0, j.n1)
 	j.keep1 = make([][]stdlib.Tuple2[string, int64], j.n1)
@@ -68,6 +73,10 @@ func (j *job) RunBatch(b *rt.Batch) error {
 	if err := j.stage1(b); err != nil {
 		return err
 	}
+	if err := j.src0Bad.Flush(int64(b.Time)); err != nil {
+		return rt.Wrap(opSocket_7_13, err)
+	}
+	b.AddBadRecords(j.src0Bad.TakeNew())
 	if err := b.Output(opPrint_9_8, func() error {
 		return rt.Print(j.ctx.Stdout, b.Time, 10, j.keep1, renderTuple2_String_Int)
 	}); err != nil {
