@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -283,18 +282,7 @@ func readRejected(ctx context.Context, tx pgx.Tx, pipeline, output string, batch
 		return nil, fmt.Errorf("rejected rows table: %w", err)
 	}
 	defer rows.Close()
-	var out []sqlsink.Rejected
-	for rows.Next() {
-		var r sqlsink.Rejected
-		if err := rows.Scan(&r.Row, &r.Err, &r.Record); err != nil {
-			return nil, fmt.Errorf("rejected rows table: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("rejected rows table: %w", err)
-	}
-	return out, nil
+	return sqlsink.ScanRejected(rows)
 }
 
 // PruneMarkers deletes the output's progress markers (and stored rejected rows) up to
@@ -310,22 +298,17 @@ func (s *Sink) PruneMarkers(oldestKept rt.Time) error {
 		return nil
 	}
 	pool, err := s.conn.Pool()
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), pruneTimeout)
-		defer cancel()
-		_, err = pool.Exec(ctx, sqlsink.ProgressPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
-		if err == nil && s.cfg.Rejects.Stores() {
-			_, err = pool.Exec(ctx, sqlsink.RejectedPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
-		}
-	}
 	if err != nil {
 		s.cfg.Log.Warn("pruning progress markers failed; the next checkpoint tries again", "through", int64(oldestKept), "err", err)
+		return nil
 	}
+	sqlsink.PruneThrough(s.cfg.Log, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept), s.cfg.Rejects.Stores(),
+		func(ctx context.Context, q string, args ...any) error {
+			_, err := pool.Exec(ctx, q, args...)
+			return err
+		})
 	return nil
 }
-
-// pruneTimeout bounds a prune, which runs between batches.
-const pruneTimeout = 30 * time.Second
 
 // writeRows sends rows with COPY or as a pipelined batch (Config.Mode).
 func (s *Sink) writeRows(ctx context.Context, tx pgx.Tx, rows sqlsink.Rows) error {

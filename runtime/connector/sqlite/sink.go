@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	rt "streamc.dev/streamc/runtime"
 	"streamc.dev/streamc/runtime/connector/sqlsink"
@@ -208,18 +207,7 @@ func readRejected(ctx context.Context, tx *sql.Tx, pipeline, output string, batc
 		return nil, fmt.Errorf("rejected rows table: %w", err)
 	}
 	defer rows.Close()
-	var out []sqlsink.Rejected
-	for rows.Next() {
-		var r sqlsink.Rejected
-		if err := rows.Scan(&r.Row, &r.Err, &r.Record); err != nil {
-			return nil, fmt.Errorf("rejected rows table: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("rejected rows table: %w", err)
-	}
-	return out, nil
+	return sqlsink.ScanRejected(rows)
 }
 
 // PruneMarkers deletes the output's progress markers (and stored rejected rows) up to
@@ -235,22 +223,17 @@ func (s *Sink) PruneMarkers(oldestKept rt.Time) error {
 		return nil
 	}
 	db, err := s.conn.DB()
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), pruneTimeout)
-		defer cancel()
-		_, err = db.ExecContext(ctx, sqlsink.ProgressPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
-		if err == nil && s.cfg.Rejects.Stores() {
-			_, err = db.ExecContext(ctx, sqlsink.RejectedPruneThrough, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept))
-		}
-	}
 	if err != nil {
 		s.cfg.Log.Warn("pruning progress markers failed; the next checkpoint tries again", "through", int64(oldestKept), "err", err)
+		return nil
 	}
+	sqlsink.PruneThrough(s.cfg.Log, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept), s.cfg.Rejects.Stores(),
+		func(ctx context.Context, q string, args ...any) error {
+			_, err := db.ExecContext(ctx, q, args...)
+			return err
+		})
 	return nil
 }
-
-// pruneTimeout bounds a prune, which runs between batches.
-const pruneTimeout = 30 * time.Second
 
 func (s *Sink) ensureProgressTable(ctx context.Context, db *sql.DB) error {
 	s.ddlMu.Lock()

@@ -1,6 +1,7 @@
 package sqlsink
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -244,3 +245,48 @@ func (r *Rejects) Close() error { return r.bad.Close() }
 type textError string
 
 func (e textError) Error() string { return string(e) }
+
+// RowScanner is what ScanRejected reads: pgx.Rows and *sql.Rows both are one.
+type RowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanRejected reads the rows of a RejectedSelect query: the rejected rows a partition
+// committed, which a re-run finds with its marker and routes if the first run could not.
+// The caller closes rows.
+func ScanRejected(rows RowScanner) ([]Rejected, error) {
+	var out []Rejected
+	for rows.Next() {
+		var r Rejected
+		if err := rows.Scan(&r.Row, &r.Err, &r.Record); err != nil {
+			return nil, fmt.Errorf("rejected rows table: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("rejected rows table: %w", err)
+	}
+	return out, nil
+}
+
+// PruneTimeout bounds a prune of progress markers, which runs between batches.
+const PruneTimeout = 30 * time.Second
+
+// PruneThrough deletes an output's progress markers, and its stored rejected rows when
+// rejects is set, up to and including oldestKept, through exec (a pool's or a database's
+// Exec). A failure is logged, not returned: pruning only bounds the tables, and the next
+// checkpoint prunes again.
+func PruneThrough(log *slog.Logger, pipeline, output string, oldestKept int64, rejects bool,
+	exec func(ctx context.Context, sql string, args ...any) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), PruneTimeout)
+	defer cancel()
+	err := exec(ctx, ProgressPruneThrough, pipeline, output, oldestKept)
+	if err == nil && rejects {
+		err = exec(ctx, RejectedPruneThrough, pipeline, output, oldestKept)
+	}
+	if err != nil {
+		log.Warn("pruning progress markers failed; the next checkpoint tries again", "through", oldestKept, "err", err)
+	}
+}
