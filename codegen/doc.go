@@ -94,8 +94,9 @@
 // writeTo, the kafka source, lookup and tableQuery call the packages of
 // runtime/connector, which a binary links only when it uses them (writeto.go,
 // kafka.go, lookup.go). A SQL sink (postgres, sqlite) is an rt.TxSink run with
-// rt.WriteTx under a stable output name (the sink's let name, else "writeTo@" and a hash of its definition), its
-// rows bound through a generated field appender (sqlArgsT, no reflection); pools are
+// rt.WriteTx under a stable output name (the sink's let name, else "writeTo@" and a
+// hash of its definition), its rows bound through a generated field appender (sqlArgsT,
+// no reflection); pools are
 // created by the first write and closed through ctx.OnClose. kafkaTopic runs
 // kafka.Write; with transactional = true and one kafka source in the pipeline, the
 // source's offsets commit in the sink's transaction. jsonFiles and csvFiles write one
