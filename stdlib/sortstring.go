@@ -24,8 +24,15 @@ func SortByString[T any](s []T, key func(*T) string, desc bool, cmp func(a, b T)
 		slices.SortFunc(s, cmp)
 		return
 	}
-	bufs := prefixPool.Get().(*[2][]prefixed)
-	a, tmp := grow(bufs[0], n), grow(bufs[1], n)
+	// The pool holds one buffer of 2n entries, cut here into two halves that cannot
+	// overlap; only the whole buffer goes back. radixSort returns whichever half holds
+	// the result (the second after an odd number of passes), so writing its two slices
+	// back as two pooled buffers would, after an odd number of passes, store the same
+	// array twice (and lose the other): the next sort would then get one array as both
+	// the source and the target of its passes, and corrupt it or index past a bucket.
+	pb := prefixPool.Get().(*prefixBuf)
+	buf := pb.grow(2 * n)
+	a, tmp := buf[:n:n], buf[n:2*n:2*n]
 	var flip uint64
 	if desc {
 		flip = ^uint64(0)
@@ -66,8 +73,7 @@ func SortByString[T any](s []T, key func(*T) string, desc bool, cmp func(a, b T)
 			k = src
 		}
 	}
-	bufs[0], bufs[1] = a[:0], tmp[:0]
-	prefixPool.Put(bufs)
+	prefixPool.Put(pb)
 }
 
 // sortByPrefixMin is the length from which SortByString's passes pay off.
@@ -80,14 +86,19 @@ type prefixed struct {
 }
 
 // prefixPool keeps SortByString's buffers from batch to batch (each partition's sort
-// takes a pair), so that a sort allocates nothing once the pipeline is warm.
-var prefixPool = sync.Pool{New: func() any { return new([2][]prefixed) }}
+// takes one), so that a sort allocates nothing once the pipeline is warm.
+var prefixPool = sync.Pool{New: func() any { return new(prefixBuf) }}
 
-func grow(b []prefixed, n int) []prefixed {
-	if cap(b) < n {
-		return make([]prefixed, n)
+// prefixBuf is one pooled buffer: a sort owns all of it while it holds it and splits it
+// into its two halves itself, so no two slots of the pool can share an array.
+type prefixBuf struct{ b []prefixed }
+
+// grow returns the buffer's first n entries, replacing the buffer if it is shorter.
+func (p *prefixBuf) grow(n int) []prefixed {
+	if cap(p.b) < n {
+		p.b = make([]prefixed, n)
 	}
-	return b[:n]
+	return p.b[:n]
 }
 
 // prefix8 is the first 8 bytes of k as a big-endian integer, zero-padded: comparing two
@@ -102,8 +113,8 @@ func prefix8(k string) uint64 {
 }
 
 // radixSort sorts a by pre, stably, a byte at a time from the lowest (least significant
-// digit first), using tmp (as long as a) for the passes, and returns whichever of the
-// two holds the result. The histograms of all eight bytes are counted in one pass;
+// digit first), using tmp (as long as a, and sharing no entry with it) for the passes,
+// and returns whichever of the two holds the result: tmp after an odd number of passes. The histograms of all eight bytes are counted in one pass;
 // a byte that is the same in every prefix takes no pass.
 func radixSort(a, tmp []prefixed) []prefixed {
 	var counts [8][256]uint32
