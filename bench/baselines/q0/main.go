@@ -10,31 +10,39 @@ func main() {
 	q1 := flag.Bool("q1", false, "convert prices to euros (NEXMark q1)")
 	flag.Parse()
 	procs := base.Procs()
-	outs := make([][]byte, procs)
-	var head []byte
-	for i, path := range base.Files(base.Input()) {
-		chunks := base.Chunks(base.ReadBatch(path), procs)
-		base.Parallel(len(chunks), func(c int) {
-			out := outs[c][:0]
-			base.Lines(chunks[c], func(line []byte) {
-				b, ok := base.ParseBid(line)
+	tfs := make([]base.TimeFormat, procs)
+	var shares [][]byte
+	out := base.NewWriter()
+	r := base.ReadAhead(base.Files(base.Input()), 2)
+	for {
+		b, ok := r.Next()
+		if !ok {
+			break
+		}
+		shares = base.Shares(shares, b.Data, procs)
+		blk := out.Get(len(shares) + 2)
+		p := blk.Parts
+		p[0] = base.Header(p[0], int64(b.N)*base.Interval)
+		base.Parallel(len(shares), func(c int) {
+			data, o, tf := shares[c], p[1+c], &tfs[c]
+			var bid base.Bid
+			for i := 0; i < len(data); {
+				next, ok, bad := base.NextBid(data, i, &bid)
 				if !ok {
-					base.BadRecord(path, line)
+					base.BadRecord(b.Path, bad)
 				}
 				if *q1 {
-					b.Price = b.Price * 89 / 100
+					bid.Price = bid.Price * 89 / 100
 				}
-				out = base.AppendBid(out, &b)
-				out = append(out, '\n')
-			})
-			outs[c] = out
+				o = base.AppendBid(o, &bid, tf)
+				o = append(o, '\n')
+				i = next
+			}
+			p[1+c] = o
 		})
-		head = base.Header(head[:0], int64(i+1)*base.Interval)
-		base.Out.Write(head)
-		for _, out := range outs[:len(chunks)] {
-			base.Out.Write(out)
-		}
-		base.Out.WriteByte('\n')
+		b.Release()
+		p[1+len(shares)] = append(p[1+len(shares)], '\n')
+		out.Put(blk)
 	}
-	base.Flush()
+	out.Close()
 }

@@ -4,33 +4,40 @@ import "streamc.dev/streamc/bench/baselines/internal/base"
 
 func main() {
 	procs := base.Procs()
-	outs := make([][]byte, procs)
-	var head []byte
-	for i, path := range base.Files(base.Input()) {
-		chunks := base.Chunks(base.ReadBatch(path), procs)
-		base.Parallel(len(chunks), func(c int) {
-			out := outs[c][:0]
-			base.Lines(chunks[c], func(line []byte) {
-				b, ok := base.ParseBid(line)
-				if !ok {
-					base.BadRecord(path, line)
-				}
-				if b.Auction%123 == 0 {
-					out = append(out, '(')
-					out = base.AppendInt(out, b.Auction)
-					out = append(out, ',')
-					out = base.AppendInt(out, b.Price)
-					out = append(out, ")\n"...)
-				}
-			})
-			outs[c] = out
-		})
-		head = base.Header(head[:0], int64(i+1)*base.Interval)
-		base.Out.Write(head)
-		for _, out := range outs[:len(chunks)] {
-			base.Out.Write(out)
+	var shares [][]byte
+	out := base.NewWriter()
+	r := base.ReadAhead(base.Files(base.Input()), 2)
+	for {
+		b, ok := r.Next()
+		if !ok {
+			break
 		}
-		base.Out.WriteByte('\n')
+		shares = base.Shares(shares, b.Data, procs)
+		blk := out.Get(len(shares) + 2)
+		p := blk.Parts
+		p[0] = base.Header(p[0], int64(b.N)*base.Interval)
+		base.Parallel(len(shares), func(c int) {
+			data, o := shares[c], p[1+c]
+			var bid base.Bid
+			for i := 0; i < len(data); {
+				next, ok, bad := base.NextBid(data, i, &bid)
+				if !ok {
+					base.BadRecord(b.Path, bad)
+				}
+				if bid.Auction%123 == 0 {
+					o = append(o, '(')
+					o = base.AppendInt(o, bid.Auction)
+					o = append(o, ',')
+					o = base.AppendInt(o, bid.Price)
+					o = append(o, ")\n"...)
+				}
+				i = next
+			}
+			p[1+c] = o
+		})
+		b.Release()
+		p[1+len(shares)] = append(p[1+len(shares)], '\n')
+		out.Put(blk)
 	}
-	base.Flush()
+	out.Close()
 }

@@ -1,12 +1,9 @@
 package main
 
-import (
-	"bytes"
+import "streamc.dev/streamc/bench/baselines/internal/base"
 
-	"streamc.dev/streamc/bench/baselines/internal/base"
-)
-
-// higher reports whether a beats b, as the pipeline's reduce function orders bids.
+// higher reports whether a beats b, as the pipeline's reduce function orders bids (on a
+// tie the later one, a, wins).
 func higher(a, b *base.Bid) bool {
 	if a.Price != b.Price {
 		return a.Price > b.Price
@@ -20,55 +17,79 @@ func higher(a, b *base.Bid) bool {
 	return a.DateTime >= b.DateTime
 }
 
+// owned is a bid whose strings are copied into its own reused buffer.
+type owned struct {
+	bid base.Bid
+	buf []byte
+	ok  bool
+}
+
+func (o *owned) set(b *base.Bid) {
+	o.buf = append(append(append(o.buf[:0], b.Channel...), b.URL...), b.Extra...)
+	o.bid = *b
+	n1, n2 := len(b.Channel), len(b.Channel)+len(b.URL)
+	o.bid.Channel, o.bid.URL, o.bid.Extra = o.buf[:n1:n1], o.buf[n1:n2:n2], o.buf[n2:]
+	o.ok = true
+}
+
 func main() {
+	const length = 10_000
 	procs := base.Procs()
 	best := make([]base.Bid, procs)
 	found := make([]bool, procs)
+	var shares [][]byte
 	files := base.Files(base.Input())
-	perBatch := make([]*base.Bid, len(files)+1) // the highest bid of each batch, copied
-	for i, path := range files {
-		chunks := base.Chunks(base.ReadBatch(path), procs)
-		base.Parallel(len(chunks), func(c int) {
-			found[c] = false
-			base.Lines(chunks[c], func(line []byte) {
-				b, ok := base.ParseBid(line)
-				if !ok {
-					base.BadRecord(path, line)
+	w := base.Windows{Length: length, Slide: length}
+	times := w.Times(len(files))
+	last := times[len(times)-1] / base.Interval
+	var win, tmp owned
+	var tf base.TimeFormat
+	out := base.NewWriter()
+	r := base.ReadAhead(files, 2)
+	for n := int64(1); n <= last; n++ {
+		if b, ok := r.Next(); ok {
+			shares = base.Shares(shares, b.Data, procs)
+			base.Parallel(len(shares), func(c int) {
+				data := shares[c]
+				var bid base.Bid
+				top := &best[c]
+				f := false
+				for i := 0; i < len(data); {
+					next, ok, bad := base.NextBid(data, i, &bid)
+					if !ok {
+						base.BadRecord(b.Path, bad)
+					}
+					if !f || higher(&bid, top) {
+						*top, f = bid, true
+					}
+					i = next
 				}
-				if !found[c] || higher(&b, &best[c]) {
-					best[c], found[c] = b, true
-				}
+				found[c] = f
 			})
-		})
-		var top *base.Bid
-		for c := range chunks {
-			if found[c] && (top == nil || higher(&best[c], top)) {
-				top = &best[c]
+			var top *base.Bid
+			for c := range shares {
+				if found[c] && (top == nil || higher(&best[c], top)) {
+					top = &best[c]
+				}
 			}
-		}
-		if top != nil {
-			b := *top
-			b.Channel, b.URL, b.Extra = bytes.Clone(b.Channel), bytes.Clone(b.URL), bytes.Clone(b.Extra)
-			perBatch[i+1] = &b
-		}
-	}
-	w := base.Windows{Length: 10_000, Slide: 10_000}
-	var buf []byte
-	for _, t := range w.Times(len(files)) {
-		from, to := w.Covers(t, len(files))
-		var top *base.Bid
-		for b := from; b <= to; b++ {
-			if p := perBatch[b]; p != nil && (top == nil || higher(p, top)) {
-				top = p
+			if top != nil && (!win.ok || higher(top, &win.bid)) {
+				tmp.set(top) // copied before the input buffer goes back to the reader
+				win, tmp = tmp, win
 			}
+			b.Release()
 		}
-		buf = base.Header(buf[:0], t)
-		if top != nil {
-			buf = base.AppendBid(buf, top)
-			buf = append(buf, '\n')
+		if n*base.Interval%length != 0 {
+			continue
 		}
-		buf = append(buf, '\n')
-		base.Out.Write(buf)
+		blk := out.Get(1)
+		o := base.Header(blk.Parts[0], n*base.Interval)
+		if win.ok {
+			o = base.AppendBid(o, &win.bid, &tf)
+			o = append(o, '\n')
+		}
+		blk.Parts[0] = append(o, '\n')
+		out.Put(blk)
+		win.ok = false
 	}
-	base.Flush()
+	out.Close()
 }

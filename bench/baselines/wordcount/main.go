@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"slices"
 
 	"streamc.dev/streamc/bench/baselines/internal/base"
 )
@@ -11,103 +10,88 @@ func main() {
 	state := flag.Bool("state", false, "also print the running totals (updateStateByKey)")
 	flag.Parse()
 	procs := base.Procs()
-	// One map per goroutine, reused from batch to batch: looking a word up by
-	// string(bytes) does not allocate, only a new key does.
-	local := make([]map[string]int64, procs)
-	for i := range local {
-		local[i] = make(map[string]int64, 1<<12)
+	dict := base.NewDict(1 << 16)
+	counts := make([][]uint32, procs)   // per share, by word id; zero between batches
+	locals := make([]*base.Dict, procs) // per share: the batch's words not in dict yet
+	lcnts := make([][]uint32, procs)    // per share: their counts, by local id
+	for c := range locals {
+		locals[c] = base.NewDict(1 << 10)
 	}
-	totals := map[string]int64{}
-	var keys []string // the keys of totals, sorted
-	var buf []byte
-	for i, path := range base.Files(base.Input()) {
-		t := int64(i+1) * base.Interval
-		chunks := base.Chunks(base.ReadBatch(path), procs)
-		base.Parallel(len(chunks), func(c int) {
-			m := local[c]
-			clear(m)
-			data := chunks[c]
-			for j := 0; j < len(data); {
-				for j < len(data) && isSpace(data[j]) {
-					j++
-				}
-				k := j
-				for k < len(data) && !isSpace(data[k]) {
-					k++
-				}
-				if k > j {
-					m[string(data[j:k])]++
-				}
-				j = k
-			}
+	var totals []int64 // by word id
+	var shares [][]byte
+	out := base.NewWriter()
+	r := base.ReadAhead(base.Files(base.Input()), 2)
+	for {
+		b, ok := r.Next()
+		if !ok {
+			break
+		}
+		t := int64(b.N) * base.Interval
+		shares = base.Shares(shares, b.Data, procs)
+		for c := range shares {
+			counts[c] = grow(counts[c], dict.Len())
+		}
+		base.Parallel(len(shares), func(c int) {
+			lcnts[c] = base.CountWords(dict, locals[c], shares[c], counts[c], lcnts[c])
 		})
-		batch := local[0]
-		for _, m := range local[1:len(chunks)] {
-			for w, n := range m {
-				batch[w] += n
-			}
+		// The words the dictionary did not hold, each once per share: added on one
+		// goroutine, counted in share 0's array.
+		for c := range shares {
+			counts[0] = base.AddNew(dict, locals[c], lcnts[c], counts[0])
 		}
-		words := make([]string, 0, len(batch))
-		for w := range batch {
-			words = append(words, w)
+		b.Release()
+		n := dict.Len()
+		for c := range shares {
+			counts[c] = grow(counts[c], n)
 		}
-		slices.Sort(words)
-		buf = base.Header(buf[:0], t)
-		for _, w := range words {
-			buf = appendPair(buf, w, batch[w])
-		}
-		buf = append(buf, '\n')
-		if *state {
-			var fresh []string
-			for _, w := range words {
-				if old, ok := totals[w]; ok {
-					totals[w] = old + batch[w]
-				} else {
-					totals[w] = batch[w]
-					fresh = append(fresh, w)
+		totals = grow64(totals, n)
+		order := dict.Sorted()
+
+		// Output: per core one range of the sorted ids, formatted into part 1+c (the
+		// batch's counts) and, with -state, part 2+parts+c (the totals).
+		parts := len(shares)
+		blk := out.Get(3 + 2*parts)
+		p := blk.Parts
+		p[0] = base.Header(p[0], t)
+		base.Parallel(parts, func(c int) {
+			lo, hi := len(order)*c/parts, len(order)*(c+1)/parts
+			batch, tot := p[1+c], p[2+parts+c]
+			for _, id := range order[lo:hi] {
+				var k uint32
+				for s := range parts {
+					k += counts[s][id]
+					counts[s][id] = 0
+				}
+				if k != 0 {
+					batch = base.AppendPair(batch, dict.String(id), int64(k))
+				}
+				if *state {
+					totals[id] += int64(k)
+					tot = base.AppendPair(tot, dict.String(id), totals[id])
 				}
 			}
-			if len(fresh) > 0 { // words is sorted, so fresh is too: merge them in
-				keys = mergeSorted(keys, fresh)
-			}
-			buf = base.Header(buf, t)
-			for _, w := range keys {
-				buf = appendPair(buf, w, totals[w])
-			}
-			buf = append(buf, '\n')
+			p[1+c], p[2+parts+c] = batch, tot
+		})
+		p[1+parts] = append(p[1+parts], '\n')
+		if *state {
+			p[1+parts] = base.Header(p[1+parts], t)
+			p[2+2*parts] = append(p[2+2*parts], '\n')
 		}
-		_, err := base.Out.Write(buf)
-		base.Check(err)
+		out.Put(blk)
 	}
-	base.Flush()
+	out.Close()
 }
 
-// isSpace reports the ASCII white space words() splits on (the data is ASCII).
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
-}
-
-func appendPair(dst []byte, w string, n int64) []byte {
-	dst = append(dst, '(')
-	dst = append(dst, w...)
-	dst = append(dst, ',')
-	dst = base.AppendInt(dst, n)
-	return append(dst, ")\n"...)
-}
-
-// mergeSorted merges two sorted, disjoint slices.
-func mergeSorted(a, b []string) []string {
-	out := make([]string, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if a[i] < b[j] {
-			out = append(out, a[i])
-			i++
-		} else {
-			out = append(out, b[j])
-			j++
-		}
+func grow(s []uint32, n int) []uint32 {
+	for len(s) < n {
+		s = append(s, 0)
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return s
+}
+
+func grow64(s []int64, n int) []int64 {
+	for len(s) < n {
+		s = append(s, 0)
+	}
+	return s
 }

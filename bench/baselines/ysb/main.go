@@ -2,70 +2,67 @@ package main
 
 import (
 	"os"
-	"slices"
 
 	"streamc.dev/streamc/bench/baselines/internal/base"
 )
 
 func main() {
-	campaignOf := base.LoadCampaigns(os.Getenv("CAMPAIGNS"))
+	const length = 10_000
+	camp := base.LoadCampaigns(os.Getenv("CAMPAIGNS"))
 	procs := base.Procs()
-	local := make([]map[string]int64, procs)
-	for i := range local {
-		local[i] = map[string]int64{}
+	counts := make([][]int64, procs) // per share, by campaign rank
+	for c := range counts {
+		counts[c] = make([]int64, len(camp.Names))
 	}
+	window := make([]int64, len(camp.Names))
+	var shares [][]byte
 	files := base.Files(base.Input())
-	perBatch := make([]map[string]int64, len(files)+1) // views per campaign, by batch number
-	for i, path := range files {
-		chunks := base.Chunks(base.ReadBatch(path), procs)
-		base.Parallel(len(chunks), func(c int) {
-			m := local[c]
-			clear(m)
-			base.Lines(chunks[c], func(line []byte) {
-				e, ok := base.ParseAdEvent(line)
-				if !ok {
-					base.BadRecord(path, line)
-				}
-				if string(e.EventType) == "view" {
-					if campaign, ok := campaignOf[string(e.AdID)]; ok {
-						m[campaign]++
+	w := base.Windows{Length: length, Slide: length}
+	times := w.Times(len(files))
+	last := times[len(times)-1] / base.Interval
+	out := base.NewWriter()
+	r := base.ReadAhead(files, 2)
+	for n := int64(1); n <= last; n++ {
+		if b, ok := r.Next(); ok {
+			shares = base.Shares(shares, b.Data, procs)
+			base.Parallel(len(shares), func(c int) {
+				data, cnt := shares[c], counts[c]
+				var e base.AdEvent
+				for i := 0; i < len(data); {
+					next, ok, bad := base.NextAdEvent(data, i, &e)
+					if !ok {
+						base.BadRecord(b.Path, bad)
 					}
+					if string(e.EventType) == "view" {
+						h, pre := base.Hash(e.AdID)
+						if ad, ok := camp.Ads.Find(h, pre, e.AdID); ok {
+							cnt[camp.CampaignOf[ad]]++
+						}
+					}
+					i = next
 				}
 			})
-		})
-		counts := make(map[string]int64, len(local[0]))
-		for _, m := range local[:len(chunks)] {
-			for k, n := range m {
-				counts[k] += n
+			b.Release()
+			for c := range shares {
+				for k, v := range counts[c] {
+					window[k] += v
+				}
+				clear(counts[c])
 			}
 		}
-		perBatch[i+1] = counts
-	}
-	w := base.Windows{Length: 10_000, Slide: 10_000}
-	var buf []byte
-	for _, t := range w.Times(len(files)) {
-		from, to := w.Covers(t, len(files))
-		window := map[string]int64{}
-		for b := from; b <= to; b++ {
-			for k, n := range perBatch[b] {
-				window[k] += n
+		if n*base.Interval%length != 0 {
+			continue
+		}
+		blk := out.Get(1)
+		o := base.Header(blk.Parts[0], n*base.Interval)
+		for k, v := range window {
+			if v != 0 {
+				o = base.AppendPair(o, camp.Names[k], v)
 			}
 		}
-		keys := make([]string, 0, len(window))
-		for k := range window {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		buf = base.Header(buf[:0], t)
-		for _, k := range keys {
-			buf = append(buf, '(')
-			buf = append(buf, k...)
-			buf = append(buf, ',')
-			buf = base.AppendInt(buf, window[k])
-			buf = append(buf, ")\n"...)
-		}
-		buf = append(buf, '\n')
-		base.Out.Write(buf)
+		blk.Parts[0] = append(o, '\n')
+		out.Put(blk)
+		clear(window)
 	}
-	base.Flush()
+	out.Close()
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,8 +51,11 @@ func (d *duckDB) install() error {
 	return nil
 }
 
-// duckScript runs one query with a number of threads; the query writes its rows to the
-// output file with COPY, one rendered line per row, the way the pipeline prints them.
+// duckScript runs a workload's query with a number of threads, once per batch (or
+// window) of input files, as a DuckDB user processing micro-batches would: BENCH_SQL
+// holds the query with {files} where the batch's files go, BENCH_GROUPS the batches (a
+// JSON array of arrays of paths). Each query writes its rows to out.N (N from 0) with
+// COPY, one rendered line per row, the way the pipeline prints them.
 const duckScript = `import { DuckDBInstance } from '@duckdb/node-api';
 const [query, threads, out] = process.argv.slice(2);
 const inst = await DuckDBInstance.create(':memory:');
@@ -62,46 +67,83 @@ if (query === 'version') {
 }
 await c.run('SET threads = ' + Number(threads));
 const sql = process.env.BENCH_SQL;
-await c.run("COPY (" + sql + ") TO '" + out + "' (FORMAT csv, HEADER false, DELIMITER '\t', QUOTE '')");
+const groups = JSON.parse(process.env.BENCH_GROUPS);
+const quote = (f) => "'" + f.replaceAll("'", "''") + "'";
+for (const [i, files] of groups.entries()) {
+  const q = sql.replaceAll('{files}', '[' + files.map(quote).join(', ') + ']');
+  await c.run("COPY (" + q + ") TO '" + out + "." + i + "' (FORMAT csv, HEADER false, DELIMITER '\t', QUOTE '')");
+}
 `
 
-// bidsCSV is the relation of the bid files.
-func (d *duckDB) bidsCSV() string {
-	return fmt.Sprintf(`read_csv('%s/*.csv', header=false, quote='', escape='', delim=',', columns={'auction':'BIGINT','bidder':'BIGINT','price':'BIGINT','channel':'VARCHAR','url':'VARCHAR','dateTime':'BIGINT','extra':'VARCHAR'})`, d.data.Bids)
-}
+// bidsCSV is the relation of the bid files of one batch: the schema of the pipeline's
+// Bid, no quoting (the generator never quotes).
+const bidsCSV = `read_csv({files}, header=false, auto_detect=false, quote='', escape='', delim=',', columns={'auction':'BIGINT','bidder':'BIGINT','price':'BIGINT','channel':'VARCHAR','url':'VARCHAR','dateTime':'BIGINT','extra':'VARCHAR'})`
 
-func (d *duckDB) events() string {
-	return fmt.Sprintf(`read_json('%s/*.json', format='newline_delimited', columns={'user_id':'VARCHAR','page_id':'VARCHAR','ad_id':'VARCHAR','ad_type':'VARCHAR','event_type':'VARCHAR','event_time':'VARCHAR','ip_address':'VARCHAR'}, filename=true)`, d.data.YSBEvents)
-}
+// events is the relation of the YSB event files of one batch (or window).
+const events = `read_json({files}, format='newline_delimited', columns={'user_id':'VARCHAR','page_id':'VARCHAR','ad_id':'VARCHAR','ad_type':'VARCHAR','event_type':'VARCHAR','event_time':'VARCHAR','ip_address':'VARCHAR'})`
+
+// textLines is the relation of the lines of one batch's text file, one row per line: a
+// CSV of one column whose delimiter (chr(1)) the text never holds, without quoting.
+const textLines = `read_csv({files}, header=false, auto_detect=false, quote='', escape='', delim=chr(1), columns={'line':'VARCHAR'})`
 
 const renderBid = `'Bid{auction:' || auction || ',bidder:' || bidder || ',price:' || %s || ',channel:' || channel || ',url:' || url || ',dateTime:' || strftime(epoch_ms(dateTime), '%%Y-%%m-%%dT%%H:%%M:%%S.%%gZ') || ',extra:' || extra || '}'`
 
-// sql returns the query of a workload. Its rows, in order, must equal the lines the
-// pipeline prints, headers and blank lines left out.
-func (d *duckDB) sql(name string) string {
+// sql returns the query of a workload, run once per group of input files (groups): one
+// group per batch, or per window for a windowed workload, in output order. Its rows,
+// group after group, must equal the lines the pipeline prints, headers and blank lines
+// left out.
+func (d *duckDB) sql(name string) (sql string, groups [][]string) {
+	perFile := func(dir string) [][]string {
+		var g [][]string
+		for _, f := range batchFiles(dir) {
+			g = append(g, []string{f})
+		}
+		return g
+	}
 	switch name {
 	case "wordcount_batch":
-		return fmt.Sprintf(`SELECT '(' || word || ',' || count(*) || ')' FROM (
-			SELECT filename, unnest(regexp_split_to_array(content, '\s+')) AS word FROM read_text('%s/*.txt'))
-			WHERE word <> '' GROUP BY filename, word ORDER BY filename, word`, d.data.WordCount)
+		// words() splits on runs of white space; '\s+' is RE2's ASCII white space.
+		return `SELECT '(' || word || ',' || count(*) || ')' FROM (
+			SELECT unnest(string_split_regex(line, '\s+')) AS word FROM ` + textLines + `)
+			WHERE word <> '' GROUP BY word ORDER BY word`, perFile(d.data.WordCount)
 	case "q0":
-		return "SELECT " + fmt.Sprintf(renderBid, "price") + " FROM " + d.bidsCSV()
+		return "SELECT " + fmt.Sprintf(renderBid, "price") + " FROM " + bidsCSV, perFile(d.data.Bids)
 	case "q1":
-		return "SELECT " + fmt.Sprintf(renderBid, "(price * 89 // 100)") + " FROM " + d.bidsCSV()
+		return "SELECT " + fmt.Sprintf(renderBid, "(price * 89 // 100)") + " FROM " + bidsCSV, perFile(d.data.Bids)
 	case "q2":
-		return "SELECT '(' || auction || ',' || price || ')' FROM " + d.bidsCSV() + " WHERE auction % 123 = 0"
+		return "SELECT '(' || auction || ',' || price || ')' FROM " + bidsCSV + " WHERE auction % 123 = 0", perFile(d.data.Bids)
 	case "ysb_adcount":
-		return `SELECT '(' || ad_id || ',' || count(*) || ')' FROM ` + d.events() +
-			` WHERE event_type = 'view' GROUP BY filename, ad_id ORDER BY filename, ad_id`
+		return `SELECT '(' || ad_id || ',' || count(*) || ')' FROM ` + events +
+			` WHERE event_type = 'view' GROUP BY ad_id ORDER BY ad_id`, perFile(d.data.YSBEvents)
 	case "ysb":
+		// One query per tumbling 10 s window: the window's ten batch files.
+		files := batchFiles(d.data.YSBEvents)
+		var g [][]string
+		for i := 0; i < len(files); i += 10 {
+			g = append(g, files[i:min(i+10, len(files))])
+		}
 		return fmt.Sprintf(`SELECT '(' || c.campaign_id || ',' || count(*) || ')' FROM %s e
 			JOIN read_json('%s', format='newline_delimited', columns={'ad_id':'VARCHAR','campaign_id':'VARCHAR'}) c ON e.ad_id = c.ad_id
 			WHERE e.event_type = 'view'
-			GROUP BY (CAST(e.event_time AS BIGINT) - %d) // 10000, c.campaign_id
-			ORDER BY (CAST(e.event_time AS BIGINT) - %d) // 10000, c.campaign_id`,
-			d.events(), d.data.Campaigns, gen.YSBStart, gen.YSBStart)
+			GROUP BY c.campaign_id ORDER BY c.campaign_id`, events, d.data.Campaigns), g
 	}
 	panic("no SQL for " + name)
+}
+
+// batchFiles lists the files of dir as a replayed files source takes them: regular,
+// not hidden, in name order.
+func batchFiles(dir string) []string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out // os.ReadDir sorts by name
 }
 
 // run times the query c.runs times with as many threads as r.procs and checks its rows
@@ -109,9 +151,22 @@ func (d *duckDB) sql(name string) string {
 func (d *duckDB) run(c config, r *result) {
 	out := filepath.Join(d.work, "duck.txt")
 	defer os.Remove(out)
+	sql, groups := d.sql(r.w.duckdb)
+	groupsJSON, err := json.Marshal(groups)
+	if err != nil {
+		r.duckErr = err.Error()
+		return
+	}
+	removeParts := func() {
+		for i := range groups {
+			os.Remove(out + "." + strconv.Itoa(i))
+		}
+	}
+	defer removeParts()
 	for range c.runs {
+		removeParts()
 		cmd := exec.Command("node", filepath.Join(d.dir, "bench.mjs"), r.w.duckdb, strconv.Itoa(r.procs), out)
-		cmd.Env = append(os.Environ(), "BENCH_SQL="+d.sql(r.w.duckdb))
+		cmd.Env = append(os.Environ(), "BENCH_SQL="+sql, "BENCH_GROUPS="+string(groupsJSON))
 		t0 := time.Now()
 		msg, err := cmd.CombinedOutput()
 		if err != nil {
@@ -119,6 +174,11 @@ func (d *duckDB) run(c config, r *result) {
 			return
 		}
 		r.duck = append(r.duck, time.Since(t0))
+	}
+	// The rows of the groups, in order, in one file (outside the timing).
+	if err := concatParts(out, len(groups)); err != nil {
+		r.duckErr = err.Error()
+		return
 	}
 	// Both sides are compared as streams: holding outputs of a gigabyte in the driver
 	// would also inflate what the kernel reports as later children's peak memory.
@@ -140,6 +200,28 @@ func (d *duckDB) run(c config, r *result) {
 		return
 	}
 	r.duckEqual, r.duckErr = sameBody(out, baseOut)
+}
+
+// concatParts writes the files out.0 … out.(n-1) one after the other into out.
+func concatParts(out string, n int) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		p, err := os.Open(out + "." + strconv.Itoa(i))
+		if err != nil {
+			f.Close()
+			return err
+		}
+		_, err = io.Copy(f, p)
+		p.Close()
+		if err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }
 
 // sameBody compares the rows DuckDB wrote (file duck) with the elements of a pipeline

@@ -3,14 +3,14 @@ package base
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
-	"time"
 )
 
 // Interval is the batch interval of every benchmark pipeline, in milliseconds.
@@ -49,65 +49,102 @@ func Check(err error) {
 	}
 }
 
-// Out is standard output, buffered; Flush it before exiting.
-var Out = bufio.NewWriterSize(os.Stdout, 1<<20)
-
-// Flush writes what Out holds.
-func Flush() { Check(Out.Flush()) }
-
-// Header appends print()'s header for batch time t.
-func Header(dst []byte, t int64) []byte {
-	const rule = "-------------------------------------------\n"
-	dst = append(dst, rule...)
-	dst = append(dst, "Time: "...)
-	dst = appendInt(dst, t)
-	dst = append(dst, " ms\n"...)
-	return append(dst, rule...)
-}
-
-func appendInt(dst []byte, v int64) []byte {
-	var b [20]byte
-	i := len(b)
-	neg := v < 0
-	u := uint64(v)
-	if neg {
-		u = uint64(-v)
-	}
-	for {
-		i--
-		b[i] = byte('0' + u%10)
-		u /= 10
-		if u == 0 {
-			break
-		}
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return append(dst, b[i:]...)
-}
-
-// AppendInt appends v in decimal.
-func AppendInt(dst []byte, v int64) []byte { return appendInt(dst, v) }
-
-// AppendTime appends the epoch-millisecond time ms as streamc prints a time: RFC 3339 in
-// UTC with milliseconds.
-func AppendTime(dst []byte, ms int64) []byte {
-	return time.UnixMilli(ms).UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
-}
-
-// Procs is how many goroutines a batch is split over: one per usable core.
+// Procs is how many shares a batch is cut into: one per usable core.
 func Procs() int { return runtime.GOMAXPROCS(0) }
 
-// Chunks splits data into at most n contiguous pieces that end at line ends.
-func Chunks(data []byte, n int) [][]byte {
-	if n <= 1 || len(data) < 1<<16 {
-		return [][]byte{data}
+// Pad is how many bytes after the end of a batch's data may be read; they hold '\n'. A
+// scanner loads 8 bytes at any offset before the end without a bounds test per byte, and
+// a last line without its line end still ends at a '\n'.
+const Pad = 64
+
+// Batch is one file, read whole into a buffer of the Reader that is reused once the
+// batch is released.
+type Batch struct {
+	N    int    // batch number, from 1: the batch time is N*Interval
+	Path string // the file
+	// Data is the file's bytes; Data[:len(Data)+Pad] is readable and the padding is '\n'.
+	Data []byte
+	buf  []byte
+	r    *Reader
+}
+
+// Release hands the buffer of b back to the reader, which reads a later file into it:
+// nothing may alias b.Data afterwards.
+func (b *Batch) Release() { b.r.free <- b.buf }
+
+// Reader reads the files of a run in order on its own goroutine, ahead of the batch being
+// processed, into a fixed set of reused buffers.
+type Reader struct {
+	ready chan *Batch
+	free  chan []byte
+}
+
+// ReadAhead starts reading files: with buffers = 2, file i+1 is read while batch i is
+// processed.
+func ReadAhead(files []string, buffers int) *Reader {
+	r := &Reader{ready: make(chan *Batch, buffers), free: make(chan []byte, buffers)}
+	for range buffers {
+		r.free <- nil
 	}
-	out := make([][]byte, 0, n)
-	for i := n; i > 0 && len(data) > 0; i-- {
-		cut := len(data) / i
+	go func() {
+		for i, path := range files {
+			buf := <-r.free
+			data, buf := readFile(path, buf)
+			r.ready <- &Batch{N: i + 1, Path: path, Data: data, buf: buf, r: r}
+		}
+		close(r.ready)
+	}()
+	return r
+}
+
+// Next returns the next batch, or false after the last file.
+func (r *Reader) Next() (*Batch, bool) {
+	b, ok := <-r.ready
+	return b, ok
+}
+
+// readFile reads path into buf (grown when too small) and pads it.
+func readFile(path string, buf []byte) (data, grown []byte) {
+	f, err := os.Open(path)
+	Check(err)
+	defer f.Close()
+	st, err := f.Stat()
+	Check(err)
+	size := int(st.Size())
+	if cap(buf) < size+Pad+1 {
+		buf = make([]byte, size+size/8+Pad+1)
+	}
+	buf = buf[:cap(buf)]
+	n := 0
+	for {
+		if n+Pad+1 > len(buf) { // the file grew since Stat
+			buf = append(buf, make([]byte, len(buf))...)
+			buf = buf[:cap(buf)]
+		}
+		m, err := f.Read(buf[n : len(buf)-Pad])
+		n += m
+		if err == io.EOF {
+			break
+		}
+		Check(err)
+	}
+	for i := n; i < n+Pad; i++ {
+		buf[i] = '\n'
+	}
+	return buf[: n : n+Pad], buf
+}
+
+// Shares cuts data into at most n contiguous shares that end at line ends, one per
+// core, appending them to dst[:0]. Each share keeps data's capacity, so that a scanner
+// may read past its end up to the batch's padding.
+func Shares(dst [][]byte, data []byte, n int) [][]byte {
+	dst = dst[:0]
+	if n <= 1 || len(data) < 1<<16 {
+		return append(dst, data)
+	}
+	start := 0
+	for i := n; i > 0 && start < len(data); i-- {
+		cut := start + (len(data)-start)/i
 		if i == 1 {
 			cut = len(data)
 		} else if nl := bytes.IndexByte(data[cut:], '\n'); nl >= 0 {
@@ -115,121 +152,113 @@ func Chunks(data []byte, n int) [][]byte {
 		} else {
 			cut = len(data)
 		}
-		out = append(out, data[:cut])
-		data = data[cut:]
+		dst = append(dst, data[start:cut])
+		start = cut
 	}
-	return out
+	return dst
 }
 
-// Parallel runs f(i) for i in [0, n) on n goroutines and waits for them.
+// Parallel runs f(i) for i in [0, n), on n-1 new goroutines and the caller's, and waits
+// for them.
 func Parallel(n int, f func(i int)) {
 	if n == 1 {
 		f(0)
 		return
 	}
 	var wg sync.WaitGroup
-	for i := range n {
+	for i := 1; i < n; i++ {
 		wg.Go(func() { f(i) })
 	}
+	f(0)
 	wg.Wait()
 }
 
-// Lines calls f for each line of chunk, without its line end ("\n" or "\r\n").
-func Lines(chunk []byte, f func(line []byte)) {
-	for len(chunk) > 0 {
-		nl := bytes.IndexByte(chunk, '\n')
-		var line []byte
-		if nl < 0 {
-			line, chunk = chunk, nil
-		} else {
-			line, chunk = chunk[:nl], chunk[nl+1:]
-		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		f(line)
+// Block is the output of one batch (or window): parts written in order. Its buffers are
+// reused from block to block.
+type Block struct {
+	Parts [][]byte
+}
+
+// Resize makes b n empty parts, keeping the buffers (and their capacity) of earlier use.
+func (b *Block) Resize(n int) {
+	if cap(b.Parts) < n {
+		b.Parts = append(b.Parts[:cap(b.Parts)], make([][]byte, n-cap(b.Parts))...)
+	}
+	b.Parts = b.Parts[:n]
+	for i := range b.Parts {
+		b.Parts[i] = b.Parts[i][:0]
 	}
 }
 
-// ReadBatch reads the file of one batch whole.
-func ReadBatch(path string) []byte {
-	b, err := os.ReadFile(path)
-	Check(err)
+// Writer writes blocks to standard output on its own goroutine, so that writing a
+// batch's output overlaps computing the next one. Two blocks circulate: Get waits while
+// both are queued.
+type Writer struct {
+	queue chan *Block
+	free  chan *Block
+	done  chan error
+}
+
+// NewWriter starts the writer goroutine.
+func NewWriter() *Writer {
+	w := &Writer{queue: make(chan *Block, 2), free: make(chan *Block, 2), done: make(chan error, 1)}
+	w.free <- &Block{}
+	w.free <- &Block{}
+	go func() {
+		out := bufio.NewWriterSize(os.Stdout, 256<<10) // small parts are gathered; large ones go straight through
+		var err error
+		for b := range w.queue {
+			for _, p := range b.Parts {
+				if err == nil {
+					_, err = out.Write(p)
+				}
+			}
+			w.free <- b
+		}
+		if err == nil {
+			err = out.Flush()
+		}
+		w.done <- err
+	}()
+	return w
+}
+
+// Get returns a free block of n empty parts.
+func (w *Writer) Get(n int) *Block {
+	b := <-w.free
+	b.Resize(n)
 	return b
 }
 
-// Bid is a NEXMark bid, as the pipelines' Bid record holds it.
-type Bid struct {
-	Auction, Bidder, Price int64
-	Channel, URL           []byte // slices of the input line
-	DateTime               int64  // epoch milliseconds
-	Extra                  []byte
+// Put queues b for writing.
+func (w *Writer) Put(b *Block) { w.queue <- b }
+
+// Close writes what is queued and stops the program if a write failed.
+func (w *Writer) Close() {
+	close(w.queue)
+	Check(<-w.done)
 }
 
-// ParseBid decodes the CSV line auction,bidder,price,channel,url,dateTime,extra without
-// allocating (the byte fields alias line). The generated data never quotes a field, so a
-// quote is reported as a failure rather than handled.
-func ParseBid(line []byte) (b Bid, ok bool) {
-	var f [7][]byte
-	for i := range 6 {
-		c := bytes.IndexByte(line, ',')
-		if c < 0 {
-			return b, false
-		}
-		f[i], line = line[:c], line[c+1:]
-	}
-	f[6] = line
-	if bytes.IndexByte(line, ',') >= 0 || bytes.IndexByte(f[3], '"') >= 0 {
-		return b, false
-	}
-	var ok1, ok2, ok3, ok4 bool
-	b.Auction, ok1 = ParseInt(f[0])
-	b.Bidder, ok2 = ParseInt(f[1])
-	b.Price, ok3 = ParseInt(f[2])
-	b.DateTime, ok4 = ParseInt(f[5])
-	b.Channel, b.URL, b.Extra = f[3], f[4], f[6]
-	return b, ok1 && ok2 && ok3 && ok4
+// Header appends print()'s header for batch time t.
+func Header(dst []byte, t int64) []byte {
+	const rule = "-------------------------------------------\n"
+	dst = append(dst, rule...)
+	dst = append(dst, "Time: "...)
+	dst = strconv.AppendInt(dst, t, 10)
+	dst = append(dst, " ms\n"...)
+	return append(dst, rule...)
 }
 
-// ParseInt parses a decimal int64 with an optional minus sign.
-func ParseInt(s []byte) (int64, bool) {
-	neg := len(s) > 0 && s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	if len(s) == 0 || len(s) > 18 {
-		return 0, false
-	}
-	var v int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int64(c-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
+// AppendInt appends v in decimal (strconv's two-digits-at-a-time conversion).
+func AppendInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
 
-// AppendBid appends b as streamc prints a Bid record.
-func AppendBid(dst []byte, b *Bid) []byte {
-	dst = append(dst, "Bid{auction:"...)
-	dst = appendInt(dst, b.Auction)
-	dst = append(dst, ",bidder:"...)
-	dst = appendInt(dst, b.Bidder)
-	dst = append(dst, ",price:"...)
-	dst = appendInt(dst, b.Price)
-	dst = append(dst, ",channel:"...)
-	dst = append(dst, b.Channel...)
-	dst = append(dst, ",url:"...)
-	dst = append(dst, b.URL...)
-	dst = append(dst, ",dateTime:"...)
-	dst = AppendTime(dst, b.DateTime)
-	dst = append(dst, ",extra:"...)
-	dst = append(dst, b.Extra...)
-	return append(dst, '}')
+// AppendPair appends a printed (key,n) tuple and its line end.
+func AppendPair(dst, key []byte, n int64) []byte {
+	dst = append(dst, '(')
+	dst = append(dst, key...)
+	dst = append(dst, ',')
+	dst = strconv.AppendInt(dst, n, 10)
+	return append(dst, ")\n"...)
 }
 
 // BadRecord stops the program on a record that does not decode, as the pipelines do
@@ -239,105 +268,13 @@ func BadRecord(path string, line []byte) {
 	os.Exit(1)
 }
 
-// AdEvent holds the fields of a Yahoo Streaming Benchmark event that the baselines use;
-// they alias the input line.
-type AdEvent struct {
-	AdID, EventType, EventTime []byte
-}
-
-// ysbFields are the seven keys of a YSB event, each of which must be present.
-var ysbFields = [...]string{"user_id", "page_id", "ad_id", "ad_type", "event_type", "event_time", "ip_address"}
-
-// ParseAdEvent decodes a YSB event: a JSON object whose seven fields are strings. It is
-// the parser a careful engineer writes for a known flat schema: one pass, no allocation;
-// it rejects what it does not expect (escapes, other value types, missing fields).
-func ParseAdEvent(line []byte) (e AdEvent, ok bool) {
-	i := skipWS(line, 0)
-	if i >= len(line) || line[i] != '{' {
-		return e, false
-	}
-	i++
-	var seen uint
-	for {
-		i = skipWS(line, i)
-		key, j, ok := jsonString(line, i)
-		if !ok {
-			return e, false
-		}
-		i = skipWS(line, j)
-		if i >= len(line) || line[i] != ':' {
-			return e, false
-		}
-		i = skipWS(line, i+1)
-		val, j, ok := jsonString(line, i)
-		if !ok {
-			return e, false
-		}
-		i = skipWS(line, j)
-		for f, name := range ysbFields {
-			if string(key) == name {
-				seen |= 1 << f
-				switch f {
-				case 2:
-					e.AdID = val
-				case 4:
-					e.EventType = val
-				case 5:
-					e.EventTime = val
-				}
-				break
-			}
-		}
-		if i >= len(line) {
-			return e, false
-		}
-		if line[i] == '}' {
-			return e, skipWS(line, i+1) == len(line) && seen == 1<<len(ysbFields)-1
-		}
-		if line[i] != ',' {
-			return e, false
-		}
-		i++
-	}
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// jsonString reads a string without escapes at b[i:], returning its contents and the
-// offset after its closing quote.
-func jsonString(b []byte, i int) ([]byte, int, bool) {
-	if i >= len(b) || b[i] != '"' {
-		return nil, i, false
-	}
-	end := bytes.IndexByte(b[i+1:], '"')
+// LineAt returns the line of data that holds offset i (without its line end), for error
+// messages.
+func LineAt(data []byte, i int) []byte {
+	start := bytes.LastIndexByte(data[:i], '\n') + 1
+	end := bytes.IndexByte(data[i:], '\n')
 	if end < 0 {
-		return nil, i, false
+		return data[start:]
 	}
-	s := b[i+1 : i+1+end]
-	if bytes.IndexByte(s, '\\') >= 0 {
-		return nil, i, false
-	}
-	return s, i + end + 2, true
-}
-
-// LoadCampaigns reads the YSB ad → campaign JSON-lines file; it is read once, so
-// encoding/json is fast enough.
-func LoadCampaigns(path string) map[string]string {
-	m := map[string]string{}
-	Lines(ReadBatch(path), func(line []byte) {
-		var c struct {
-			AdID       string `json:"ad_id"`
-			CampaignID string `json:"campaign_id"`
-		}
-		if err := json.Unmarshal(line, &c); err != nil {
-			BadRecord(path, line)
-		}
-		m[c.AdID] = c.CampaignID
-	})
-	return m
+	return bytes.TrimSuffix(data[start:i+end], []byte("\r"))
 }
