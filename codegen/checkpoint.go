@@ -28,7 +28,7 @@ import (
 //	}
 //
 //	func (j *job) RestoreState(r *checkpoint.Reader) error {
-//		if err := restoreSection(r, "updateStateByKey(totals)", j.restoreState4); err != nil {
+//		if err := r.ReadSection("updateStateByKey(totals)", j.restoreState4); err != nil {
 //			return err
 //		}
 //		return nil
@@ -39,7 +39,10 @@ import (
 // operator, so --partitions may change across a restart. With the same partition count
 // every partition gets its keys back in their order, so the output is the same bytes as
 // an uninterrupted run's. Values are written with one typed encoder and decoder per type
-// (checkpoint.go of the generated program); nothing is reflected.
+// (checkpoint.go of the generated program); nothing is reflected. The code that does not
+// depend on the pipeline is in the runtime, where it is tested: reading a section
+// (checkpoint.Reader.ReadSection) and moving window contents between the partitions and
+// a checkpoint (window.SaveKeyedPanes and the like, runtime/window/checkpoint.go).
 
 // stateKind says which runtime structure a section holds.
 type stateKind int
@@ -177,7 +180,7 @@ func (g *gen) genCheckpointer() {
 	for _, s := range g.stateSecs {
 		saveM, restoreM := fmt.Sprintf("saveState%d", s.node.ID), fmt.Sprintf("restoreState%d", s.node.ID)
 		save = append(save, jen.If(jen.Err().Op(":=").Id("w").Dot("Section").Call(jen.Lit(s.name), jf(saveM)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
-		restore = append(restore, jen.If(jen.Err().Op(":=").Add(g.restoreSectionFunc()).Call(jen.Id("r"), jen.Lit(s.name), jf(restoreM)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		restore = append(restore, jen.If(jen.Err().Op(":=").Id("r").Dot("ReadSection").Call(jen.Lit(s.name), jf(restoreM)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		sv, rs := g.sectionCode(s)
 		methods = append(methods,
 			docf("%s writes the state of %s at %s (section %q).", saveM, s.node.Op, g.posString(s.node.Pos), s.name).Line().
@@ -272,8 +275,8 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 		//		snap := x.Snapshot()
 		//		panes[p], running[p] = snap.Panes, snap.Running
 		//	}
-		//	saveKeyedPanes(w, panes, putK, putV)
-		//	saveEntries(w, running, putK, putV)
+		//	window.SaveKeyedPanes(w, panes, putK, putV)
+		//	window.SaveEntries(w, running, putK, putV)
 		//
 		// (groupByKeyAndWindow's Snapshot is its panes; it has no running value.)
 		kt, vt := g.goType(s.key), g.goType(s.val)
@@ -282,10 +285,10 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 		save = []jen.Code{
 			jen.Id("panes").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Len(field)),
 			jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(jen.Id("panes").Index(jen.Id("p")).Op("=").Id("x").Dot("Snapshot").Call()),
-			g.ckptGeneric("saveKeyedPanes").Call(w, jen.Id("panes"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
+			jen.Qual(g.winPath, "SaveKeyedPanes").Call(w, jen.Id("panes"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
 		}
 		restore = []jen.Code{
-			jen.Id("panes").Op(":=").Add(g.ckptGeneric("restoreKeyedPanes")).Call(r, parts, g.hashFunc(s.key), g.decodeFunc(s.key), g.decodeFunc(s.val)),
+			jen.Id("panes").Op(":=").Add(jen.Qual(g.winPath, "RestoreKeyedPanes")).Call(r, parts, g.hashFunc(s.key), g.decodeFunc(s.key), g.decodeFunc(s.val)),
 		}
 		if s.kind == stateKeyed {
 			// Running: the inverse form's running value per key (empty without one).
@@ -295,11 +298,11 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 				jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
 					jen.Id("snap").Op(":=").Id("x").Dot("Snapshot").Call(),
 					jen.List(jen.Id("panes").Index(jen.Id("p")), jen.Id("running").Index(jen.Id("p"))).Op("=").List(jen.Id("snap").Dot("Panes"), jen.Id("snap").Dot("Running"))),
-				g.ckptGeneric("saveKeyedPanes").Call(w, jen.Id("panes"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
-				g.ckptGeneric("saveEntries").Call(w, jen.Id("running"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
+				jen.Qual(g.winPath, "SaveKeyedPanes").Call(w, jen.Id("panes"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
+				jen.Qual(g.winPath, "SaveEntries").Call(w, jen.Id("running"), g.encodeFunc(s.key), g.encodeFunc(s.val)),
 			}
 			restore = append(restore,
-				jen.Id("running").Op(":=").Add(g.ckptGeneric("restoreEntries")).Call(r, parts, g.hashFunc(s.key), g.decodeFunc(s.key), g.decodeFunc(s.val)),
+				jen.Id("running").Op(":=").Add(jen.Qual(g.winPath, "RestoreEntries")).Call(r, parts, g.hashFunc(s.key), g.decodeFunc(s.key), g.decodeFunc(s.val)),
 				jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
 					jen.Id("x").Dot("Restore").Call(at, jen.Qual(g.winPath, "KeyedSnapshot").Types(kt, vt).Values(kv("Panes", jen.Id("panes").Index(jen.Id("p"))), kv("Running", jen.Id("running").Index(jen.Id("p")))))))
 		} else {
@@ -310,47 +313,20 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 		// window's Batches and eventTime's Holds keep batches of elements alike:
 		//	panes := make([][]window.Pane[[]T], len(j.win4))
 		//	for p, x := range j.win4 { panes[p] = x.Snapshot() }
-		//	saveBatches(w, panes, putT)
+		//	window.SaveBatches(w, panes, putT)
 		paneT := jen.Qual(g.winPath, "Pane").Types(jen.Index().Add(g.goType(s.val)))
 		save = []jen.Code{
 			jen.Id("panes").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Len(field)),
 			jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(jen.Id("panes").Index(jen.Id("p")).Op("=").Id("x").Dot("Snapshot").Call()),
-			g.ckptGeneric("saveBatches").Call(w, jen.Id("panes"), g.encodeFunc(s.val)),
+			jen.Qual(g.winPath, "SaveBatches").Call(w, jen.Id("panes"), g.encodeFunc(s.val)),
 		}
 		restore = []jen.Code{
-			jen.Id("panes").Op(":=").Add(g.ckptGeneric("restoreBatches")).Call(r, parts, g.decodeFunc(s.val)),
+			jen.Id("panes").Op(":=").Add(jen.Qual(g.winPath, "RestoreBatches")).Call(r, parts, g.decodeFunc(s.val)),
 			jen.For(jen.List(jen.Id("p"), jen.Id("x")).Op(":=").Range().Add(field)).Block(
 				jen.Id("x").Dot("Restore").Call(at, jen.Id("panes").Index(jen.Id("p")))),
 		}
 	}
 	return save, restore
-}
-
-// restoreSectionFunc declares, once, the function that reads one section:
-//
-//	func restoreSection(r *checkpoint.Reader, name string, read func(*checkpoint.Reader)) error {
-//		s, err := r.Section(name)
-//		if err != nil {
-//			return err
-//		}
-//		read(s)
-//		if err := s.Done(); err != nil {
-//			return fmt.Errorf("state section %q: %w", name, err)
-//		}
-//		return nil
-//	}
-func (g *gen) restoreSectionFunc() *jen.Statement {
-	cp := g.ckptPath()
-	return g.helper("restoreSection", &g.ckptDecls, func() jen.Code {
-		return doc("restoreSection finds the section called name, reads it with read and checks that\nevery byte of it was read: a layout mismatch is an error, never garbled state.").Line().
-			Func().Id("restoreSection").Params(jen.Id("r").Op("*").Qual(cp, "Reader"), jen.Id("name").String(), jen.Id("read").Func().Params(jen.Op("*").Qual(cp, "Reader"))).Error().Block(
-			jen.List(jen.Id("s"), jen.Err()).Op(":=").Id("r").Dot("Section").Call(jen.Id("name")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id("read").Call(jen.Id("s")),
-			jen.If(jen.Err().Op(":=").Id("s").Dot("Done").Call(), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("state section %q: %w"), jen.Id("name"), jen.Err()))),
-			jen.Return(jen.Nil()))
-	})
 }
 
 // encodeFunc returns a function `func(w *checkpoint.Writer, v T)` writing a value of
@@ -494,135 +470,4 @@ func (g *gen) decodeFunc(t types.Type) *jen.Statement {
 		return docf("%s reads a value of type %s written by %s.", name, t, "put"+g.mangle(t)).Line().
 			Func().Id(name).Params(jen.Id("r").Op("*").Qual(cp, "Reader")).Add(g.goType(t)).Block(body...)
 	})
-}
-
-// ckptGeneric declares, once, one of the generic functions that move keyed and
-// per-partition window contents between a checkpoint and the partitions, and returns a
-// reference to it.
-func (g *gen) ckptGeneric(name string) *jen.Statement {
-	return g.helper(name, &g.ckptDecls, func() jen.Code { return g.ckptGenericDecl(name) })
-}
-
-func (g *gen) ckptGenericDecl(name string) jen.Code {
-	cp, win, rtp := g.ckptPath(), g.winPath, g.rtPath
-	w, r := jen.Id("w").Op("*").Qual(cp, "Writer"), jen.Id("r").Op("*").Qual(cp, "Reader")
-	kv2 := jen.Types(jen.Id("K").Comparable(), jen.Id("V").Any())
-	entries := jen.Qual(win, "Entries").Types(jen.Id("K"), jen.Id("V"))
-	keyedPane := jen.Qual(win, "Pane").Types(entries)
-	putK := jen.Id("putK").Func().Params(jen.Op("*").Qual(cp, "Writer"), jen.Id("K"))
-	putV := jen.Id("putV").Func().Params(jen.Op("*").Qual(cp, "Writer"), jen.Id("V"))
-	getK := jen.Id("getK").Func().Params(jen.Op("*").Qual(cp, "Reader")).Id("K")
-	getV := jen.Id("getV").Func().Params(jen.Op("*").Qual(cp, "Reader")).Id("V")
-	hash := jen.Id("hash").Func().Params(jen.Id("K")).Uint64()
-	parts := jen.Id("parts").Int()
-	bucket := jen.Qual(rtp, "Bucket").Call(jen.Id("hash").Call(jen.Id("k")), jen.Id("parts"))
-	rng := func(vars []string, over jen.Code, body ...jen.Code) jen.Code {
-		ids := make([]jen.Code, len(vars))
-		for i, v := range vars {
-			ids[i] = jen.Id(v)
-		}
-		return jen.For(jen.List(ids...).Op(":=").Range().Add(over)).Block(body...)
-	}
-	switch name {
-	case "saveKeyedPanes":
-		// The panes of all partitions, merged by batch time: per time, its entries in
-		// partition order.
-		return doc("saveKeyedPanes writes the kept batches of a keyed window, all partitions as a\nwhole: per batch time, oldest first, its (key, value) entries in partition order.").Line().
-			Func().Id(name).Add(kv2).Params(w, jen.Id("parts").Index().Index().Add(keyedPane), putK, putV).Block(
-			jen.Var().Id("times").Index().Qual(rtp, "Time"),
-			rng([]string{"_", "ps"}, jen.Id("parts"), rng([]string{"_", "pn"}, jen.Id("ps"), jen.Id("times").Op("=").Append(jen.Id("times"), jen.Id("pn").Dot("Time")))),
-			jen.Qual("slices", "Sort").Call(jen.Id("times")),
-			jen.Id("times").Op("=").Qual("slices", "Compact").Call(jen.Id("times")),
-			jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("times"))),
-			rng([]string{"_", "t"}, jen.Id("times"),
-				jen.Id("w").Dot("Varint").Call(jen.Int64().Call(jen.Id("t"))),
-				jen.Id("n").Op(":=").Lit(0),
-				rng([]string{"_", "ps"}, jen.Id("parts"), rng([]string{"_", "pn"}, jen.Id("ps"),
-					jen.If(jen.Id("pn").Dot("Time").Op("==").Id("t")).Block(jen.Id("n").Op("+=").Len(jen.Id("pn").Dot("Data").Dot("Keys"))))),
-				jen.Id("w").Dot("Len").Call(jen.Id("n")),
-				rng([]string{"_", "ps"}, jen.Id("parts"), rng([]string{"_", "pn"}, jen.Id("ps"),
-					jen.If(jen.Id("pn").Dot("Time").Op("==").Id("t")).Block(
-						rng([]string{"i", "k"}, jen.Id("pn").Dot("Data").Dot("Keys"),
-							jen.Id("putK").Call(jen.Id("w"), jen.Id("k")),
-							jen.Id("putV").Call(jen.Id("w"), jen.Id("pn").Dot("Data").Dot("Vals").Index(jen.Id("i")))))))))
-	case "restoreKeyedPanes":
-		return doc("restoreKeyedPanes reads what saveKeyedPanes wrote, putting each key into the\npartition its hash chooses among parts.").Line().
-			Func().Id(name).Add(kv2).Params(r, parts, hash, getK, getV).Index().Index().Add(keyedPane).Block(
-			jen.Id("out").Op(":=").Make(jen.Index().Index().Add(keyedPane), jen.Id("parts")),
-			jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
-				jen.Id("t").Op(":=").Qual(rtp, "Time").Call(jen.Id("r").Dot("Varint").Call()),
-				jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
-					jen.Id("k").Op(":=").Id("getK").Call(jen.Id("r")),
-					jen.Id("v").Op(":=").Id("getV").Call(jen.Id("r")),
-					jen.Id("p").Op(":=").Add(bucket),
-					jen.Id("ps").Op(":=").Id("out").Index(jen.Id("p")),
-					jen.If(jen.Len(jen.Id("ps")).Op("==").Lit(0).Op("||").Id("ps").Index(jen.Len(jen.Id("ps")).Op("-").Lit(1)).Dot("Time").Op("!=").Id("t")).Block(
-						jen.Id("ps").Op("=").Append(jen.Id("ps"), jen.Add(keyedPane).Values(kv("Time", jen.Id("t"))))),
-					jen.Id("e").Op(":=").Op("&").Id("ps").Index(jen.Len(jen.Id("ps")).Op("-").Lit(1)).Dot("Data"),
-					jen.Id("e").Dot("Keys").Op("=").Append(jen.Id("e").Dot("Keys"), jen.Id("k")),
-					jen.Id("e").Dot("Vals").Op("=").Append(jen.Id("e").Dot("Vals"), jen.Id("v")),
-					jen.Id("out").Index(jen.Id("p")).Op("=").Id("ps"))),
-			jen.Return(jen.Id("out")))
-	case "saveEntries":
-		return doc("saveEntries writes keyed values held per partition as a whole, in partition order.").Line().
-			Func().Id(name).Add(kv2).Params(w, jen.Id("parts").Index().Add(entries), putK, putV).Block(
-			jen.Id("n").Op(":=").Lit(0),
-			rng([]string{"_", "e"}, jen.Id("parts"), jen.Id("n").Op("+=").Len(jen.Id("e").Dot("Keys"))),
-			jen.Id("w").Dot("Len").Call(jen.Id("n")),
-			rng([]string{"_", "e"}, jen.Id("parts"), rng([]string{"i", "k"}, jen.Id("e").Dot("Keys"),
-				jen.Id("putK").Call(jen.Id("w"), jen.Id("k")),
-				jen.Id("putV").Call(jen.Id("w"), jen.Id("e").Dot("Vals").Index(jen.Id("i"))))))
-	case "restoreEntries":
-		return doc("restoreEntries reads what saveEntries wrote, putting each key into the partition\nits hash chooses among parts.").Line().
-			Func().Id(name).Add(kv2).Params(r, parts, hash, getK, getV).Index().Add(entries).Block(
-			jen.Id("out").Op(":=").Make(jen.Index().Add(entries), jen.Id("parts")),
-			jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
-				jen.Id("k").Op(":=").Id("getK").Call(jen.Id("r")),
-				jen.Id("v").Op(":=").Id("getV").Call(jen.Id("r")),
-				jen.Id("e").Op(":=").Op("&").Id("out").Index(bucket),
-				jen.Id("e").Dot("Keys").Op("=").Append(jen.Id("e").Dot("Keys"), jen.Id("k")),
-				jen.Id("e").Dot("Vals").Op("=").Append(jen.Id("e").Dot("Vals"), jen.Id("v"))),
-			jen.Return(jen.Id("out")))
-	case "saveBatches":
-		// Elements have no key to redistribute by: they are saved per partition.
-		tp := jen.Types(jen.Id("T").Any())
-		return doc("saveBatches writes the kept batches of window(): per partition, its batches with\ntheir times and elements (elements have no key to redistribute them by).").Line().
-			Func().Id(name).Add(tp).Params(w, jen.Id("parts").Index().Index().Qual(win, "Pane").Types(jen.Index().Id("T")),
-			jen.Id("put").Func().Params(jen.Op("*").Qual(cp, "Writer"), jen.Id("T"))).Block(
-			jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("parts"))),
-			rng([]string{"_", "ps"}, jen.Id("parts"),
-				jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("ps"))),
-				rng([]string{"_", "pn"}, jen.Id("ps"),
-					jen.Id("w").Dot("Varint").Call(jen.Int64().Call(jen.Id("pn").Dot("Time"))),
-					jen.Id("w").Dot("Len").Call(jen.Len(jen.Id("pn").Dot("Data"))),
-					rng([]string{"_", "x"}, jen.Id("pn").Dot("Data"), jen.Id("put").Call(jen.Id("w"), jen.Id("x"))))))
-	case "restoreBatches":
-		tp := jen.Types(jen.Id("T").Any())
-		paneT := jen.Qual(win, "Pane").Types(jen.Index().Id("T"))
-		return doc("restoreBatches reads what saveBatches wrote into parts partitions: each partition\nits own batches when the count is unchanged; else, per batch time, all elements in\npartition order, cut into parts runs of nearly equal length.").Line().
-			Func().Id(name).Add(tp).Params(r, parts, jen.Id("get").Func().Params(jen.Op("*").Qual(cp, "Reader")).Id("T")).Index().Index().Add(paneT).Block(
-			jen.Id("saved").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Id("r").Dot("Len").Call()),
-			rng([]string{"p"}, jen.Id("saved"),
-				jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
-					jen.Id("pn").Op(":=").Add(paneT).Values(kv("Time", jen.Qual(rtp, "Time").Call(jen.Id("r").Dot("Varint").Call()))),
-					jen.For(jen.Range().Id("r").Dot("Len").Call()).Block(
-						jen.Id("pn").Dot("Data").Op("=").Append(jen.Id("pn").Dot("Data"), jen.Id("get").Call(jen.Id("r")))),
-					jen.Id("saved").Index(jen.Id("p")).Op("=").Append(jen.Id("saved").Index(jen.Id("p")), jen.Id("pn")))),
-			jen.If(jen.Len(jen.Id("saved")).Op("==").Id("parts")).Block(jen.Return(jen.Id("saved"))),
-			jen.Var().Id("times").Index().Qual(rtp, "Time"),
-			rng([]string{"_", "ps"}, jen.Id("saved"), rng([]string{"_", "pn"}, jen.Id("ps"), jen.Id("times").Op("=").Append(jen.Id("times"), jen.Id("pn").Dot("Time")))),
-			jen.Qual("slices", "Sort").Call(jen.Id("times")),
-			jen.Id("times").Op("=").Qual("slices", "Compact").Call(jen.Id("times")),
-			jen.Id("out").Op(":=").Make(jen.Index().Index().Add(paneT), jen.Id("parts")),
-			rng([]string{"_", "t"}, jen.Id("times"),
-				jen.Var().Id("all").Index().Id("T"),
-				rng([]string{"_", "ps"}, jen.Id("saved"), rng([]string{"_", "pn"}, jen.Id("ps"),
-					jen.If(jen.Id("pn").Dot("Time").Op("==").Id("t")).Block(jen.Id("all").Op("=").Append(jen.Id("all"), jen.Id("pn").Dot("Data").Op("...")))),
-				),
-				rng([]string{"p"}, jen.Id("out"),
-					jen.List(jen.Id("lo"), jen.Id("hi")).Op(":=").List(jen.Len(jen.Id("all")).Op("*").Id("p").Op("/").Id("parts"), jen.Len(jen.Id("all")).Op("*").Parens(jen.Id("p").Op("+").Lit(1)).Op("/").Id("parts")),
-					jen.Id("out").Index(jen.Id("p")).Op("=").Append(jen.Id("out").Index(jen.Id("p")), jen.Add(paneT).Values(kv("Time", jen.Id("t")), kv("Data", jen.Id("all").Index(jen.Id("lo").Op(":").Id("hi"))))))),
-			jen.Return(jen.Id("out")))
-	}
-	panic("codegen: unknown checkpoint helper " + name)
 }

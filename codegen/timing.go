@@ -17,7 +17,7 @@ import (
 // writes no header. The generated job follows that: RunBatch runs a stage only when its
 // input has data at b.Time, and an output only when its stream has:
 //
-//	if j.fires(b.Time, 2*time.Second) {
+//	if rt.Fires(b.Time, j.ctx.ZeroTime, 2*time.Second) {
 //		if err := j.stage3(b); err != nil {
 //			return err
 //		}
@@ -159,8 +159,8 @@ func (g *gen) stageInput(s *planner.Stage) *check.Node {
 	return nil
 }
 
-// whenValid wraps stmts in the test that stream n has data at the current batch time.
-// A stream on event time tests its own (lagged) time with firesLagged.
+// whenValid wraps stmts in the test that stream n has data at the current batch time
+// (rt.Fires). A stream on event time tests its own (lagged) time with rt.FiresLagged.
 func (g *gen) whenValid(n *check.Node, stmts ...jen.Code) []jen.Code {
 	if n == nil {
 		return stmts
@@ -169,37 +169,11 @@ func (g *gen) whenValid(n *check.Node, stmts ...jen.Code) []jen.Code {
 	if sl.batch {
 		return stmts
 	}
+	zero := jf("ctx").Dot("ZeroTime")
 	if ev := g.clockOf(n); ev != nil {
-		g.needFiresLagged = true
-		return []jen.Code{jen.If(jen.Id("j").Dot("firesLagged").Call(jen.Id(evVar(ev)).Dot("Time"), sl.code(), jf(lagField(ev)))).Block(stmts...)}
+		return []jen.Code{jen.If(jen.Qual(g.rtPath, "FiresLagged").Call(jen.Id(evVar(ev)).Dot("Time"), zero, sl.code(), jf(lagField(ev)))).Block(stmts...)}
 	}
-	g.needFires = true
-	return []jen.Code{jen.If(jen.Id("j").Dot("fires").Call(jen.Id("b").Dot("Time"), sl.code())).Block(stmts...)}
-}
-
-// firesLaggedMethod is fires for a stream on event time, whose batch times run lag
-// behind the arrival clock (see window.Spec.Lag):
-//
-//	func (j *job) firesLagged(t rt.Time, slide, lag time.Duration) bool {
-//		return t > j.ctx.ZeroTime.Add(-lag) && int64(t-j.ctx.ZeroTime)%slide.Milliseconds() == 0
-//	}
-func (g *gen) firesLaggedMethod() jen.Code {
-	zero := jf("ctx").Dot("ZeroTime")
-	return doc("firesLagged is fires for a stream on event time, whose batch times run lag behind\nthe arrival clock: its batches start lag earlier, its slide boundaries are the same.").Line().
-		Func().Params(jen.Id("j").Op("*").Id("job")).Id("firesLagged").Params(jen.Id("t").Qual(g.rtPath, "Time"), jen.List(jen.Id("slide"), jen.Id("lag")).Qual("time", "Duration")).Bool().Block(
-		jen.Return(jen.Id("t").Op(">").Add(zero).Dot("Add").Call(jen.Op("-").Id("lag")).Op("&&").Int64().Call(jen.Id("t").Op("-").Add(zero.Clone())).Op("%").Id("slide").Dot("Milliseconds").Call().Op("==").Lit(0)))
-}
-
-// firesMethod is the job's test of a slide boundary (Spark's isTimeValid):
-//
-//	func (j *job) fires(t rt.Time, slide time.Duration) bool {
-//		return t > j.ctx.ZeroTime && int64(t-j.ctx.ZeroTime)%slide.Milliseconds() == 0
-//	}
-func (g *gen) firesMethod() jen.Code {
-	zero := jf("ctx").Dot("ZeroTime")
-	return doc("fires reports whether a stream that slides every slide has data at batch time t\n(Spark's isTimeValid): t is a multiple of slide after the zero time.").Line().
-		Func().Params(jen.Id("j").Op("*").Id("job")).Id("fires").Params(jen.Id("t").Qual(g.rtPath, "Time"), jen.Id("slide").Qual("time", "Duration")).Bool().Block(
-		jen.Return(jen.Id("t").Op(">").Add(zero).Op("&&").Int64().Call(jen.Id("t").Op("-").Add(zero)).Op("%").Id("slide").Dot("Milliseconds").Call().Op("==").Lit(0)))
+	return []jen.Code{jen.If(jen.Qual(g.rtPath, "Fires").Call(jen.Id("b").Dot("Time"), zero, sl.code())).Block(stmts...)}
 }
 
 // drainOf is how long after its sources' last data the stream of n still changes: the

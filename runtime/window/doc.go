@@ -43,6 +43,8 @@
 //
 // Every structure has Snapshot, returning its typed contents (kept batches with their
 // times, and the running value of the inverse forms), and Restore(at, snapshot), which
-// rebuilds it as it was after the batch at time at; the checkpoint code encodes the
-// snapshots with generated encoders.
+// rebuilds it as it was after the batch at time at. SaveKeyedPanes, SaveEntries and
+// SaveBatches write the snapshots of all partitions into a checkpoint with the generated
+// encoders of their types; RestoreKeyedPanes, RestoreEntries and RestoreBatches read them
+// back into the partitions of the restoring run, whose number may differ.
 package window
