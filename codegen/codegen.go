@@ -3,7 +3,6 @@ package codegen
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path"
 	"strings"
 	"time"
@@ -29,12 +28,12 @@ type Options struct {
 	// standard library of .stream functions is its sibling "stdlib" package.
 	RuntimeImport string
 	// Source is the text of the .stream file, used to quote each lambda above the Go
-	// function it becomes. When nil, Generate reads SourcePath; if that fails, the
-	// comments give positions only.
+	// function it becomes. When nil, the comments give positions only: Generate reads
+	// no file.
 	Source []byte
 }
 
-// File is one generated Go file.
+// File is one generated Go file; internal/build writes and builds a list of them.
 type File struct {
 	Name string
 	Data []byte
@@ -42,8 +41,12 @@ type File struct {
 
 // Generate turns the physical plan into the files of one Go `package main` program, in a
 // fixed order: main.go, types.go, funcs.go, job.go, decode.go, render.go, hash.go,
-// compare.go and checkpoint.go (files with nothing to say are left out). It reports
-// operators that this version cannot generate as positioned diagnostics (a diag.List).
+// compare.go and checkpoint.go (files with nothing to say are left out).
+//
+// Generate reports no user error: the checker reports every mistake in a program, so
+// that `streamc check` and `streamc build` agree. What it does return, as positioned
+// diagnostics (a diag.List), are internal errors — a plan it cannot generate, which is
+// a bug of streamc — and operators this version cannot generate yet.
 func Generate(p *planner.Plan, opts Options) ([]File, error) {
 	g := newGen(p, opts)
 	g.generate()
@@ -102,15 +105,12 @@ type gen struct {
 	outputInfos []jen.Code // the descriptor's rt.OutputInfo values
 	ctorFn      *fn        // the body of newJob
 
-	// Timing: each stream's slide, how long it changes after the input ends, the window
-	// specs already declared, and whether the job needs its fires method.
-	slides    map[*check.Node]slide
-	clocks    map[*check.Node]*check.Node // each stream's eventTime clock (eventtime.go)
-	drains    map[*check.Node]time.Duration
-	specDone  map[*check.Node]bool
-	needFires bool
-	// needFiresLagged is needFires for a stream on event time (eventtime.go).
-	needFiresLagged bool
+	// Timing: each stream's slide, how long it changes after the input ends and the
+	// window specs already declared.
+	slides   map[*check.Node]slide
+	clocks   map[*check.Node]*check.Node // each stream's eventTime clock (eventtime.go)
+	drains   map[*check.Node]time.Duration
+	specDone map[*check.Node]bool
 	// needBT says some function value built in newJob reads batchTime, which RunBatch
 	// then stores in j.bt.
 	needBT bool
@@ -131,9 +131,6 @@ func newGen(p *planner.Plan, opts Options) *gen {
 		opts.SourcePath = p.SourceFile
 	}
 	src := opts.Source
-	if src == nil && opts.SourcePath != "" {
-		src, _ = os.ReadFile(opts.SourcePath)
-	}
 	root := path.Dir(opts.RuntimeImport)
 	g := &gen{
 		plan:       p,
@@ -214,12 +211,17 @@ func (g *gen) generate() {
 }
 
 // errorf records a positioned error, once: the map and reduce sides of an operator may
-// both find the same problem.
+// both find the same problem. Code generation finds no mistake of the user's (the
+// checker does): a message that starts with "codegen: " is an internal error, and says
+// so.
 func (g *gen) errorf(pos diag.Pos, format string, args ...any) {
 	if pos.File == "" {
 		pos.File = g.opts.SourcePath
 	}
 	msg := fmt.Sprintf(format, args...)
+	if strings.HasPrefix(msg, "codegen: ") {
+		msg += " (this is a streamc bug)"
+	}
 	for _, d := range g.errs {
 		if d.Pos == pos && d.Msg == msg {
 			return

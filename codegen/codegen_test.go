@@ -440,9 +440,9 @@ func TestGeneratedFiles(t *testing.T) {
 
 // TestPositionedErrors checks the positioned errors for Spark's slide rules (streams
 // joined or unioned must slide together, a window of a windowed stream counts in its
-// input's slides), which the checker reports with the same words as codegen's own
-// checks, and for an integer division by a folded constant zero, which only codegen
-// finds (the checker sees literal and let-bound zeros): none reaches the Go compiler.
+// input's slides), for the event-time clocks and for an integer division by a folded
+// constant zero, all of which the checker reports before code generation: none reaches
+// the Go compiler.
 func TestPositionedErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{`let a = queue([[("a", 1)]])
@@ -451,7 +451,7 @@ a.window(4s, 2s).join(a).print()`, "e.stream:4:18: join needs streams with the s
 a.window(4s, 2s).union(a).print()`, "e.stream:4:18: union needs streams with the same slide duration (Spark requires it): one slides every 2s, another every 1s (the batch interval)"},
 		{`let a = queue([[1]])
 a.window(4s, 2s).window(3s, 2s).print()`, "e.stream:4:18: window: the window duration 3s must be a multiple of the input stream's slide duration 2s"},
-		{`queue([[1]]).map(x => x / (1 - 1)).print()`, "e.stream:3:25: integer division by zero"},
+		{`queue([[1]]).map(x => x / (1 - 1)).print()`, "e.stream:3:27: integer division by zero: the divisor of / is the constant 0"},
 		// A stream on event time runs behind the arrival clock: it cannot meet one on
 		// arrival time, nor be put on event time twice, nor be a window's result.
 		{`let a = queue([[("a", 1)]])

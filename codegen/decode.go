@@ -29,7 +29,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 	g, f := sg.g, sg.f
 	if t == builtins.KafkaRecord { // a Kafka record's text is its value
 		if g.boolArg(n, "header") {
-			g.errorf(n.Pos, "csv(header = true) is not supported on a kafka source: every record is a row")
+			g.errorf(n.Pos, "codegen: csv(header = true) on a kafka source")
 			return
 		}
 		v, t = sg.kafkaValue(v), types.StringType
@@ -39,41 +39,48 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		rec, ok = n.Elem.(*types.Record)
 	}
 	if !ok || basicKind(t) != types.String {
-		g.errorf(n.Pos, "%s on a stream of %s is not implemented yet in this version of streamc", n.Op, t)
+		g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
 		return
 	}
 	bad := badField(n)
-	g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy of %s at %s.", bad, n.Op, g.posString(n.Pos)), g.decoderPolicy(n), n)
+	// The chain after an outer join is generated once per kind of match: the job's
+	// fields and their setup are declared the first time only.
+	first := g.job.declareOnce(bad)
+	if first {
+		g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy of %s at %s.", bad, n.Op, g.posString(n.Pos)), g.decoderPolicy(n), n)
+	}
 
 	var call jen.Code
 	var skipHeader bool
 	switch n.Op {
 	case "csv":
 		cols, width, split := decoderField(n)+"Cols", decoderField(n)+"Width", decoderField(n)+"Split"
-		g.job.field(split, jen.Index().Op("*").Qual(g.codecPath, "Splitter"), "")
-		g.job.field(cols, jen.Index().Int(), "")
-		g.job.field(width, jen.Int(), "")
-		delim := jen.Lit(",")
-		if a := n.Arg("delimiter"); a != nil {
-			delim = jen.Add(g.startupValue(a.Value))
-		}
-		//	j.dec3Split = make([]*codec.Splitter, j.n0)
-		//	for p := range j.dec3Split {
-		//		j.dec3Split[p] = codec.MustSplitter(",")
-		//	}
-		g.ctorFn.emit(jf(split).Op("=").Make(jen.Index().Op("*").Qual(g.codecPath, "Splitter"), g.partsOf(sg.s)),
-			jen.For(jen.Id("p").Op(":=").Range().Add(jf(split))).Block(
-				jf(split).Index(jen.Id("p")).Op("=").Qual(g.codecPath, "MustSplitter").Call(delim)))
 		header := g.boolArg(n, "header")
-		if header {
-			sg.csvHeader(n, rec, i)
-			skipHeader = true
-		} else {
-			idx := make([]jen.Code, len(rec.Fields))
-			for k := range idx {
-				idx[k] = jen.Lit(k)
+		skipHeader = header
+		if first {
+			g.job.field(split, jen.Index().Op("*").Qual(g.codecPath, "Splitter"), "")
+			g.job.field(cols, jen.Index().Int(), "")
+			g.job.field(width, jen.Int(), "")
+			delim := jen.Lit(",")
+			if a := n.Arg("delimiter"); a != nil {
+				delim = jen.Add(g.startupValue(a.Value))
 			}
-			g.ctorFn.emit(jf(cols).Op("=").Index().Int().Values(idx...), jf(width).Op("=").Lit(len(rec.Fields)))
+			//	j.dec3Split = make([]*codec.Splitter, j.n0)
+			//	for p := range j.dec3Split {
+			//		j.dec3Split[p] = codec.MustSplitter(",")
+			//	}
+			g.ctorFn.emit(jf(split).Op("=").Make(jen.Index().Op("*").Qual(g.codecPath, "Splitter"), g.partsOf(sg.s)),
+				jen.For(jen.Id("p").Op(":=").Range().Add(jf(split))).Block(
+					jf(split).Index(jen.Id("p")).Op("=").Qual(g.codecPath, "MustSplitter").Call(delim)))
+			if header {
+				sg.csvHeader(n, rec, i)
+			} else {
+				idx := make([]jen.Code, len(rec.Fields))
+				for k := range idx {
+					idx[k] = jen.Lit(k)
+				}
+				g.ctorFn.emit(jf(cols).Op("=").Index().Int().Values(idx...), jf(width).Op("=").Lit(len(rec.Fields)))
+			}
 		}
 		dec := g.csvDecoder(rec)
 		if !header && len(rec.Fields) > 0 {
@@ -82,8 +89,10 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		call = jen.Id(dec).Call(jf(split).Index(jen.Id("p")), jf(cols), jf(width), jen.Id(v))
 	case "json":
 		dec := decoderField(n) + "JSON"
-		g.job.field(dec, jen.Index().Qual(g.codecPath, "Decoder"), "")
-		g.ctorFn.emit(jf(dec).Op("=").Make(jen.Index().Qual(g.codecPath, "Decoder"), g.partsOf(sg.s)))
+		if first {
+			g.job.field(dec, jen.Index().Qual(g.codecPath, "Decoder"), "")
+			g.ctorFn.emit(jf(dec).Op("=").Make(jen.Index().Qual(g.codecPath, "Decoder"), g.partsOf(sg.s)))
+		}
 		call = jen.Id(g.jsonDecoder(rec)).Call(jen.Op("&").Add(jf(dec)).Index(jen.Id("p")), jen.Id(v))
 	}
 	w := f.fresh("v")
@@ -148,7 +157,10 @@ func (g *gen) sourceName(n *check.Node) string {
 }
 
 // csvHeader makes the stage read the header from the first line of the stream before
-// its partitions run, so that every partition knows the columns:
+// its partitions run, so that every partition knows the columns. The decoder is the
+// first operator of its stage (the checker makes it follow its source directly); the
+// stage reads the source's lines (in) or, when the source has other consumers, the kept
+// lines of the source's stage (j.keep0), in the same order:
 //
 //	if !j.dec3HasHeader {
 //		for _, part := range in {
@@ -157,6 +169,7 @@ func (g *gen) sourceName(n *check.Node) string {
 //				...
 //				j.dec3Cols, err = codec.HeaderIndex(fields, []string{"user", "url"})
 //				...
+//				j.dec3Header, j.dec3HasHeader = strings.Clone(part[0]), true
 //				break
 //			}
 //		}
@@ -164,8 +177,16 @@ func (g *gen) sourceName(n *check.Node) string {
 func (sg *stageGen) csvHeader(n *check.Node, rec *types.Record, i int) {
 	g := sg.g
 	d := decoderField(n)
-	if i != 0 || len(sg.s.Inputs) != 1 || sg.s.Inputs[0].Source == nil {
-		g.errorf(n.Pos, "csv with header = true must follow its source directly")
+	var lines jen.Code
+	switch in := sg.s.Inputs; {
+	case i != 0 || len(in) != 1:
+	case in[0].Kind == planner.FromSource:
+		lines = jen.Id("in")
+	case in[0].Kind == planner.FromStage && in[0].Stage.Tail != nil && in[0].Stage.Tail.Kind == check.SourceNode:
+		lines = jf(keepField(in[0].Stage))
+	}
+	if lines == nil {
+		g.errorf(n.Pos, "codegen: csv(header = true) does not read its source's lines")
 		return
 	}
 	g.job.field(d+"Header", jen.String(), "")
@@ -176,32 +197,36 @@ func (sg *stageGen) csvHeader(n *check.Node, rec *types.Record, i int) {
 	}
 	wrap := func() jen.Code { return jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(n), jen.Err())) }
 	sg.preLoop = append(sg.preLoop, jen.If(jen.Op("!").Add(jf(d+"HasHeader"))).Block(
-		jen.For(jen.List(jen.Id("_"), jen.Id("part")).Op(":=").Range().Id("in")).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("part")).Op(":=").Range().Add(lines)).Block(
 			jen.If(jen.Len(jen.Id("part")).Op("==").Lit(0)).Block(jen.Continue()),
 			jen.List(jen.Id("fields"), jen.Err()).Op(":=").Add(jf(d+"Split")).Index(jen.Lit(0)).Dot("Split").Call(jen.Id("part").Index(jen.Lit(0))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jf(d+"Width").Op("=").Len(jen.Id("fields")),
 			jen.List(jf(d+"Cols"), jen.Err()).Op("=").Qual(g.codecPath, "HeaderIndex").Call(jen.Id("fields"), jen.Index().String().Values(names...)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jf(d+"Header").Op(",").Add(jf(d+"HasHeader")).Op("=").Id("part").Index(jen.Lit(0)).Op(",").True(),
+			// The header outlives its batch, whose lines a files source may read the
+			// next batches into (planner.Source.Recycle): it is copied.
+			jf(d+"Header").Op(",").Add(jf(d+"HasHeader")).Op("=").Qual("strings", "Clone").Call(jen.Id("part").Index(jen.Lit(0))).Op(",").True(),
 			jen.Break())))
 }
 
 // boolArg is a decoder's literal bool argument (false when absent).
 func (g *gen) boolArg(n *check.Node, name string) bool { return g.literalBool(n.Arg(name), name) }
 
-// literalBool is the value of argument a, called name, which must be a bool literal;
-// false when a is nil (the argument is absent).
+// literalBool is the value of argument a, called name, which the checker evaluated as a
+// constant bool; false when a is nil (the argument is absent).
 func (g *gen) literalBool(a *check.NamedArg, name string) bool {
 	if a == nil {
 		return false
 	}
-	lit, ok := ast.Unparen(a.Value).(*ast.BoolLit)
-	if !ok {
-		g.errorf(a.Value.Pos(), "%s must be true or false", name)
-		return false
+	if v, ok := a.Const.(bool); ok {
+		return v
 	}
-	return lit.Value
+	if lit, ok := ast.Unparen(a.Value).(*ast.BoolLit); ok {
+		return lit.Value
+	}
+	g.errorf(a.Value.Pos(), "codegen: %s is not a constant bool", name)
+	return false
 }
 
 // decoderPolicy is the codec.Policy of decoder n: its onBadRecord argument, else the
@@ -440,7 +465,7 @@ func (g *gen) csvField(t types.Type, dst, col *jen.Statement, name string, fail 
 				Else().Block(dst.Clone().Op("=").Qual(g.rtPath, "Time").Call(jen.Id("ms"))),
 		}
 	}
-	g.errorf(g.anyPos(), "csv cannot decode a field of type %s", t)
+	g.errorf(g.anyPos(), "codegen: csv cannot decode a field of type %s", t)
 	return nil
 }
 
@@ -620,7 +645,7 @@ func (g *gen) jsonValue(t types.Type, dst *jen.Statement, depth int) []jen.Code 
 		return []jen.Code{jen.If(jen.List(jen.Id(v), jen.Err()).Op(":=").Id(g.jsonReader(t)).Call(jen.Id("d")), jen.Err().Op("!=").Nil()).Block(
 			jen.Id("d").Dot("Fail").Call(jen.Err())).Else().Block(dst.Clone().Op("=").Id(v))}
 	}
-	g.errorf(g.anyPos(), "json cannot decode a field of type %s", t)
+	g.errorf(g.anyPos(), "codegen: json cannot decode a field of type %s", t)
 	return nil
 }
 

@@ -27,7 +27,7 @@ import (
 // Windows downstream keep their slide boundaries at the arrival clock's zero time plus
 // multiples of the slide (window.Spec.Lag), so that a 10 s window of event time covers
 // the same 10 s as one of arrival time would; the stages and outputs of a windowed
-// event-time stream test their lagged time with firesLagged. Streams on different
+// event-time stream test their lagged time with rt.FiresLagged. Streams on different
 // clocks cannot meet in a union or a join: their batch times differ.
 
 // lagField is the job field holding eventTime node ev's lag.
@@ -52,17 +52,17 @@ func (g *gen) clockOf(n *check.Node) *check.Node {
 	case n.Op == "eventTime":
 		in := n.Inputs[0]
 		if prev := g.clockOf(in); prev != nil {
-			g.errorf(n.Pos, "eventTime needs a stream on arrival time; this one is already on the event time of eventTime at %s", g.posString(prev.Pos))
+			g.errorf(n.Pos, "codegen: eventTime on the event time of eventTime at %s", g.posString(prev.Pos))
 		}
 		if sl := g.slideOf(in); !g.sameSlide(sl, slide{batch: true}) {
-			g.errorf(n.Pos, "eventTime needs a stream with data at every batch; this one slides every %s", g.slideText(sl))
+			g.errorf(n.Pos, "codegen: eventTime on a stream that slides every %s", g.slideText(sl))
 		}
 		ev = n
 	default:
 		ev = g.clockOf(n.Inputs[0])
 		for _, in := range n.Inputs[1:] {
 			if o := g.clockOf(in); o != ev {
-				g.errorf(n.Pos, "%s needs streams on the same clock: %s, %s", n.Op, g.clockText(ev), g.clockText(o))
+				g.errorf(n.Pos, "codegen: %s of streams on different clocks: %s, %s", n.Op, g.clockText(ev), g.clockText(o))
 			}
 		}
 	}

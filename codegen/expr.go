@@ -25,6 +25,7 @@ type fn struct {
 	// available (it is then reported).
 	batchTime jen.Code
 	usesBatch bool
+	next      map[string]int // per base name, the suffix fresh tries first
 }
 
 func (g *gen) newFn() *fn {
@@ -37,11 +38,24 @@ func (f *fn) fresh(base string) string {
 		base = "v"
 	}
 	name := base
-	for i := 2; f.taken[name] || isReserved(name) || f.g.globalName[name]; i++ {
-		name = fmt.Sprintf("%s%d", base, i)
+	if f.unavailable(name) {
+		// Names are never given back, so the first free suffix only grows: start from
+		// the one after the last given for base (linear, not quadratic, in the names).
+		if f.next == nil {
+			f.next = map[string]int{}
+		}
+		i := max(f.next[base], 2)
+		for name = fmt.Sprintf("%s%d", base, i); f.unavailable(name); i++ {
+			name = fmt.Sprintf("%s%d", base, i+1)
+		}
+		f.next[base] = i + 1
 	}
 	f.taken[name] = true
 	return name
+}
+
+func (f *fn) unavailable(name string) bool {
+	return f.taken[name] || isReserved(name) || f.g.globalName[name]
 }
 
 // emit appends statements to the current body.
@@ -128,7 +142,7 @@ func (f *fn) expr(e ast.Expr) jen.Code {
 		f.into(e, func(v jen.Code) jen.Code { return jen.Id(r).Op("=").Add(v) })
 		return jen.Id(r)
 	case *ast.Lambda:
-		f.g.errorf(e.At, "a function is not a value here")
+		f.g.errorf(e.At, "codegen: a function as a value")
 		return jen.Nil()
 	}
 	f.g.errorf(e.Pos(), "codegen: unsupported expression %T", e)
@@ -279,7 +293,7 @@ func (f *fn) ident(e *ast.Ident) jen.Code {
 	case check.BatchTimeObject:
 		f.usesBatch = true
 		if f.batchTime == nil {
-			f.g.errorf(e.At, "batchTime is not available here")
+			f.g.errorf(e.At, "codegen: batchTime outside an operator's function")
 			return jen.Nil()
 		}
 		return f.batchTime
@@ -314,7 +328,7 @@ func (g *gen) topLet(obj *check.Object) string {
 	f := g.newFn()
 	v := f.typed(decl.Value)
 	if f.usesBatch {
-		g.errorf(decl.At, "batchTime is only available inside an operator's function")
+		g.errorf(decl.At, "codegen: batchTime in a top-level let")
 	}
 	if len(f.stmts) > 0 {
 		v = jen.Func().Params().Add(g.goType(obj.Type)).Block(append(f.stmts, jen.Return(v))...).Call()
@@ -427,7 +441,7 @@ func (f *fn) binary(e *ast.Binary) jen.Code {
 				return jen.Add(x).Op(e.Op).Id(f.g.floatZero())
 			}
 			if kx == types.Int {
-				f.g.errorf(e.OpPos, "integer division by zero")
+				f.g.errorf(e.OpPos, "codegen: integer division by a constant zero")
 				return jen.Lit(0)
 			}
 		}
@@ -591,7 +605,7 @@ func (f *fn) method(e *ast.Call, c *check.Callee) jen.Code {
 		return f.stateMethod(e, c)
 	}
 	if _, ok := c.Recv.(*types.Optional); !ok {
-		f.g.errorf(e.Pos(), "%s on %s is not implemented yet in this version of streamc", name.Name, c.Recv)
+		f.g.errorf(e.Pos(), "codegen: method %s on %s", name.Name, c.Recv)
 		return jen.Nil()
 	}
 	x := f.expr(recv)

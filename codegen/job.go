@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -26,6 +25,22 @@ type jobGen struct {
 	opNames     map[*check.Node]string
 	// lambdas caches the Go function of each lambda (reduceByKey's f serves both sides).
 	lambdas map[*ast.Lambda]*lambdaInfo
+	// declared holds the names declareOnce has seen.
+	declared map[string]bool
+}
+
+// declareOnce reports whether name is asked for the first time. An operator whose code
+// can be generated more than once (the chain after an outer join runs in each of its
+// match loops) declares its job fields and their setup only the first time.
+func (jg *jobGen) declareOnce(name string) bool {
+	if jg.declared[name] {
+		return false
+	}
+	if jg.declared == nil {
+		jg.declared = map[string]bool{}
+	}
+	jg.declared[name] = true
+	return true
 }
 
 // field adds a field to the job struct.
@@ -145,12 +160,6 @@ func (g *gen) genJob() {
 		// read the batch time from the job.
 		jg.field("bt", jen.Qual(g.rtPath, "Time"), "bt is the time of the batch being computed, for the functions built in newJob.")
 		jg.run = append([]jen.Code{jf("bt").Op("=").Id("b").Dot("Time")}, jg.run...)
-	}
-	if g.needFires {
-		jg.methods = append(jg.methods, g.firesMethod())
-	}
-	if g.needFiresLagged {
-		jg.methods = append(jg.methods, g.firesLaggedMethod())
 	}
 	if m := g.drainMethod(); m != nil {
 		jg.methods = append(jg.methods, m)
@@ -317,24 +326,25 @@ func (g *gen) genStage(s *planner.Stage) {
 
 // describeStage is the comment above a stage's method.
 func (g *gen) describeStage(s *planner.Stage) string {
-	d := fmt.Sprintf("%s computes stage %d", stageMethod(s), s.ID)
+	// Appended to one buffer: a stage may fuse thousands of operators.
+	d := fmt.Appendf(nil, "%s computes stage %d", stageMethod(s), s.ID)
 	if s.Cut != "" {
-		d += " (" + s.Cut + ")"
+		d = fmt.Appendf(d, " (%s)", s.Cut)
 	}
-	d += ":"
+	d = append(d, ':')
 	if s.Head != nil {
-		d += fmt.Sprintf(" %s at %d:%d;", s.Head.Op, s.Head.Pos.Line, s.Head.Pos.Col)
+		d = fmt.Appendf(d, " %s at %d:%d;", s.Head.Op, s.Head.Pos.Line, s.Head.Pos.Col)
 	}
 	for _, n := range s.Chain {
-		d += fmt.Sprintf(" %s at %d:%d;", n.Op, n.Pos.Line, n.Pos.Col)
+		d = fmt.Appendf(d, " %s at %d:%d;", n.Op, n.Pos.Line, n.Pos.Col)
 	}
 	for _, x := range s.Out {
-		d += fmt.Sprintf(" writes %s for %s at %d:%d;", exField(x), x.Node.Op, x.Node.Pos.Line, x.Node.Pos.Col)
+		d = fmt.Appendf(d, " writes %s for %s at %d:%d;", exField(x), x.Node.Op, x.Node.Pos.Line, x.Node.Pos.Col)
 	}
 	if s.Keep {
-		d += " keeps its result;"
+		d = append(d, " keeps its result;"...)
 	}
-	return d[:len(d)-1] + "."
+	return string(d[:len(d)-1]) + "."
 }
 
 // produce emits the loop that hands every element of the stage's input (after its head
@@ -370,7 +380,6 @@ func (sg *stageGen) produce() {
 		//	case p < j.n1+j.n2:
 		//		in = j.keep2[p-j.n1]
 		//	}
-		inType = s.Elem
 		var cases []jen.Code
 		var before []*planner.Stage // the inputs whose partitions come first
 		sum := func(stages []*planner.Stage) *jen.Statement {
@@ -392,6 +401,9 @@ func (sg *stageGen) produce() {
 			before = append(before, in.Stage)
 			cases = append(cases, jen.Case(jen.Id("p").Op("<").Add(sum(before))).Block(jen.Id("in").Op("=").Add(jf(keepField(in.Stage))).Index(idx)))
 		}
+		// The elements read are the inputs' (a union's inputs all have its element
+		// type), not the stage's: the chain fused after the union may change the type.
+		inType = s.Inputs[0].Stage.Elem
 		f.emit(jen.Var().Id("in").Index().Add(g.goType(inType)), jen.Switch().Block(cases...))
 		v := f.fresh("v")
 		f.emit(rangeLoop(v, jen.Id("in"), sg.chain(0, v, inType)))
@@ -417,7 +429,11 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 	switch n.Op {
 	case "lines":
 		if t == builtins.KafkaRecord { // a Kafka record's text is its value
-			v = sg.kafkaValue(v)
+			//	text := v.Value      (or _ = v.Value when the rest does not read it: a count)
+			w := f.fresh("text")
+			rest := sg.chain(i+1, w, types.StringType)
+			f.emit(assign(w, jen.Id(v).Dot(g.record(builtins.KafkaRecord).fields[4]), rest)...)
+			return
 		}
 		sg.chainInto(i+1, v, types.StringType)
 	case "csv", "json":
@@ -426,8 +442,9 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 		li := g.lambdaFor(n, n.Fn, t)
 		f.emit(sg.enter(n))
 		w := f.fresh("v")
-		rest := sg.chain(i+1, w, n.Elem)
-		f.emit(assign(w, li.call(bt, jen.Id(v)), rest)...)
+		declare := f.declareLater(w)
+		sg.chainInto(i+1, w, n.Elem)
+		declare(li.call(bt, jen.Id(v)))
 	case "filter":
 		li := g.lambdaFor(n, n.Fn, t)
 		f.emit(sg.enter(n))
@@ -450,8 +467,9 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 		}
 		w := f.fresh("v")
 		if n.Op == "mapValues" {
-			rest := sg.chain(i+1, w, n.Elem)
-			f.emit(assign(w, pair(li.call(bt, jen.Id(v).Dot("F2"))), rest)...)
+			declare := f.declareLater(w)
+			sg.chainInto(i+1, w, n.Elem)
+			declare(pair(li.call(bt, jen.Id(v).Dot("F2"))))
 			return
 		}
 		x := f.fresh("x")
@@ -514,28 +532,4 @@ func assign(v string, value jen.Code, rest []jen.Code) []jen.Code {
 		return append([]jen.Code{jen.Id(v).Op(":=").Add(value)}, rest...)
 	}
 	return append([]jen.Code{jen.Id("_").Op("=").Add(value)}, rest...)
-}
-
-// usesIdent reports whether the rendered code mentions the identifier name (not as a
-// field selector).
-func usesIdent(code []jen.Code, name string) bool {
-	src := fmt.Sprintf("%#v", jen.Block(code...))
-	for i := 0; ; {
-		k := strings.Index(src[i:], name)
-		if k < 0 {
-			return false
-		}
-		k += i
-		end := k + len(name)
-		before := k == 0 || !isIdentChar(src[k-1]) && src[k-1] != '.'
-		after := end == len(src) || !isIdentChar(src[end])
-		if before && after {
-			return true
-		}
-		i = end
-	}
-}
-
-func isIdentChar(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

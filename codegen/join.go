@@ -70,9 +70,17 @@ func (sg *stageGen) joinHead(n *check.Node, xl, xr *planner.Exchange) {
 	var body []jen.Code
 	switch n.Op {
 	case "cogroup":
-		//	cg.Groups(func(k K, vs []V, ws []W) { ... })
+		//	cg.Escape()
+		//	for i := range cg.Len() {
+		//		k, vs, ws := cg.Group(i)
+		//		...
+		//	}
+		// A loop, not a closure, so that what is fused after it may return an error.
 		body := out(jen.Id(vs), jen.Id(ws))
-		f.emit(jen.Id(cg).Dot("Groups").Call(jen.Func().Params(jen.Id(k).Add(g.goType(kt)), jen.Id(vs).Index().Add(g.goType(vt)), jen.Id(ws).Index().Add(g.goType(wt))).Block(body...)))
+		i := f.fresh("i")
+		f.emit(jen.Id(cg).Dot("Escape").Call())
+		f.emit(jen.For(jen.Id(i).Op(":=").Range().Id(cg).Dot("Len").Call()).Block(
+			append([]jen.Code{jen.List(jen.Id(k), jen.Id(vs), jen.Id(ws)).Op(":=").Id(cg).Dot("Group").Call(jen.Id(i))}, body...)...))
 		return
 	case "join":
 		body = []jen.Code{loop(v, vs, []jen.Code{loop(w, ws, out(jen.Id(v), jen.Id(w)))})}

@@ -129,7 +129,7 @@ func (g *gen) genTableQuery(r *check.Resource) {
 	}
 	key := g.lambdaFor(&check.Node{Op: "tableQuery", Pos: r.Pos}, r.KeyFn, rec)
 	if key.batch {
-		g.errorf(r.KeyFn.At, "batchTime is only available inside an operator's function")
+		g.errorf(r.KeyFn.At, "codegen: batchTime in the key function of a table")
 	}
 	refresh := r.Refresh
 	if refresh == 0 {
@@ -190,7 +190,7 @@ func (sg *stageGen) lookupHead(n *check.Node) {
 	key := g.lambdaFor(n, n.Fn, elem)
 	kt := key.result
 	if !types.Identical(kt, rec.Fields[0].Type) {
-		g.errorf(n.Pos, "lookup matches a row by its first column: the key function returns %s, but %s's first field %s is %s", kt, rec.Name, rec.Fields[0].Name, rec.Fields[0].Type)
+		g.errorf(n.Pos, "codegen: lookup's key function returns %s, but %s's first field %s is %s", kt, rec.Name, rec.Fields[0].Name, rec.Fields[0].Type)
 		return
 	}
 	ri := g.record(rec)

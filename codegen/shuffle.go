@@ -304,8 +304,8 @@ func (sg *stageGen) head() {
 			return
 		}
 		v := f.fresh("v")
-		f.emit(jen.Id(v).Op(":=").Qual("slices", "Clone").Call(jf(keepField(s.Inputs[0].Stage)).Index(jen.Id("p"))))
-		sg.chainInto(0, v, n.Elem)
+		rest := sg.chain(0, v, n.Elem)
+		f.emit(assign(v, jen.Qual("slices", "Clone").Call(jf(keepField(s.Inputs[0].Stage)).Index(jen.Id("p"))), rest)...)
 		return
 	}
 	switch n.Op {
@@ -473,6 +473,10 @@ type sortOrder struct {
 	keyType  types.Type
 	desc     bool
 	tieBreak bool
+	// spread says the key function takes the fields of a tuple element as its
+	// parameters: its argument is selected from (e.F1, e.F2, ...), so a pointer to the
+	// element must not be dereferenced first (*e.F1 is *(e.F1)).
+	spread bool
 }
 
 // order returns the sortOrder of sort operator n over elements of type t; ok is false
@@ -502,6 +506,7 @@ func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 		if l != nil {
 			li := g.lambdaFor(n, l, t)
 			o.keyType = li.result
+			o.spread = li.spread > 0
 			o.key = func(x jen.Code) jen.Code { return li.call(jen.Id("b").Dot("Time"), x) }
 		} else if n.Op == "sortBy" {
 			g.errorf(n.Pos, "codegen: sortBy has no key function")
@@ -572,7 +577,7 @@ func (sg *stageGen) sortStmt(n *check.Node, buf jen.Code, t types.Type) []jen.Co
 	c := sg.cmpOf(o, t)
 	if basicKind(o.keyType) == types.String {
 		elem := jen.Op("*").Id("e") // the key function's argument, or the key itself
-		if n.Op == "sortByKey" {
+		if n.Op == "sortByKey" || o.spread {
 			elem = jen.Id("e") // e.F1
 		}
 		key := jen.Func().Params(jen.Id("e").Op("*").Add(sg.g.goType(t))).String().Block(jen.Return(o.key(elem)))

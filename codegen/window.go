@@ -222,8 +222,12 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 		})
 		v, ok := f.fresh("v"), f.fresh("ok")
 		rest := sg.chain(0, v, n.Elem)
+		bind := v
+		if !usesIdent(rest, v) { // count after the window: the value is not read
+			bind = "_"
+		}
 		f.emit(sg.enter(n), jen.If(jen.Id(w).Dot("Fires").Call()).Block(
-			jen.If(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Id(w).Dot("Window").Call(), jen.Id(ok)).Block(rest...)))
+			jen.If(jen.List(jen.Id(bind), jen.Id(ok)).Op(":=").Id(w).Dot("Window").Call(), jen.Id(ok)).Block(rest...)))
 		return
 	}
 	kt, vt, _ := types.KeyValue(n.Elem)

@@ -35,9 +35,11 @@ func compile(name string, src []byte) []txtar.File {
 		diag.Print(&b, diags, map[string][]byte{name: src}, 0)
 		out = append(out, txtar.File{Name: "out/stderr", Data: b.Bytes()})
 	}
-	p, err := planner.Build(prog)
-	if err != nil {
-		return append(out, txtar.File{Name: "out/stderr", Data: []byte(err.Error() + "\n")})
+	p, perrs := planner.Build(prog)
+	if perrs != nil {
+		var b bytes.Buffer
+		diag.Print(&b, perrs, map[string][]byte{name: src}, 0)
+		return append(out, txtar.File{Name: "out/stderr", Data: b.Bytes()})
 	}
 	out = append(out, txtar.File{Name: "out/plan", Data: []byte(p.String())})
 	files, err := codegen.Generate(p, codegen.Options{SourcePath: name})

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 
+	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -87,7 +88,13 @@ func classify(n *check.Node) opClass {
 // Build lowers a checked program to its physical plan. It follows the fusion rules in
 // the package documentation; it visits nodes in Program.Nodes order and never iterates
 // a map to decide anything, so the same program always gives the same plan.
-func Build(prog *check.Program) (*Plan, error) {
+//
+// The list holds the errors found, positioned and sorted; the plan is nil when there are
+// any. A program the checker accepted has none unless streamc has a bug: whether a
+// program is valid never depends on how it is planned (which operators fuse), so every
+// mistake of the user's is the checker's to report, and `streamc check` and `streamc
+// build` agree.
+func Build(prog *check.Program) (*Plan, diag.List) {
 	b := &builder{
 		plan: &Plan{
 			Name:       prog.Name,
@@ -105,9 +112,11 @@ func Build(prog *check.Program) (*Plan, error) {
 		}
 	}
 	for _, n := range prog.Nodes {
-		if err := b.visit(n); err != nil {
-			return nil, err
-		}
+		b.visit(n)
+	}
+	if b.errs.HasErrors() {
+		b.errs.Sort()
+		return nil, b.errs
 	}
 	for _, src := range b.plan.Sources {
 		src.Recycle = (src.Node.Op == "files" || src.Node.Op == "rate") && b.recyclable(src.Node)
@@ -120,6 +129,12 @@ type builder struct {
 	stageOf   map[*check.Node]*Stage
 	consumers map[*check.Node][]*check.Node
 	kinds     map[string]int // sources numbered per kind, for names
+	errs      diag.List
+}
+
+// bug records an internal error: a checked program the planner cannot lower.
+func (b *builder) bug(n *check.Node, format string, args ...any) {
+	b.errs.Add(n.Pos, "planner: %s: %s (this is a streamc bug)", n.Op, fmt.Sprintf(format, args...))
 }
 
 func (b *builder) newStage(parts Parts, cut string, inputs ...*Input) *Stage {
@@ -141,7 +156,7 @@ func (b *builder) kept(n *check.Node) *Stage {
 	return s
 }
 
-func (b *builder) visit(n *check.Node) error {
+func (b *builder) visit(n *check.Node) {
 	switch classify(n) {
 	case classSource:
 		src := &Source{ID: len(b.plan.Sources), Node: n, Name: b.sourceName(n), Elem: n.Elem}
@@ -151,14 +166,15 @@ func (b *builder) visit(n *check.Node) error {
 
 	case classNarrow:
 		if len(n.Inputs) != 1 {
-			return fmt.Errorf("%s: %s: planner: expected one input, got %d", n.Pos, n.Op, len(n.Inputs))
+			b.bug(n, "expected one input, got %d", len(n.Inputs))
+			return
 		}
 		in := n.Inputs[0]
 		if len(b.consumers[in]) == 1 {
 			s := b.stageOf[in]
 			s.Chain = append(s.Chain, n)
 			b.setTail(s, n)
-			return nil
+			return
 		}
 		from := b.kept(in)
 		s := b.newStage(Parts{Kind: PartsSame}, b.sharedCut(in), &Input{Kind: FromStage, Stage: from})
@@ -204,7 +220,6 @@ func (b *builder) visit(n *check.Node) error {
 	case classOutput:
 		b.plan.Outputs = append(b.plan.Outputs, &Output{Node: n, Stage: b.kept(n.Inputs[0])})
 	}
-	return nil
 }
 
 // combinedElem is the element type a combining exchange carries: the operator's own

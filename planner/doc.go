@@ -31,4 +31,11 @@
 //     (Spark's UnionRDD).
 //  6. An output keeps the result of the stage that produced its input; several outputs
 //     of one stream share that result.
+//
+// Whether a program is valid never depends on these decisions. The checker reports every
+// mistake before planning, as rules about the stream graph, not about stages: csv(header
+// = true), for one, must read its source's lines directly, and whether it then fuses
+// into the source's stage (the source has no other consumer) or heads a stage over the
+// source's kept lines (it has), it reads the same lines. Build reports only internal
+// errors, as a diag.List.
 package planner

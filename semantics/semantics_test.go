@@ -90,9 +90,9 @@ func TestSemantics(t *testing.T) {
 			diag.Print(&b, diags, map[string][]byte{name: c.src}, 0)
 			t.Fatalf("%s does not check:\n%s", c.name, b.String())
 		}
-		plan, err := planner.Build(prog)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+		plan, perrs := planner.Build(prog)
+		if perrs != nil {
+			t.Fatalf("%s: %v", c.name, perrs)
 		}
 		files, err := codegen.Generate(plan, codegen.Options{SourcePath: name, Source: c.src})
 		if err != nil {

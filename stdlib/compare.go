@@ -125,7 +125,7 @@ func isOpt(t reflect.Type) bool {
 	return t.PkgPath() == pkgPath && strings.HasPrefix(t.Name(), "Opt[")
 }
 
-// isTuple reports whether t is an instance of Tuple2..Tuple6.
+// isTuple reports whether t is an instance of Tuple2..Tuple22.
 func isTuple(t reflect.Type) bool {
 	return t.PkgPath() == pkgPath && strings.HasPrefix(t.Name(), "Tuple")
 }

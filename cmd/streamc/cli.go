@@ -113,16 +113,41 @@ func (c *cli) usageErr(format string, args ...any) int {
 	return exitUsage
 }
 
-// load reads and checks one file, printing its diagnostics. prog is nil on errors.
-func (c *cli) load(name string) (*check.Program, []byte, bool) {
+// unit is one .stream file through the front of the compiler: read once, checked once
+// and planned once, whatever the command does with it next.
+type unit struct {
+	name string // as given on the command line: the file of every diagnostic
+	src  []byte
+	prog *check.Program
+	plan *planner.Plan
+}
+
+// load reads, checks and plans one file and prints its diagnostics, warnings included,
+// once. ok is false when the file has errors. Every command starts here, so `check`
+// reports exactly what `build` would: the checker and the planner find every mistake,
+// and code generation finds none.
+func (c *cli) load(name string) (u *unit, ok bool) {
 	src, err := os.ReadFile(name)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "streamc: %v\n", err)
-		return nil, nil, false
+		return nil, false
 	}
-	prog, diags := dsl.Check(name, src)
-	diag.Print(c.stderr, diags, map[string][]byte{name: src}, diag.DefaultMax)
-	return prog, src, prog != nil
+	u = &unit{name: name, src: src}
+	var diags diag.List
+	u.prog, diags = dsl.Check(name, src)
+	if u.prog != nil {
+		var more diag.List
+		u.plan, more = planner.Build(u.prog)
+		diags = append(diags, more...)
+		diags.Sort()
+	}
+	c.printDiags(u, diags)
+	return u, u.plan != nil
+}
+
+// printDiags prints diagnostics about u with excerpts of its source.
+func (c *cli) printDiags(u *unit, diags diag.List) {
+	diag.Print(c.stderr, diags, map[string][]byte{u.name: u.src}, diag.DefaultMax)
 }
 
 func (c *cli) check(args []string) int {
@@ -136,7 +161,7 @@ func (c *cli) check(args []string) int {
 	}
 	code := exitOK
 	for _, name := range files {
-		if _, _, ok := c.load(name); !ok {
+		if _, ok := c.load(name); !ok {
 			code = exitFail
 			continue
 		}
@@ -191,20 +216,6 @@ func (c *cli) fmt(args []string) int {
 	return code
 }
 
-// plan checks and plans one file.
-func (c *cli) plan(name string) (*planner.Plan, bool) {
-	prog, _, ok := c.load(name)
-	if !ok {
-		return nil, false
-	}
-	p, err := planner.Build(prog)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "%v\n", err)
-		return nil, false
-	}
-	return p, true
-}
-
 func (c *cli) explain(args []string) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	form := fs.String("format", "text", "output format: text or dot (Graphviz)")
@@ -218,40 +229,33 @@ func (c *cli) explain(args []string) int {
 	if *form != "text" && *form != "dot" {
 		return c.usageErr("explain: unknown format %q (want text or dot)", *form)
 	}
-	p, ok := c.plan(files[0])
+	u, ok := c.load(files[0])
 	if !ok {
 		return exitFail
 	}
 	if *form == "dot" {
-		fmt.Fprint(c.stdout, p.Dot())
+		fmt.Fprint(c.stdout, u.plan.Dot())
 	} else {
-		fmt.Fprint(c.stdout, p.String())
+		fmt.Fprint(c.stdout, u.plan.String())
 	}
 	return exitOK
 }
 
-// generate checks, plans and generates one file.
-func (c *cli) generate(name string) (*planner.Plan, []build.File, bool) {
-	p, ok := c.plan(name)
-	if !ok {
-		return nil, nil, false
-	}
-	files, err := codegen.Generate(p, codegen.Options{SourcePath: name})
+// generate generates the Go files of a loaded file. Code generation reports no user
+// error (load has reported them all); what it may report is a bug of streamc or an
+// operator this version cannot generate yet.
+func (c *cli) generate(u *unit) ([]codegen.File, bool) {
+	files, err := codegen.Generate(u.plan, codegen.Options{SourcePath: u.name, Source: u.src})
 	if err != nil {
 		var diags diag.List
 		if errors.As(err, &diags) {
-			src, _ := os.ReadFile(name)
-			diag.Print(c.stderr, diags, map[string][]byte{name: src}, diag.DefaultMax)
+			c.printDiags(u, diags)
 		} else {
 			fmt.Fprintf(c.stderr, "streamc: %v\n", err)
 		}
-		return nil, nil, false
+		return nil, false
 	}
-	out := make([]build.File, len(files))
-	for i, f := range files {
-		out[i] = build.File{Name: f.Name, Data: f.Data}
-	}
-	return p, out, true
+	return files, true
 }
 
 func (c *cli) gen(args []string) int {
@@ -264,7 +268,11 @@ func (c *cli) gen(args []string) int {
 	if len(files) != 1 || *dir == "" {
 		return c.usageErr("gen: usage: streamc gen FILE -o DIR")
 	}
-	_, gen, ok := c.generate(files[0])
+	u, ok := c.load(files[0])
+	if !ok {
+		return exitFail
+	}
+	gen, ok := c.generate(u)
 	if !ok {
 		return exitFail
 	}
@@ -281,16 +289,17 @@ func (c *cli) gen(args []string) int {
 	return exitOK
 }
 
-// buildBinary generates and builds one file into out ("" = the cache).
-func (c *cli) buildBinary(name, out string) (string, bool) {
-	p, gen, ok := c.generate(name)
+// buildBinary generates and builds a loaded file into out ("" = the cache).
+func (c *cli) buildBinary(u *unit, out string) (string, bool) {
+	gen, ok := c.generate(u)
 	if !ok {
 		return "", false
 	}
-	abs, err := filepath.Abs(name)
+	abs, err := filepath.Abs(u.name)
 	if err != nil {
-		abs = name
+		abs = u.name
 	}
+	p := u.plan
 	opts := build.Options{Key: abs, Name: p.Name, Stderr: c.stderr}
 	if out == "" {
 		dir, err := build.Module(opts, gen)
@@ -317,15 +326,15 @@ func (c *cli) build(args []string) int {
 	if len(files) != 1 {
 		return c.usageErr("build: want exactly one file (usage: streamc build FILE [-o OUT])")
 	}
+	u, ok := c.load(files[0])
+	if !ok {
+		return exitFail
+	}
 	target := *out
 	if target == "" {
-		prog, _, ok := c.load(files[0])
-		if !ok {
-			return exitFail
-		}
-		target = "./" + prog.Name
+		target = "./" + u.prog.Name
 	}
-	if _, ok := c.buildBinary(files[0], target); !ok {
+	if _, ok := c.buildBinary(u, target); !ok {
 		return exitFail
 	}
 	return exitOK
@@ -340,7 +349,11 @@ func (c *cli) runPipeline(args []string) int {
 	if len(files) != 1 {
 		return c.usageErr("run: want exactly one file (usage: streamc run FILE [-- FLAGS...])")
 	}
-	bin, ok := c.buildBinary(files[0], "")
+	u, ok := c.load(files[0])
+	if !ok {
+		return exitFail
+	}
+	bin, ok := c.buildBinary(u, "")
 	if !ok {
 		return exitFail
 	}

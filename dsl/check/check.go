@@ -588,6 +588,10 @@ func (c *checker) typeExpr(t ast.TypeExpr, allowState bool) types.Type {
 	case *ast.ListType:
 		return &types.List{Elem: c.typeExpr(t.Elem, false)}
 	case *ast.TupleType:
+		if n := len(t.Elems); n > types.MaxTuple {
+			c.errorf(t.At, "a tuple has at most %d elements; this one has %d: use a record type", types.MaxTuple, n)
+			return types.InvalidType
+		}
 		elems := make([]types.Type, len(t.Elems))
 		for i, e := range t.Elems {
 			elems[i] = c.typeExpr(e, false)

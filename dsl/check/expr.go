@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -96,6 +97,13 @@ func (c *checker) expr1(e ast.Expr, want types.Type) types.Type {
 	case *ast.Ident:
 		return c.ident(e)
 	case *ast.TupleLit:
+		if n := len(e.Elems); n > types.MaxTuple {
+			c.errorf(e.At, "a tuple has at most %d elements; this one has %d: use a record type", types.MaxTuple, n)
+			for _, x := range e.Elems {
+				c.value(x, nil)
+			}
+			return types.InvalidType
+		}
 		var wants []types.Type
 		if tt, ok := c.shallow(want).(*types.Tuple); ok && len(tt.Elems) == len(e.Elems) {
 			wants = tt.Elems
@@ -944,9 +952,69 @@ func (c *checker) methodCall(e *ast.Call, recv ast.Expr, name *ast.Ident, want t
 }
 
 // divisorNotZero reports an integer division (or remainder) by a constant zero, which
-// could only fail at run time (float division by zero is +Inf or NaN, as in Scala).
+// could only fail at run time (float division by zero is +Inf or NaN, as in Scala). The
+// divisor is folded as Go folds the constant expression it becomes, so (1 - 1) and
+// (1 / 2) are zero too.
 func (c *checker) divisorNotZero(e *ast.Binary) {
-	if v, ok := c.constant(e.Y); ok && v == any(int64(0)) {
+	if v, ok := c.intConstant(e.Y); ok && v == 0 {
 		c.errorf(e.Y.Pos(), "integer division by zero: the divisor of %s is the constant 0", e.Op)
 	}
+}
+
+// intConstant folds an integer constant expression: int literals, lets of constants,
+// parentheses, negation and + - * / % between constants, with Go's integer arithmetic
+// (division truncates). ok is false for anything else, for a division by zero inside
+// (reported where it is) and on overflow.
+func (c *checker) intConstant(e ast.Expr) (int64, bool) {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Binary:
+		x, okx := c.intConstant(e.X)
+		y, oky := c.intConstant(e.Y)
+		if !okx || !oky {
+			return 0, false
+		}
+		switch e.Op {
+		case "+":
+			if r := x + y; (r > x) == (y > 0) {
+				return r, true
+			}
+		case "-":
+			if r := x - y; (r < x) == (y > 0) {
+				return r, true
+			}
+		case "*":
+			if x == 0 || y == 0 {
+				return 0, true
+			}
+			if r := x * y; r/y == x && !(x == -1 && y == math.MinInt64) && !(y == -1 && x == math.MinInt64) {
+				return r, true
+			}
+		case "/", "%":
+			if y == 0 || (x == math.MinInt64 && y == -1) {
+				return 0, false
+			}
+			if e.Op == "/" {
+				return x / y, true
+			}
+			return x % y, true
+		}
+		return 0, false
+	case *ast.Unary:
+		if e.Op == "-" {
+			if v, ok := c.intConstant(e.X); ok && v != math.MinInt64 {
+				return -v, true
+			}
+		}
+		return 0, false
+	case *ast.Ident:
+		if o := c.global.objs[e.Name]; o != nil && c.lookup(e.Name) == o {
+			if l, ok := o.Decl.(*ast.LetDecl); ok {
+				return c.intConstant(l.Value)
+			}
+		}
+		return 0, false
+	}
+	v, ok := c.constant(e)
+	i, isInt := v.(int64)
+	return i, ok && isInt
 }

@@ -139,6 +139,10 @@ type NamedArg struct {
 	// Resource is set when the argument is a table, connection or sink (writeTo's sink,
 	// joinTable's table, lookup's and tableQuery's conn).
 	Resource *Resource
+	// Const is the value of an argument that must be a constant (a literal or a let of
+	// one), as the checker evaluated it: a bool for csv's header and kafkaTopic's
+	// transactional. Nil for the other arguments.
+	Const any
 }
 
 // Resource is a table, connection or sink: a call of table, tableQuery, postgres,

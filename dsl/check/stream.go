@@ -349,8 +349,11 @@ func (c *checker) resource(e *ast.Call, id *ast.Ident, a *args) types.Type {
 			add(&NamedArg{Name: "sql", Value: x, Type: types.StringType})
 		}
 		if x := a.get("transactional"); x != nil {
-			c.constBool(x, "transactional")
-			add(&NamedArg{Name: "transactional", Value: x, Type: types.BoolType})
+			na := &NamedArg{Name: "transactional", Value: x, Type: types.BoolType}
+			if v, ok := c.constBool(x, "transactional"); ok {
+				na.Const = v
+			}
+			add(na)
 		}
 		if x := a.get("onBadRecord"); x != nil {
 			if p, ok := c.badRecordPolicy(x, "onBadRecord"); ok {
@@ -373,6 +376,7 @@ func (c *checker) resource(e *ast.Call, id *ast.Ident, a *args) types.Type {
 		lam, key := c.lambda(a.get("key"), id.Name+"'s key function", []types.Type{row}, nil)
 		r.KeyFn = lam
 		c.checkKey(id.Name, lam, key)
+		c.noBatchTime(lam, id.Name+"'s key function", "it keys the rows when the table loads, outside any batch")
 		if x := a.get("refresh"); x != nil {
 			if d, ok := c.constDuration(x, "refresh"); ok {
 				if d <= 0 {
@@ -585,8 +589,14 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 			n.Elem = n.Decoded
 		}
 		if x := a.get("header"); x != nil {
-			c.constBool(x, "header")
-			n.Args = append(n.Args, &NamedArg{Name: "header", Value: x, Type: types.BoolType})
+			na := &NamedArg{Name: "header", Value: x, Type: types.BoolType}
+			if h, ok := c.constBool(x, "header"); ok {
+				na.Const = h
+				if h {
+					c.headerInput(n, t)
+				}
+			}
+			n.Args = append(n.Args, na)
 		}
 		if x := a.get("delimiter"); x != nil {
 			if d, ok := c.constString(x, "delimiter"); ok && len([]rune(d)) != 1 {
@@ -883,6 +893,7 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 		n.Decoded = c.recordArg(a.get("T"), op, false)
 		lam, key := c.lambda(a.get("key"), "lookup's key function", []types.Type{t}, nil)
 		c.checkKey(op, lam, key)
+		c.lookupKey(n, lam, key)
 		n.Fn = lam
 		n.Elem = types.Pair(t, &types.Optional{Elem: n.Decoded})
 
@@ -915,6 +926,52 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 		panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", op))
 	}
 	return nil, true
+}
+
+// noBatchTime reports the uses of batchTime in a function that runs outside any batch.
+func (c *checker) noBatchTime(lam *ast.Lambda, what, why string) {
+	if lam == nil {
+		return
+	}
+	ast.Inspect(lam, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == c.batchTm {
+			c.errorf(id.At, "batchTime is not available in %s: %s", what, why)
+		}
+		return true
+	})
+}
+
+// headerInput checks the input of csv(header = true) (n, on elements of type t). A
+// header is the first line of each file, so the decoder must read the lines of a source
+// as it delivers them: neither after another operator (a filter may drop the header, a
+// map change it) nor on a Kafka source, whose records are rows with no file around them.
+// Other consumers of the same source are fine: they read the same lines.
+func (c *checker) headerInput(n *Node, t types.Type) {
+	if t == builtins.KafkaRecord {
+		c.errorf(n.Pos, "csv(header = true) is not supported on a kafka source: every record is a row")
+		return
+	}
+	if len(n.Inputs) == 1 && n.Inputs[0].Kind != SourceNode {
+		in := n.Inputs[0]
+		c.errorf(n.Pos, "csv with header = true must follow its source directly: the header is the first line of each file, and %s at %d:%d stands between them", in.Op, in.Pos.Line, in.Pos.Col)
+	}
+}
+
+// lookupKey checks that lookup's key function (lam, returning key) gives the type of the
+// first column of the row record: a row matches the key equal to its first column.
+func (c *checker) lookupKey(n *Node, lam *ast.Lambda, key types.Type) {
+	rec, ok := n.Decoded.(*types.Record)
+	if !ok || lam == nil {
+		return
+	}
+	if len(rec.Fields) == 0 {
+		c.errorf(n.Pos, "lookup matches a row by its first column, and %s has no fields", rec.Name)
+		return
+	}
+	kt, first := c.resolve(key), rec.Fields[0]
+	if c.known(kt) && !types.IsInvalid(kt) && !types.Identical(kt, first.Type) {
+		c.errorf(n.Pos, "lookup matches a row by its first column: the key function returns %s, but %s's first field %s is %s", c.typeString(kt), rec.Name, first.Name, c.typeString(first.Type))
+	}
 }
 
 // listElem checks that a function returned a list and gives its element type.
@@ -1111,18 +1168,41 @@ func isValueType(t types.Type) bool {
 // (its input's when the call gives none), any other operator's is its input's. Union,
 // join and cogroup need inputs that slide together; a window of a windowed stream needs
 // a length and a slide that are multiples of its input's slide.
+//
+// It checks the clocks too. Every stream runs on the arrival clock, or on the event-time
+// clock of the eventTime upstream of it, whose batches lag the arrival clock's. eventTime
+// needs a stream on the arrival clock with data at every batch (it re-assigns elements to
+// the batch of their own time); union, join and cogroup need inputs on one clock.
 func (c *checker) checkSlides() {
 	batch := c.prog.Settings.Batch
 	if batch <= 0 {
 		return
 	}
 	slides := map[*Node]time.Duration{}
+	clocks := map[*Node]*Node{} // the eventTime whose clock a stream runs on; nil for arrival
 	for _, n := range c.prog.Nodes {
 		if len(n.Inputs) == 0 {
 			slides[n] = batch
 			continue
 		}
 		in := slides[n.Inputs[0]]
+		clock := clocks[n.Inputs[0]]
+		if n.Op == "eventTime" {
+			switch {
+			case clock != nil:
+				c.errorf(n.Pos, "eventTime needs a stream on arrival time; this one is already on the event time of eventTime at %s", clock.Pos)
+			case in != batch && in > 0:
+				c.errorf(n.Pos, "eventTime needs a stream with data at every batch; this one slides every %s", slideText(in, batch))
+			}
+			clock = n
+		}
+		for _, o := range n.Inputs[1:] {
+			if oc := clocks[o]; oc != clock {
+				c.errorf(n.Pos, "%s needs streams on the same clock: %s, %s", n.Op, clockText(clock), clockText(oc))
+				break
+			}
+		}
+		clocks[n] = clock
 		if n.Kind != WindowNode {
 			slides[n] = in
 			for _, o := range n.Inputs[1:] {
@@ -1147,6 +1227,15 @@ func (c *checker) checkSlides() {
 			c.errorf(n.Pos, "%s: the slide duration %v must be a multiple of the input stream's slide duration %v", n.Op, n.Slide, in)
 		}
 	}
+}
+
+// clockText describes a clock in messages: nil is the arrival clock, else the eventTime
+// whose event-time clock it is.
+func clockText(ev *Node) string {
+	if ev == nil {
+		return "one is on arrival time"
+	}
+	return "one is on the event time of eventTime at " + ev.Pos.String()
 }
 
 // slideText describes a slide duration in messages.

@@ -29,6 +29,10 @@ const (
 	Unit // the type of an effect call such as state.update(x); it has no values
 )
 
+// MaxTuple is the largest tuple the language has (Scala's Tuple22): the checker rejects
+// larger ones, and stdlib declares Tuple2 to Tuple22 for generated code.
+const MaxTuple = 22
+
 var basicNames = [...]string{"invalid", "string", "int", "float", "bool", "time", "duration", "bytes", "unit"}
 
 // Basic is a scalar type.

@@ -17,16 +17,11 @@ import (
 	"strings"
 
 	"streamc.dev/streamc"
+	"streamc.dev/streamc/codegen"
 )
 
 // ModulePath is the import path prefix of the runtime that generated code imports.
 const ModulePath = "streamc.dev/streamc"
-
-// File is one generated file.
-type File struct {
-	Name string
-	Data []byte
-}
 
 // Options configure a build.
 type Options struct {
@@ -141,7 +136,7 @@ func embeddedFiles() ([]string, string, error) {
 // directory. Files from an earlier build that are no longer generated are removed, and
 // unchanged files are not rewritten (so their modification times, which go build does
 // not use but people do, stay put).
-func Module(opts Options, files []File) (string, error) {
+func Module(opts Options, files []codegen.File) (string, error) {
 	cache, err := opts.cacheDir()
 	if err != nil {
 		return "", err
@@ -186,7 +181,7 @@ func Module(opts Options, files []File) (string, error) {
 }
 
 // Binary builds the generated files into the executable out.
-func Binary(ctx context.Context, opts Options, files []File, out string) error {
+func Binary(ctx context.Context, opts Options, files []codegen.File, out string) error {
 	dir, err := Module(opts, files)
 	if err != nil {
 		return err

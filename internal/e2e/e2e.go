@@ -29,23 +29,19 @@ func Build(t testing.TB, path string) string {
 		diag.Print(&b, diags, map[string][]byte{path: src}, 0)
 		t.Fatalf("%s does not check:\n%s", path, b.String())
 	}
-	plan, err := planner.Build(prog)
-	if err != nil {
-		t.Fatalf("plan %s: %v", path, err)
+	plan, perrs := planner.Build(prog)
+	if perrs.HasErrors() {
+		t.Fatalf("plan %s: %v", path, perrs)
 	}
-	files, err := codegen.Generate(plan, codegen.Options{SourcePath: path})
+	files, err := codegen.Generate(plan, codegen.Options{SourcePath: path, Source: src})
 	if err != nil {
 		t.Fatalf("generate %s: %v", path, err)
-	}
-	gen := make([]build.File, len(files))
-	for i, f := range files {
-		gen[i] = build.File{Name: f.Name, Data: f.Data}
 	}
 	abs, _ := filepath.Abs(path)
 	var stderr bytes.Buffer
 	out := filepath.Join(t.TempDir(), prog.Name)
 	opts := build.Options{Key: abs, Name: prog.Name, Stderr: &stderr, CacheDir: CacheDir(t)}
-	if err := build.Binary(context.Background(), opts, gen, out); err != nil {
+	if err := build.Binary(context.Background(), opts, files, out); err != nil {
 		t.Fatalf("build %s: %v\n%s", path, err, stderr.String())
 	}
 	return out

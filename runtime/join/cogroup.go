@@ -234,16 +234,27 @@ func (c *CoGroup[K, V, W]) FullOuterJoin(emit func(k K, v V, vOk bool, w W, wOk 
 // Groups emits every key with its left and right values: cogroup. The lists are not
 // reused by later batches, so downstream operators may keep them; empty lists are nil.
 func (c *CoGroup[K, V, W]) Groups(emit func(k K, vs []V, ws []W)) {
-	n := c.Len()
-	c.escaped = true
-	for i := range n {
-		k, vs, ws := c.At(i)
-		if len(vs) == 0 {
-			vs = nil
-		}
-		if len(ws) == 0 {
-			ws = nil
-		}
-		emit(k, vs, ws)
+	c.Escape()
+	for i := range c.Len() {
+		emit(c.Group(i))
 	}
+}
+
+// Escape marks the value lists handed out by Group as kept downstream: later batches
+// do not reuse their memory. Call it before the first Group of a batch.
+func (c *CoGroup[K, V, W]) Escape() { c.escaped = true }
+
+// Group returns key i with its left and right values as Groups hands them out (empty
+// lists are nil). Generated code loops over Group rather than passing a closure to
+// Groups, so that the operators fused after a cogroup can return an error (a decoder's
+// bad record) from the partition's loop.
+func (c *CoGroup[K, V, W]) Group(i int) (K, []V, []W) {
+	k, vs, ws := c.At(i)
+	if len(vs) == 0 {
+		vs = nil
+	}
+	if len(ws) == 0 {
+		ws = nil
+	}
+	return k, vs, ws
 }
