@@ -20,31 +20,22 @@ import (
 	"go/token"
 	"go/types"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	goruntime "runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
-	"golang.org/x/tools/txtar"
-
 	"streamc.dev/streamc/codegen"
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl"
+	"streamc.dev/streamc/internal/corpus"
 	"streamc.dev/streamc/planner"
 )
-
-// accProgram is one .stream program of a corpus.
-type accProgram struct {
-	origin string // where it comes from: file, file#section or file:line
-	src    []byte
-}
 
 // accGenerate runs the compiler's front to back on one program as `streamc build` does.
 // accepted is false when the checker or the planner rejects the program (a user error);
@@ -97,123 +88,13 @@ func accDiagError(name string, src []byte, e any) error {
 // accRoot is the repository's root, seen from this package's directory.
 const accRoot = ".."
 
-// accCorpus returns the programs of the repository's corpora, each text once: every
-// .stream file; every section named *.stream of every .txtar file (golden, semantics,
-// checker, formatter, parser and CLI cases); every ```stream block of the Markdown
-// files; every Go string literal of a _test.go file that starts with `pipeline `.
-func accCorpus(t testing.TB) []accProgram {
-	var progs []accProgram
-	seen := map[string]bool{}
-	add := func(origin string, src []byte) {
-		if seen[string(src)] {
-			return
-		}
-		seen[string(src)] = true
-		progs = append(progs, accProgram{origin, src})
-	}
-	err := filepath.WalkDir(accRoot, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != accRoot && (strings.HasPrefix(name, ".") || name == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		rel, _ := filepath.Rel(accRoot, path)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case strings.HasSuffix(path, ".stream"):
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			add(rel, src)
-		case strings.HasSuffix(path, ".txtar"):
-			a, err := txtar.ParseFile(path)
-			if err != nil {
-				return err
-			}
-			for _, f := range a.Files {
-				if strings.HasSuffix(f.Name, ".stream") {
-					add(rel+"#"+f.Name, f.Data)
-				}
-			}
-		case strings.HasSuffix(path, ".md"):
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			for _, b := range accFences(string(src)) {
-				add(fmt.Sprintf("%s:%d", rel, b.line), []byte(b.body))
-			}
-		case strings.HasSuffix(path, "_test.go"):
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			for _, l := range accStringPrograms(path, src) {
-				add(fmt.Sprintf("%s:%d", rel, l.line), []byte(l.body))
-			}
-		}
-		return nil
-	})
+// accCorpus returns the programs of the repository's corpora (internal/corpus).
+func accCorpus(t testing.TB) []corpus.Program {
+	progs, err := corpus.Programs(accRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return progs
-}
-
-type accBlock struct {
-	line int
-	body string
-}
-
-// accFences returns the ```stream blocks of a Markdown document (the docs' examples).
-func accFences(doc string) []accBlock {
-	var out []accBlock
-	var cur *accBlock
-	var body strings.Builder
-	for i, line := range strings.Split(doc, "\n") {
-		switch {
-		case cur == nil && strings.HasPrefix(line, "```"):
-			if f := strings.Fields(line[3:]); len(f) > 0 && f[0] == "stream" {
-				cur = &accBlock{line: i + 1}
-				body.Reset()
-			}
-		case cur != nil && strings.TrimSpace(line) == "```":
-			cur.body = body.String()
-			out = append(out, *cur)
-			cur = nil
-		case cur != nil:
-			body.WriteString(line + "\n")
-		}
-	}
-	return out
-}
-
-// accStringPrograms returns the string literals of a Go file that hold a program.
-func accStringPrograms(path string, src []byte) []accBlock {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	var out []accBlock
-	ast.Inspect(f, func(n ast.Node) bool {
-		lit, ok := n.(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING || !strings.Contains(lit.Value, "pipeline ") {
-			return true
-		}
-		s, err := strconv.Unquote(lit.Value)
-		if err != nil || !strings.HasPrefix(strings.TrimLeft(s, " \t\n"), "pipeline ") {
-			return true
-		}
-		out = append(out, accBlock{line: fset.Position(lit.Pos()).Line, body: s})
-		return true
-	})
-	return out
 }
 
 // accModule writes a module in dir that requires this repository, for generated code.
@@ -245,17 +126,17 @@ func TestAcceptedProgramsCompile(t *testing.T) {
 	progs := accCorpus(t)
 	dir := t.TempDir()
 	accModule(t, dir)
-	origins := map[string]accProgram{}
+	origins := map[string]corpus.Program{}
 	accepted, rejected := 0, 0
 	for i, pr := range progs {
-		files, ok, err := accGenerate("in.stream", pr.src)
+		files, ok, err := accGenerate("in.stream", pr.Src)
 		if !ok {
 			rejected++
 			continue
 		}
 		accepted++
 		if err != nil {
-			t.Errorf("%s: accepted by the checker, but code generation fails:\n%s\nprogram:\n%s", pr.origin, err, pr.src)
+			t.Errorf("%s: accepted by the checker, but code generation fails:\n%s\nprogram:\n%s", pr.Origin, err, pr.Src)
 			continue
 		}
 		pkg := fmt.Sprintf("p%03d", i)
@@ -300,7 +181,7 @@ func TestAcceptedProgramsCompile(t *testing.T) {
 	for _, pkg := range order {
 		pr := origins[pkg]
 		t.Errorf("%s: accepted by the checker, but its generated Go (%s) does not compile:\n%s\nprogram:\n%s",
-			pr.origin, pkg, strings.TrimSpace(strings.Join(failed[pkg], "\n")), pr.src)
+			pr.Origin, pkg, strings.TrimSpace(strings.Join(failed[pkg], "\n")), pr.Src)
 	}
 	if len(order) == 0 {
 		t.Errorf("go vet: %v\n%s", err, out)
@@ -466,8 +347,8 @@ func accTypeCheck(t testing.TB, files []codegen.File) []string {
 //	go test ./codegen -run '^$' -fuzz FuzzAccepted -fuzztime 5m
 func FuzzAccepted(f *testing.F) {
 	for _, pr := range accCorpus(f) {
-		if _, ok, _ := accGenerate("in.stream", pr.src); ok {
-			f.Add(string(pr.src))
+		if _, ok, _ := accGenerate("in.stream", pr.Src); ok {
+			f.Add(string(pr.Src))
 		}
 	}
 	f.Fuzz(func(t *testing.T, src string) {
