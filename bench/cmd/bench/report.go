@@ -157,14 +157,14 @@ func section(b *strings.Builder, c config, results []*result, ex *extras, duck *
 	if ex == nil {
 		return
 	}
-	b.WriteString("### Compile time\n\n`streamc build` of each pipeline: *cold* with an empty Go build cache and an empty streamc cache, *warm* the same build again right after.\n\n")
-	b.WriteString("| pipeline | cold | warm |\n|---|---|---|\n")
+	b.WriteString("### Compile time\n\n`streamc build` of each pipeline: *cold* with an empty Go build cache and an empty streamc cache, *warm* the same build again right after (nothing to do), *after an edit* a rebuild of the file after a one-line change that changes the generated code (its `pipeline` renamed), with the caches warm: what a user waits for between two edits.\n\n")
+	b.WriteString("| pipeline | cold | warm | after an edit |\n|---|---|---|---|\n")
 	for _, ct := range ex.compile {
 		if ct.err != "" {
-			fmt.Fprintf(b, "| %s | failed: %s | |\n", ct.name, ct.err)
+			fmt.Fprintf(b, "| %s | failed: %s | | |\n", ct.name, ct.err)
 			continue
 		}
-		fmt.Fprintf(b, "| %s | %s | %s |\n", ct.name, ms(ct.cold), ms(ct.warm))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", ct.name, ms(ct.cold), ms(ct.warm), ms(ct.edited))
 	}
 	b.WriteString("\n### JSON decoding (YSB events)\n\n")
 	if ex.json.err != "" {
