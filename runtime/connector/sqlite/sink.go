@@ -222,14 +222,12 @@ func (s *Sink) PruneMarkers(oldestKept rt.Time) error {
 	if !ready { // nothing written by this process yet; the next checkpoint prunes
 		return nil
 	}
-	db, err := s.conn.DB()
-	if err != nil {
-		s.cfg.Log.Warn("pruning progress markers failed; the next checkpoint tries again", "through", int64(oldestKept), "err", err)
-		return nil
-	}
 	sqlsink.PruneThrough(s.cfg.Log, s.cfg.Pipeline, s.cfg.Output, int64(oldestKept), s.cfg.Rejects.Stores(),
 		func(ctx context.Context, q string, args ...any) error {
-			_, err := db.ExecContext(ctx, q, args...)
+			c, err := s.conn.DB()
+			if err == nil {
+				_, err = c.ExecContext(ctx, q, args...)
+			}
 			return err
 		})
 	return nil

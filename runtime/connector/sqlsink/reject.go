@@ -276,7 +276,7 @@ const PruneTimeout = 30 * time.Second
 
 // PruneThrough deletes an output's progress markers, and its stored rejected rows when
 // rejects is set, up to and including oldestKept, through exec (a pool's or a database's
-// Exec). A failure is logged, not returned: pruning only bounds the tables, and the next
+// Exec, which also reports a connection that cannot be had). A failure is logged, not returned: pruning only bounds the tables, and the next
 // checkpoint prunes again.
 func PruneThrough(log *slog.Logger, pipeline, output string, oldestKept int64, rejects bool,
 	exec func(ctx context.Context, sql string, args ...any) error) {
