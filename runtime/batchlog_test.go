@@ -112,3 +112,40 @@ func TestBatchLogRefusesOtherPartitions(t *testing.T) {
 		t.Fatalf("exit %d, want a refusal naming --partitions 2:\n%s", code, stderr)
 	}
 }
+
+// TestBatchLogKeptForTheOlderCheckpoint: the log keeps the entries after the oldest kept
+// checkpoint, not only after the newest, so that when the newest checkpoint proves
+// unreadable, the recovery from the one before re-runs the batches in between with their
+// logged input too (here a file that sorts first arrives while the pipeline is down).
+func TestBatchLogKeptForTheOlderCheckpoint(t *testing.T) {
+	dir, ckpt := t.TempDir(), t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.Mkdir(in, 0o755)
+	for _, name := range []string{"b", "c", "d", "e", "f", "g"} {
+		os.WriteFile(filepath.Join(in, name+".txt"), []byte(name+"1\n"), 0o644)
+	}
+	first := map[rt.Time][]string{}
+	code, _, stderr := run(t, filesLogPipeline(in, first, 5000, true), "--replay", "--checkpoint", ckpt, "--checkpoint-every", "2s")
+	if code != rt.ExitFailure {
+		t.Fatalf("first run: exit %d, want a failure at batch 5000:\n%s", code, stderr)
+	}
+	// Checkpoints at 2000 and 4000 are kept; the newest is damaged.
+	if err := os.WriteFile(filepath.Join(ckpt, "checkpoint-4000"), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(in, "a.txt"), []byte("a1\n"), 0o644)
+
+	second := map[rt.Time][]string{}
+	code, _, stderr = run(t, filesLogPipeline(in, second, -1, true), "--replay", "--checkpoint", ckpt, "--checkpoint-every", "2s")
+	if code != rt.ExitOK || !strings.Contains(stderr, "trying the previous one") {
+		t.Fatalf("second run: exit %d, want a fallback to checkpoint-2000:\n%s", code, stderr)
+	}
+	for _, bt := range []rt.Time{3000, 4000, 5000} {
+		if !slices.Equal(second[bt], first[bt]) {
+			t.Errorf("batch %d re-run from the older checkpoint read %q, the original read %q", bt, second[bt], first[bt])
+		}
+	}
+	if got := second[6000]; !slices.Equal(got, []string{"a1"}) {
+		t.Errorf("batch 6000 read %q, want the file that arrived while the pipeline was down", got)
+	}
+}
