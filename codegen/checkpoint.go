@@ -116,13 +116,12 @@ func (g *gen) stateTypeText(s *stateSection) string {
 // name, so that declaration order is not part of the state fingerprint.
 func (g *gen) nameStates() {
 	slices.SortStableFunc(g.stateSecs, func(a, b *stateSection) int { return a.node.ID - b.node.ID })
-	memo := map[*check.Node]string{}
 	seen := map[string]int{}
 	for _, s := range g.stateSecs {
 		if s.node.Let != "" {
 			s.name = fmt.Sprintf("%s(%s)", s.node.Op, s.node.Let)
 		} else {
-			s.name = s.node.Op + "@" + g.definitionHash(s.node, memo)
+			s.name = s.node.Op + "@" + g.definitionHash(s.node)
 		}
 		// The same definition written twice (or one operator keeping two sections)
 		// holds interchangeable state: numbered in declaration order.
@@ -135,20 +134,23 @@ func (g *gen) nameStates() {
 
 // definitionHash returns 8 hex digits of a hash over n's definition: its operator and
 // argument text (blanks collapsed) and, in order, its inputs' definitions.
-func (g *gen) definitionHash(n *check.Node, memo map[*check.Node]string) string {
-	if h, ok := memo[n]; ok {
+func (g *gen) definitionHash(n *check.Node) string {
+	if h, ok := g.defHashes[n]; ok {
 		return h
 	}
 	sum := sha256.New()
 	for _, in := range n.Inputs {
-		fmt.Fprintf(sum, "%s|", g.definitionHash(in, memo))
+		fmt.Fprintf(sum, "%s|", g.definitionHash(in))
 	}
 	sum.Write([]byte(n.Op))
 	if c := n.Call; c != nil && c.Lparen.IsValid() && c.Rparen.Offset >= c.Lparen.Offset && c.Rparen.Offset < len(g.src) {
 		sum.Write([]byte(strings.Join(strings.Fields(string(g.src[c.Lparen.Offset:c.Rparen.Offset+1])), " ")))
 	}
 	h := hex.EncodeToString(sum.Sum(nil))[:8]
-	memo[n] = h
+	if g.defHashes == nil {
+		g.defHashes = map[*check.Node]string{}
+	}
+	g.defHashes[n] = h
 	return h
 }
 

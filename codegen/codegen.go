@@ -97,8 +97,11 @@ type gen struct {
 	helperDone map[string]bool // names of helper functions already emitted
 	lambdas    map[*ast.Lambda]string
 	globalName map[string]bool // package-level names in use
-	topLets    map[*check.Object]string
-	usedObjs   map[*check.Object]bool // objects referred to anywhere, from Info.Uses
+	// defHashes memoizes definitionHash: state sections and writeTo outputs share their
+	// upstream nodes.
+	defHashes map[*check.Node]string
+	topLets   map[*check.Object]string
+	usedObjs  map[*check.Object]bool // objects referred to anywhere, from Info.Uses
 
 	job         *jobGen
 	sourceInfos []jen.Code // the descriptor's rt.SourceInfo values

@@ -37,7 +37,7 @@ func (g *gen) outputName(n *check.Node, r *check.Resource) string {
 	if r.Let != "" && uses == 1 {
 		return "writeTo(" + r.Let + ")"
 	}
-	return "writeTo@" + g.definitionHash(n, map[*check.Node]string{})
+	return "writeTo@" + g.definitionHash(n)
 }
 
 // resourceValue compiles argument name of resource r, evaluated once at start-up; nil

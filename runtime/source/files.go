@@ -256,13 +256,11 @@ func (f *Files) PlanBatch(t int64, w *checkpoint.Writer) error {
 	if !f.started {
 		return fmt.Errorf("%s: %w", f.Name(), ErrNotStarted)
 	}
-	files, err := f.selectFiles(t)
-	if err != nil {
+	if err := f.planLocked(t); err != nil {
 		return err
 	}
-	f.plan = filesPlan{t: t, set: true, files: files}
-	w.Len(len(files))
-	for _, pf := range files {
+	w.Len(len(f.plan.files))
+	for _, pf := range f.plan.files {
 		w.String(pf.path)
 		w.Varint(pf.size)
 		w.Varint(pf.mtime)
@@ -296,11 +294,9 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 		return nil, fmt.Errorf("%s: %w", f.Name(), ErrNotStarted)
 	}
 	if !f.plan.set || f.plan.t != batchTime {
-		files, err := f.selectFiles(batchTime)
-		if err != nil {
+		if err := f.planLocked(batchTime); err != nil {
 			return nil, err
 		}
-		f.plan = filesPlan{t: batchTime, set: true, files: files}
 	}
 	picked := f.plan.files
 	if f.opts.Replay {
@@ -337,6 +333,16 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", len(recs))
 	}
 	return Split(recs, parts), nil
+}
+
+// planLocked makes the files of batch t the plan.
+func (f *Files) planLocked(t int64) error {
+	files, err := f.selectFiles(t)
+	if err != nil {
+		return err
+	}
+	f.plan = filesPlan{t: t, set: true, files: files}
+	return nil
 }
 
 // selectFiles returns the files batch t reads: in replay mode the next pending file that
