@@ -34,6 +34,7 @@ func (g *gen) genSource(src *planner.Source) {
 	}
 	logger := jen.Id("ctx").Dot("Log").Dot("With").Call(jen.Lit("source"), jen.Lit(src.Name))
 	maxRate := jen.Float64().Call(jen.Id("ctx").Dot("Settings").Dot("MaxRate"))
+	interval := jen.Id("ctx").Dot("Settings").Dot("Batch")
 	// Receivers (stdin, socket) keep what they received in a write-ahead log under the
 	// checkpoint directory, so that a restart replays it ("" without checkpoints).
 	walDir := jen.Id("ctx").Dot("WALDir").Call(jen.Lit(src.Name))
@@ -51,13 +52,13 @@ func (g *gen) genSource(src *planner.Source) {
 	case "stdin":
 		typ = jen.Op("*").Qual(g.srcPath, "Lines")
 		create = jen.Qual(g.srcPath, "Stdin").Call(jen.Qual(g.srcPath, "LinesOptions").Values(
-			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir), g.oversizeOption(src, false)))
+			kv("Replay", jen.Id("ctx").Dot("Replay")), kv("MaxRate", maxRate), kv("Interval", interval), kv("Logger", logger), kv("WALDir", walDir), g.oversizeOption(src, false)))
 		address = jen.Lit("-")
 	case "socket":
 		typ = jen.Op("*").Qual(g.srcPath, "Socket")
 		address = addrArg("address")
 		create = jen.Qual(g.srcPath, "NewSocket").Call(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)),
-			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Logger", logger), kv("WALDir", walDir), g.oversizeOption(src, false)))
+			jen.Qual(g.srcPath, "SocketOptions").Values(kv("MaxRate", maxRate), kv("Interval", interval), kv("Logger", logger), kv("WALDir", walDir), g.oversizeOption(src, false)))
 	case "files":
 		typ = jen.Op("*").Qual(g.srcPath, "Files")
 		address = addrArg("path")

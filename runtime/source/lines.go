@@ -10,6 +10,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
 )
@@ -219,25 +220,17 @@ func (in *inbox) drained() bool {
 	return in.done && len(in.recs) == 0 && in.err == nil
 }
 
-// batchCap is the bound that a receiver's rate puts on one batch, as Spark's direct
+// batchLimit is the bound that a receiver's rate puts on one batch, as Spark's direct
 // Kafka stream bounds a batch to rate × interval: backpressure's rate must limit the
 // batch being received, not only the speed of reading. Without it a batch that starts
 // late takes everything that arrived while the previous one ran, its size no longer
 // follows the rate, and the estimator swings between its minimum and the backlog (issue
-// #13). The interval is taken from consecutive batch times; the first batch, with no
-// previous time, is bounded by the buffer only.
-type batchCap struct {
-	prev atomic.Int64 // the previous batch time; 0 before the first
-}
-
-// limit returns the most records batch t may take at rate (0: no bound).
-func (c *batchCap) limit(t int64, rate float64) int {
-	prev := c.prev.Swap(t)
-	interval := t - prev
-	if prev == 0 || interval <= 0 || rate <= 0 {
+// #13). 0 means no bound (no rate, or no interval given).
+func batchLimit(rate float64, interval time.Duration) int {
+	if rate <= 0 || interval <= 0 {
 		return 0
 	}
-	return max(1, int(math.Ceil(rate*float64(interval)/1000)))
+	return max(1, int(math.Ceil(rate*interval.Seconds())))
 }
 
 // LinesOptions configures a Lines (or Stdin) source.
@@ -254,6 +247,9 @@ type LinesOptions struct {
 	// live batch at that rate times the batch interval (so does a rate that
 	// backpressure sets). Replay mode does not wait on the wall clock and ignores it.
 	MaxRate float64
+	// Interval is the pipeline's batch interval: a live batch takes at most the rate
+	// times it. 0: no bound but the buffer.
+	Interval time.Duration
 	// BufferBytes bounds the lines received but not yet in a batch (their bytes plus 16
 	// each); 0 means DefaultBufferBytes. When it is reached the receiver stops reading
 	// until a batch takes lines, so a producer that outruns the pipeline is held back
@@ -293,7 +289,6 @@ type Lines struct {
 	oversized int64
 
 	lim       *Limiter // nil in replay, which reads as fast as batches take
-	cap       batchCap
 	lastBatch atomic.Int64
 }
 
@@ -483,7 +478,7 @@ func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
 	}
 	limit := l.opts.MaxPerBatch
 	if !l.opts.Replay {
-		limit = l.cap.limit(batchTime, l.lim.Rate())
+		limit = batchLimit(l.lim.Rate(), l.opts.Interval)
 	}
 	take := func(limit int) ([]string, error) {
 		if l.opts.Replay {

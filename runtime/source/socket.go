@@ -24,6 +24,9 @@ type SocketOptions struct {
 	// The limiter blocks the reading goroutine, which stops reading the connection: the
 	// sender is slowed down by TCP flow control.
 	MaxRate float64
+	// Interval is the pipeline's batch interval: a batch takes at most the rate times
+	// it. 0: no bound but the buffer.
+	Interval time.Duration
 	// BufferBytes bounds the lines received but not yet in a batch (their bytes plus 16
 	// each); 0 means DefaultBufferBytes. When it is reached the receiver stops reading
 	// the connection until a batch takes lines: TCP flow control holds the sender back.
@@ -55,7 +58,6 @@ type Socket struct {
 	log  *slog.Logger
 	in   *inbox
 	lim  *Limiter
-	cap  batchCap
 	// lastBatch is the number of lines the latest Batch returned, for backpressure.
 	lastBatch atomic.Int64
 	wal       *walReceiver // nil without WALDir
@@ -300,7 +302,7 @@ func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
 	if !started {
 		return nil, fmt.Errorf("%s: %w", s.Name(), ErrNotStarted)
 	}
-	limit := s.cap.limit(batchTime, s.lim.Rate())
+	limit := batchLimit(s.lim.Rate(), s.opts.Interval)
 	var recs []string
 	var err error
 	if s.wal != nil {

@@ -242,12 +242,11 @@ func TestSocketBatchCappedByRate(t *testing.T) {
 		fmt.Fprintf(&text, "%d\n", i)
 	}
 	serveOnce(t, ln, text.String(), false)
-	s := NewSocket(ln.Addr().String(), SocketOptions{})
+	s := NewSocket(ln.Addr().String(), SocketOptions{Interval: 100 * time.Millisecond})
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Stop()
-	must(s.Batch(1000, 1)) // the first batch has no interval yet
 	var got []string
 	eventually(t, "5000 lines buffered", func() bool { n, _ := s.in.buffered(); return n+len(got) >= 5000 })
 	s.SetRate(1000) // 1000 lines a second, 100ms batches: 100 lines a batch

@@ -494,12 +494,11 @@ func TestWALDamage(t *testing.T) {
 // beyond rate × interval wait for the next batches.
 func TestLinesBatchCappedByRate(t *testing.T) {
 	pr, pw := io.Pipe()
-	l := NewLines("stdin()", pr, LinesOptions{})
+	l := NewLines("stdin()", pr, LinesOptions{Interval: 100 * time.Millisecond})
 	if err := l.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer l.Stop()
-	must(l.Batch(900, 1)) // nothing yet; the interval is known from the next batch on
 	var text strings.Builder
 	for i := range 3000 {
 		fmt.Fprintf(&text, "%d\n", i)

@@ -50,7 +50,7 @@ func newJob(ctx *rt.Context) (rt.Job, error) {
 	j.n1 = ctx.Settings.Partitions
 	j.src0Bad = codec.NewBadRecords(codec.Policy{Kind: codec.PolicyKind(ctx.Settings.OnBadRecord.Kind), Path: ctx.Settings.OnBadRecord.Path}, ctx.Settings.Checkpoint, ctx.Recovered)
 	ctx.OnClose(j.src0Bad)
-	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Logger: ctx.Log.With("source", "lines"), WALDir: ctx.WALDir("lines"), OnOversize: j.src0Bad.OversizeReceived("lines", "network_wordcount/network_wordcount.stream:7:13", source.DefaultMaxLineBytes)})
+	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Interval: ctx.Settings.Batch, Logger: ctx.Log.With("source", "lines"), WALDir: ctx.WALDir("lines"), OnOversize: j.src0Bad.OversizeReceived("lines", "network_wordcount/network_wordcount.stream:7:13", source.DefaultMaxLineBytes)})
 	ctx.RegisterSource("lines", j.src0)
 	j.x0 = rt.NewExchange[stdlib.Tuple2[string, int64]](j.n0, j.n1)
 	j.keep1 = make([][]stdlib.Tuple2[string, int64], j.n1)
