@@ -33,7 +33,8 @@ func (s *Source) PlanBatch(t int64, w *checkpoint.Writer) error {
 	s.planned[t] = br
 	delete(s.replanned, t)
 	s.mu.Unlock()
-	writeRanges(w, s.cfg.Topic, br.Ranges)
+	w.String(s.cfg.Topic)
+	writeRanges(w, br.Ranges)
 	return nil
 }
 
@@ -43,10 +44,7 @@ func (s *Source) PlanBatch(t int64, w *checkpoint.Writer) error {
 // many records have arrived since. It may be called before or after Start.
 func (s *Source) ReplanBatch(t int64, r *checkpoint.Reader) error {
 	topic := r.String()
-	var ranges []Range
-	for range r.Len() {
-		ranges = append(ranges, Range{Partition: int32(r.Varint()), From: r.Varint(), Until: r.Varint()})
-	}
+	ranges := readRanges(r)
 	if err := r.Err(); err != nil {
 		return fmt.Errorf("kafka source: batch %d's logged ranges: %w", t, err)
 	}
@@ -60,17 +58,6 @@ func (s *Source) ReplanBatch(t int64, r *checkpoint.Reader) error {
 	return nil
 }
 
-// writeRanges writes a batch plan in the encoding ReplanBatch reads.
-func writeRanges(w *checkpoint.Writer, topic string, ranges []Range) {
-	w.String(topic)
-	w.Len(len(ranges))
-	for _, r := range ranges {
-		w.Varint(int64(r.Partition))
-		w.Varint(r.From)
-		w.Varint(r.Until)
-	}
-}
-
 // replayReader reads the logged ranges of re-run batches. It consumes partitions
 // directly (no group), so a re-run reads its records even when the group client
 // started elsewhere, e.g. at the group's committed offset after the start-up
@@ -82,18 +69,19 @@ type replayReader struct {
 	buf     map[int32][]*kgo.Record
 }
 
-// replayRanges returns the records of ranges, per partition in offset order (control
-// records left out). Consecutive re-run batches continue on the same client; a range
-// it cannot serve (a partition it does not consume, or one it has read past) makes it
-// start afresh at the ranges' offsets.
-func (s *Source) replayRanges(ranges []Range) (map[int32][]*kgo.Record, error) {
+// replayRanges returns the records of ranges as Batch does: topic partition p's, in
+// offset order, in pipeline partition p mod parts (control records left out).
+// Consecutive re-run batches continue on the same client; a range it cannot serve (a
+// partition it does not consume, or one it has read past) makes it start afresh at the
+// ranges' offsets.
+func (s *Source) replayRanges(ranges []Range, parts int) ([][]Record, error) {
 	var want []Range
 	for _, r := range ranges {
 		if r.Until > r.From {
 			want = append(want, r)
 		}
 	}
-	out := map[int32][]*kgo.Record{}
+	out := make([][]Record, parts)
 	if len(want) == 0 {
 		return out, nil
 	}
@@ -162,14 +150,8 @@ func (s *Source) replayRanges(ranges []Range) (map[int32][]*kgo.Record, error) {
 		})
 	}
 	for _, r := range want {
-		buf := rp.buf[r.Partition]
-		i := 0
-		for ; i < len(buf) && buf[i].Offset < r.Until; i++ {
-			if buf[i].Offset >= r.From && !buf[i].Attrs.IsControl() {
-				out[r.Partition] = append(out[r.Partition], buf[i])
-			}
-		}
-		rp.buf[r.Partition] = buf[i:]
+		dst := int(r.Partition) % parts
+		out[dst], rp.buf[r.Partition] = take(out[dst], rp.buf[r.Partition], r)
 		rp.avail[r.Partition] = r.Until
 	}
 	return out, nil

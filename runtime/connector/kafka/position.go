@@ -26,14 +26,29 @@ func (s *Source) SavePosition(w *checkpoint.Writer) error {
 	w.Len(len(pos.Pending))
 	for _, br := range pos.Pending {
 		w.Varint(br.Time)
-		w.Len(len(br.Ranges))
-		for _, r := range br.Ranges {
-			w.Varint(int64(r.Partition))
-			w.Varint(r.From)
-			w.Varint(r.Until)
-		}
+		writeRanges(w, br.Ranges)
 	}
 	return nil
+}
+
+// writeRanges writes ranges as len(ranges), (partition, from, until)...: in checkpoints
+// (SavePosition) and in the batch log (PlanBatch).
+func writeRanges(w *checkpoint.Writer, ranges []Range) {
+	w.Len(len(ranges))
+	for _, r := range ranges {
+		w.Varint(int64(r.Partition))
+		w.Varint(r.From)
+		w.Varint(r.Until)
+	}
+}
+
+// readRanges reads what writeRanges wrote; r.Err reports a malformed encoding.
+func readRanges(r *checkpoint.Reader) []Range {
+	var ranges []Range
+	for range r.Len() {
+		ranges = append(ranges, Range{Partition: int32(r.Varint()), From: r.Varint(), Until: r.Varint()})
+	}
+	return ranges
 }
 
 // RestorePosition reads what SavePosition wrote and calls Restore; the engine calls it
@@ -45,11 +60,8 @@ func (s *Source) RestorePosition(r *checkpoint.Reader) error {
 		pos.Next[p] = r.Varint()
 	}
 	for range r.Len() {
-		br := BatchRanges{Time: r.Varint()}
-		for range r.Len() {
-			br.Ranges = append(br.Ranges, Range{Partition: int32(r.Varint()), From: r.Varint(), Until: r.Varint()})
-		}
-		pos.Pending = append(pos.Pending, br)
+		t := r.Varint()
+		pos.Pending = append(pos.Pending, BatchRanges{Time: t, Ranges: readRanges(r)})
 	}
 	if err := r.Err(); err != nil {
 		return err

@@ -226,41 +226,31 @@ func (s *Sink) Commit(ctx context.Context, batchTime int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	src := s.cfg.Source
-	if src != nil || s.inTxn {
-		// With a Source the offsets go in the transaction even when the batch produced
-		// nothing.
-		_, skip, err := s.begin(ctx, batchTime)
-		if err != nil {
-			return err
-		}
-		if skip {
-			if src != nil {
-				src.mu.Lock()
-				offs, n := src.offsetsThrough(batchTime)
-				src.mu.Unlock()
-				src.markCommitted(batchTime, offs, n)
-			}
-			s.log.Info("batch already committed to kafka by an earlier run; not written again",
-				"topic", s.cfg.Topic, "batch_time", batchTime)
-			return nil
-		}
+	if src == nil && !s.inTxn {
+		return nil // nothing produced; with a Source the offsets go in a transaction anyway
 	}
-	if !s.inTxn {
+	cl, skip, err := s.begin(ctx, batchTime) // leaves the transaction open unless skip
+	if err != nil {
+		return err
+	}
+	if skip {
+		if src != nil {
+			src.mu.Lock()
+			offs, n := src.offsetsThrough(batchTime)
+			src.mu.Unlock()
+			src.markCommitted(batchTime, offs, n)
+		}
+		s.log.Info("batch already committed to kafka by an earlier run; not written again",
+			"topic", s.cfg.Topic, "batch_time", batchTime)
 		return nil
 	}
 	s.inTxn = false
-	var cl *kgo.Client
-	if src != nil {
-		cl = src.cl
-	} else {
-		cl = s.cl
-	}
 	if err := cl.ProduceSync(ctx, s.marker(batchTime)).FirstErr(); err != nil {
 		return errors.Join(fmt.Errorf("kafka sink: batch %d's progress marker: %w", batchTime, err), s.endAborted(ctx))
 	}
 	if src == nil {
-		if err := s.cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
-			if aerr := s.cl.EndTransaction(context.WithoutCancel(ctx), kgo.TryAbort); aerr != nil {
+		if err := cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
+			if aerr := cl.EndTransaction(context.WithoutCancel(ctx), kgo.TryAbort); aerr != nil {
 				err = errors.Join(err, aerr)
 			}
 			s.progress.loaded = false

@@ -331,11 +331,14 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 		if n, ok := s.restored.next(p); ok {
 			known[p] = n
 		}
-		for t, br := range s.planned {
-			for _, r := range br.Ranges {
-				if cur, ok := known[p]; r.Partition == p && s.replanned[t] && (!ok || r.Until > cur) {
-					known[p] = r.Until
-				}
+	}
+	for t := range s.replanned {
+		for _, r := range s.planned[t].Ranges {
+			if _, assigned := parts[r.Partition]; !assigned {
+				continue
+			}
+			if cur, ok := known[r.Partition]; !ok || r.Until > cur {
+				known[r.Partition] = r.Until
 			}
 		}
 	}
@@ -468,33 +471,33 @@ func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
 			continue // revoked while reading
 		}
 		dst := int(r.Partition) % parts
-		i := 0
-		for ; i < len(st.buf) && st.buf[i].Offset < r.Until; i++ {
-			kr := st.buf[i]
-			if kr.Offset < r.From || kr.Attrs.IsControl() {
-				continue
-			}
-			out[dst] = append(out[dst], convert(kr))
-		}
-		st.buf = slices.Delete(st.buf, 0, i)
+		out[dst], st.buf = take(out[dst], st.buf, r)
 	}
 	return out, nil
+}
+
+// take appends to dst the records of buf (one partition's, in offset order) in range r,
+// control records left out, and returns buf without those below r.Until.
+func take(dst []Record, buf []*kgo.Record, r Range) ([]Record, []*kgo.Record) {
+	i := 0
+	for ; i < len(buf) && buf[i].Offset < r.Until; i++ {
+		if kr := buf[i]; kr.Offset >= r.From && !kr.Attrs.IsControl() {
+			dst = append(dst, convert(kr))
+		}
+	}
+	return dst, slices.Delete(buf, 0, i)
 }
 
 // rerun reads a re-run batch's logged ranges with the replay client and moves the
 // owned partitions' positions to their ends: the batches after it continue from there.
 func (s *Source) rerun(br BatchRanges, parts int) ([][]Record, error) {
-	recs, err := s.replayRanges(br.Ranges)
+	out, err := s.replayRanges(br.Ranges, parts)
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]Record, parts)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range br.Ranges {
-		for _, kr := range recs[r.Partition] {
-			out[int(r.Partition)%parts] = append(out[int(r.Partition)%parts], convert(kr))
-		}
 		if st := s.parts[r.Partition]; st != nil {
 			st.next = r.Until
 			i := 0
