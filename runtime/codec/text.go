@@ -17,38 +17,37 @@ import (
 
 // ParseString checks a CSV string field for column col and returns it: valid UTF-8
 // with no NUL byte, else a *TextError.
+//
+// The common case, ASCII without NUL, is checked here a word at a time (one call per
+// field: a helper would not be inlined): the last word (or the two halves of a short
+// field) overlaps the ones before instead of ending in a loop over bytes. A byte with
+// its high bit set is not ASCII; w - ones sets the high bit of a zero byte (and borrows
+// into higher bytes only from a zero byte).
 func ParseString(s, col string) (string, error) {
-	if plainASCII(s) {
-		return s, nil
-	}
-	return parseString(s, col)
-}
-
-// plainASCII reports whether s is ASCII without NUL bytes, a word at a time: the last
-// word (or the two halves of a short field) overlaps the ones before instead of ending
-// in a loop over bytes.
-func plainASCII(s string) bool {
-	// A byte with its high bit set is not ASCII; w - ones sets the high bit of a zero
-	// byte (and borrows into higher bytes only from a zero byte).
 	switch n := len(s); {
 	case n >= 8:
 		for i := 0; i < n-8; i += 8 {
 			if w := load64(s, i); (w|(w-ones))&highs != 0 {
-				return false
+				return parseString(s, col)
 			}
 		}
-		w := load64(s, n-8)
-		return (w|(w-ones))&highs == 0
+		if w := load64(s, n-8); (w|(w-ones))&highs == 0 {
+			return s, nil
+		}
 	case n >= 4:
 		a, b := load32(s, 0), load32(s, n-4)
-		return (a|(a-ones32)|b|(b-ones32))&highs32 == 0
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == 0 || c >= utf8.RuneSelf {
-			return false
+		if (a|(a-ones32)|b|(b-ones32))&highs32 == 0 {
+			return s, nil
 		}
+	default:
+		for i := 0; i < n; i++ {
+			if c := s[i]; c == 0 || c >= utf8.RuneSelf {
+				return parseString(s, col)
+			}
+		}
+		return s, nil
 	}
-	return true
+	return parseString(s, col)
 }
 
 const (

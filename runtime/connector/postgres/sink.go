@@ -254,12 +254,8 @@ func (w *write) attempt(ctx context.Context, pool *pgxpool.Pool) error {
 // reject takes row i, which the database rejected with err: under the fail policy it
 // ends the write.
 func (w *write) reject(i int, err error) error {
-	rec := sqlsink.RenderRow(w.rows.Append(nil, i))
-	if w.s.cfg.Rejects.Fails() {
-		return &sqlsink.RejectedError{Row: i, Record: rec, Err: err}
-	}
-	w.rejected = append(w.rejected, sqlsink.Rejected{Row: i, Record: rec, Err: sqlsink.ErrorText(err)})
-	return nil
+	w.rejected, err = w.s.cfg.Rejects.Reject(w.rejected, i, w.rows.Append(nil, i), err)
+	return err
 }
 
 // storeRejected writes a partition's rejected rows into the rejected-rows table, in

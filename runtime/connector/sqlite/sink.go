@@ -150,11 +150,9 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 			if Classify(err) != sqlsink.Record {
 				return err
 			}
-			rec := sqlsink.RenderRow(args)
-			if s.cfg.Rejects.Fails() {
-				return &sqlsink.RejectedError{Row: i, Record: rec, Err: err}
+			if rejected, err = s.cfg.Rejects.Reject(rejected, i, args, err); err != nil {
+				return err
 			}
-			rejected = append(rejected, sqlsink.Rejected{Row: i, Record: rec, Err: sqlsink.ErrorText(err)})
 		}
 		if s.cfg.Rejects.Stores() {
 			for _, x := range rejected {

@@ -185,6 +185,17 @@ func (r *Rejects) Fails() bool { return r == nil || r.bad.Policy().Kind == codec
 // a re-run partition can hand them over again.
 func (r *Rejects) Stores() bool { return r != nil && r.bad.Policy().Kind == codec.DeadLetter }
 
+// Reject takes row i of a partition, whose statement arguments args the database
+// rejected with err (a Record error): under the fail policy it returns the
+// *RejectedError that ends the write, else it appends the row to rejected.
+func (r *Rejects) Reject(rejected []Rejected, i int, args []any, err error) ([]Rejected, error) {
+	rec := RenderRow(args)
+	if r.Fails() {
+		return rejected, &RejectedError{Row: i, Record: rec, Err: err}
+	}
+	return append(rejected, Rejected{Row: i, Record: rec, Err: ErrorText(err)}), nil
+}
+
 // Routed takes the rejected rows of a committed partition. fresh says this write
 // committed them (else they were read back for a re-run partition): only fresh rows
 // are counted and logged, so a restart does not count them twice.
