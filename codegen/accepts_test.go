@@ -33,6 +33,7 @@ import (
 	"streamc.dev/streamc/codegen"
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/internal/corpus"
 	"streamc.dev/streamc/planner"
 )
@@ -402,6 +403,7 @@ var accBases = []string{
 	`socket("localhost:9").json(R).map(r => (r.name, r))`,
 	`socket("localhost:9").json(R).eventTime(r => r.at)`,
 	`rate(10)`,
+	`stdin()`,
 	`kafka("localhost:9092", "t", "g")`,
 	`kafka("localhost:9092", "t", "g").json(R)`,
 }
@@ -444,6 +446,7 @@ var accOps = []string{
 	`$.aggregateByKey(0, (acc, v) => acc + 1, (a, b) => a + b)`,
 	`$.join($)`,
 	`$.leftOuterJoin($)`,
+	`$.rightOuterJoin($)`,
 	`$.fullOuterJoin($)`,
 	`$.cogroup($)`,
 	`$.window(2s, 1s)`,
@@ -457,6 +460,7 @@ var accOps = []string{
 	`$.updateStateByKey((vs, st) => if len(vs) > 0 { some(vs[0]) } else { st })`,
 	`$.mapWithState((k, v, st) => k)`,
 	`$.mapWithState((k, v, st) => k, timeout = 2s)`,
+	`$.mapWithState((k, v, st) => { st.update(1); k }).snapshots()`,
 	`$.csv(R)`,
 	`$.json(R)`,
 	`$.joinTable(users)`,
@@ -488,6 +492,55 @@ let users = table("users.csv", U, key = u => u.id)
 let db = sqlite("ref.db")
 let accounts = tableQuery(db, "select id, age from u", U, key = u => u.id)
 `
+
+// TestEveryOperatorExercised ties each stream operator of the builtins table to the
+// checker, the planner and code generation: the chain tables above must use it, some
+// chain with it must be accepted, and its code must generate (TestOperatorPairsCompile
+// then type-checks it). A new operator fails here until all three handle it.
+func TestEveryOperatorExercised(t *testing.T) {
+	for _, op := range builtins.Ops {
+		if !op.IsStream() {
+			continue
+		}
+		var uses []string
+		for base := range accBases {
+			if strings.HasPrefix(accBases[base], op.Name+"(") || strings.Contains(accBases[base], "."+op.Name+"(") {
+				uses = append(uses, accChain("s", base, nil, 0))
+			}
+			for i, o := range accOps {
+				if strings.Contains(o, "."+op.Name+"(") || strings.HasPrefix(o, op.Name+"(") {
+					uses = append(uses, accChain("s", base, []int{i}, 0))
+				}
+			}
+			for i, o := range accOutputs {
+				if strings.Contains(o, "."+op.Name+"(") {
+					uses = append(uses, accChain("s", base, nil, i))
+				}
+			}
+		}
+		if len(uses) == 0 {
+			t.Errorf("operator %s is in no chain of accBases, accOps or accOutputs: add one", op.Name)
+			continue
+		}
+		generated := false
+		for _, c := range uses {
+			src := []byte(accChainHeader + c)
+			files, acc, err := accGenerate("chain.stream", src)
+			if !acc {
+				continue
+			}
+			if err != nil {
+				t.Errorf("operator %s: accepted but does not generate:\n%s\n%v", op.Name, c, err)
+			} else if len(files) > 0 {
+				generated = true
+				break
+			}
+		}
+		if !generated {
+			t.Errorf("operator %s: the checker accepts none of its %d chains", op.Name, len(uses))
+		}
+	}
+}
 
 // accChain is one statement group: base, then ops, then the output, as lets named
 // after prefix.

@@ -182,7 +182,7 @@ func (sg *stageGen) csvHeader(n *check.Node, rec *types.Record, i int) {
 	case i != 0 || len(in) != 1:
 	case in[0].Kind == planner.FromSource:
 		lines = jen.Id("in")
-	case in[0].Kind == planner.FromStage && in[0].Stage.Tail != nil && in[0].Stage.Tail.Kind == check.SourceNode:
+	case in[0].Kind == planner.FromStage && in[0].Stage.Tail != nil && in[0].Stage.Tail.Class() == builtins.ClassSource:
 		lines = jf(keepField(in[0].Stage))
 	}
 	if lines == nil {
@@ -704,7 +704,7 @@ func (g *gen) oversizePolicy(src *planner.Source) (*check.BadRecordPolicy, *chec
 	}
 	first := readers[0].OnBadRecord
 	for _, n := range readers {
-		if n.Kind != check.DecodeNode {
+		if n.Class() != builtins.ClassDecode {
 			return nil, src.Node
 		}
 		if p := n.OnBadRecord; (p == nil) != (first == nil) || (p != nil && *p != *first) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
@@ -48,7 +49,7 @@ func (g *gen) clockOf(n *check.Node) *check.Node {
 	}
 	var ev *check.Node
 	switch {
-	case n.Kind == check.SourceNode || len(n.Inputs) == 0:
+	case n.Class() == builtins.ClassSource || len(n.Inputs) == 0:
 	case n.Op == "eventTime":
 		in := n.Inputs[0]
 		if prev := g.clockOf(in); prev != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
@@ -71,7 +72,7 @@ func (g *gen) slideDur(s slide) time.Duration {
 }
 
 // isWindow reports whether n is a windowed operator, which sets its own slide.
-func isWindow(n *check.Node) bool { return n.Kind == check.WindowNode }
+func isWindow(n *check.Node) bool { return n.Desc.Plan.Slides }
 
 // slideWritten reports whether a window operator's call gives its slide; without one
 // the slide is the input's (Spark's default), whatever the batch interval is at run
@@ -112,7 +113,7 @@ func (g *gen) slideOf(n *check.Node) slide {
 	}
 	var s slide
 	switch {
-	case n.Kind == check.SourceNode || len(n.Inputs) == 0:
+	case n.Class() == builtins.ClassSource || len(n.Inputs) == 0:
 		s = slide{batch: true}
 	case isWindow(n):
 		in := g.slideOf(n.Inputs[0])

@@ -4,86 +4,13 @@ import (
 	"fmt"
 
 	"streamc.dev/streamc/diag"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
 
-// opClass is how the planner treats an operator.
-type opClass int
-
-const (
-	classSource    opClass = iota
-	classNarrow            // fuses into its input's loop
-	classPartition         // needs each partition whole: a new stage over the kept input, no shuffle
-	classExchange          // wide or whole-batch: a new stage behind an exchange
-	classUnion
-	classOutput
-)
-
-// exchangeRule is how a wide operator moves its input.
-type exchangeRule struct {
-	mode    ExchangeMode
-	combine bool // the map side pre-aggregates
-}
-
-// exchangeRules lists every operator that needs an exchange. Operators absent from it and
-// from partitionOps are narrow (or sources and outputs, by node kind).
-var exchangeRules = map[string]exchangeRule{
-	"reduceByKey":           {ByKey, true},
-	"aggregateByKey":        {ByKey, true},
-	"countByKey":            {ByKey, true},
-	"groupByKey":            {ByKey, false},
-	"countByValue":          {ByElement, true},
-	"distinct":              {ByElement, true},
-	"repartition":           {RoundRobin, false},
-	"join":                  {ByKey, false},
-	"leftOuterJoin":         {ByKey, false},
-	"rightOuterJoin":        {ByKey, false},
-	"fullOuterJoin":         {ByKey, false},
-	"cogroup":               {ByKey, false},
-	"count":                 {Gather, true},
-	"reduce":                {Gather, true},
-	"top":                   {Gather, true},
-	"takeOrdered":           {Gather, true},
-	"sortBy":                {Gather, false},
-	"sortByKey":             {Gather, false},
-	"countByWindow":         {Gather, true},
-	"reduceByWindow":        {Gather, true},
-	"reduceByKeyAndWindow":  {ByKey, true},
-	"countByValueAndWindow": {ByElement, true},
-	"groupByKeyAndWindow":   {ByKey, false},
-	"updateStateByKey":      {ByKey, false},
-	"mapWithState":          {ByKey, false},
-}
-
-// partitionOps need all of a partition's elements at once but move nothing between
-// partitions.
-var partitionOps = map[string]string{
-	"glom":          "glom needs each partition whole",
-	"mapPartitions": "mapPartitions needs each partition whole",
-	"window":        "window keeps each partition's past batches",
-	"lookup":        "lookup batches each partition's keys into one query",
-	"snapshots":     "snapshots reads the state of mapWithState",
-	"eventTime":     "eventTime holds elements until their event-time batch is due",
-}
-
-func classify(n *check.Node) opClass {
-	switch {
-	case n.Kind == check.SourceNode:
-		return classSource
-	case n.Kind == check.OutputNode:
-		return classOutput
-	case n.Kind == check.UnionNode || n.Op == "union":
-		return classUnion
-	}
-	if _, ok := exchangeRules[n.Op]; ok {
-		return classExchange
-	}
-	if _, ok := partitionOps[n.Op]; ok {
-		return classPartition
-	}
-	return classNarrow
-}
+// Which operators cut stages, and how their exchanges move elements, is the operator
+// descriptor's (builtins.Plan): the planner keeps no list of operators of its own.
 
 // Build lowers a checked program to its physical plan. It follows the fusion rules in
 // the package documentation; it visits nodes in Program.Nodes order and never iterates
@@ -157,14 +84,14 @@ func (b *builder) kept(n *check.Node) *Stage {
 }
 
 func (b *builder) visit(n *check.Node) {
-	switch classify(n) {
-	case classSource:
+	switch n.Class() {
+	case builtins.ClassSource:
 		src := &Source{ID: len(b.plan.Sources), Node: n, Name: b.sourceName(n), Elem: n.Elem}
 		b.plan.Sources = append(b.plan.Sources, src)
 		s := b.newStage(Parts{Kind: PartsDefault}, "", &Input{Kind: FromSource, Source: src})
 		b.setTail(s, n)
 
-	case classNarrow:
+	case builtins.ClassNarrow, builtins.ClassDecode:
 		if len(n.Inputs) != 1 {
 			b.bug(n, "expected one input, got %d", len(n.Inputs))
 			return
@@ -181,26 +108,26 @@ func (b *builder) visit(n *check.Node) {
 		s.Chain = []*check.Node{n}
 		b.setTail(s, n)
 
-	case classPartition:
+	case builtins.ClassPartition:
 		from := b.kept(n.Inputs[0])
 		parts := Parts{Kind: PartsSame}
 		if n.Op == "window" {
 			parts = Parts{Kind: PartsWindow}
 		}
-		s := b.newStage(parts, partitionOps[n.Op], &Input{Kind: FromStage, Stage: from})
+		s := b.newStage(parts, n.Desc.Plan.Whole, &Input{Kind: FromStage, Stage: from})
 		s.Head = n
 		b.setTail(s, n)
 
-	case classExchange:
-		rule := exchangeRules[n.Op]
+	case builtins.ClassExchange:
+		rule := n.Desc.Plan
 		s := b.newStage(b.exchangeParts(n, rule), cutReason(n, rule))
 		for side, in := range n.Inputs {
 			from := b.stageOf[in]
 			ex := &Exchange{
-				ID: len(b.plan.Exchanges), Mode: rule.mode, Node: n, From: from, To: s,
-				Side: side, Combine: rule.combine, Elem: in.Elem,
+				ID: len(b.plan.Exchanges), Mode: rule.Exchange, Node: n, From: from, To: s,
+				Side: side, Combine: rule.Combine, Elem: in.Elem,
 			}
-			if rule.combine {
+			if rule.Combine {
 				ex.Elem = combinedElem(n)
 			}
 			b.plan.Exchanges = append(b.plan.Exchanges, ex)
@@ -210,15 +137,17 @@ func (b *builder) visit(n *check.Node) {
 		s.Head = n
 		b.setTail(s, n)
 
-	case classUnion:
+	case builtins.ClassUnion:
 		s := b.newStage(Parts{Kind: PartsSum}, fmt.Sprintf("union concatenates the partitions of its %d inputs", len(n.Inputs)))
 		for _, in := range n.Inputs {
 			s.Inputs = append(s.Inputs, &Input{Kind: FromStage, Stage: b.kept(in)})
 		}
 		b.setTail(s, n)
 
-	case classOutput:
+	case builtins.ClassOutput:
 		b.plan.Outputs = append(b.plan.Outputs, &Output{Node: n, Stage: b.kept(n.Inputs[0])})
+	default:
+		b.bug(n, "the operator has no planning class")
 	}
 }
 
@@ -229,9 +158,9 @@ func combinedElem(n *check.Node) types.Type {
 	return n.Elem
 }
 
-func (b *builder) exchangeParts(n *check.Node, rule exchangeRule) Parts {
+func (b *builder) exchangeParts(n *check.Node, rule builtins.Plan) Parts {
 	switch {
-	case rule.mode == Gather:
+	case rule.Exchange == Gather:
 		return Parts{Kind: PartsFixed, N: 1}
 	case n.Op == "repartition":
 		return Parts{Kind: PartsFixed, N: n.N}
@@ -241,8 +170,8 @@ func (b *builder) exchangeParts(n *check.Node, rule exchangeRule) Parts {
 	return Parts{Kind: PartsDefault}
 }
 
-func cutReason(n *check.Node, rule exchangeRule) string {
-	switch rule.mode {
+func cutReason(n *check.Node, rule builtins.Plan) string {
+	switch rule.Exchange {
 	case Gather:
 		return n.Op + " gathers the batch into one partition"
 	case RoundRobin:
@@ -270,7 +199,7 @@ func (b *builder) sourceName(n *check.Node) string {
 	}
 	// `let requests = files("logs").csv(Request)` names the decoded stream; the source
 	// is known to its users by that name too.
-	if cs := b.consumers[n]; len(cs) == 1 && cs[0].Kind == check.DecodeNode && cs[0].Let != "" {
+	if cs := b.consumers[n]; len(cs) == 1 && cs[0].Class() == builtins.ClassDecode && cs[0].Let != "" {
 		return cs[0].Let
 	}
 	if b.kinds == nil {

@@ -3,6 +3,7 @@ package planner
 import (
 	"time"
 
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -105,19 +106,16 @@ type Stage struct {
 	Elem types.Type
 }
 
-// ExchangeMode is how an exchange assigns elements to the next stage's partitions.
-type ExchangeMode int
+// ExchangeMode is how an exchange assigns elements to the next stage's partitions: the
+// operator descriptor's.
+type ExchangeMode = builtins.ExchangeMode
 
 const (
-	ByKey      ExchangeMode = iota // hash of the pair's key
-	ByElement                      // hash of the whole element (distinct, countByValue)
-	Gather                         // everything to the single partition of the next stage
-	RoundRobin                     // evenly, in turn (repartition)
+	ByKey      = builtins.ByKey
+	ByElement  = builtins.ByElement
+	Gather     = builtins.Gather
+	RoundRobin = builtins.RoundRobin
 )
-
-func (m ExchangeMode) String() string {
-	return [...]string{"hash by key", "hash by element", "gather", "round robin"}[m]
-}
 
 // Exchange moves elements from one stage to the partitions of the next.
 type Exchange struct {

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"streamc.dev/streamc/dsl"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
@@ -120,7 +121,7 @@ func TestPlanInvariants(t *testing.T) {
 			}
 			for _, n := range prog.Nodes {
 				want := 1
-				if n.Kind == check.SourceNode || n.Kind == check.OutputNode || n.Kind == check.UnionNode {
+				if c := n.Class(); c == builtins.ClassSource || c == builtins.ClassOutput || c == builtins.ClassUnion {
 					want = 0
 				}
 				if producer[n] != want {

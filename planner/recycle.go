@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -55,43 +56,24 @@ func (b *builder) recyclable(src *check.Node) bool {
 	return ok(src)
 }
 
-// batchLocal reports whether operator n keeps no string of its input past its batch.
+// batchLocal reports whether operator n keeps no string of its input past its batch,
+// from what its descriptor says it keeps.
 func (b *builder) batchLocal(n *check.Node) bool {
-	switch n.Kind {
-	case check.SourceNode, check.DecodeNode, check.ShuffleNode, check.BatchNode, check.UnionNode, check.OutputNode:
+	switch n.Desc.Plan.Keeps {
+	case builtins.KeepsNothing, builtins.KeepsPartial:
 		return true
-	case check.NarrowNode:
-		if n.Op != "eventTime" {
-			return true
-		}
-	case check.TableNode:
-		if n.Op == "joinTable" || n.Op == "leftJoinTable" {
-			return true
-		}
-	case check.StateNode:
+	case builtins.KeepsKeys:
+		return len(n.Inputs) == 1 && ownedKeys(n.Inputs[0].Elem)
+	case builtins.KeepsState:
 		return b.stateLocal(n)
-	case check.WindowNode:
-		switch n.Op {
-		case "reduceByWindow", "countByWindow":
-			return true // one partial value per batch, which the window copies (window.Reduce.OwnValues)
-		case "reduceByKeyAndWindow", "countByValueAndWindow":
-			// Per-batch partials keyed like a state store (rt.OrderedMap.OwnKeys).
-			return len(n.Inputs) == 1 && ownedKeys(n.Inputs[0].Elem)
-		}
 	}
 	return !inputHasStrings(n)
 }
 
-// stateLocal applies the state-store rule to updateStateByKey and mapWithState (and lets
-// the operators that only read a store, like snapshots, through).
+// stateLocal applies the state-store rule to updateStateByKey and mapWithState: keys
+// the store copies, and states without strings.
 func (b *builder) stateLocal(n *check.Node) bool {
-	if n.Op != "updateStateByKey" && n.Op != "mapWithState" {
-		return !inputHasStrings(n)
-	}
-	if len(n.Inputs) != 1 {
-		return false
-	}
-	if !ownedKeys(n.Inputs[0].Elem) {
+	if len(n.Inputs) != 1 || !ownedKeys(n.Inputs[0].Elem) {
 		return false
 	}
 	var s types.Type

@@ -44,6 +44,9 @@ type Op struct {
 	Result   string
 	Doc      string
 	Example  string
+	// Plan is how the compiler's middle treats a stream operator, from the table in
+	// plan.go; the zero Plan (ClassNone) for tables, connections and sinks.
+	Plan Plan
 }
 
 func req(name, typ string) OpParam { return OpParam{Name: name, Type: typ} }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -51,7 +52,7 @@ counts.filter((word, n) => n > 10).print()
 		t.Errorf("def of n = %+v", obj)
 	}
 	counts := filter.Inputs[0]
-	if counts.Op != "reduceByKey" || counts.Let != "counts" || counts.Kind != check.ShuffleNode {
+	if counts.Op != "reduceByKey" || counts.Let != "counts" || counts.Class() != builtins.ClassExchange {
 		t.Errorf("counts node = %+v", counts)
 	}
 	recv, _, _ := filter.Call.MethodName()

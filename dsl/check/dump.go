@@ -37,7 +37,7 @@ func (p *Program) Dump() string {
 		b.WriteByte('\n')
 	}
 	for _, n := range p.Nodes {
-		fmt.Fprintf(&b, "n%d %s %s", n.ID, n.Op, n.Kind)
+		fmt.Fprintf(&b, "n%d %s %s", n.ID, n.Op, n.Class())
 		if n.Elem != nil {
 			fmt.Fprintf(&b, " %s", n.Elem)
 		}

@@ -66,29 +66,15 @@ const (
 	BadRecordDeadLetter
 )
 
-// NodeKind classifies stream nodes for the planner.
-type NodeKind int
-
-const (
-	SourceNode  NodeKind = iota // socket, files, stdin, kafka, queue, rate
-	DecodeNode                  // lines, csv, json
-	NarrowNode                  // map, filter, flatMap, mapValues, flatMapValues, glom, eventTime, ...
-	ShuffleNode                 // reduceByKey, groupByKey, countByValue, countByKey, repartition, join, cogroup, distinct, aggregateByKey
-	BatchNode                   // count, reduce, sortBy, sortByKey, top, takeOrdered: whole-batch, gather to one partition
-	UnionNode                   // union of several streams
-	WindowNode                  // window, countByWindow, reduceByWindow, reduceByKeyAndWindow, countByValueAndWindow, groupByKeyAndWindow
-	StateNode                   // updateStateByKey, mapWithState, snapshots
-	TableNode                   // joinTable, lookup: enrichment from reference data
-	OutputNode                  // print, saveAsTextFiles, writeTo
-)
-
 // Node is one operator application in the stream graph. Which fields are set depends on
 // Op; the list of operators and their fields is in docs/language.md and in the
 // checker's operator table.
 type Node struct {
-	ID   int      // index in Program.Nodes
-	Op   string   // the operator or source name as written: "map", "reduceByKey", "socket", ...
-	Kind NodeKind // the planner's classification of Op
+	ID int    // index in Program.Nodes
+	Op string // the operator or source name as written: "map", "reduceByKey", "socket", ...
+	// Desc is the operator's entry in the builtins table (the form chosen, for an
+	// operator with two); Desc.Plan is how the planner treats it.
+	Desc *builtins.Op
 	Pos  diag.Pos // the position of the operator name (or source call)
 	Call *ast.Call
 	// Let is the name of the `let` binding whose value this node is, if any.
@@ -247,12 +233,5 @@ type Callee struct {
 	Func *builtins.Func
 }
 
-var nodeKindNames = [...]string{"source", "decode", "narrow", "shuffle", "batch", "union", "window", "state", "table", "output"}
-
-// String names the kind as the checker's node dumps and `streamc explain` show it.
-func (k NodeKind) String() string {
-	if int(k) < len(nodeKindNames) {
-		return nodeKindNames[k]
-	}
-	return "?"
-}
+// Class is the operator's planning class, from its descriptor.
+func (n *Node) Class() builtins.Class { return n.Desc.Plan.Class }

@@ -14,24 +14,6 @@ import (
 // reference data, outputs and sinks. Each operator application becomes a Node; the
 // builtins.Ops table gives the parameter names that arguments bind to.
 
-// nodeKinds classifies operators for the planner (see NodeKind).
-var nodeKinds = map[string]NodeKind{
-	"socket": SourceNode, "files": SourceNode, "stdin": SourceNode, "kafka": SourceNode, "queue": SourceNode, "rate": SourceNode,
-	"lines": DecodeNode, "csv": DecodeNode, "json": DecodeNode,
-	"map": NarrowNode, "flatMap": NarrowNode, "filter": NarrowNode, "mapValues": NarrowNode, "flatMapValues": NarrowNode,
-	"mapPartitions": NarrowNode, "glom": NarrowNode, "eventTime": NarrowNode,
-	"count": BatchNode, "reduce": BatchNode, "sortBy": BatchNode, "sortByKey": BatchNode, "top": BatchNode, "takeOrdered": BatchNode,
-	"countByValue": ShuffleNode, "countByKey": ShuffleNode, "repartition": ShuffleNode, "distinct": ShuffleNode,
-	"reduceByKey": ShuffleNode, "groupByKey": ShuffleNode, "aggregateByKey": ShuffleNode,
-	"join": ShuffleNode, "leftOuterJoin": ShuffleNode, "rightOuterJoin": ShuffleNode, "fullOuterJoin": ShuffleNode, "cogroup": ShuffleNode,
-	"union":  UnionNode,
-	"window": WindowNode, "countByWindow": WindowNode, "reduceByWindow": WindowNode, "reduceByKeyAndWindow": WindowNode,
-	"countByValueAndWindow": WindowNode, "groupByKeyAndWindow": WindowNode,
-	"updateStateByKey": StateNode, "mapWithState": StateNode, "snapshots": StateNode,
-	"joinTable": TableNode, "leftJoinTable": TableNode, "lookup": TableNode,
-	"print": OutputNode, "saveAsTextFiles": OutputNode, "writeTo": OutputNode,
-}
-
 func specs(op *builtins.Op) []paramSpec {
 	ps := make([]paramSpec, len(op.Params))
 	for i, p := range op.Params {
@@ -68,9 +50,11 @@ func (a *args) param(name string) builtins.OpParam {
 // addNode appends n to the graph; its inputs were added before it.
 func (c *checker) addNode(n *Node) {
 	n.ID = len(c.prog.Nodes)
-	n.Kind = nodeKinds[n.Op]
+	if n.Desc == nil || n.Desc.Plan.Class == builtins.ClassNone {
+		panic(fmt.Sprintf("check: node %s has no operator descriptor", n.Op))
+	}
 	c.prog.Nodes = append(c.prog.Nodes, n)
-	if n.Kind == OutputNode {
+	if n.Class() == builtins.ClassOutput {
 		c.prog.Outputs = append(c.prog.Outputs, n)
 	}
 }
@@ -228,7 +212,7 @@ func (c *checker) streamFunc(e *ast.Call, id *ast.Ident, ops []*builtins.Op) typ
 	case builtins.Source:
 		return c.source(e, id, a)
 	case builtins.Operator: // union(a, b, ...)
-		n := &Node{Op: "union", Pos: id.At, Call: e}
+		n := &Node{Op: "union", Desc: op, Pos: id.At, Call: e}
 		var elem types.Type
 		for _, x := range append([]ast.Expr{a.get("streams")}, a.extra...) {
 			st, in := c.streamArg(x, "an argument of union")
@@ -257,7 +241,7 @@ func (c *checker) streamFunc(e *ast.Call, id *ast.Ident, ops []*builtins.Op) typ
 }
 
 func (c *checker) source(e *ast.Call, id *ast.Ident, a *args) types.Type {
-	n := &Node{Op: id.Name, Pos: id.At, Call: e, Elem: types.StringType}
+	n := &Node{Op: id.Name, Desc: a.op, Pos: id.At, Call: e, Elem: types.StringType}
 	add := func(na *NamedArg) {
 		if na != nil {
 			n.Args = append(n.Args, na)
@@ -549,18 +533,18 @@ func (c *checker) streamOp(e *ast.Call, recv ast.Expr, st *types.Stream, name *a
 		return types.InvalidType
 	}
 	a := &args{op: op, bound: bound, extra: extra}
-	n := &Node{Op: name.Name, Pos: name.At, Call: e, Inputs: []*Node{in}}
+	n := &Node{Op: name.Name, Desc: op, Pos: name.At, Call: e, Inputs: []*Node{in}}
 	t := c.resolve(st.Elem)
 	result, ok := c.operator(n, a, st, t, name)
 	if !ok {
 		return types.InvalidType
 	}
-	if n.Kind != OutputNode && !isValueType(c.resolve(n.Elem)) {
+	if n.Class() != builtins.ClassOutput && !isValueType(c.resolve(n.Elem)) {
 		c.errorf(name.At, "%s would make a stream of %s: stream elements must be values (scalars, lists, tuples, optionals, records)", name.Name, c.typeString(n.Elem))
 		return types.InvalidType
 	}
 	c.addNode(n)
-	if n.Kind == OutputNode {
+	if n.Class() == builtins.ClassOutput {
 		c.outputDone = true
 		return types.UnitType
 	}
@@ -951,7 +935,7 @@ func (c *checker) headerInput(n *Node, t types.Type) {
 		c.errorf(n.Pos, "csv(header = true) is not supported on a kafka source: every record is a row")
 		return
 	}
-	if len(n.Inputs) == 1 && n.Inputs[0].Kind != SourceNode {
+	if len(n.Inputs) == 1 && n.Inputs[0].Class() != builtins.ClassSource {
 		in := n.Inputs[0]
 		c.errorf(n.Pos, "csv with header = true must follow its source directly: the header is the first line of each file, and %s at %d:%d stands between them", in.Op, in.Pos.Line, in.Pos.Col)
 	}
@@ -1203,7 +1187,7 @@ func (c *checker) checkSlides() {
 			}
 		}
 		clocks[n] = clock
-		if n.Kind != WindowNode {
+		if !n.Desc.Plan.Slides {
 			slides[n] = in
 			for _, o := range n.Inputs[1:] {
 				if s := slides[o]; s != in && s > 0 && in > 0 {
