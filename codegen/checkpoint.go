@@ -93,13 +93,13 @@ func (g *gen) stateTypeText(s *stateSection) string {
 	case stateHeld:
 		// The lateness sets the clock of everything downstream, outputs included: a
 		// checkpoint taken with another one does not fit.
-		t = fmt.Sprintf("%s; eventTime lateness %v", s.val, n.Lateness)
+		t = fmt.Sprintf("%s; eventTime lateness %v", s.val, eventTimeSpec(n).Lateness)
 	default:
 		t = types.Pair(s.key, s.val).String()
 	}
 	if isWindow(n) {
-		t += fmt.Sprintf("; window %v, slide %v", n.Len, g.slideDur(g.slideOf(n)))
-		if n.InvFn != nil || n.Op == "countByWindow" || n.Op == "countByValueAndWindow" {
+		t += fmt.Sprintf("; window %v, slide %v", winSpec(n).Len, g.slideDur(g.slideOf(n)))
+		if winSpec(n).Inv != nil || n.Op == "countByWindow" || n.Op == "countByValueAndWindow" {
 			t += ", inverse"
 		}
 	}

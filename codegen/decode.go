@@ -34,7 +34,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		}
 		v, t = sg.kafkaValue(v), types.StringType
 	}
-	rec, ok := n.Decoded.(*types.Record)
+	rec, ok := decodeSpec(n).Record.(*types.Record)
 	if !ok {
 		rec, ok = n.Elem.(*types.Record)
 	}
@@ -234,7 +234,7 @@ func (g *gen) literalBool(a *check.NamedArg, name string) bool {
 // codec's kinds are numbered alike):
 //
 //	codec.Policy{Kind: codec.PolicyKind(ctx.Settings.OnBadRecord.Kind), Path: ctx.Settings.OnBadRecord.Path}
-func (g *gen) decoderPolicy(n *check.Node) jen.Code { return g.policyValue(n.OnBadRecord) }
+func (g *gen) decoderPolicy(n *check.Node) jen.Code { return g.policyValue(decodeSpec(n).OnBadRecord) }
 
 // policyValue is the codec.Policy of an onBadRecord argument, or of the pipeline's
 // policy when p is nil.
@@ -702,12 +702,14 @@ func (g *gen) oversizePolicy(src *planner.Source) (*check.BadRecordPolicy, *chec
 	if len(readers) == 0 {
 		return nil, src.Node
 	}
-	first := readers[0].OnBadRecord
 	for _, n := range readers {
 		if n.Class() != builtins.ClassDecode {
 			return nil, src.Node
 		}
-		if p := n.OnBadRecord; (p == nil) != (first == nil) || (p != nil && *p != *first) {
+	}
+	first := decodeSpec(readers[0]).OnBadRecord
+	for _, n := range readers {
+		if p := decodeSpec(n).OnBadRecord; (p == nil) != (first == nil) || (p != nil && *p != *first) {
 			return nil, src.Node
 		}
 	}

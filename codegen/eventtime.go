@@ -117,7 +117,7 @@ func (g *gen) genClocks() []jen.Code {
 		g.clockOf(n)
 		g.job.field(lagField(n), jen.Qual("time", "Duration"),
 			fmt.Sprintf("%s is how far the stream of eventTime at %s lags the arrival clock:\nits lateness rounded up to whole batches.", lagField(n), g.posString(n.Pos)))
-		g.ctorFn.emit(jf(lagField(n)).Op("=").Qual(g.evPath(), "Lag").Call(durationCode(n.Lateness), jen.Id("ctx").Dot("Settings").Dot("Batch")))
+		g.ctorFn.emit(jf(lagField(n)).Op("=").Qual(g.evPath(), "Lag").Call(durationCode(eventTimeSpec(n).Lateness), jen.Id("ctx").Dot("Settings").Dot("Batch")))
 		views = append(views, jen.Id(evVar(n)).Op(":=").Id("b").Dot("Lagged").Call(jf(lagField(n))))
 	}
 	return views
@@ -156,7 +156,7 @@ func (sg *stageGen) eventTimeHead(n *check.Node) {
 	g.ctorFn.emit(jen.Id("ctx").Dot("OnClose").Call(jen.Qual(g.evPath(), "HeldAtClose").Call(jen.Id("ctx").Dot("Log"), jen.Lit(g.posString(n.Pos)+": eventTime"), jf(field))))
 	g.addState(&stateSection{node: n, kind: stateHeld, field: field, stage: s, val: t})
 
-	li := g.lambdaFor(n, n.Fn, t)
+	li := g.lambdaFor(n, eventTimeSpec(n).Fn, t)
 	arrival := jen.Id("b").Dot("Time").Dot("Add").Call(jf(lagField(ev)))
 	h, v := f.fresh("h"), f.fresh("v")
 	f.emit(jen.Id(h).Op(":=").Add(jf(field)).Index(jen.Id("p")), jen.Id(h).Dot("Begin").Call(jen.Id("b").Dot("Time")))

@@ -51,7 +51,7 @@ func (sg *stageGen) flatMap(i int, n *check.Node, v string, t types.Type) {
 		}
 		return
 	}
-	li := g.lambdaFor(n, n.Fn, t)
+	li := g.lambdaFor(n, funcSpec(n).Fn, t)
 	f.emit(sg.enter(n))
 	f.emit(rangeLoop(w, li.call(bt, jen.Id(v)), sg.chain(i+1, w, n.Elem)))
 }
@@ -79,7 +79,7 @@ func (g *gen) flatLoopFor(n *check.Node, t types.Type) *flatLoop {
 }
 
 func (g *gen) flatLoop(n *check.Node, t types.Type) *flatLoop {
-	l := n.Fn
+	l := funcSpec(n).Fn
 	if l == nil {
 		return nil
 	}

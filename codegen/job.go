@@ -439,14 +439,14 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 	case "csv", "json":
 		sg.decode(i, n, v, t)
 	case "map":
-		li := g.lambdaFor(n, n.Fn, t)
+		li := g.lambdaFor(n, funcSpec(n).Fn, t)
 		f.emit(sg.enter(n))
 		w := f.fresh("v")
 		declare := f.declareLater(w)
 		sg.chainInto(i+1, w, n.Elem)
 		declare(li.call(bt, jen.Id(v)))
 	case "filter":
-		li := g.lambdaFor(n, n.Fn, t)
+		li := g.lambdaFor(n, funcSpec(n).Fn, t)
 		f.emit(sg.enter(n))
 		f.emit(jen.If(li.call(bt, jen.Id(v))).Block(sg.chain(i+1, v, n.Elem)...))
 	case "flatMap":
@@ -460,7 +460,7 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 			return
 		}
 		_, wt, _ := types.KeyValue(n.Elem)
-		li := g.lambdaFor(n, n.Fn, vt)
+		li := g.lambdaFor(n, funcSpec(n).Fn, vt)
 		f.emit(sg.enter(n))
 		pair := func(val jen.Code) jen.Code {
 			return g.goType(types.Pair(kt, wt)).Values(kv("F1", jen.Id(v).Dot("F1")), kv("F2", val))

@@ -174,10 +174,10 @@ func (sg *stageGen) lookupHead(n *check.Node) {
 		return
 	}
 	from := s.Inputs[0].Stage
-	rec, ok := n.Decoded.(*types.Record)
+	rec, ok := lookupSpec(n).Row.(*types.Record)
 	ca := n.Arg("conn")
 	sqlArg := n.Arg("sql")
-	if !ok || ca == nil || sqlArg == nil || n.Fn == nil || len(rec.Fields) == 0 {
+	if !ok || ca == nil || sqlArg == nil || lookupSpec(n).Key == nil || len(rec.Fields) == 0 {
 		g.errorf(n.Pos, "codegen: lookup without a connection, SQL, row record or key function")
 		return
 	}
@@ -187,7 +187,7 @@ func (sg *stageGen) lookupHead(n *check.Node) {
 		return
 	}
 	elem := n.Inputs[0].Elem
-	key := g.lambdaFor(n, n.Fn, elem)
+	key := g.lambdaFor(n, lookupSpec(n).Key, elem)
 	kt := key.result
 	if !types.Identical(kt, rec.Fields[0].Type) {
 		g.errorf(n.Pos, "codegen: lookup's key function returns %s, but %s's first field %s is %s", kt, rec.Name, rec.Fields[0].Name, rec.Fields[0].Type)

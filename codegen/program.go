@@ -117,7 +117,7 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 	var desc string
 	switch n.Op {
 	case "print":
-		num := n.N // the checker fills in the default, 10
+		num := outputSpec(n).N // the checker fills in the default, 10
 		desc = fmt.Sprintf("print(%d)", num)
 		call = jen.Qual(g.rtPath, "Print").Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
 	case "saveAsTextFiles":

@@ -73,7 +73,7 @@ func (sg *stageGen) keyedCombine(n *check.Node, elem types.Type) (keyedCombine, 
 	switch n.Op {
 	case "reduceByKey":
 		if isPair {
-			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, n.Fn, vt, vt)}, true
+			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, reduceFn(n), vt, vt)}, true
 		}
 	case "countByKey":
 		if isPair {
@@ -89,14 +89,14 @@ func (sg *stageGen) keyedCombine(n *check.Node, elem types.Type) (keyedCombine, 
 		return keyedCombine{kind: combineSet, key: elem, byElem: true}, true
 	case "reduceByKeyAndWindow":
 		if isPair {
-			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, n.Fn, vt, vt)}, true
+			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, reduceFn(n), vt, vt)}, true
 		}
 	case "countByValueAndWindow":
 		return keyedCombine{kind: combineCount, key: elem, val: types.IntType, byElem: true}, true
 	case "aggregateByKey":
 		if isPair {
 			_, acc, _ := types.KeyValue(n.Elem)
-			return keyedCombine{kind: combineAggregate, key: kt, val: acc, fn: g.lambdaFor(n, n.Fn, acc, vt), comb: g.lambdaFor(n, n.InvFn, acc, acc), node: n}, true
+			return keyedCombine{kind: combineAggregate, key: kt, val: acc, fn: g.lambdaFor(n, keyedSpec(n).Fn, acc, vt), comb: g.lambdaFor(n, keyedSpec(n).Comb, acc, acc), node: n}, true
 		}
 	}
 	return keyedCombine{}, false
@@ -150,7 +150,7 @@ func (sg *stageGen) fold(c keyedCombine, m string, k, v jen.Code, merging bool) 
 			return
 		}
 		// The zero value is evaluated for every new key, as Spark clones it per key.
-		zero := f.sub(func() { f.emit(jen.Op("*").Id(acc).Op("=").Add(f.typed(c.node.Zero))) })
+		zero := f.sub(func() { f.emit(jen.Op("*").Id(acc).Op("=").Add(f.typed(keyedSpec(c.node).Zero))) })
 		f.emit(jen.If(jen.Op("!").Id(found)).Block(zero...), jen.Op("*").Id(acc).Op("=").Add(c.fn.call(bt, jen.Op("*").Id(acc), v)))
 	}
 }
@@ -245,7 +245,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 	case n.Op == "reduce" || n.Op == "reduceByWindow":
 		//	if has { acc = f(acc, v) } else { acc, has = v, true }
 		//	...; if has { outx0[0] = append(outx0[0], acc) }
-		li := g.lambdaFor(n, n.Fn, t, t)
+		li := g.lambdaFor(n, reduceFn(n), t, t)
 		acc, has := "acc"+exField(x), "has"+exField(x)
 		if sg.localOnce(acc, jen.Var().Id(acc).Add(g.goType(t)), jen.Id(has).Op(":=").False()) {
 			f.taken[has] = true
@@ -263,7 +263,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 			g.perPartitionBufs(exBufField(x), x.From, t, exBufField(x)+" holds the elements of each partition of stage "+itoa(x.From.ID)+" for "+n.Op+".")
 			sg.flush = append(sg.flush, sg.sortStmt(n, jen.Id(buf), t)...)
 			sg.flush = append(sg.flush,
-				jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(n.N)).Block(jen.Id(buf).Op("=").Id(buf).Index(jen.Empty(), jen.Lit(n.N))),
+				jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(funcSpec(n).N)).Block(jen.Id(buf).Op("=").Id(buf).Index(jen.Empty(), jen.Lit(funcSpec(n).N))),
 				jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
 				jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(buf).Op("...")),
 				jf(exBufField(x)).Index(jen.Id("p")).Op("=").Id(buf))
@@ -381,7 +381,7 @@ func (sg *stageGen) head() {
 		each(func(e string) { f.emit(jen.Id(total).Op("+=").Id(e)) })
 		sg.chainInto(0, total, n.Elem)
 	case "reduce":
-		li := g.lambdaFor(n, n.Fn, n.Elem, n.Elem)
+		li := g.lambdaFor(n, funcSpec(n).Fn, n.Elem, n.Elem)
 		acc, has := f.fresh("acc"), f.fresh("has")
 		f.emit(jen.Var().Id(acc).Add(g.goType(n.Elem)), jen.Id(has).Op(":=").False())
 		each(func(e string) {
@@ -437,7 +437,7 @@ func (sg *stageGen) head() {
 			f.emit(sg.sortStmt(n, jen.Id(all), n.Elem)...)
 		}
 		if n.Op == "top" || n.Op == "takeOrdered" {
-			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(n.N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(n.N))))
+			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(funcSpec(n).N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(funcSpec(n).N))))
 		}
 		f.emit(buf.Clone().Op("=").Id(all))
 		if !onlyKept {
@@ -497,7 +497,7 @@ func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 		o.key = func(x jen.Code) jen.Code { return jen.Add(x).Dot("F1") }
 		o.tieBreak = !uniqueKeys(n.Inputs[0])
 	default:
-		l := n.Fn
+		l := funcSpec(n).Fn
 		if l == nil {
 			if a := n.Arg("key"); a != nil {
 				l, _ = ast.Unparen(a.Value).(*ast.Lambda)
@@ -516,7 +516,7 @@ func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 			o.tieBreak = false
 		}
 	}
-	o.desc = n.Op == "top" || (n.Op == "sortBy" || n.Op == "sortByKey") && !n.Ascending
+	o.desc = n.Op == "top" || (n.Op == "sortBy" || n.Op == "sortByKey") && !funcSpec(n).Ascending
 	return o, true
 }
 

@@ -25,7 +25,7 @@ func (g *gen) stateType(n *check.Node) types.Type {
 		_, s, _ := types.KeyValue(n.Elem)
 		return s
 	}
-	if ft, ok := g.info.Types[n.Fn].(*types.Func); ok && len(ft.Params) == 3 {
+	if ft, ok := g.info.Types[stateSpec(n).Fn].(*types.Func); ok && len(ft.Params) == 3 {
 		if st, ok := ft.Params[2].(*types.State); ok {
 			return st.Elem
 		}
@@ -87,11 +87,11 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 		sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"))) })
 		params := []types.Type{&types.List{Elem: vt}, optS}
 		args := []jen.Code{jen.Id("news"), g.goType(optS).Values(kv("V", jen.Id("prev")), kv("Ok", jen.Id("had")))}
-		if n.Fn != nil && len(n.Fn.Params) == 3 {
+		if fn := stateSpec(n).Fn; fn != nil && len(fn.Params) == 3 {
 			params = append([]types.Type{kt}, params...)
 			args = append([]jen.Code{jen.Id("k")}, args...)
 		}
-		li := g.lambdaFor(n, n.Fn, params...)
+		li := g.lambdaFor(n, stateSpec(n).Fn, params...)
 		f.emit(sg.enter(n), jen.Id(m).Dot("Update").Call(jen.Func().
 			Params(jen.Id("k").Add(g.goType(kt)), jen.Id("news").Index().Add(g.goType(vt)), jen.Id("prev").Add(g.goType(st)), jen.Id("had").Bool()).
 			Params(g.goType(st), jen.Bool()).Block(
@@ -112,13 +112,13 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 	g.perPartition(field, s, typ, create, comment)
 	g.addState(&stateSection{node: n, kind: stateMap, field: field, stage: s, key: kt, val: st, create: create})
 	g.initialState(n, s, kt, st)
-	li := g.lambdaFor(n, n.Fn, kt, &types.Optional{Elem: vt}, &types.State{Elem: st})
+	li := g.lambdaFor(n, stateSpec(n).Fn, kt, &types.Optional{Elem: vt}, &types.State{Elem: st})
 	m := f.fresh("m")
 	f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")), jen.Id(m).Dot("Begin").Call(bt))
 	// emit hands the function's result r to the chain: all of it, or its value when the
 	// function returns an optional (none emits nothing).
 	emit := func(r string) {
-		if !n.Optional {
+		if !stateSpec(n).Optional {
 			f.emit(sg.chain(0, r, n.Elem)...)
 			return
 		}
@@ -134,12 +134,12 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 		f.emit(sg.enter(n))
 		call(f.fresh("r"), jen.Id(e).Dot("F1"), jen.Qual(g.stdPath, "Some").Call(jen.Id(e).Dot("F2")), jen.Id(m).Dot("State").Call(jen.Id(e).Dot("F1")))
 	})
-	if n.Timeout > 0 {
+	if timeout := stateSpec(n).Timeout; timeout > 0 {
 		f.taken["k"], f.taken["st"] = true, true
 		body := f.sub(func() {
 			call(f.fresh("r"), jen.Id("k"), jen.Qual(g.stdPath, "None").Types(g.goType(vt)).Call(), jen.Id("st"))
 		})
-		f.emit(sg.enter(n), jen.Id(m).Dot("Timeouts").Call(bt, durationCode(n.Timeout), jen.Func().
+		f.emit(sg.enter(n), jen.Id(m).Dot("Timeouts").Call(bt, durationCode(timeout), jen.Func().
 			Params(jen.Id("k").Add(g.goType(kt)), jen.Id("st").Op("*").Qual(g.statePath, "State").Types(g.goType(st))).Block(body...)))
 	}
 }
@@ -153,13 +153,14 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 //		j.state4[rt.Bucket(rt.HashString(kv.F1), j.n1)].Put(kv.F1, kv.F2)
 //	}
 func (g *gen) initialState(n *check.Node, s *planner.Stage, kt, st types.Type) {
-	if n.Initial == nil {
+	initial := stateSpec(n).Initial
+	if initial == nil {
 		return
 	}
 	pair := types.Pair(kt, st)
-	if tt := g.info.Types[n.Initial]; basicKind(tt) == types.String || isStringLit(n.Initial) {
-		path := g.startupValue(n.Initial)
-		load := g.fileLoader(pair, csvPath(n.Initial))
+	if tt := g.info.Types[initial]; basicKind(tt) == types.String || isStringLit(initial) {
+		path := g.startupValue(initial)
+		load := g.fileLoader(pair, csvPath(initial))
 		// A block, so that several operators' initial states do not clash.
 		g.ctorFn.emit(jen.Block(
 			jen.List(jen.Id("initial"), jen.Err()).Op(":=").Id(load).Call(path),
@@ -168,7 +169,7 @@ func (g *gen) initialState(n *check.Node, s *planner.Stage, kt, st types.Type) {
 			g.putInitial(n, s, kt, jen.Id("initial"))))
 		return
 	}
-	g.ctorFn.emit(g.putInitial(n, s, kt, g.startupValue(n.Initial)))
+	g.ctorFn.emit(g.putInitial(n, s, kt, g.startupValue(initial)))
 }
 
 func (g *gen) putInitial(n *check.Node, s *planner.Stage, kt types.Type, list jen.Code) jen.Code {

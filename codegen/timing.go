@@ -74,36 +74,6 @@ func (g *gen) slideDur(s slide) time.Duration {
 // isWindow reports whether n is a windowed operator, which sets its own slide.
 func isWindow(n *check.Node) bool { return n.Desc.Plan.Slides }
 
-// slideWritten reports whether a window operator's call gives its slide; without one
-// the slide is the input's (Spark's default), whatever the batch interval is at run
-// time.
-func slideWritten(n *check.Node) bool {
-	if n.Call == nil {
-		return true
-	}
-	// The slide is the last positional parameter: window(len, slide),
-	// reduceByWindow(f, [inv,] len, slide), reduceByKeyAndWindow(f, [inv,] len, slide).
-	pos := 1
-	switch n.Op {
-	case "reduceByWindow", "reduceByKeyAndWindow":
-		pos = 2
-		if n.InvFn != nil {
-			pos = 3
-		}
-	}
-	positional := 0
-	for _, a := range n.Call.Args {
-		if a.Name != nil {
-			if a.Name.Name == "slide" {
-				return true
-			}
-			continue
-		}
-		positional++
-	}
-	return positional > pos
-}
-
 // slideOf returns the slide of the stream node n produces, checking on the way that the
 // inputs of unions and joins slide together (Spark requires it). Errors are positioned
 // at the operator.
@@ -117,8 +87,8 @@ func (g *gen) slideOf(n *check.Node) slide {
 		s = slide{batch: true}
 	case isWindow(n):
 		in := g.slideOf(n.Inputs[0])
-		if slideWritten(n) {
-			s = slide{d: n.Slide}
+		if w := winSpec(n); w.SlideSet {
+			s = slide{d: w.Slide}
 		} else {
 			s = in
 		}
@@ -126,8 +96,8 @@ func (g *gen) slideOf(n *check.Node) slide {
 			// A window of a windowed stream: its length and slide count in the input's
 			// slides (Spark's "must be a multiple of the slide duration of parent DStream").
 			pd := g.slideDur(in)
-			if n.Len%pd != 0 {
-				g.errorf(n.Pos, "%s: the window duration %v must be a multiple of the input stream's slide duration %v", n.Op, n.Len, pd)
+			if winSpec(n).Len%pd != 0 {
+				g.errorf(n.Pos, "%s: the window duration %v must be a multiple of the input stream's slide duration %v", n.Op, winSpec(n).Len, pd)
 			}
 			if !s.batch && s.d%pd != 0 {
 				g.errorf(n.Pos, "%s: the slide duration %v must be a multiple of the input stream's slide duration %v", n.Op, s.d, pd)
@@ -191,13 +161,13 @@ func (g *gen) drainOf(n *check.Node) time.Duration {
 	}
 	switch {
 	case isWindow(n):
-		d += n.Len + g.slideDur(g.slideOf(n)) - g.slideDur(g.slideOf(n.Inputs[0]))
+		d += winSpec(n).Len + g.slideDur(g.slideOf(n)) - g.slideDur(g.slideOf(n.Inputs[0]))
 	case n.Op == "eventTime":
 		// The lagged stream has its last event-time batch with data a lag later.
-		d += n.Lateness
-	case n.Op == "mapWithState" && n.Timeout > 0:
+		d += eventTimeSpec(n).Lateness
+	case n.Op == "mapWithState" && stateSpec(n).Timeout > 0:
 		in := g.slideDur(g.slideOf(n.Inputs[0]))
-		d += (n.Timeout/in + 1) * in
+		d += (stateSpec(n).Timeout/in + 1) * in
 	}
 	g.drains[n] = d
 	return d
@@ -244,7 +214,7 @@ func (g *gen) windowSpec(n *check.Node) string {
 	sl := g.slideOf(n)
 	g.job.field(field, jen.Qual(g.winPath, "Spec"), fmt.Sprintf("%s is the timing of %s at %s.", field, n.Op, g.posString(n.Pos)))
 	g.ctorFn.emit(
-		jf(field).Op("=").Qual(g.winPath, "Spec").Values(kv("Interval", in.ctorCode()), kv("Length", durationCode(n.Len)), kv("Slide", sl.ctorCode()), kv("Zero", jen.Id("ctx").Dot("ZeroTime")), g.lagKV(n)),
+		jf(field).Op("=").Qual(g.winPath, "Spec").Values(kv("Interval", in.ctorCode()), kv("Length", durationCode(winSpec(n).Len)), kv("Slide", sl.ctorCode()), kv("Zero", jen.Id("ctx").Dot("ZeroTime")), g.lagKV(n)),
 		jen.If(jen.Err().Op(":=").Add(jf(field)).Dot("Check").Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+n.Op+": %w"), jen.Err()))))
 	return field

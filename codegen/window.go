@@ -58,7 +58,7 @@ func (g *gen) funcValue(n *check.Node, l *ast.Lambda, params ...types.Type) jen.
 //	}
 func (g *gen) filterValue(n *check.Node, kt, vt types.Type) jen.Code {
 	pair := types.Pair(kt, vt)
-	li := g.lambdaFor(n, n.FilterFn, pair)
+	li := g.lambdaFor(n, winSpec(n).Filter, pair)
 	if li.batch {
 		g.needBT = true
 	}
@@ -94,7 +94,7 @@ func (sg *stageGen) partitionHead(n *check.Node) {
 	switch n.Op {
 	case "mapPartitions":
 		//	for _, v := range mapPartitions_5_20(slices.Clone(j.keep0[p])) { ... }
-		li := g.lambdaFor(n, n.Fn, &types.List{Elem: n.Inputs[0].Elem})
+		li := g.lambdaFor(n, funcSpec(n).Fn, &types.List{Elem: n.Inputs[0].Elem})
 		f.emit(sg.enter(n))
 		v := f.fresh("v")
 		f.emit(rangeLoop(v, li.call(bt, jen.Qual("slices", "Clone").Call(jf(keepField(from)).Index(jen.Id("p")))), sg.chain(0, v, n.Elem)))
@@ -198,10 +198,10 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 			create = jen.Qual(g.winPath, "NewCountByWindow").Call(jf(spec))
 		} else {
 			var inv jen.Code = jen.Nil()
-			if n.InvFn != nil {
-				inv = g.funcValue(n, n.InvFn, t, t)
+			if w := winSpec(n); w.Inv != nil {
+				inv = g.funcValue(n, w.Inv, t, t)
 			}
-			create = jen.Qual(g.winPath, "NewReduce").Types(g.goType(t)).Call(jf(spec), g.funcValue(n, n.Fn, t, t), inv)
+			create = jen.Qual(g.winPath, "NewReduce").Types(g.goType(t)).Call(jf(spec), g.funcValue(n, winSpec(n).Fn, t, t), inv)
 			if types.HasStrings(t) {
 				// The window keeps its own copy of each batch's partial (see planner/recycle.go).
 				create = jen.Add(create).Dot("OwnValues").Call(g.cloneFunc(t))
@@ -235,14 +235,15 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 	switch n.Op {
 	case "reduceByKeyAndWindow":
 		var inv, filter jen.Code = jen.Nil(), jen.Nil()
-		if n.InvFn != nil {
-			inv = g.funcValue(n, n.InvFn, vt, vt)
+		w := winSpec(n)
+		if w.Inv != nil {
+			inv = g.funcValue(n, w.Inv, vt, vt)
 		}
-		if n.FilterFn != nil {
+		if w.Filter != nil {
 			filter = g.filterValue(n, kt, vt)
 		}
 		typ = jen.Op("*").Qual(g.winPath, "KeyedReduce").Types(g.goType(kt), g.goType(vt))
-		create = jen.Qual(g.winPath, "NewKeyedReduce").Types(g.goType(kt), g.goType(vt)).Call(jf(spec), g.funcValue(n, n.Fn, vt, vt), inv, filter, jen.Lit(64))
+		create = jen.Qual(g.winPath, "NewKeyedReduce").Types(g.goType(kt), g.goType(vt)).Call(jf(spec), g.funcValue(n, w.Fn, vt, vt), inv, filter, jen.Lit(64))
 	case "countByValueAndWindow":
 		typ = jen.Op("*").Qual(g.winPath, "KeyedReduce").Types(g.goType(kt), jen.Int64())
 		create = jen.Qual(g.winPath, "NewCountByValue").Types(g.goType(kt)).Call(jf(spec), jen.Lit(64))

@@ -6,6 +6,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -163,11 +164,25 @@ func (b *builder) exchangeParts(n *check.Node, rule builtins.Plan) Parts {
 	case rule.Exchange == Gather:
 		return Parts{Kind: PartsFixed, N: 1}
 	case n.Op == "repartition":
-		return Parts{Kind: PartsFixed, N: n.N}
-	case n.Partitions > 0:
-		return Parts{Kind: PartsFixed, N: n.Partitions}
+		return Parts{Kind: PartsFixed, N: n.Spec.(*spec.Keyed).N}
+	case partitionsOf(n) > 0:
+		return Parts{Kind: PartsFixed, N: partitionsOf(n)}
 	}
 	return Parts{Kind: PartsDefault}
+}
+
+// partitionsOf is the `partitions =` argument of a keyed, windowed or state operator:
+// 0 when the call gives none.
+func partitionsOf(n *check.Node) int {
+	switch sp := n.Spec.(type) {
+	case *spec.Keyed:
+		return sp.Partitions
+	case *spec.Window:
+		return sp.Partitions
+	case *spec.State:
+		return sp.Partitions
+	}
+	return 0
 }
 
 func cutReason(n *check.Node, rule builtins.Plan) string {
@@ -175,7 +190,7 @@ func cutReason(n *check.Node, rule builtins.Plan) string {
 	case Gather:
 		return n.Op + " gathers the batch into one partition"
 	case RoundRobin:
-		return fmt.Sprintf("repartition redistributes elements into %d partitions", n.N)
+		return fmt.Sprintf("repartition redistributes elements into %d partitions", n.Spec.(*spec.Keyed).N)
 	case ByElement:
 		return n.Op + " shuffles by element"
 	}

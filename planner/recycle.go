@@ -3,6 +3,7 @@ package planner
 import (
 	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -79,7 +80,7 @@ func (b *builder) stateLocal(n *check.Node) bool {
 	var s types.Type
 	if n.Op == "updateStateByKey" {
 		_, s, _ = types.KeyValue(n.Elem)
-	} else if ft, isFunc := b.plan.Info.Types[n.Fn].(*types.Func); isFunc && len(ft.Params) == 3 {
+	} else if ft, isFunc := b.plan.Info.Types[n.Spec.(*spec.State).Fn].(*types.Func); isFunc && len(ft.Params) == 3 {
 		if st, isState := ft.Params[2].(*types.State); isState {
 			s = st.Elem
 		}

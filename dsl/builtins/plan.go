@@ -60,11 +60,35 @@ const (
 	KeepsState
 )
 
+// Family is the family of an operator's typed specification (package dsl/spec): which
+// struct the checker fills for it.
+type Family int
+
+const (
+	FamilyNone      Family = iota
+	FamilySource           // spec.Source
+	FamilyDecode           // spec.Decode
+	FamilyFunc             // spec.Func: element-wise and whole-batch operators with at most one function
+	FamilyEventTime        // spec.EventTime
+	FamilyKeyed            // spec.Keyed: shuffles, keyed reduces, joins
+	FamilyWindow           // spec.Window
+	FamilyState            // spec.State
+	FamilyTableJoin        // spec.TableJoin
+	FamilyLookup           // spec.Lookup
+	FamilyOutput           // spec.Output
+)
+
+var familyNames = [...]string{"none", "source", "decode", "func", "eventTime", "keyed", "window", "state", "tableJoin", "lookup", "output"}
+
+func (f Family) String() string { return familyNames[f] }
+
 // Plan is what the compiler's middle needs to know of a stream operator, beyond its
 // signature: one entry per operator name, so that the checker, the planner and code
 // generation read the same facts instead of keeping lists of their own.
 type Plan struct {
 	Class Class
+	// Family is the struct of package spec the checker fills for the operator.
+	Family Family
 	// Exchange and Combine are the exchange of a ClassExchange operator: how elements
 	// move, and whether the map side pre-aggregates per partition first (reduceByKey's
 	// map-side combine, count's partial counts, top's partial top n).
@@ -170,6 +194,9 @@ func init() {
 		case p.Class == ClassPartition && p.Whole == "":
 			panic(fmt.Sprintf("builtins: partition operator %s does not say why it needs whole partitions", o.Name))
 		}
+		if o.IsStream() {
+			p.Family = familyOf(o.Name, p)
+		}
 		o.Plan = p
 	}
 	for name := range plans {
@@ -181,3 +208,32 @@ func init() {
 
 // PlanOf returns the plan of the stream operator name (ClassNone for anything else).
 func PlanOf(name string) Plan { return plans[name] }
+
+// familyOf gives an operator's spec family: by class for sources, decoders and outputs,
+// by its kind of function for the rest.
+func familyOf(name string, p Plan) Family {
+	switch {
+	case p.Class == ClassSource:
+		return FamilySource
+	case p.Class == ClassDecode:
+		return FamilyDecode
+	case p.Class == ClassOutput:
+		return FamilyOutput
+	case p.Slides:
+		return FamilyWindow
+	case p.Keeps == KeepsState || name == "snapshots":
+		return FamilyState
+	}
+	switch name {
+	case "eventTime":
+		return FamilyEventTime
+	case "joinTable", "leftJoinTable":
+		return FamilyTableJoin
+	case "lookup":
+		return FamilyLookup
+	}
+	if p.Class == ClassExchange && p.Exchange != Gather {
+		return FamilyKeyed
+	}
+	return FamilyFunc
+}

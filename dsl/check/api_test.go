@@ -6,6 +6,7 @@ import (
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -40,14 +41,15 @@ counts.filter((word, n) => n > 10).print()
 	}
 	// The filter lambda destructures (string, int): word is a string, n an int.
 	filter := prog.Outputs[0].Inputs[0]
-	if filter.Op != "filter" || filter.Fn == nil {
+	fs, isFunc := filter.Spec.(*spec.Func)
+	if filter.Op != "filter" || !isFunc || fs.Fn == nil {
 		t.Fatalf("output's input = %+v", filter)
 	}
-	ft, ok := prog.Info.Types[filter.Fn].(*types.Func)
+	ft, ok := prog.Info.Types[fs.Fn].(*types.Func)
 	if !ok || ft.String() != "((string, int)) => bool" {
-		t.Errorf("filter function type = %v", prog.Info.Types[filter.Fn])
+		t.Errorf("filter function type = %v", prog.Info.Types[fs.Fn])
 	}
-	n := filter.Fn.Params[1].Name
+	n := fs.Fn.Params[1].Name
 	if obj := prog.Info.Defs[n]; obj == nil || obj.Kind != check.ParamObject || !types.Identical(obj.Type, types.IntType) {
 		t.Errorf("def of n = %+v", obj)
 	}

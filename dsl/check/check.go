@@ -8,6 +8,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -259,8 +260,15 @@ func (c *checker) finish() {
 		if n.Elem != nil {
 			n.Elem = c.final(n.Elem)
 		}
-		if n.Decoded != nil {
-			n.Decoded = c.final(n.Decoded)
+		switch sp := n.Spec.(type) {
+		case *spec.Decode:
+			if sp.Record != nil {
+				sp.Record = c.final(sp.Record)
+			}
+		case *spec.Lookup:
+			if sp.Row != nil {
+				sp.Row = c.final(sp.Row)
+			}
 		}
 		for _, a := range n.Args {
 			a.Type = c.final(a.Type)
@@ -281,7 +289,7 @@ func (c *checker) finish() {
 		for _, n := range c.stateOps {
 			what := n.Op + " keeps state across batches"
 			switch {
-			case n.InvFn != nil:
+			case hasInverse(n):
 				what = n.Op + " with an inverse function keeps the previous window"
 			case n.Op == "countByWindow" || n.Op == "countByValueAndWindow":
 				what = n.Op + " is computed with an inverse function (as in Spark) and keeps the previous window"
@@ -295,6 +303,12 @@ func (c *checker) finish() {
 			c.errs.Warn(o.Pos, "%q declared and not used", o.Name)
 		}
 	}
+}
+
+// hasInverse reports whether n is a window with an inverse function.
+func hasInverse(n *Node) bool {
+	w, ok := n.Spec.(*spec.Window)
+	return ok && w.Inv != nil
 }
 
 func pipelineDirName(name string) string {

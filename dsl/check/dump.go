@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/spec"
 	"strings"
 )
 
@@ -50,49 +51,7 @@ func (p *Program) Dump() string {
 		if n.Let != "" {
 			fmt.Fprintf(&b, " let=%s", n.Let)
 		}
-		var extra []string
-		if n.Fn != nil {
-			extra = append(extra, "fn")
-		}
-		if n.InvFn != nil {
-			extra = append(extra, "inv")
-		}
-		if n.FilterFn != nil {
-			extra = append(extra, "filter")
-		}
-		if n.Zero != nil {
-			extra = append(extra, "zero")
-		}
-		if n.Initial != nil {
-			extra = append(extra, "initial")
-		}
-		if n.Len != 0 {
-			extra = append(extra, fmt.Sprintf("len=%v slide=%v", n.Len, n.Slide))
-		}
-		if n.Timeout != 0 {
-			extra = append(extra, fmt.Sprintf("timeout=%v", n.Timeout))
-		}
-		if n.Lateness != 0 {
-			extra = append(extra, fmt.Sprintf("lateness=%v", n.Lateness))
-		}
-		if n.N != 0 {
-			extra = append(extra, fmt.Sprintf("n=%d", n.N))
-		}
-		if n.Partitions != 0 {
-			extra = append(extra, fmt.Sprintf("partitions=%d", n.Partitions))
-		}
-		if n.Op == "sortBy" || n.Op == "sortByKey" {
-			extra = append(extra, fmt.Sprintf("ascending=%t", n.Ascending))
-		}
-		if n.Decoded != nil {
-			extra = append(extra, fmt.Sprintf("decoded=%s", n.Decoded))
-		}
-		if n.OnBadRecord != nil {
-			extra = append(extra, fmt.Sprintf("onBadRecord=%d", n.OnBadRecord.Kind))
-		}
-		if n.Optional {
-			extra = append(extra, "optional")
-		}
+		extra := specFacts(n)
 		if len(extra) > 0 {
 			b.WriteString(" " + strings.Join(extra, " "))
 		}
@@ -119,4 +78,52 @@ func argNames(args []*NamedArg) string {
 		}
 	}
 	return " [" + strings.Join(parts, " ") + "]"
+}
+
+// specFacts lists what a node's spec holds, for the dump.
+func specFacts(n *Node) []string {
+	var extra []string
+	add := func(cond bool, format string, args ...any) {
+		if cond {
+			extra = append(extra, fmt.Sprintf(format, args...))
+		}
+	}
+	switch sp := n.Spec.(type) {
+	case *spec.Decode:
+		add(sp.Record != nil, "decoded=%s", sp.Record)
+		if sp.OnBadRecord != nil {
+			add(true, "onBadRecord=%d", sp.OnBadRecord.Kind)
+		}
+	case *spec.Func:
+		add(sp.Fn != nil, "fn")
+		add(sp.N != 0, "n=%d", sp.N)
+		add(n.Op == "sortBy" || n.Op == "sortByKey", "ascending=%t", sp.Ascending)
+	case *spec.EventTime:
+		add(sp.Fn != nil, "fn")
+		add(sp.Lateness != 0, "lateness=%v", sp.Lateness)
+	case *spec.Keyed:
+		add(sp.Fn != nil, "fn")
+		add(sp.Comb != nil, "inv")
+		add(sp.Zero != nil, "zero")
+		add(sp.N != 0, "n=%d", sp.N)
+		add(sp.Partitions != 0, "partitions=%d", sp.Partitions)
+	case *spec.Window:
+		add(sp.Fn != nil, "fn")
+		add(sp.Inv != nil, "inv")
+		add(sp.Filter != nil, "filter")
+		add(true, "len=%v slide=%v", sp.Len, sp.Slide)
+		add(sp.Partitions != 0, "partitions=%d", sp.Partitions)
+	case *spec.State:
+		add(sp.Fn != nil, "fn")
+		add(sp.Initial != nil, "initial")
+		add(sp.Timeout != 0, "timeout=%v", sp.Timeout)
+		add(sp.Partitions != 0, "partitions=%d", sp.Partitions)
+		add(sp.Optional, "optional")
+	case *spec.Lookup:
+		add(sp.Key != nil, "fn")
+		add(sp.Row != nil, "decoded=%s", sp.Row)
+	case *spec.Output:
+		add(sp.N != 0, "n=%d", sp.N)
+	}
+	return extra
 }

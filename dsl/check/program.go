@@ -6,6 +6,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -49,26 +50,20 @@ type Settings struct {
 }
 
 // BadRecordPolicy says what happens to a record that fails to decode.
-type BadRecordPolicy struct {
-	Kind BadRecordKind
-	Path string // for DeadLetter: the file that receives bad records (JSON lines)
-}
+type BadRecordPolicy = spec.BadRecordPolicy
 
 // BadRecordKind enumerates the bad-record policies.
-type BadRecordKind int
+type BadRecordKind = spec.BadRecordKind
 
 const (
-	// BadRecordFail stops the pipeline with an error naming the record and the source.
-	BadRecordFail BadRecordKind = iota
-	// BadRecordSkip counts the record (in metrics and logs) and drops it.
-	BadRecordSkip
-	// BadRecordDeadLetter counts the record and appends it, with the error, to a file.
-	BadRecordDeadLetter
+	BadRecordFail       = spec.BadRecordFail
+	BadRecordSkip       = spec.BadRecordSkip
+	BadRecordDeadLetter = spec.BadRecordDeadLetter
 )
 
-// Node is one operator application in the stream graph. Which fields are set depends on
-// Op; the list of operators and their fields is in docs/language.md and in the
-// checker's operator table.
+// Node is one operator application in the stream graph. What the checker learned of
+// the operator beyond its inputs and element type is in Spec, typed by the operator's
+// family (package spec).
 type Node struct {
 	ID int    // index in Program.Nodes
 	Op string // the operator or source name as written: "map", "reduceByKey", "socket", ...
@@ -83,34 +78,9 @@ type Node struct {
 	// Elem is the element type of the stream this node produces (nil for outputs).
 	Elem types.Type
 
-	// Fn is the main function argument (map's f, reduceByKey's f, the state function).
-	Fn *ast.Lambda
-	// InvFn is the inverse function of reduceByWindow/reduceByKeyAndWindow, if given.
-	InvFn *ast.Lambda
-	// FilterFn is reduceByKeyAndWindow's `filter =` function, if given.
-	FilterFn *ast.Lambda
-	// Zero is aggregateByKey's zero value; Initial is mapWithState/updateStateByKey's
-	// `initial =` expression (a list of (key, state) pairs, or a file path string).
-	Zero, Initial ast.Expr
-	// Window length and slide (windowed operators); Slide defaults to the batch interval.
-	Len, Slide time.Duration
-	// Timeout is mapWithState's idle timeout (0 = none).
-	Timeout time.Duration
-	// Lateness is eventTime's lateness bound.
-	Lateness time.Duration
-	// N is print's count (default 10), top/takeOrdered's n, repartition's partitions.
-	N int
-	// Partitions is the optional `partitions =` of keyed operators (0 = pipeline default).
-	Partitions int
-	// Ascending is sortBy/sortByKey's order (default true).
-	Ascending bool
-	// Decoded is the record type of csv(T)/json(T), and the row type of lookup(..., T, ...).
-	Decoded types.Type
-	// OnBadRecord is a decoder's `onBadRecord =` policy; nil means the pipeline setting.
-	OnBadRecord *BadRecordPolicy
-	// Optional is set on mapWithState when its function returns E? (Elem is E): a none
-	// result emits nothing.
-	Optional bool
+	// Spec is what the checker learned of the operator application, in the struct of
+	// its family (Desc.Plan.Family): functions, durations, counts, decoded types.
+	Spec spec.Spec
 	// Args are the remaining arguments by name (positional ones under the parameter
 	// name the operator table gives them): source addresses, paths, prefixes, SQL text,
 	// connector settings. Their expressions are evaluated once at start-up.
@@ -118,51 +88,10 @@ type Node struct {
 }
 
 // NamedArg is an argument of a source, decoder, output or sink, by parameter name.
-type NamedArg struct {
-	Name  string
-	Value ast.Expr
-	Type  types.Type
-	// Resource is set when the argument is a table, connection or sink (writeTo's sink,
-	// joinTable's table, lookup's and tableQuery's conn).
-	Resource *Resource
-	// Const is the value of an argument that must be a constant (a literal or a let of
-	// one), as the checker evaluated it: a bool for csv's header and kafkaTopic's
-	// transactional. Nil for the other arguments.
-	Const any
-}
+type NamedArg = spec.NamedArg
 
-// Resource is a table, connection or sink: a call of table, tableQuery, postgres,
-// sqlite, kafkaTopic, jsonFiles or csvFiles, bound by a let or written in place. It is
-// built once at start-up.
-type Resource struct {
-	Op   string          // the function called: "table", "postgres", "kafkaTopic", ...
-	Kind builtins.OpKind // builtins.Reference, builtins.Connection or builtins.Sink
-	Pos  diag.Pos        // the position of the call
-	Call *ast.Call
-	Let  string     // the let binding, if any
-	Type types.Type // *types.Table, *types.Conn or *types.Sink
-	// Args are the call's arguments by parameter name (only those written; defaults are
-	// in the builtins table). A tableQuery's "conn" argument carries its Resource.
-	Args []*NamedArg
-	// Row, KeyFn and Refresh describe a table: its row record type, the function giving a
-	// row's key (Table.Key is its result), and the reload period (0 = the default).
-	Row     types.Type
-	KeyFn   *ast.Lambda
-	Refresh time.Duration
-	// OnBadRecord is a SQL sink's `onBadRecord =` policy for the rows the database
-	// rejects; nil means fail (the pipeline's onBadRecord setting is the decoders').
-	OnBadRecord *BadRecordPolicy
-}
-
-// Arg returns the argument named name, or nil.
-func (r *Resource) Arg(name string) *NamedArg {
-	for _, a := range r.Args {
-		if a.Name == name {
-			return a
-		}
-	}
-	return nil
-}
+// Resource is a table, connection or sink, built once at start-up.
+type Resource = spec.Resource
 
 // Arg returns the argument named name, or nil.
 func (n *Node) Arg(name string) *NamedArg {

@@ -7,6 +7,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -52,6 +53,9 @@ func (c *checker) addNode(n *Node) {
 	n.ID = len(c.prog.Nodes)
 	if n.Desc == nil || n.Desc.Plan.Class == builtins.ClassNone {
 		panic(fmt.Sprintf("check: node %s has no operator descriptor", n.Op))
+	}
+	if n.Spec == nil || n.Spec.Family() != n.Desc.Plan.Family {
+		panic(fmt.Sprintf("check: node %s has spec %T, not one of family %s", n.Op, n.Spec, n.Desc.Plan.Family))
 	}
 	c.prog.Nodes = append(c.prog.Nodes, n)
 	if n.Class() == builtins.ClassOutput {
@@ -212,7 +216,7 @@ func (c *checker) streamFunc(e *ast.Call, id *ast.Ident, ops []*builtins.Op) typ
 	case builtins.Source:
 		return c.source(e, id, a)
 	case builtins.Operator: // union(a, b, ...)
-		n := &Node{Op: "union", Desc: op, Pos: id.At, Call: e}
+		n := &Node{Op: "union", Desc: op, Pos: id.At, Call: e, Spec: &spec.Func{}}
 		var elem types.Type
 		for _, x := range append([]ast.Expr{a.get("streams")}, a.extra...) {
 			st, in := c.streamArg(x, "an argument of union")
@@ -241,7 +245,7 @@ func (c *checker) streamFunc(e *ast.Call, id *ast.Ident, ops []*builtins.Op) typ
 }
 
 func (c *checker) source(e *ast.Call, id *ast.Ident, a *args) types.Type {
-	n := &Node{Op: id.Name, Desc: a.op, Pos: id.At, Call: e, Elem: types.StringType}
+	n := &Node{Op: id.Name, Desc: a.op, Pos: id.At, Call: e, Elem: types.StringType, Spec: &spec.Source{}}
 	add := func(na *NamedArg) {
 		if na != nil {
 			n.Args = append(n.Args, na)
@@ -307,7 +311,7 @@ func (c *checker) source(e *ast.Call, id *ast.Ident, a *args) types.Type {
 
 // resource checks a table, connection or sink call.
 func (c *checker) resource(e *ast.Call, id *ast.Ident, a *args) types.Type {
-	r := &Resource{Op: id.Name, Kind: a.op.Kind, Pos: id.At, Call: e}
+	r := &Resource{Op: id.Name, Kind: a.op.Kind, Pos: id.At}
 	add := func(na *NamedArg) {
 		if na != nil {
 			r.Args = append(r.Args, na)
@@ -439,7 +443,7 @@ func (c *checker) reduceFn(what string, e ast.Expr, v types.Type) *ast.Lambda {
 // windowDurations reads a window's length and slide: constant, positive multiples of the
 // batch interval (Spark's rule). The slide defaults to the batch interval and may
 // exceed the length (sampling windows).
-func (c *checker) windowDurations(n *Node, lenE, slideE ast.Expr) {
+func (c *checker) windowDurations(lenE, slideE ast.Expr) *spec.Window {
 	batch := c.prog.Settings.Batch
 	check := func(e ast.Expr, what string) time.Duration {
 		d, ok := c.constDuration(e, what)
@@ -455,23 +459,22 @@ func (c *checker) windowDurations(n *Node, lenE, slideE ast.Expr) {
 		}
 		return d
 	}
-	n.Len = check(lenE, "window duration")
-	n.Slide = batch
+	sp := &spec.Window{Len: check(lenE, "window duration"), Slide: batch}
 	if slideE != nil {
-		n.Slide = check(slideE, "slide duration")
-		if c.slideSet == nil {
-			c.slideSet = map[*Node]bool{}
-		}
-		c.slideSet[n] = true
+		sp.Slide = check(slideE, "slide duration")
+		sp.SlideSet = true
 	}
+	return sp
 }
 
-func (c *checker) partitionsArg(n *Node, a *args) {
+// partitionsArg reads the optional `partitions =` argument: 0 when not given.
+func (c *checker) partitionsArg(a *args) int {
 	if x := a.get("partitions"); x != nil {
 		if v, ok := c.constInt(x, "partitions", 1); ok {
-			n.Partitions = int(v)
+			return int(v)
 		}
 	}
+	return 0
 }
 
 // opNames lists the stream methods, for suggestions.
@@ -555,123 +558,124 @@ func (c *checker) streamOp(e *ast.Call, recv ast.Expr, st *types.Stream, name *a
 	return &types.Stream{Elem: n.Elem}
 }
 
-// operator types one operator application, filling n. It returns the result stream
-// type when it is more than stream[n.Elem] (mapWithState), and ok == false after an
-// error that leaves no meaningful stream.
+// operator types one operator application, filling n and its Spec. It dispatches on the
+// operator's family (its descriptor's Plan.Family): one method per family, each
+// filling that family's spec struct. It returns the result stream type when it is more
+// than stream[n.Elem] (mapWithState), and ok == false after an error that leaves no
+// meaningful stream.
 func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, name *ast.Ident) (types.Type, bool) {
-	op, pos := n.Op, name.At
-	what := op + "'s function"
-	switch op {
-	case "lines", "csv", "json":
-		if !types.IsInvalid(t) && !types.Identical(t, types.StringType) && t != builtins.KafkaRecord {
-			c.errorf(pos, "%s decodes a stream of string or KafkaRecord; this stream's elements are %s", op, c.typeString(t))
-			return nil, false
-		}
-		n.Elem = types.StringType
-		if op != "lines" {
-			n.Decoded = c.recordArg(a.get("T"), op, op == "csv")
-			n.Elem = n.Decoded
-		}
-		if x := a.get("header"); x != nil {
-			na := &NamedArg{Name: "header", Value: x, Type: types.BoolType}
-			if h, ok := c.constBool(x, "header"); ok {
-				na.Const = h
-				if h {
-					c.headerInput(n, t)
-				}
-			}
-			n.Args = append(n.Args, na)
-		}
-		if x := a.get("delimiter"); x != nil {
-			if d, ok := c.constString(x, "delimiter"); ok && len([]rune(d)) != 1 {
-				c.errorf(x.Pos(), "csv delimiter must be a single character, got %q", d)
-			}
-			n.Args = append(n.Args, &NamedArg{Name: "delimiter", Value: x, Type: types.StringType})
-		}
-		if x := a.get("onBadRecord"); x != nil {
-			if p, ok := c.badRecordPolicy(x, "onBadRecord"); ok {
-				n.OnBadRecord = &p
-			}
-		}
+	var ok bool
+	switch n.Desc.Plan.Family {
+	case builtins.FamilyDecode:
+		ok = c.decodeOp(n, a, t)
+	case builtins.FamilyFunc:
+		ok = c.funcOp(n, a, st, t)
+	case builtins.FamilyEventTime:
+		ok = c.eventTimeOp(n, a, t)
+	case builtins.FamilyKeyed:
+		ok = c.keyedOp(n, a, t)
+	case builtins.FamilyWindow:
+		ok = c.windowOp(n, a, t)
+	case builtins.FamilyState:
+		return c.stateOp(n, a, st, t)
+	case builtins.FamilyTableJoin:
+		ok = c.tableJoinOp(n, a, t)
+	case builtins.FamilyLookup:
+		ok = c.lookupOp(n, a, t)
+	case builtins.FamilyOutput:
+		ok = c.outputOp(n, a, t)
+	default:
+		panic(fmt.Sprintf("check: operator %s has family %s, which no checker method handles", n.Op, n.Desc.Plan.Family))
+	}
+	return nil, ok
+}
 
+// decodeOp checks lines, csv and json.
+func (c *checker) decodeOp(n *Node, a *args, t types.Type) bool {
+	op, pos := n.Op, n.Pos
+	sp := &spec.Decode{}
+	n.Spec = sp
+	if !types.IsInvalid(t) && !types.Identical(t, types.StringType) && t != builtins.KafkaRecord {
+		c.errorf(pos, "%s decodes a stream of string or KafkaRecord; this stream's elements are %s", op, c.typeString(t))
+		return false
+	}
+	n.Elem = types.StringType
+	if op != "lines" {
+		sp.Record = c.recordArg(a.get("T"), op, op == "csv")
+		n.Elem = sp.Record
+	}
+	if x := a.get("header"); x != nil {
+		na := &NamedArg{Name: "header", Value: x, Type: types.BoolType}
+		if h, ok := c.constBool(x, "header"); ok {
+			na.Const = h
+			sp.Header = h
+			if h {
+				c.headerInput(n, t)
+			}
+		}
+		n.Args = append(n.Args, na)
+	}
+	if x := a.get("delimiter"); x != nil {
+		if d, ok := c.constString(x, "delimiter"); ok && len([]rune(d)) != 1 {
+			c.errorf(x.Pos(), "csv delimiter must be a single character, got %q", d)
+		}
+		n.Args = append(n.Args, &NamedArg{Name: "delimiter", Value: x, Type: types.StringType})
+	}
+	if x := a.get("onBadRecord"); x != nil {
+		if p, ok := c.badRecordPolicy(x, "onBadRecord"); ok {
+			sp.OnBadRecord = &p
+		}
+	}
+	return true
+}
+
+// funcOp checks the element-wise and whole-batch operators with at most one function.
+func (c *checker) funcOp(n *Node, a *args, st *types.Stream, t types.Type) bool {
+	op, pos := n.Op, n.Pos
+	what := op + "'s function"
+	sp := &spec.Func{}
+	n.Spec = sp
+	switch op {
 	case "map":
-		lam, u := c.lambda(a.get("f"), what, []types.Type{t}, nil)
-		n.Fn, n.Elem = lam, u
+		sp.Fn, n.Elem = c.lambda(a.get("f"), what, []types.Type{t}, nil)
 	case "flatMap", "mapPartitions":
 		param := t
 		if op == "mapPartitions" {
 			param = &types.List{Elem: t}
 		}
 		lam, res := c.lambda(a.get("f"), what, []types.Type{param}, nil)
-		n.Fn, n.Elem = lam, c.listElem(what, lam, res)
+		sp.Fn, n.Elem = lam, c.listElem(what, lam, res)
 	case "filter":
 		lam, res := c.lambda(a.get("f"), what, []types.Type{t}, types.BoolType)
 		if lam != nil && !c.unify(res, types.BoolType) {
 			c.errorf(lam.Body.Pos(), "%s must return bool, not %s", what, c.typeString(res))
 		}
-		n.Fn, n.Elem = lam, t
+		sp.Fn, n.Elem = lam, t
 	case "mapValues", "flatMapValues":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
 		lam, w := c.lambda(a.get("f"), what, []types.Type{v}, nil)
 		if op == "flatMapValues" {
 			w = c.listElem(what, lam, w)
 		}
-		n.Fn, n.Elem = lam, types.Pair(k, w)
+		sp.Fn, n.Elem = lam, types.Pair(k, w)
 	case "glom":
 		n.Elem = &types.List{Elem: t}
-	case "eventTime":
-		lam, res := c.lambda(a.get("f"), what, []types.Type{t}, types.TimeType)
-		if lam != nil && !c.unify(res, types.TimeType) {
-			c.errorf(lam.Body.Pos(), "%s must return the element's time, not %s", what, c.typeString(res))
-		}
-		n.Fn, n.Elem = lam, t
-		if x := a.get("lateness"); x != nil {
-			if d, ok := c.constDuration(x, "lateness"); ok {
-				if d < 0 {
-					c.errorf(x.Pos(), "lateness %v must not be negative", d)
-				}
-				n.Lateness = d
-			}
-		}
-
 	case "count":
 		n.Elem = types.IntType
-	case "countByValue", "distinct":
-		if c.known(t) && !types.Comparable(t) {
-			c.errorf(pos, "%s needs comparable elements; %s values cannot be compared", op, c.typeString(t))
-			return nil, false
-		}
-		n.Elem = t
-		if op == "countByValue" {
-			n.Elem = types.Pair(t, types.IntType)
-		}
-		c.partitionsArg(n, a)
-	case "countByKey":
-		k, _, ok := c.pairOf(op, pos, t)
-		if !ok {
-			return nil, false
-		}
-		n.Elem = types.Pair(k, types.IntType)
-		c.partitionsArg(n, a)
 	case "reduce":
-		n.Fn, n.Elem = c.reduceFn(what, a.get("f"), t), t
-	case "repartition":
-		if v, ok := c.constInt(a.get("n"), "repartition's partition count", 1); ok {
-			n.N = int(v)
-		}
-		n.Elem = t
+		sp.Fn, n.Elem = c.reduceFn(what, a.get("f"), t), t
 	case "union":
 		for _, x := range append([]ast.Expr{a.get("others")}, a.extra...) {
 			ot, in := c.streamArg(x, "an argument of union")
 			if ot == nil || in == nil {
-				return nil, false
+				return false
 			}
 			if !c.unify(t, ot.Elem) {
 				c.errorf(x.Pos(), "union needs streams of the same element type: %s and %s", c.typeString(st), c.typeString(ot))
-				return nil, false
+				return false
 			}
 			n.Inputs = append(n.Inputs, in)
 		}
@@ -681,211 +685,305 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 		if lam != nil && c.known(key) && !types.Ordered(c.resolve(key)) {
 			c.errorf(lam.Body.Pos(), "sortBy needs an ordered sort key; %s is not ordered (sort by one of its fields)", c.typeString(key))
 		}
-		n.Fn, n.Elem = lam, t
-		n.Ascending = c.ascending(a)
+		sp.Fn, n.Elem = lam, t
+		sp.Ascending = c.ascending(a)
 	case "sortByKey":
 		k, _, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
 		if c.known(k) && !types.Ordered(c.resolve(k)) {
 			c.errorf(pos, "sortByKey needs ordered keys; %s is not ordered", c.typeString(k))
 		}
 		n.Elem = t
-		n.Ascending = c.ascending(a)
+		sp.Ascending = c.ascending(a)
 	case "top", "takeOrdered":
 		if v, ok := c.constInt(a.get("n"), op+"'s n", 1); ok {
-			n.N = int(v)
+			sp.N = int(v)
 		}
 		if x := a.get("key"); x != nil {
 			lam, key := c.lambda(x, op+"'s key function", []types.Type{t}, nil)
 			if lam != nil && c.known(key) && !types.Ordered(c.resolve(key)) {
 				c.errorf(lam.Body.Pos(), "%s needs an ordered key; %s is not ordered", op, c.typeString(key))
 			}
-			n.Fn = lam
+			sp.Fn = lam
 		} else if c.known(t) && !types.Ordered(t) {
 			c.errorf(pos, "%s needs ordered elements or a key function (key = x => ...); %s is not ordered", op, c.typeString(t))
 		}
 		n.Elem = t
+	default:
+		panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", op))
+	}
+	return true
+}
 
+// eventTimeOp checks eventTime(f, lateness).
+func (c *checker) eventTimeOp(n *Node, a *args, t types.Type) bool {
+	what := n.Op + "'s function"
+	sp := &spec.EventTime{}
+	n.Spec = sp
+	lam, res := c.lambda(a.get("f"), what, []types.Type{t}, types.TimeType)
+	if lam != nil && !c.unify(res, types.TimeType) {
+		c.errorf(lam.Body.Pos(), "%s must return the element's time, not %s", what, c.typeString(res))
+	}
+	sp.Fn, n.Elem = lam, t
+	if x := a.get("lateness"); x != nil {
+		if d, ok := c.constDuration(x, "lateness"); ok {
+			if d < 0 {
+				c.errorf(x.Pos(), "lateness %v must not be negative", d)
+			}
+			sp.Lateness = d
+		}
+	}
+	return true
+}
+
+// keyedOp checks the operators that shuffle: keyed reduces, counts, distinct,
+// repartition, joins and cogroup.
+func (c *checker) keyedOp(n *Node, a *args, t types.Type) bool {
+	op, pos := n.Op, n.Pos
+	what := op + "'s function"
+	sp := &spec.Keyed{Partitions: c.partitionsArg(a)}
+	n.Spec = sp
+	switch op {
+	case "countByValue", "distinct":
+		if c.known(t) && !types.Comparable(t) {
+			c.errorf(pos, "%s needs comparable elements; %s values cannot be compared", op, c.typeString(t))
+			return false
+		}
+		n.Elem = t
+		if op == "countByValue" {
+			n.Elem = types.Pair(t, types.IntType)
+		}
+	case "countByKey":
+		k, _, ok := c.pairOf(op, pos, t)
+		if !ok {
+			return false
+		}
+		n.Elem = types.Pair(k, types.IntType)
+	case "repartition":
+		if v, ok := c.constInt(a.get("n"), "repartition's partition count", 1); ok {
+			sp.N = int(v)
+		}
+		n.Elem = t
 	case "reduceByKey":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
-		n.Fn, n.Elem = c.reduceFn(what, a.get("f"), v), types.Pair(k, v)
-		c.partitionsArg(n, a)
+		sp.Fn, n.Elem = c.reduceFn(what, a.get("f"), v), types.Pair(k, v)
 	case "groupByKey":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
 		n.Elem = types.Pair(k, &types.List{Elem: v})
-		c.partitionsArg(n, a)
 	case "aggregateByKey":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
 		zero := a.get("zero")
 		acc := c.value(zero, nil)
-		n.Zero = zero
+		sp.Zero = zero
 		seq, res := c.lambda(a.get("seq"), "aggregateByKey's seq function", []types.Type{acc, v}, acc)
 		if seq != nil && !c.unify(res, acc) {
 			c.errorf(seq.Body.Pos(), "aggregateByKey's seq function must return the accumulator type %s (the zero value's), not %s", c.typeString(acc), c.typeString(res))
 		}
-		n.Fn = seq
-		n.InvFn = c.reduceFn("aggregateByKey's comb function", a.get("comb"), acc)
+		sp.Fn = seq
+		sp.Comb = c.reduceFn("aggregateByKey's comb function", a.get("comb"), acc)
 		n.Elem = types.Pair(k, acc)
-		c.partitionsArg(n, a)
 	case "join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin", "cogroup":
-		k, v, ok := c.pairOf(op, pos, t)
-		if !ok {
-			return nil, false
-		}
-		other := a.get("other")
-		ot, in := c.streamArg(other, op+"'s other stream")
-		if ot == nil || in == nil {
-			return nil, false
-		}
-		ot2 := c.resolve(ot.Elem)
-		k2, w, isPair := types.KeyValue(ot2)
-		if !isPair {
-			if !types.IsInvalid(ot2) {
-				c.errorf(other.Pos(), "%s needs the other stream to have (key, value) pairs too; its elements are %s", op, c.typeString(ot2))
-			}
-			return nil, false
-		}
-		if !c.unify(k, k2) {
-			c.errorf(other.Pos(), "%s needs both streams to have the same key type; this stream's keys are %s, the other's %s", op, c.typeString(k), c.typeString(k2))
-			return nil, false
-		}
-		n.Inputs = append(n.Inputs, in)
-		switch op {
-		case "join":
-			n.Elem = types.Pair(k, types.Pair(v, w))
-		case "leftOuterJoin":
-			n.Elem = types.Pair(k, types.Pair(v, &types.Optional{Elem: w}))
-		case "rightOuterJoin":
-			n.Elem = types.Pair(k, types.Pair(&types.Optional{Elem: v}, w))
-		case "fullOuterJoin":
-			n.Elem = types.Pair(k, types.Pair(&types.Optional{Elem: v}, &types.Optional{Elem: w}))
-		case "cogroup":
-			n.Elem = types.Pair(k, types.Pair(&types.List{Elem: v}, &types.List{Elem: w}))
-		}
-		c.partitionsArg(n, a)
+		return c.joinOp(n, a, t)
+	default:
+		panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", op))
+	}
+	return true
+}
 
-	case "window", "countByWindow":
-		c.windowDurations(n, a.get("len"), a.get("slide"))
+// joinOp checks join, the outer joins and cogroup.
+func (c *checker) joinOp(n *Node, a *args, t types.Type) bool {
+	op, pos := n.Op, n.Pos
+	k, v, ok := c.pairOf(op, pos, t)
+	if !ok {
+		return false
+	}
+	other := a.get("other")
+	ot, in := c.streamArg(other, op+"'s other stream")
+	if ot == nil || in == nil {
+		return false
+	}
+	ot2 := c.resolve(ot.Elem)
+	k2, w, isPair := types.KeyValue(ot2)
+	if !isPair {
+		if !types.IsInvalid(ot2) {
+			c.errorf(other.Pos(), "%s needs the other stream to have (key, value) pairs too; its elements are %s", op, c.typeString(ot2))
+		}
+		return false
+	}
+	if !c.unify(k, k2) {
+		c.errorf(other.Pos(), "%s needs both streams to have the same key type; this stream's keys are %s, the other's %s", op, c.typeString(k), c.typeString(k2))
+		return false
+	}
+	n.Inputs = append(n.Inputs, in)
+	switch op {
+	case "join":
+		n.Elem = types.Pair(k, types.Pair(v, w))
+	case "leftOuterJoin":
+		n.Elem = types.Pair(k, types.Pair(v, &types.Optional{Elem: w}))
+	case "rightOuterJoin":
+		n.Elem = types.Pair(k, types.Pair(&types.Optional{Elem: v}, w))
+	case "fullOuterJoin":
+		n.Elem = types.Pair(k, types.Pair(&types.Optional{Elem: v}, &types.Optional{Elem: w}))
+	case "cogroup":
+		n.Elem = types.Pair(k, types.Pair(&types.List{Elem: v}, &types.List{Elem: w}))
+	}
+	return true
+}
+
+// windowOp checks the windowed operators.
+func (c *checker) windowOp(n *Node, a *args, t types.Type) bool {
+	op, pos := n.Op, n.Pos
+	what := op + "'s function"
+	sp := c.windowDurations(a.get("len"), a.get("slide"))
+	n.Spec = sp
+	switch op {
+	case "window":
 		n.Elem = t
-		if op == "countByWindow" {
-			n.Elem = types.IntType
-			c.stateOps = append(c.stateOps, n)
-		}
+	case "countByWindow":
+		n.Elem = types.IntType
+		c.stateOps = append(c.stateOps, n)
 	case "reduceByWindow":
-		n.Fn = c.reduceFn(what, a.get("f"), t)
+		sp.Fn = c.reduceFn(what, a.get("f"), t)
 		if x := a.get("inv"); x != nil {
-			n.InvFn = c.reduceFn(op+"'s inverse function", x, t)
+			sp.Inv = c.reduceFn(op+"'s inverse function", x, t)
 			c.stateOps = append(c.stateOps, n)
 		}
-		c.windowDurations(n, a.get("len"), a.get("slide"))
 		n.Elem = t
 	case "reduceByKeyAndWindow":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
-		n.Fn = c.reduceFn(what, a.get("f"), v)
+		sp.Fn = c.reduceFn(what, a.get("f"), v)
 		if x := a.get("inv"); x != nil {
-			n.InvFn = c.reduceFn(op+"'s inverse function", x, v)
+			sp.Inv = c.reduceFn(op+"'s inverse function", x, v)
 			c.stateOps = append(c.stateOps, n)
 		}
-		c.windowDurations(n, a.get("len"), a.get("slide"))
 		if x := a.get("filter"); x != nil {
 			lam, res := c.lambda(x, op+"'s filter function", []types.Type{types.Pair(k, v)}, types.BoolType)
 			if lam != nil && !c.unify(res, types.BoolType) {
 				c.errorf(lam.Body.Pos(), "%s's filter function must return bool, not %s", op, c.typeString(res))
 			}
-			n.FilterFn = lam
+			sp.Filter = lam
 		}
 		n.Elem = types.Pair(k, v)
-		c.partitionsArg(n, a)
+		sp.Partitions = c.partitionsArg(a)
 	case "countByValueAndWindow":
 		if c.known(t) && !types.Comparable(t) {
 			c.errorf(pos, "%s needs comparable elements; %s values cannot be compared", op, c.typeString(t))
-			return nil, false
+			return false
 		}
-		c.windowDurations(n, a.get("len"), a.get("slide"))
 		n.Elem = types.Pair(t, types.IntType)
-		c.partitionsArg(n, a)
+		sp.Partitions = c.partitionsArg(a)
 		c.stateOps = append(c.stateOps, n)
 	case "groupByKeyAndWindow":
 		k, v, ok := c.pairOf(op, pos, t)
 		if !ok {
-			return nil, false
+			return false
 		}
-		c.windowDurations(n, a.get("len"), a.get("slide"))
 		n.Elem = types.Pair(k, &types.List{Elem: v})
-		c.partitionsArg(n, a)
+		sp.Partitions = c.partitionsArg(a)
+	default:
+		panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", op))
+	}
+	return true
+}
 
+// stateOp checks updateStateByKey, mapWithState and snapshots.
+func (c *checker) stateOp(n *Node, a *args, st *types.Stream, t types.Type) (types.Type, bool) {
+	switch n.Op {
 	case "updateStateByKey":
-		return c.updateStateByKey(n, a, t, pos)
+		return c.updateStateByKey(n, a, t, n.Pos)
 	case "mapWithState":
-		return c.mapWithState(n, a, t, pos)
+		return c.mapWithState(n, a, t, n.Pos)
 	case "snapshots":
+		n.Spec = &spec.State{}
 		if st.StateKey == nil {
-			c.errorf(pos, "snapshots applies to the result of mapWithState; this stream is %s", c.typeString(st))
+			c.errorf(n.Pos, "snapshots applies to the result of mapWithState; this stream is %s", c.typeString(st))
 			return nil, false
 		}
 		n.Elem = types.Pair(st.StateKey, st.StateValue)
+		return nil, true
+	}
+	panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", n.Op))
+}
 
-	case "joinTable", "leftJoinTable":
-		k, v, ok := c.pairOf(op, pos, t)
-		if !ok {
-			return nil, false
+// tableJoinOp checks joinTable and leftJoinTable.
+func (c *checker) tableJoinOp(n *Node, a *args, t types.Type) bool {
+	op, pos := n.Op, n.Pos
+	n.Spec = &spec.TableJoin{}
+	k, v, ok := c.pairOf(op, pos, t)
+	if !ok {
+		return false
+	}
+	x := a.get("table")
+	tt, isTable := c.shallow(c.value(x, nil)).(*types.Table)
+	if !isTable {
+		if !types.IsInvalid(c.info.Types[x]) {
+			c.errorf(x.Pos(), "%s needs a table such as table(\"users.csv\", User, key = u => u.id), not %s (%s)", op, exprString(x), c.typeString(c.info.Types[x]))
 		}
-		x := a.get("table")
-		tt, isTable := c.shallow(c.value(x, nil)).(*types.Table)
-		if !isTable {
-			if !types.IsInvalid(c.info.Types[x]) {
-				c.errorf(x.Pos(), "%s needs a table such as table(\"users.csv\", User, key = u => u.id), not %s (%s)", op, exprString(x), c.typeString(c.info.Types[x]))
-			}
-			return nil, false
-		}
-		if !c.unify(k, tt.Key) {
-			c.errorf(x.Pos(), "%s needs the stream's keys to have the table's key type %s; they are %s", op, c.typeString(tt.Key), c.typeString(k))
-			return nil, false
-		}
-		var row types.Type = tt.Row
-		if op == "leftJoinTable" {
-			row = &types.Optional{Elem: row}
-		}
-		n.Elem = types.Pair(k, types.Pair(v, row))
-		n.Args = append(n.Args, &NamedArg{Name: "table", Value: x, Type: tt, Resource: c.resources[x]})
-	case "lookup":
-		if na := c.connArg(op, a.get("conn")); na != nil {
-			n.Args = append(n.Args, na)
-		}
-		if x := a.get("sql"); x != nil {
-			if sql, ok := c.constString(x, "lookup's SQL"); ok {
-				if np, _ := sqlParams(sql); np != 1 {
-					c.errorf(x.Pos(), "lookup's SQL must have exactly one parameter, the batch of keys (as in where id = any($1)); this one has %d", np)
-				}
-			}
-			n.Args = append(n.Args, &NamedArg{Name: "sql", Value: x, Type: types.StringType})
-		}
-		n.Decoded = c.recordArg(a.get("T"), op, false)
-		lam, key := c.lambda(a.get("key"), "lookup's key function", []types.Type{t}, nil)
-		c.checkKey(op, lam, key)
-		c.lookupKey(n, lam, key)
-		n.Fn = lam
-		n.Elem = types.Pair(t, &types.Optional{Elem: n.Decoded})
+		return false
+	}
+	if !c.unify(k, tt.Key) {
+		c.errorf(x.Pos(), "%s needs the stream's keys to have the table's key type %s; they are %s", op, c.typeString(tt.Key), c.typeString(k))
+		return false
+	}
+	var row types.Type = tt.Row
+	if op == "leftJoinTable" {
+		row = &types.Optional{Elem: row}
+	}
+	n.Elem = types.Pair(k, types.Pair(v, row))
+	n.Args = append(n.Args, &NamedArg{Name: "table", Value: x, Type: tt, Resource: c.resources[x]})
+	return true
+}
 
+// lookupOp checks lookup(conn, sql, T, key).
+func (c *checker) lookupOp(n *Node, a *args, t types.Type) bool {
+	op := n.Op
+	sp := &spec.Lookup{}
+	n.Spec = sp
+	if na := c.connArg(op, a.get("conn")); na != nil {
+		n.Args = append(n.Args, na)
+	}
+	if x := a.get("sql"); x != nil {
+		if sql, ok := c.constString(x, "lookup's SQL"); ok {
+			if np, _ := sqlParams(sql); np != 1 {
+				c.errorf(x.Pos(), "lookup's SQL must have exactly one parameter, the batch of keys (as in where id = any($1)); this one has %d", np)
+			}
+		}
+		n.Args = append(n.Args, &NamedArg{Name: "sql", Value: x, Type: types.StringType})
+	}
+	sp.Row = c.recordArg(a.get("T"), op, false)
+	lam, key := c.lambda(a.get("key"), "lookup's key function", []types.Type{t}, nil)
+	c.checkKey(op, lam, key)
+	c.lookupKey(n, sp.Row, lam, key)
+	sp.Key = lam
+	n.Elem = types.Pair(t, &types.Optional{Elem: sp.Row})
+	return true
+}
+
+// outputOp checks print, saveAsTextFiles and writeTo.
+func (c *checker) outputOp(n *Node, a *args, t types.Type) bool {
+	op := n.Op
+	sp := &spec.Output{}
+	n.Spec = sp
+	switch op {
 	case "print":
-		n.N = 10
+		sp.N = 10
 		if x := a.get("n"); x != nil {
 			if v, ok := c.constInt(x, "print's n", 1); ok {
-				n.N = int(v)
+				sp.N = int(v)
 			}
 		}
 	case "saveAsTextFiles":
@@ -901,7 +999,7 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 			if !types.IsInvalid(c.info.Types[x]) {
 				c.errorf(x.Pos(), "writeTo needs a sink such as jsonFiles(\"out/x\") or postgres(url, sql), not %s (%s)", exprString(x), c.typeString(c.info.Types[x]))
 			}
-			return nil, false
+			return false
 		}
 		r := c.resources[x]
 		n.Args = append(n.Args, &NamedArg{Name: "sink", Value: x, Type: sk, Resource: r})
@@ -909,7 +1007,7 @@ func (c *checker) operator(n *Node, a *args, st *types.Stream, t types.Type, nam
 	default:
 		panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", op))
 	}
-	return nil, true
+	return true
 }
 
 // noBatchTime reports the uses of batchTime in a function that runs outside any batch.
@@ -943,8 +1041,8 @@ func (c *checker) headerInput(n *Node, t types.Type) {
 
 // lookupKey checks that lookup's key function (lam, returning key) gives the type of the
 // first column of the row record: a row matches the key equal to its first column.
-func (c *checker) lookupKey(n *Node, lam *ast.Lambda, key types.Type) {
-	rec, ok := n.Decoded.(*types.Record)
+func (c *checker) lookupKey(n *Node, row types.Type, lam *ast.Lambda, key types.Type) {
+	rec, ok := row.(*types.Record)
 	if !ok || lam == nil {
 		return
 	}
@@ -983,11 +1081,11 @@ func (c *checker) ascending(a *args) bool {
 
 // initialState checks `initial =` of a state operator: a list of (key, state) pairs or
 // the path of a JSON lines file.
-func (c *checker) initialState(n *Node, x ast.Expr, k, s types.Type) {
+func (c *checker) initialState(n *Node, sp *spec.State, x ast.Expr, k, s types.Type) {
 	if x == nil {
 		return
 	}
-	n.Initial = x
+	sp.Initial = x
 	want := &types.List{Elem: types.Pair(k, s)}
 	if _, isStr := ast.Unparen(x).(*ast.StringLit); isStr {
 		c.value(x, types.StringType)
@@ -1005,9 +1103,11 @@ func (c *checker) updateStateByKey(n *Node, a *args, t types.Type, pos diag.Pos)
 	if !ok {
 		return nil, false
 	}
+	sp := &spec.State{Partitions: c.partitionsArg(a)}
+	n.Spec = sp
 	s := c.newVar("cannot infer the state type of updateStateByKey: return some(value) of a known type, or give initial = [(key, state), ...]", pos)
 	c.vars[s].display = "S"
-	c.initialState(n, a.get("initial"), k, s)
+	c.initialState(n, sp, a.get("initial"), k, s)
 	f := a.get("f")
 	params := []types.Type{&types.List{Elem: v}, &types.Optional{Elem: s}}
 	if lam, isLam := ast.Unparen(f).(*ast.Lambda); isLam && len(lam.Params) == 3 {
@@ -1022,9 +1122,8 @@ func (c *checker) updateStateByKey(n *Node, a *args, t types.Type, pos diag.Pos)
 			c.errorf(lam.Body.Pos(), "updateStateByKey's function returns %s, but the state is %s", c.typeString(res), c.typeString(&types.Optional{Elem: s}))
 		}
 	}
-	n.Fn = lam
+	sp.Fn = lam
 	n.Elem = types.Pair(k, s)
-	c.partitionsArg(n, a)
 	c.stateOps = append(c.stateOps, n)
 	return nil, true
 }
@@ -1034,14 +1133,16 @@ func (c *checker) mapWithState(n *Node, a *args, t types.Type, pos diag.Pos) (ty
 	if !ok {
 		return nil, false
 	}
+	sp := &spec.State{Partitions: c.partitionsArg(a)}
+	n.Spec = sp
 	s := c.newVar("cannot infer the state type of mapWithState: give initial = [(key, state), ...], annotate the parameter (state: State[int]), or call state.update(x)", pos)
 	c.vars[s].display = "S"
-	c.initialState(n, a.get("initial"), k, s)
+	c.initialState(n, sp, a.get("initial"), k, s)
 	lam, res := c.lambda(a.get("f"), "mapWithState's function", []types.Type{k, &types.Optional{Elem: v}, &types.State{Elem: s}}, nil)
-	n.Fn = lam
+	sp.Fn = lam
 	e := res
 	if o, isOpt := c.shallow(res).(*types.Optional); isOpt {
-		e, n.Optional = o.Elem, true
+		e, sp.Optional = o.Elem, true
 	}
 	n.Elem = e
 	if x := a.get("timeout"); x != nil {
@@ -1049,10 +1150,9 @@ func (c *checker) mapWithState(n *Node, a *args, t types.Type, pos diag.Pos) (ty
 			if d <= 0 {
 				c.errorf(x.Pos(), "mapWithState's timeout %v must be positive", d)
 			}
-			n.Timeout = d
+			sp.Timeout = d
 		}
 	}
-	c.partitionsArg(n, a)
 	c.stateOps = append(c.stateOps, n)
 	return &types.Stream{Elem: e, StateKey: k, StateValue: s}, true
 }
@@ -1197,18 +1297,19 @@ func (c *checker) checkSlides() {
 			}
 			continue
 		}
+		w := n.Spec.(*spec.Window)
 		slides[n] = in
-		if c.slideSet[n] {
-			slides[n] = n.Slide
+		if w.SlideSet {
+			slides[n] = w.Slide
 		}
 		if in == batch || in <= 0 {
 			continue // windowDurations checked the multiples of the batch interval
 		}
-		if n.Len > 0 && n.Len%in != 0 {
-			c.errorf(n.Pos, "%s: the window duration %v must be a multiple of the input stream's slide duration %v", n.Op, n.Len, in)
+		if w.Len > 0 && w.Len%in != 0 {
+			c.errorf(n.Pos, "%s: the window duration %v must be a multiple of the input stream's slide duration %v", n.Op, w.Len, in)
 		}
-		if c.slideSet[n] && n.Slide > 0 && n.Slide%in != 0 {
-			c.errorf(n.Pos, "%s: the slide duration %v must be a multiple of the input stream's slide duration %v", n.Op, n.Slide, in)
+		if w.SlideSet && w.Slide > 0 && w.Slide%in != 0 {
+			c.errorf(n.Pos, "%s: the slide duration %v must be a multiple of the input stream's slide duration %v", n.Op, w.Slide, in)
 		}
 	}
 }
