@@ -9,7 +9,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -59,7 +58,7 @@ const (
 
 // stateSection is one section of the job's checkpointed state.
 type stateSection struct {
-	node  *check.Node
+	node  *planner.Op
 	kind  stateKind
 	field string         // the job field holding the structure(s)
 	stage *planner.Stage // whose partitions the structures belong to
@@ -97,9 +96,9 @@ func (g *gen) stateTypeText(s *stateSection) string {
 	default:
 		t = types.Pair(s.key, s.val).String()
 	}
-	if isWindow(n) {
-		t += fmt.Sprintf("; window %v, slide %v", winSpec(n).Len, g.slideDur(g.slideOf(n)))
-		if winSpec(n).Inv != nil || n.Op == "countByWindow" || n.Op == "countByValueAndWindow" {
+	if n.Desc.Plan.Slides {
+		t += fmt.Sprintf("; window %v, slide %v", winSpec(n).Len, g.slideDur(n.Slide))
+		if winSpec(n).Inv != nil || n.Name == "countByWindow" || n.Name == "countByValueAndWindow" {
 			t += ", inverse"
 		}
 	}
@@ -119,9 +118,9 @@ func (g *gen) nameStates() {
 	seen := map[string]int{}
 	for _, s := range g.stateSecs {
 		if s.node.Let != "" {
-			s.name = fmt.Sprintf("%s(%s)", s.node.Op, s.node.Let)
+			s.name = fmt.Sprintf("%s(%s)", s.node.Name, s.node.Let)
 		} else {
-			s.name = s.node.Op + "@" + g.definitionHash(s.node)
+			s.name = s.node.Name + "@" + g.definitionHash(s.node)
 		}
 		// The same definition written twice (or one operator keeping two sections)
 		// holds interchangeable state: numbered in declaration order.
@@ -134,7 +133,7 @@ func (g *gen) nameStates() {
 
 // definitionHash returns 8 hex digits of a hash over n's definition: its operator and
 // argument text (blanks collapsed) and, in order, its inputs' definitions.
-func (g *gen) definitionHash(n *check.Node) string {
+func (g *gen) definitionHash(n *planner.Op) string {
 	if h, ok := g.defHashes[n]; ok {
 		return h
 	}
@@ -142,13 +141,11 @@ func (g *gen) definitionHash(n *check.Node) string {
 	for _, in := range n.Inputs {
 		fmt.Fprintf(sum, "%s|", g.definitionHash(in))
 	}
-	sum.Write([]byte(n.Op))
-	if c := n.Call; c != nil && c.Lparen.IsValid() && c.Rparen.Offset >= c.Lparen.Offset && c.Rparen.Offset < len(g.src) {
-		sum.Write([]byte(strings.Join(strings.Fields(string(g.src[c.Lparen.Offset:c.Rparen.Offset+1])), " ")))
-	}
+	sum.Write([]byte(n.Name))
+	sum.Write([]byte(n.Definition))
 	h := hex.EncodeToString(sum.Sum(nil))[:8]
 	if g.defHashes == nil {
-		g.defHashes = map[*check.Node]string{}
+		g.defHashes = map[*planner.Op]string{}
 	}
 	g.defHashes[n] = h
 	return h
@@ -185,7 +182,7 @@ func (g *gen) genCheckpointer() {
 		restore = append(restore, jen.If(jen.Err().Op(":=").Id("r").Dot("ReadSection").Call(jen.Lit(s.name), jf(restoreM)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		sv, rs := g.sectionCode(s)
 		methods = append(methods,
-			docf("%s writes the state of %s at %s (section %q).", saveM, s.node.Op, g.posString(s.node.Pos), s.name).Line().
+			docf("%s writes the state of %s at %s (section %q).", saveM, s.node.Name, g.posString(s.node.Pos), s.name).Line().
 				Func().Params(jen.Id("j").Op("*").Id("job")).Id(saveM).Params(jen.Id("w").Add(wT)).Error().Block(append(sv, jen.Return(jen.Nil()))...),
 			docf("%s reads back what %s wrote.", restoreM, saveM).Line().
 				Func().Params(jen.Id("j").Op("*").Id("job")).Id(restoreM).Params(jen.Id("r").Add(rT)).Block(rs...))
@@ -207,7 +204,7 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 		parts = g.partsOf(s.stage)
 	}
 	at := jf("ctx").Dot("RecoveredFrom")
-	if ev := g.clockOf(s.node); ev != nil {
+	if ev := s.node.Clock; ev != nil {
 		// The structure counts time on the event-time clock.
 		at = at.Dot("Add").Call(jen.Op("-").Add(jf(lagField(ev))))
 	}

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/dave/jennifer/jen"
 
 	"streamc.dev/streamc/diag"
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/planner"
 )
 
@@ -79,7 +77,7 @@ type outFile struct {
 // plan is walked, never by iterating a map, so the output is the same on every run.
 type gen struct {
 	plan *planner.Plan
-	info *check.Info
+	exprState
 	opts Options
 	src  []byte
 
@@ -95,33 +93,26 @@ type gen struct {
 
 	records    []*recordInfo
 	helperDone map[string]bool // names of helper functions already emitted
-	lambdas    map[*ast.Lambda]string
 	globalName map[string]bool // package-level names in use
 	// defHashes memoizes definitionHash: state sections and writeTo outputs share their
 	// upstream nodes.
-	defHashes map[*check.Node]string
-	topLets   map[*check.Object]string
-	usedObjs  map[*check.Object]bool // objects referred to anywhere, from Info.Uses
+	defHashes map[*planner.Op]string
 
 	job         *jobGen
 	sourceInfos []jen.Code // the descriptor's rt.SourceInfo values
 	outputInfos []jen.Code // the descriptor's rt.OutputInfo values
 	ctorFn      *fn        // the body of newJob
 
-	// Timing: each stream's slide, how long it changes after the input ends and the
-	// window specs already declared.
-	slides   map[*check.Node]slide
-	clocks   map[*check.Node]*check.Node // each stream's eventTime clock (eventtime.go)
-	drains   map[*check.Node]time.Duration
-	specDone map[*check.Node]bool
+	// specDone holds the windows whose window.Spec is declared (timing.go).
+	specDone map[*planner.Op]bool
 	// needBT says some function value built in newJob reads batchTime, which RunBatch
 	// then stores in j.bt.
 	needBT bool
 	// tables are the reference tables the job loads, by resource.
-	tables map[*check.Resource]string
+	tables map[*spec.Resource]string
 	// flatLoops are the flatMaps compiled as loops over words or split parts
 	// (flatmap.go), nil for the others; allocated on first use.
-	flatLoops map[*check.Node]*flatLoop
+	flatLoops map[*planner.Op]*flatLoop
 
 	errs diag.List
 }
@@ -137,7 +128,7 @@ func newGen(p *planner.Plan, opts Options) *gen {
 	root := path.Dir(opts.RuntimeImport)
 	g := &gen{
 		plan:       p,
-		info:       p.Info,
+		exprState:  newExprState(p.Info),
 		opts:       opts,
 		src:        src,
 		rtPath:     opts.RuntimeImport,
@@ -146,19 +137,11 @@ func newGen(p *planner.Plan, opts Options) *gen {
 		winPath:    opts.RuntimeImport + "/window",
 		statePath:  opts.RuntimeImport + "/state",
 		joinPath:   opts.RuntimeImport + "/join",
-		slides:     map[*check.Node]slide{},
-		clocks:     map[*check.Node]*check.Node{},
-		drains:     map[*check.Node]time.Duration{},
-		specDone:   map[*check.Node]bool{},
-		tables:     map[*check.Resource]string{},
+		specDone:   map[*planner.Op]bool{},
+		tables:     map[*spec.Resource]string{},
 		stdPath:    root + "/stdlib",
 		helperDone: map[string]bool{},
-		lambdas:    map[*ast.Lambda]string{},
 		globalName: map[string]bool{},
-		topLets:    map[*check.Object]string{},
-	}
-	if g.info == nil {
-		g.info = &check.Info{}
 	}
 	for _, n := range reservedGlobals {
 		g.globalName[n] = true
@@ -234,8 +217,8 @@ func (g *gen) errorf(pos diag.Pos, format string, args ...any) {
 }
 
 // notImplemented records the error for an operator this version cannot generate.
-func (g *gen) notImplemented(n *check.Node) {
-	g.errorf(n.Pos, "%s is not implemented yet in this version of streamc", n.Op)
+func (g *gen) notImplemented(n *planner.Op) {
+	g.errorf(n.Pos, "%s is not implemented yet in this version of streamc", n.Name)
 }
 
 // posString renders a position as run-time errors show it: "file.stream:L:C".

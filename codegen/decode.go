@@ -3,12 +3,11 @@ package codegen
 import (
 	"fmt"
 	"slices"
+	"streamc.dev/streamc/dsl/spec"
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -25,7 +24,7 @@ import (
 //	} else {
 //		...
 //	}
-func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
+func (sg *stageGen) decode(i int, n *planner.Op, v string, t types.Type) {
 	g, f := sg.g, sg.f
 	if t == builtins.KafkaRecord { // a Kafka record's text is its value
 		if g.boolArg(n, "header") {
@@ -39,7 +38,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 		rec, ok = n.Elem.(*types.Record)
 	}
 	if !ok || basicKind(t) != types.String {
-		g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
+		g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, t)
 		return
 	}
 	bad := badField(n)
@@ -47,12 +46,12 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 	// fields and their setup are declared the first time only.
 	first := g.job.declareOnce(bad)
 	if first {
-		g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy of %s at %s.", bad, n.Op, g.posString(n.Pos)), g.decoderPolicy(n), n)
+		g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy of %s at %s.", bad, n.Name, g.posString(n.Pos)), g.decoderPolicy(n), n)
 	}
 
 	var call jen.Code
 	var skipHeader bool
-	switch n.Op {
+	switch n.Name {
 	case "csv":
 		cols, width, split := decoderField(n)+"Cols", decoderField(n)+"Width", decoderField(n)+"Split"
 		header := g.boolArg(n, "header")
@@ -97,7 +96,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 	}
 	w := f.fresh("v")
 	rest := sg.chain(i+1, w, n.Elem)
-	source := n.Op
+	source := n.Name
 	if len(n.Inputs) > 0 {
 		source = g.sourceName(n.Inputs[0])
 	}
@@ -136,7 +135,7 @@ func (sg *stageGen) decode(i int, n *check.Node, v string, t types.Type) {
 //
 // The checkpoint directory and whether the run resumes from it make a dead-letter file
 // exactly-once per batch across restarts (runtime/codec/deadletter.go).
-func (g *gen) badRecords(bad, comment string, policy jen.Code, n *check.Node) {
+func (g *gen) badRecords(bad, comment string, policy jen.Code, n *planner.Op) {
 	g.job.field(bad, jen.Op("*").Qual(g.codecPath, "BadRecords"), comment)
 	g.ctorFn.emit(jf(bad).Op("=").Qual(g.codecPath, "NewBadRecords").Call(policy,
 		jen.Id("ctx").Dot("Settings").Dot("Checkpoint"), jen.Id("ctx").Dot("Recovered")),
@@ -147,13 +146,13 @@ func (g *gen) badRecords(bad, comment string, policy jen.Code, n *check.Node) {
 }
 
 // sourceName names the source a decoder reads, for bad-record messages.
-func (g *gen) sourceName(n *check.Node) string {
+func (g *gen) sourceName(n *planner.Op) string {
 	for _, src := range g.plan.Sources {
-		if src.Node == n {
+		if src.Op == n {
 			return src.Name
 		}
 	}
-	return n.Op
+	return n.Name
 }
 
 // csvHeader makes the stage read the header from the first line of the stream before
@@ -174,7 +173,7 @@ func (g *gen) sourceName(n *check.Node) string {
 //			}
 //		}
 //	}
-func (sg *stageGen) csvHeader(n *check.Node, rec *types.Record, i int) {
+func (sg *stageGen) csvHeader(n *planner.Op, rec *types.Record, i int) {
 	g := sg.g
 	d := decoderField(n)
 	var lines jen.Code
@@ -211,19 +210,16 @@ func (sg *stageGen) csvHeader(n *check.Node, rec *types.Record, i int) {
 }
 
 // boolArg is a decoder's literal bool argument (false when absent).
-func (g *gen) boolArg(n *check.Node, name string) bool { return g.literalBool(n.Arg(name), name) }
+func (g *gen) boolArg(n *planner.Op, name string) bool { return g.literalBool(n.Arg(name), name) }
 
 // literalBool is the value of argument a, called name, which the checker evaluated as a
-// constant bool; false when a is nil (the argument is absent).
-func (g *gen) literalBool(a *check.NamedArg, name string) bool {
+// constant bool (NamedArg.Const); false when a is nil (the argument is absent).
+func (g *gen) literalBool(a *spec.NamedArg, name string) bool {
 	if a == nil {
 		return false
 	}
 	if v, ok := a.Const.(bool); ok {
 		return v
-	}
-	if lit, ok := ast.Unparen(a.Value).(*ast.BoolLit); ok {
-		return lit.Value
 	}
 	g.errorf(a.Value.Pos(), "codegen: %s is not a constant bool", name)
 	return false
@@ -234,17 +230,17 @@ func (g *gen) literalBool(a *check.NamedArg, name string) bool {
 // codec's kinds are numbered alike):
 //
 //	codec.Policy{Kind: codec.PolicyKind(ctx.Settings.OnBadRecord.Kind), Path: ctx.Settings.OnBadRecord.Path}
-func (g *gen) decoderPolicy(n *check.Node) jen.Code { return g.policyValue(decodeSpec(n).OnBadRecord) }
+func (g *gen) decoderPolicy(n *planner.Op) jen.Code { return g.policyValue(decodeSpec(n).OnBadRecord) }
 
 // policyValue is the codec.Policy of an onBadRecord argument, or of the pipeline's
 // policy when p is nil.
-func (g *gen) policyValue(bp *check.BadRecordPolicy) jen.Code {
+func (g *gen) policyValue(bp *spec.BadRecordPolicy) jen.Code {
 	if bp == nil {
 		set := jen.Id("ctx").Dot("Settings").Dot("OnBadRecord")
 		return jen.Qual(g.codecPath, "Policy").Values(kv("Kind", jen.Qual(g.codecPath, "PolicyKind").Call(set.Clone().Dot("Kind"))), kv("Path", set.Clone().Dot("Path")))
 	}
 	p := *bp
-	kind := map[check.BadRecordKind]string{check.BadRecordFail: "Fail", check.BadRecordSkip: "Skip", check.BadRecordDeadLetter: "DeadLetter"}[p.Kind]
+	kind := map[spec.BadRecordKind]string{spec.BadRecordFail: "Fail", spec.BadRecordSkip: "Skip", spec.BadRecordDeadLetter: "DeadLetter"}[p.Kind]
 	d := []jen.Code{kv("Kind", jen.Qual(g.codecPath, kind))}
 	if p.Path != "" {
 		d = append(d, kv("Path", jen.Lit(p.Path)))
@@ -665,7 +661,7 @@ func returnErr() jen.Code { return jen.Return(jen.Id("r"), jen.Err()) }
 func (g *gen) oversizeOption(src *planner.Source, files bool) jen.Code {
 	policy, at := g.oversizePolicy(src)
 	bad := srcField(src) + "Bad"
-	g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy to the lines source %s drops for their length.", bad, src.Name), g.policyValue(policy), src.Node)
+	g.badRecords(bad, fmt.Sprintf("%s applies the bad-record policy to the lines source %s drops for their length.", bad, src.Name), g.policyValue(policy), src.Op)
 	method := "OversizeReceived"
 	if files {
 		method = "OversizeInFile"
@@ -678,15 +674,15 @@ func (g *gen) oversizeOption(src *planner.Source, files bool) jen.Code {
 // have the same onBadRecord, theirs (at the decoder, when there is one reader);
 // otherwise, the source being read raw or by decoders that disagree, the pipeline's
 // (at the source).
-func (g *gen) oversizePolicy(src *planner.Source) (*check.BadRecordPolicy, *check.Node) {
-	var readers []*check.Node
-	seen := map[*check.Node]bool{}
-	visit := func(n *check.Node) {
+func (g *gen) oversizePolicy(src *planner.Source) (*spec.BadRecordPolicy, *planner.Op) {
+	var readers []*planner.Op
+	seen := map[*planner.Op]bool{}
+	visit := func(n *planner.Op) {
 		if n == nil || seen[n] {
 			return
 		}
 		seen[n] = true
-		if slices.Contains(n.Inputs, src.Node) {
+		if slices.Contains(n.Inputs, src.Op) {
 			readers = append(readers, n)
 		}
 	}
@@ -697,24 +693,24 @@ func (g *gen) oversizePolicy(src *planner.Source) (*check.BadRecordPolicy, *chec
 		}
 	}
 	for _, o := range g.plan.Outputs {
-		visit(o.Node)
+		visit(o.Op)
 	}
 	if len(readers) == 0 {
-		return nil, src.Node
+		return nil, src.Op
 	}
 	for _, n := range readers {
 		if n.Class() != builtins.ClassDecode {
-			return nil, src.Node
+			return nil, src.Op
 		}
 	}
 	first := decodeSpec(readers[0]).OnBadRecord
 	for _, n := range readers {
 		if p := decodeSpec(n).OnBadRecord; (p == nil) != (first == nil) || (p != nil && *p != *first) {
-			return nil, src.Node
+			return nil, src.Op
 		}
 	}
 	if len(readers) == 1 {
 		return first, readers[0]
 	}
-	return first, src.Node
+	return first, src.Op
 }

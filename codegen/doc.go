@@ -1,9 +1,11 @@
 // Package codegen turns the physical plan of a pipeline (planner.Plan) into the Go source
 // of one `package main` program, written with jennifer.
 //
-// Generate reads only the plan: its stages, exchanges, sources and outputs, the checked
-// nodes they carry (check.Node) and, for the expressions inside lambdas, the checker's
-// Info (types, uses, resolved calls). It never iterates a map to decide what to write, so
+// Generate reads only the plan: its stages, exchanges, sources and outputs, the typed
+// plan ops they carry (planner.Op, with its spec and the planner's slide, clock and drain
+// facts) and, in the expression backend alone (expr.go, lambda.go, which compile lambdas
+// and start-up values), the syntax tree and the checker's Info (types, uses, resolved
+// calls). architecture_test.go enforces that split per file. It never iterates a map to decide what to write, so
 // the same plan always gives the same bytes, and every file is gofmt'd.
 //
 // # The generated program

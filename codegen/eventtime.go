@@ -5,8 +5,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/builtins"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
 
@@ -32,56 +30,17 @@ import (
 // clocks cannot meet in a union or a join: their batch times differ.
 
 // lagField is the job field holding eventTime node ev's lag.
-func lagField(ev *check.Node) string { return fmt.Sprintf("lag%d", ev.ID) }
+func lagField(ev *planner.Op) string { return fmt.Sprintf("lag%d", ev.ID) }
 
 // evVar is RunBatch's lagged view of the batch for the streams downstream of ev.
-func evVar(ev *check.Node) string { return fmt.Sprintf("ev%d", ev.ID) }
+func evVar(ev *planner.Op) string { return fmt.Sprintf("ev%d", ev.ID) }
 
 // holdField is the job field holding eventTime node n's per-partition holds.
-func holdField(n *check.Node) string { return fmt.Sprintf("hold%d", n.ID) }
-
-// clockOf returns the eventTime node whose event-time clock n's stream runs on, or nil
-// for the arrival clock, checking on the way that eventTime reads a stream on arrival
-// time with data at every batch and that unions and joins read streams on one clock.
-func (g *gen) clockOf(n *check.Node) *check.Node {
-	if ev, ok := g.clocks[n]; ok {
-		return ev
-	}
-	var ev *check.Node
-	switch {
-	case n.Class() == builtins.ClassSource || len(n.Inputs) == 0:
-	case n.Op == "eventTime":
-		in := n.Inputs[0]
-		if prev := g.clockOf(in); prev != nil {
-			g.errorf(n.Pos, "codegen: eventTime on the event time of eventTime at %s", g.posString(prev.Pos))
-		}
-		if sl := g.slideOf(in); !g.sameSlide(sl, slide{batch: true}) {
-			g.errorf(n.Pos, "codegen: eventTime on a stream that slides every %s", g.slideText(sl))
-		}
-		ev = n
-	default:
-		ev = g.clockOf(n.Inputs[0])
-		for _, in := range n.Inputs[1:] {
-			if o := g.clockOf(in); o != ev {
-				g.errorf(n.Pos, "codegen: %s of streams on different clocks: %s, %s", n.Op, g.clockText(ev), g.clockText(o))
-			}
-		}
-	}
-	g.clocks[n] = ev
-	return ev
-}
-
-// clockText describes a clock in messages.
-func (g *gen) clockText(ev *check.Node) string {
-	if ev == nil {
-		return "one is on arrival time"
-	}
-	return "one is on the event time of eventTime at " + g.posString(ev.Pos)
-}
+func holdField(n *planner.Op) string { return fmt.Sprintf("hold%d", n.ID) }
 
 // batchOf is the batch RunBatch passes to the code of n's stream: b, or the lagged view.
-func (g *gen) batchOf(n *check.Node) *jen.Statement {
-	if ev := g.clockOf(n); ev != nil {
+func (g *gen) batchOf(n *planner.Op) *jen.Statement {
+	if ev := n.Clock; ev != nil {
 		return jen.Id(evVar(ev))
 	}
 	return jen.Id("b")
@@ -89,8 +48,8 @@ func (g *gen) batchOf(n *check.Node) *jen.Statement {
 
 // lagKV is the Lag field of the window.Spec of window operator n: its stream's lag on an
 // event-time clock, nothing on the arrival clock.
-func (g *gen) lagKV(n *check.Node) jen.Code {
-	if ev := g.clockOf(n); ev != nil {
+func (g *gen) lagKV(n *planner.Op) jen.Code {
+	if ev := n.Clock; ev != nil {
 		return kv("Lag", jf(lagField(ev)))
 	}
 	return jen.Null()
@@ -98,8 +57,8 @@ func (g *gen) lagKV(n *check.Node) jen.Code {
 
 // btOf is batchTime for the function values of n built in newJob: j.bt, which RunBatch
 // sets from b, moved back by the lag on an event-time clock.
-func (g *gen) btOf(n *check.Node) jen.Code {
-	if ev := g.clockOf(n); ev != nil {
+func (g *gen) btOf(n *planner.Op) jen.Code {
+	if ev := n.Clock; ev != nil {
 		return jf("bt").Dot("Add").Call(jen.Op("-").Add(jf(lagField(ev))))
 	}
 	return jf("bt")
@@ -111,10 +70,9 @@ func (g *gen) genClocks() []jen.Code {
 	var views []jen.Code
 	for _, s := range g.plan.Stages {
 		n := s.Head
-		if n == nil || n.Op != "eventTime" {
+		if n == nil || n.Name != "eventTime" {
 			continue
 		}
-		g.clockOf(n)
 		g.job.field(lagField(n), jen.Qual("time", "Duration"),
 			fmt.Sprintf("%s is how far the stream of eventTime at %s lags the arrival clock:\nits lateness rounded up to whole batches.", lagField(n), g.posString(n.Pos)))
 		g.ctorFn.emit(jf(lagField(n)).Op("=").Qual(g.evPath(), "Lag").Call(durationCode(eventTimeSpec(n).Lateness), jen.Id("ctx").Dot("Settings").Dot("Batch")))
@@ -140,7 +98,7 @@ func (g *gen) evPath() string { return g.rtPath + "/eventtime" }
 //	for _, v2 := range h.Due() { ... }
 //
 // f's batchTime is the arrival batch's time, b.Time + the lag.
-func (sg *stageGen) eventTimeHead(n *check.Node) {
+func (sg *stageGen) eventTimeHead(n *planner.Op) {
 	s, g, f := sg.s, sg.g, sg.f
 	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromStage {
 		g.errorf(n.Pos, "codegen: eventTime without a kept input")
@@ -148,7 +106,7 @@ func (sg *stageGen) eventTimeHead(n *check.Node) {
 	}
 	from := s.Inputs[0].Stage
 	t := n.Inputs[0].Elem
-	ev := g.clockOf(n)
+	ev := n.Clock
 	field := holdField(n)
 	ht := jen.Op("*").Qual(g.evPath(), "Hold").Types(g.goType(t))
 	g.perPartition(field, s, ht, jen.Qual(g.evPath(), "NewHold").Types(g.goType(t)).Call(jen.Id("ctx").Dot("Settings").Dot("Batch"), jen.Id("ctx").Dot("ZeroTime")),

@@ -695,3 +695,48 @@ func (g *gen) floatZero() string {
 	})
 	return "floatZero"
 }
+
+// startupValue compiles an expression evaluated once at start-up, in a package-level
+// initializer: a literal, env("X", default = "d"), or anything else without batchTime.
+func (g *gen) startupValue(e ast.Expr) jen.Code {
+	f := g.newFn()
+	v := f.typed(e)
+	if f.usesBatch {
+		g.errorf(e.Pos(), "codegen: batchTime in a start-up value, which the checker rejects")
+	}
+	if len(f.stmts) > 0 {
+		return jen.Func().Params().Add(g.goType(f.typeOf(e))).Block(append(f.stmts, jen.Return(v))...).Call()
+	}
+	return v
+}
+
+// csvPath reports whether a file path written in the program names a CSV file; other
+// files are JSON lines.
+func csvPath(e ast.Expr) bool {
+	lit, ok := ast.Unparen(e).(*ast.StringLit)
+	return ok && strings.HasSuffix(strings.ToLower(lit.Value), ".csv")
+}
+
+func isStringLit(e ast.Expr) bool {
+	_, ok := ast.Unparen(e).(*ast.StringLit)
+	return ok
+}
+
+// exprState is what the expression backend keeps of the checker's side tables: the
+// types, uses and calls of the expressions inside lambdas and start-up values. It is the
+// only part of code generation that sees the syntax tree and the checker (the
+// dependency rules in architecture_test.go hold the rest to the plan).
+type exprState struct {
+	info    *check.Info
+	lambdas map[*ast.Lambda]string
+	topLets map[*check.Object]string
+	// usedObjs are the objects referred to anywhere, from Info.Uses.
+	usedObjs map[*check.Object]bool
+}
+
+func newExprState(info *check.Info) exprState {
+	if info == nil {
+		info = &check.Info{}
+	}
+	return exprState{info: info, lambdas: map[*ast.Lambda]string{}, topLets: map[*check.Object]string{}}
+}

@@ -2,9 +2,8 @@ package codegen
 
 import (
 	"github.com/dave/jennifer/jen"
+	"streamc.dev/streamc/planner"
 
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -27,7 +26,7 @@ import (
 // The loops see the same words, in the same order, as words and split return. e and sep
 // are used as they are when they are the lambda's parameter or a string literal, and
 // otherwise compiled into functions of the element (flatMap_9_14(v)).
-func (sg *stageGen) flatMap(i int, n *check.Node, v string, t types.Type) {
+func (sg *stageGen) flatMap(i int, n *planner.Op, v string, t types.Type) {
 	g, f := sg.g, sg.f
 	bt := jen.Id("b").Dot("Time")
 	w := f.fresh("v")
@@ -66,66 +65,14 @@ type flatLoop struct {
 // flatLoopFor recognises a flatMap whose lambda returns words(e) or split(e, sep) and
 // compiles e and sep as functions of the lambda's parameters, once per operator; nil
 // for any other lambda.
-func (g *gen) flatLoopFor(n *check.Node, t types.Type) *flatLoop {
+func (g *gen) flatLoopFor(n *planner.Op, t types.Type) *flatLoop {
 	if fl, ok := g.flatLoops[n]; ok {
 		return fl
 	}
 	fl := g.flatLoop(n, t)
 	if g.flatLoops == nil {
-		g.flatLoops = map[*check.Node]*flatLoop{}
+		g.flatLoops = map[*planner.Op]*flatLoop{}
 	}
 	g.flatLoops[n] = fl
 	return fl
-}
-
-func (g *gen) flatLoop(n *check.Node, t types.Type) *flatLoop {
-	l := funcSpec(n).Fn
-	if l == nil {
-		return nil
-	}
-	call, ok := ast.Unparen(l.Body).(*ast.Call)
-	if !ok {
-		return nil
-	}
-	callee := g.info.Calls[call]
-	if callee == nil || callee.Kind != check.BuiltinFunc || callee.Func == nil {
-		return nil
-	}
-	// Arguments by name or position, as the builtin's parameters list them.
-	args := map[string]ast.Expr{}
-	for k, a := range call.Args {
-		switch {
-		case a.Name != nil:
-			args[a.Name.Name] = a.Value
-		case k < len(callee.Func.Params):
-			args[callee.Func.Params[k].Name] = a.Value
-		}
-	}
-	// sub compiles argument e: the element itself when e is the lambda's one parameter, a
-	// literal as is, anything else as a function of the element.
-	sub := func(e ast.Expr) func(bt jen.Code, v string) jen.Code {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.StringLit:
-			return func(jen.Code, string) jen.Code { return jen.Lit(x.Value) }
-		case *ast.Ident:
-			if obj := g.info.Uses[x]; obj != nil && obj.Kind == check.ParamObject && len(l.Params) == 1 &&
-				l.Params[0].Name != nil && g.info.Defs[l.Params[0].Name] == obj {
-				return func(_ jen.Code, v string) jen.Code { return jen.Id(v) }
-			}
-		}
-		li := g.lambda(n, &ast.Lambda{At: l.At, Params: l.Params, Body: e}, t)
-		return func(bt jen.Code, v string) jen.Code { return li.call(bt, jen.Id(v)) }
-	}
-	switch {
-	case callee.Func.Name == "words" && len(call.Args) == 1:
-		if s, ok := args["s"]; ok && basicKind(g.info.Types[s]) == types.String {
-			return &flatLoop{kind: "words", arg: sub(s)}
-		}
-	case callee.Func.Name == "split" && len(call.Args) == 2:
-		s, sep := args["s"], args["sep"]
-		if s != nil && sep != nil && basicKind(g.info.Types[s]) == types.String && basicKind(g.info.Types[sep]) == types.String {
-			return &flatLoop{kind: "split", arg: sub(s), sep: sub(sep)}
-		}
-	}
-	return nil
 }

@@ -5,9 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -22,9 +20,9 @@ type jobGen struct {
 	opVars  []jen.Code
 	// afterStages run once every stage is done, before the outputs (bad-record flushes).
 	afterStages []jen.Code
-	opNames     map[*check.Node]string
+	opNames     map[*planner.Op]string
 	// lambdas caches the Go function of each lambda (reduceByKey's f serves both sides).
-	lambdas map[*ast.Lambda]*lambdaInfo
+	lambdas lambdaMemo
 	// declared holds the names declareOnce has seen.
 	declared map[string]bool
 }
@@ -55,24 +53,14 @@ func (jg *jobGen) field(name string, typ jen.Code, comment string) {
 // op returns the package-level rt.Op variable naming n, declaring it on first use:
 //
 //	opMap_5_20 = rt.Op{Pos: "wc.stream:5:20", Name: "map"}
-func (g *gen) op(n *check.Node) *jen.Statement {
+func (g *gen) op(n *planner.Op) *jen.Statement {
 	if name, ok := g.job.opNames[n]; ok {
 		return jen.Id(name)
 	}
-	name := g.globalFresh(fmt.Sprintf("op%s_%d_%d", exported(n.Op), n.Pos.Line, n.Pos.Col))
+	name := g.globalFresh(fmt.Sprintf("op%s_%d_%d", exported(n.Name), n.Pos.Line, n.Pos.Col))
 	g.job.opNames[n] = name
-	g.job.opVars = append(g.job.opVars, jen.Id(name).Op("=").Qual(g.rtPath, "Op").Values(kv("Pos", jen.Lit(g.posString(n.Pos))), kv("Name", jen.Lit(n.Op))))
+	g.job.opVars = append(g.job.opVars, jen.Id(name).Op("=").Qual(g.rtPath, "Op").Values(kv("Pos", jen.Lit(g.posString(n.Pos))), kv("Name", jen.Lit(n.Name))))
 	return jen.Id(name)
-}
-
-// lambdaFor compiles a lambda of n once.
-func (g *gen) lambdaFor(n *check.Node, l *ast.Lambda, args ...types.Type) *lambdaInfo {
-	if li, ok := g.job.lambdas[l]; ok {
-		return li
-	}
-	li := g.lambda(n, l, args...)
-	g.job.lambdas[l] = li
-	return li
 }
 
 // Names of the job's fields, by stage, exchange and source number.
@@ -86,8 +74,8 @@ func srcField(src *planner.Source) string        { return fmt.Sprintf("src%d", s
 func stageMethod(s *planner.Stage) string        { return fmt.Sprintf("stage%d", s.ID) }
 func exBufField(x *planner.Exchange) string      { return fmt.Sprintf("part%d", x.ID) }
 func outArgField(i int, name string) string      { return fmt.Sprintf("out%d%s", i, exported(name)) }
-func badField(n *check.Node) string              { return fmt.Sprintf("bad%d", n.ID) }
-func decoderField(n *check.Node) string          { return fmt.Sprintf("dec%d", n.ID) }
+func badField(n *planner.Op) string              { return fmt.Sprintf("bad%d", n.ID) }
+func decoderField(n *planner.Op) string          { return fmt.Sprintf("dec%d", n.ID) }
 func jf(name string) *jen.Statement              { return jen.Id("j").Dot(name) }
 func stageOpsVar(s *planner.Stage) string        { return fmt.Sprintf("stage%dOps", s.ID) }
 func (g *gen) partsOf(s *planner.Stage) jen.Code { return jf(partsField(s)) }
@@ -118,7 +106,7 @@ func (g *gen) partsOf(s *planner.Stage) jen.Code { return jf(partsField(s)) }
 //		return nil
 //	}
 func (g *gen) genJob() {
-	g.job = &jobGen{opNames: map[*check.Node]string{}, lambdas: map[*ast.Lambda]*lambdaInfo{}}
+	g.job = &jobGen{opNames: map[*planner.Op]string{}, lambdas: lambdaMemo{}}
 	jg := g.job
 	jg.field("ctx", jen.Op("*").Qual(g.rtPath, "Context"), "")
 
@@ -230,7 +218,7 @@ type stageGen struct {
 	g   *gen
 	s   *planner.Stage
 	f   *fn
-	ops []*check.Node
+	ops []*planner.Op
 	// pre runs before the partitions (source reads, exchange resets); setup and flush
 	// run in each partition before and after its loop; preLoop runs after pre, once the
 	// input is known.
@@ -239,7 +227,7 @@ type stageGen struct {
 }
 
 // opIndex returns the index of n in the stage's rt.GuardFused table.
-func (sg *stageGen) opIndex(n *check.Node) int {
+func (sg *stageGen) opIndex(n *planner.Op) int {
 	for i, o := range sg.ops {
 		if o == n {
 			return i
@@ -250,7 +238,7 @@ func (sg *stageGen) opIndex(n *check.Node) int {
 }
 
 // enter returns the statement that marks n as the running operator.
-func (sg *stageGen) enter(n *check.Node) jen.Code {
+func (sg *stageGen) enter(n *planner.Op) jen.Code {
 	return jen.Id("cur").Op("=").Lit(sg.opIndex(n))
 }
 
@@ -333,13 +321,13 @@ func (g *gen) describeStage(s *planner.Stage) string {
 	}
 	d = append(d, ':')
 	if s.Head != nil {
-		d = fmt.Appendf(d, " %s at %d:%d;", s.Head.Op, s.Head.Pos.Line, s.Head.Pos.Col)
+		d = fmt.Appendf(d, " %s at %d:%d;", s.Head.Name, s.Head.Pos.Line, s.Head.Pos.Col)
 	}
 	for _, n := range s.Chain {
-		d = fmt.Appendf(d, " %s at %d:%d;", n.Op, n.Pos.Line, n.Pos.Col)
+		d = fmt.Appendf(d, " %s at %d:%d;", n.Name, n.Pos.Line, n.Pos.Col)
 	}
 	for _, x := range s.Out {
-		d = fmt.Appendf(d, " writes %s for %s at %d:%d;", exField(x), x.Node.Op, x.Node.Pos.Line, x.Node.Pos.Col)
+		d = fmt.Appendf(d, " writes %s for %s at %d:%d;", exField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
 	}
 	if s.Keep {
 		d = append(d, " keeps its result;"...)
@@ -362,7 +350,7 @@ func (sg *stageGen) produce() {
 		// in, err := j.src0.Batch(int64(b.Time), j.n0)
 		sg.pre = append(sg.pre,
 			jen.List(jen.Id("in"), jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("Batch").Call(jen.Int64().Call(jen.Id("b").Dot("Time")), g.partsOf(s)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(src.Node), jen.Err()))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(src.Op), jen.Err()))),
 			jen.Id("b").Dot("AddInput").Call(jen.Qual(g.rtPath, "Len").Call(jen.Id("in"))))
 		inType = src.Elem
 		v := f.fresh("v")
@@ -426,7 +414,7 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 	}
 	n := s.Chain[i]
 	bt := jen.Id("b").Dot("Time")
-	switch n.Op {
+	switch n.Name {
 	case "lines":
 		if t == builtins.KafkaRecord { // a Kafka record's text is its value
 			//	text := v.Value      (or _ = v.Value when the rest does not read it: a count)
@@ -456,7 +444,7 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 	case "mapValues", "flatMapValues":
 		kt, vt, ok := types.KeyValue(t)
 		if !ok {
-			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, t)
 			return
 		}
 		_, wt, _ := types.KeyValue(n.Elem)
@@ -466,7 +454,7 @@ func (sg *stageGen) chainInto(i int, v string, t types.Type) {
 			return g.goType(types.Pair(kt, wt)).Values(kv("F1", jen.Id(v).Dot("F1")), kv("F2", val))
 		}
 		w := f.fresh("v")
-		if n.Op == "mapValues" {
+		if n.Name == "mapValues" {
 			declare := f.declareLater(w)
 			sg.chainInto(i+1, w, n.Elem)
 			declare(pair(li.call(bt, jen.Id(v).Dot("F2"))))

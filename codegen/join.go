@@ -5,7 +5,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -35,7 +34,7 @@ import (
 //
 // cogroup hands out the value lists with cg.Groups, which keeps them valid after the
 // batch (a window downstream may hold them).
-func (sg *stageGen) joinHead(n *check.Node, xl, xr *planner.Exchange) {
+func (sg *stageGen) joinHead(n *planner.Op, xl, xr *planner.Exchange) {
 	s, g, f := sg.s, sg.g, sg.f
 	if xl.Side == 1 {
 		xl, xr = xr, xl
@@ -43,13 +42,13 @@ func (sg *stageGen) joinHead(n *check.Node, xl, xr *planner.Exchange) {
 	kt, vt, ok1 := types.KeyValue(xl.Elem)
 	_, wt, ok2 := types.KeyValue(xr.Elem)
 	if !ok1 || !ok2 {
-		g.errorf(n.Pos, "codegen: %s of streams that are not pairs", n.Op)
+		g.errorf(n.Pos, "codegen: %s of streams that are not pairs", n.Name)
 		return
 	}
 	field := fmt.Sprintf("cg%d", n.ID)
 	typ := jen.Op("*").Qual(g.joinPath, "CoGroup").Types(g.goType(kt), g.goType(vt), g.goType(wt))
 	g.perPartition(field, s, typ, jen.Qual(g.joinPath, "New").Types(g.goType(kt), g.goType(vt), g.goType(wt)).Call(jen.Lit(64)),
-		fmt.Sprintf("%s co-groups the two sides of %s at %s, per partition of stage %d.", field, n.Op, g.posString(n.Pos), s.ID))
+		fmt.Sprintf("%s co-groups the two sides of %s at %s, per partition of stage %d.", field, n.Name, g.posString(n.Pos), s.ID))
 	cg := f.fresh("cg")
 	f.emit(jen.Id(cg).Op(":=").Add(jf(field)).Index(jen.Id("p")), jen.Id(cg).Dot("Reset").Call())
 	sg.each(xl, func(e string) { f.emit(jen.Id(cg).Dot("AddLeft").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"))) })
@@ -68,7 +67,7 @@ func (sg *stageGen) joinHead(n *check.Node, xl, xr *planner.Exchange) {
 	none := func(t types.Type) jen.Code { return jen.Qual(g.stdPath, "None").Types(g.goType(t)).Call() }
 	loop := func(x, over string, body []jen.Code) jen.Code { return rangeLoop(x, jen.Id(over), body) }
 	var body []jen.Code
-	switch n.Op {
+	switch n.Name {
 	case "cogroup":
 		//	cg.Escape()
 		//	for i := range cg.Len() {

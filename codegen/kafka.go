@@ -20,7 +20,7 @@ const kafkaSourceType = "kafkaSource"
 func (g *gen) txKafkaSource() *planner.Source {
 	var found *planner.Source
 	for _, src := range g.plan.Sources {
-		if src.Node.Op == "kafka" {
+		if src.Op.Name == "kafka" {
 			if found != nil {
 				return nil
 			}
@@ -37,10 +37,10 @@ func (g *gen) hasTxKafkaSink(src *planner.Source) bool {
 		return false
 	}
 	for _, o := range g.plan.Outputs {
-		if o.Node.Op != "writeTo" {
+		if o.Op.Name != "writeTo" {
 			continue
 		}
-		if a := o.Node.Arg("sink"); a != nil && a.Resource != nil && a.Resource.Op == "kafkaTopic" && g.constBool(a.Resource, "transactional") {
+		if a := o.Op.Arg("sink"); a != nil && a.Resource != nil && a.Resource.Op == "kafkaTopic" && g.constBool(a.Resource, "transactional") {
 			return true
 		}
 	}
@@ -65,7 +65,7 @@ func (g *gen) hasTxKafkaSink(src *planner.Source) bool {
 //		ctx.OnBatchDone(func(t rt.Time) error { return src.CommitBatch(ctx.Ctx, t.Millis()) })
 //	}
 func (g *gen) genKafkaSource(src *planner.Source) {
-	n := src.Node
+	n := src.Op
 	kpkg := g.connPath("kafka")
 	field := srcField(src)
 	arg := func(name string) jen.Code {
@@ -115,7 +115,7 @@ func (g *gen) genKafkaSource(src *planner.Source) {
 	}
 	g.job.field(field, jen.Op("*").Id(kafkaSourceType), fmt.Sprintf("%s is source %s: kafka at %s.", field, src.Name, g.posString(n.Pos)))
 	g.ctorFn.emit(jen.Block(stmts...))
-	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Op)),
+	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Name)),
 		kv("Address", address), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }
 

@@ -8,7 +8,9 @@ import (
 
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
+	"streamc.dev/streamc/planner"
 )
 
 // lambdaInfo is a lambda compiled to a top-level Go function.
@@ -51,12 +53,12 @@ func (li *lambdaInfo) call(batchTime jen.Code, args ...jen.Code) *jen.Statement 
 // A lambda of k parameters applied to one k-tuple destructures it; tuple patterns among
 // the parameters are destructured in the body; unused parameters are `_`; batchTime
 // becomes a trailing parameter when the body uses it.
-func (g *gen) lambda(n *check.Node, l *ast.Lambda, args ...types.Type) *lambdaInfo {
+func (g *gen) lambda(n *planner.Op, l *ast.Lambda, args ...types.Type) *lambdaInfo {
 	if l == nil {
-		g.errorf(n.Pos, "codegen: %s has no function", n.Op)
+		g.errorf(n.Pos, "codegen: %s has no function", n.Name)
 		return &lambdaInfo{name: "nil"}
 	}
-	li := &lambdaInfo{name: g.globalFresh(fmt.Sprintf("%s_%d_%d", n.Op, l.At.Line, l.At.Col))}
+	li := &lambdaInfo{name: g.globalFresh(fmt.Sprintf("%s_%d_%d", n.Name, l.At.Line, l.At.Col))}
 	if len(l.Params) > 1 && len(args) == 1 {
 		if tt, ok := args[0].(*types.Tuple); ok && len(tt.Elems) == len(l.Params) {
 			li.spread = len(l.Params)
@@ -64,7 +66,7 @@ func (g *gen) lambda(n *check.Node, l *ast.Lambda, args ...types.Type) *lambdaIn
 		}
 	}
 	if len(args) != len(l.Params) {
-		g.errorf(l.At, "codegen: %s's function takes %d parameters, the operator passes %d", n.Op, len(l.Params), len(args))
+		g.errorf(l.At, "codegen: %s's function takes %d parameters, the operator passes %d", n.Name, len(l.Params), len(args))
 		return li
 	}
 	f := g.newFn()
@@ -79,7 +81,7 @@ func (g *gen) lambda(n *check.Node, l *ast.Lambda, args ...types.Type) *lambdaIn
 		li.batch = true
 		params = append(params, jen.Id("batchTime").Qual(g.rtPath, "Time"))
 	}
-	comment := fmt.Sprintf("%s is the function of %s at %s", li.name, n.Op, g.posString(l.At))
+	comment := fmt.Sprintf("%s is the function of %s at %s", li.name, n.Name, g.posString(l.At))
 	if text := g.snippet(l.At); text != "" {
 		comment += ":\n\n\t" + strings.ReplaceAll(text, "\n", "\n\t")
 	} else {
@@ -164,3 +166,111 @@ func (f *fn) patternUsed(p *ast.Param) bool {
 	}
 	return false
 }
+
+// funcValue is lambda l of n as a Go function value with parameters of the types
+// params, for the runtime structures that call it (a window's reduce function, an
+// update function). A function that reads batchTime gets it from j.bt:
+//
+//	func(a int64, b int64) int64 { return reduceByWindow_5_30(a, b, j.bt) }
+func (g *gen) funcValue(n *planner.Op, l *ast.Lambda, params ...types.Type) jen.Code {
+	li := g.lambdaFor(n, l, params...)
+	if !li.batch && li.spread == 0 {
+		return jen.Id(li.name)
+	}
+	if li.batch {
+		g.needBT = true
+	}
+	var decl, args []jen.Code
+	if li.spread > 0 {
+		// The function destructures one tuple: build it from the parameters.
+		//	func(x stdlib.Tuple2[K, V]) bool { return f(x.F1, x.F2) }
+		decl = append(decl, jen.Id("x").Add(g.goType(params[0])))
+		args = append(args, jen.Id("x"))
+	} else {
+		for i, t := range params {
+			name := fmt.Sprintf("a%d", i)
+			decl = append(decl, jen.Id(name).Add(g.goType(t)))
+			args = append(args, jen.Id(name))
+		}
+	}
+	return jen.Func().Params(decl...).Add(g.goType(li.result)).Block(jen.Return(li.call(g.btOf(n), args...)))
+}
+
+// lambdaFor compiles a lambda of n once.
+func (g *gen) lambdaFor(n *planner.Op, l *ast.Lambda, args ...types.Type) *lambdaInfo {
+	if li, ok := g.job.lambdas[l]; ok {
+		return li
+	}
+	li := g.lambda(n, l, args...)
+	g.job.lambdas[l] = li
+	return li
+}
+
+// reduceFn is the reduce function of a keyed reduce or a window: the operators whose
+// combine code generation shares (keyedCombine, the partial reduce of a gather).
+func reduceFn(n *planner.Op) *ast.Lambda {
+	switch sp := n.Spec.(type) {
+	case *spec.Keyed:
+		return sp.Fn
+	case *spec.Window:
+		return sp.Fn
+	case *spec.Func:
+		return sp.Fn
+	}
+	return nil
+}
+
+func (g *gen) flatLoop(n *planner.Op, t types.Type) *flatLoop {
+	l := funcSpec(n).Fn
+	if l == nil {
+		return nil
+	}
+	call, ok := ast.Unparen(l.Body).(*ast.Call)
+	if !ok {
+		return nil
+	}
+	callee := g.info.Calls[call]
+	if callee == nil || callee.Kind != check.BuiltinFunc || callee.Func == nil {
+		return nil
+	}
+	// Arguments by name or position, as the builtin's parameters list them.
+	args := map[string]ast.Expr{}
+	for k, a := range call.Args {
+		switch {
+		case a.Name != nil:
+			args[a.Name.Name] = a.Value
+		case k < len(callee.Func.Params):
+			args[callee.Func.Params[k].Name] = a.Value
+		}
+	}
+	// sub compiles argument e: the element itself when e is the lambda's one parameter, a
+	// literal as is, anything else as a function of the element.
+	sub := func(e ast.Expr) func(bt jen.Code, v string) jen.Code {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.StringLit:
+			return func(jen.Code, string) jen.Code { return jen.Lit(x.Value) }
+		case *ast.Ident:
+			if obj := g.info.Uses[x]; obj != nil && obj.Kind == check.ParamObject && len(l.Params) == 1 &&
+				l.Params[0].Name != nil && g.info.Defs[l.Params[0].Name] == obj {
+				return func(_ jen.Code, v string) jen.Code { return jen.Id(v) }
+			}
+		}
+		li := g.lambda(n, &ast.Lambda{At: l.At, Params: l.Params, Body: e}, t)
+		return func(bt jen.Code, v string) jen.Code { return li.call(bt, jen.Id(v)) }
+	}
+	switch {
+	case callee.Func.Name == "words" && len(call.Args) == 1:
+		if s, ok := args["s"]; ok && basicKind(g.info.Types[s]) == types.String {
+			return &flatLoop{kind: "words", arg: sub(s)}
+		}
+	case callee.Func.Name == "split" && len(call.Args) == 2:
+		s, sep := args["s"], args["sep"]
+		if s != nil && sep != nil && basicKind(g.info.Types[s]) == types.String && basicKind(g.info.Types[sep]) == types.String {
+			return &flatLoop{kind: "split", arg: sub(s), sep: sub(sep)}
+		}
+	}
+	return nil
+}
+
+// lambdaMemo holds the Go function compiled for each lambda of a job.
+type lambdaMemo map[*ast.Lambda]*lambdaInfo

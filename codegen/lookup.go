@@ -2,11 +2,12 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/spec"
+	"streamc.dev/streamc/planner"
 	"time"
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -18,13 +19,13 @@ const defaultQueryRefresh = time.Minute
 const pgxPath = "github.com/jackc/pgx/v5"
 
 // lookupField names the job field of lookup n's per-partition caches.
-func lookupField(n *check.Node) string { return fmt.Sprintf("lk%d", n.ID) }
+func lookupField(n *planner.Op) string { return fmt.Sprintf("lk%d", n.ID) }
 
 // dbConn emits, in newJob, the statements opening a handle on the pool of connection
 // resource conn (a postgres(url) or sqlite(path)) into the local variable name and
 // closing it at shutdown; it returns the connector's package path. Handles with equal
 // settings share one pool in the process, created by the first query.
-func (g *gen) dbConn(conn *check.Resource, name string) ([]jen.Code, string, bool) {
+func (g *gen) dbConn(conn *spec.Resource, name string) ([]jen.Code, string, bool) {
 	if conn == nil || (conn.Op != "postgres" && conn.Op != "sqlite") {
 		return nil, "", false
 	}
@@ -108,7 +109,7 @@ func (g *gen) scanRowFunc(rec *types.Record) string {
 //			})
 //		ctx.Register(j.tbl0)
 //	}
-func (g *gen) genTableQuery(r *check.Resource) {
+func (g *gen) genTableQuery(r *spec.Resource) {
 	field := tableField(len(g.tables))
 	g.tables[r] = field
 	tt, ok := r.Type.(*types.Table)
@@ -127,7 +128,7 @@ func (g *gen) genTableQuery(r *check.Resource) {
 	if name == "" {
 		name = fmt.Sprintf("table%d", len(g.tables))
 	}
-	key := g.lambdaFor(&check.Node{Op: "tableQuery", Pos: r.Pos}, r.KeyFn, rec)
+	key := g.lambdaFor(&planner.Op{Name: "tableQuery", Pos: r.Pos}, r.KeyFn, rec)
 	if key.batch {
 		g.errorf(r.KeyFn.At, "codegen: batchTime in the key function of a table")
 	}
@@ -167,7 +168,7 @@ func (g *gen) genTableQuery(r *check.Resource) {
 //		v2 := stdlib.Tuple2[E, stdlib.Opt[Dept]]{F1: v, F2: stdlib.Opt[Dept]{V: row, Ok: ok}}
 //		...
 //	}
-func (sg *stageGen) lookupHead(n *check.Node) {
+func (sg *stageGen) lookupHead(n *planner.Op) {
 	s, g, f := sg.s, sg.g, sg.f
 	if len(s.Inputs) != 1 || s.Inputs[0].Stage == nil || s.Inputs[0].Stage.Elem == nil {
 		g.errorf(n.Pos, "codegen: lookup without a kept input")

@@ -2,12 +2,11 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/spec"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
 
@@ -19,7 +18,7 @@ import (
 //	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{...})
 //	ctx.RegisterSource("lines", j.src0)
 func (g *gen) genSource(src *planner.Source) {
-	n := src.Node
+	n := src.Op
 	c := g.ctorFn
 	field := srcField(src)
 	var typ, create jen.Code
@@ -27,7 +26,7 @@ func (g *gen) genSource(src *planner.Source) {
 	addrArg := func(name string) jen.Code {
 		a := n.Arg(name)
 		if a == nil {
-			g.errorf(n.Pos, "codegen: %s has no %s argument", n.Op, name)
+			g.errorf(n.Pos, "codegen: %s has no %s argument", n.Name, name)
 			return jen.Lit("")
 		}
 		return g.startupValue(a.Value)
@@ -38,7 +37,7 @@ func (g *gen) genSource(src *planner.Source) {
 	// Receivers (stdin, socket) keep what they received in a write-ahead log under the
 	// checkpoint directory, so that a restart replays it ("" without checkpoints).
 	walDir := jen.Id("ctx").Dot("WALDir").Call(jen.Lit(src.Name))
-	switch n.Op {
+	switch n.Name {
 	case "queue":
 		a := n.Arg("batches")
 		if a == nil {
@@ -81,25 +80,11 @@ func (g *gen) genSource(src *planner.Source) {
 		g.notImplemented(n)
 		return
 	}
-	g.job.field(field, typ, fmt.Sprintf("%s is source %s: %s at %s.", field, src.Name, n.Op, g.posString(n.Pos)))
+	g.job.field(field, typ, fmt.Sprintf("%s is source %s: %s at %s.", field, src.Name, n.Name, g.posString(n.Pos)))
 	// Registered under its let name, which a checkpoint saves the source's position under.
 	c.emit(jf(field).Op("=").Add(create), jen.Id("ctx").Dot("RegisterSource").Call(jen.Lit(src.Name), jf(field)))
-	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Op)),
+	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Name)),
 		kv("Address", address), kv("Pos", jen.Lit(g.posString(n.Pos)))))
-}
-
-// startupValue compiles an expression evaluated once at start-up, in a package-level
-// initializer: a literal, env("X", default = "d"), or anything else without batchTime.
-func (g *gen) startupValue(e ast.Expr) jen.Code {
-	f := g.newFn()
-	v := f.typed(e)
-	if f.usesBatch {
-		g.errorf(e.Pos(), "batchTime is only available inside an operator's function")
-	}
-	if len(f.stmts) > 0 {
-		return jen.Func().Params().Add(g.goType(f.typeOf(e))).Block(append(f.stmts, jen.Return(v))...).Call()
-	}
-	return v
 }
 
 // genOutput runs output i, in RunBatch, over the kept result of its stage:
@@ -110,12 +95,12 @@ func (g *gen) startupValue(e ast.Expr) jen.Code {
 //		return err
 //	}
 func (g *gen) genOutput(i int, o *planner.Output) {
-	n := o.Node
+	n := o.Op
 	s := o.Stage
 	render := g.renderFunc(s.Elem)
 	var call jen.Code
 	var desc string
-	switch n.Op {
+	switch n.Name {
 	case "print":
 		num := outputSpec(n).N // the checker fills in the default, 10
 		desc = fmt.Sprintf("print(%d)", num)
@@ -146,7 +131,7 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 	output := g.batchOf(n.Inputs[0]).Dot("Output").Call(g.op(n), jen.Func().Params().Error().Block(jen.Return(call)))
 	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], jen.If(jen.Err().Op(":=").Add(output), jen.Err().Op("!=").Nil()).Block(
 		jen.Return(jen.Err())))...)
-	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Name)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }
 
 // genMain writes main.go: the runtime version pin, the pipeline descriptor and main.
@@ -190,7 +175,7 @@ func (g *gen) genMain() {
 	if st.StopTimeout > 0 {
 		set = append(set, kv("StopTimeout", durationCode(st.StopTimeout)))
 	}
-	if st.OnBadRecord.Kind != check.BadRecordFail {
+	if st.OnBadRecord.Kind != spec.BadRecordFail {
 		set = append(set, kv("OnBadRecord", g.policyCode(st.OnBadRecord)))
 	}
 	g.mainDecls = append(g.mainDecls,
@@ -212,8 +197,8 @@ func (g *gen) genMain() {
 }
 
 // policyCode is the runtime's value of a bad-record policy.
-func (g *gen) policyCode(p check.BadRecordPolicy) jen.Code {
-	kind := map[check.BadRecordKind]string{check.BadRecordFail: "BadRecordFail", check.BadRecordSkip: "BadRecordSkip", check.BadRecordDeadLetter: "BadRecordDeadLetter"}[p.Kind]
+func (g *gen) policyCode(p spec.BadRecordPolicy) jen.Code {
+	kind := map[spec.BadRecordKind]string{spec.BadRecordFail: "BadRecordFail", spec.BadRecordSkip: "BadRecordSkip", spec.BadRecordDeadLetter: "BadRecordDeadLetter"}[p.Kind]
 	d := []jen.Code{kv("Kind", jen.Qual(g.rtPath, kind))}
 	if p.Path != "" {
 		d = append(d, kv("Path", jen.Lit(p.Path)))

@@ -5,8 +5,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -64,13 +62,13 @@ type keyedCombine struct {
 	byElem bool       // the whole element is the key (countByValue, distinct)
 	fn     *lambdaInfo
 	comb   *lambdaInfo // aggregateByKey's comb
-	node   *check.Node // aggregateByKey, for its zero value
+	node   *planner.Op // aggregateByKey, for its zero value
 }
 
-func (sg *stageGen) keyedCombine(n *check.Node, elem types.Type) (keyedCombine, bool) {
+func (sg *stageGen) keyedCombine(n *planner.Op, elem types.Type) (keyedCombine, bool) {
 	g := sg.g
 	kt, vt, isPair := types.KeyValue(elem)
-	switch n.Op {
+	switch n.Name {
 	case "reduceByKey":
 		if isPair {
 			return keyedCombine{kind: combineReduce, key: kt, val: vt, fn: g.lambdaFor(n, reduceFn(n), vt, vt)}, true
@@ -168,23 +166,23 @@ func (sg *stageGen) combined(c keyedCombine, elem types.Type, k, vals, i string)
 // destination, or fold it into the partition's combine map (then sent when the loop is
 // done), or count it, or reduce it, or keep it for a partial sort.
 func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
-	g, f, n := sg.g, sg.f, x.Node
+	g, f, n := sg.g, sg.f, x.Op
 	bt := jen.Id("b").Dot("Time")
 	out := "out" + exField(x)
 	declareOut := func() {
 		sg.localOnce(out, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
 	}
 	switch {
-	case n.Op == "reduceByKey" || n.Op == "countByKey" || n.Op == "countByValue" || n.Op == "distinct" ||
-		n.Op == "reduceByKeyAndWindow" || n.Op == "countByValueAndWindow" || n.Op == "aggregateByKey":
+	case n.Name == "reduceByKey" || n.Name == "countByKey" || n.Name == "countByValue" || n.Name == "distinct" ||
+		n.Name == "reduceByKeyAndWindow" || n.Name == "countByValueAndWindow" || n.Name == "aggregateByKey":
 		c, ok := sg.keyedCombine(n, t)
 		if !ok {
-			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, t)
 			return
 		}
 		comb := combField(x)
 		if sg.localOnce(comb, jen.Id(comb).Op(":=").Add(jf(comb)).Index(jen.Id("p")), jen.Id(comb).Dot("Reset").Call()) {
-			g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Op+", per partition of stage "+itoa(x.From.ID)+".")
+			g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Name+", per partition of stage "+itoa(x.From.ID)+".")
 			//	outx0 := j.x0.Out(p)
 			//	valsx0 := comb0.Values()
 			//	for i, k := range comb0.Keys() {
@@ -215,14 +213,14 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		//	outx0[d] = append(outx0[d], v)
 		kt, _, ok := types.KeyValue(t)
 		if !ok {
-			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, t)
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, t)
 			return
 		}
 		declareOut()
 		d := f.fresh("d")
 		f.emit(sg.bucket(d, kt, jen.Id(v).Dot("F1"), out),
 			jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id(v)))
-	case n.Op == "repartition":
+	case n.Name == "repartition":
 		// Round robin, each partition starting at its own index (Spark starts at a
 		// position drawn from a generator seeded with the partition index).
 		//	d := rr % len(outx0)
@@ -233,7 +231,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		d := f.fresh("d")
 		f.emit(jen.Id(d).Op(":=").Id(rr).Op("%").Len(jen.Id(out)), jen.Id(rr).Op("++"),
 			jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id(v)))
-	case n.Op == "count" || n.Op == "countByWindow":
+	case n.Name == "count" || n.Name == "countByWindow":
 		//	cnt++ per element; then outx0[0] = append(outx0[0], cnt)
 		cnt := "cnt" + exField(x)
 		if sg.localOnce(cnt, jen.Var().Id(cnt).Int64()) {
@@ -242,7 +240,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 			f.taken[out] = true
 		}
 		f.emit(jen.Id(cnt).Op("++"))
-	case n.Op == "reduce" || n.Op == "reduceByWindow":
+	case n.Name == "reduce" || n.Name == "reduceByWindow":
 		//	if has { acc = f(acc, v) } else { acc, has = v, true }
 		//	...; if has { outx0[0] = append(outx0[0], acc) }
 		li := g.lambdaFor(n, reduceFn(n), t, t)
@@ -255,12 +253,12 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		}
 		f.emit(sg.enter(n), jen.If(jen.Id(has)).Block(jen.Id(acc).Op("=").Add(li.call(bt, jen.Id(acc), jen.Id(v)))).
 			Else().Block(jen.List(jen.Id(acc), jen.Id(has)).Op("=").List(jen.Id(v), jen.True())))
-	case n.Op == "top" || n.Op == "takeOrdered":
+	case n.Name == "top" || n.Name == "takeOrdered":
 		// Each partition keeps its own n first elements in order; the gathering stage
 		// sorts those again.
 		buf := "buf" + exField(x)
 		if sg.localOnce(buf, jen.Id(buf).Op(":=").Qual(g.rtPath, "Reuse").Call(jf(exBufField(x)).Index(jen.Id("p")))) {
-			g.perPartitionBufs(exBufField(x), x.From, t, exBufField(x)+" holds the elements of each partition of stage "+itoa(x.From.ID)+" for "+n.Op+".")
+			g.perPartitionBufs(exBufField(x), x.From, t, exBufField(x)+" holds the elements of each partition of stage "+itoa(x.From.ID)+" for "+n.Name+".")
 			sg.flush = append(sg.flush, sg.sortStmt(n, jen.Id(buf), t)...)
 			sg.flush = append(sg.flush,
 				jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(funcSpec(n).N)).Block(jen.Id(buf).Op("=").Id(buf).Index(jen.Empty(), jen.Lit(funcSpec(n).N))),
@@ -270,7 +268,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 			f.taken[out] = true
 		}
 		f.emit(jen.Id(buf).Op("=").Append(jen.Id(buf), jen.Id(v)))
-	case (n.Op == "sortBy" || n.Op == "sortByKey") && x.Mode == planner.Gather && !x.Combine:
+	case (n.Name == "sortBy" || n.Name == "sortByKey") && x.Mode == planner.Gather && !x.Combine:
 		// Each partition sorts its own elements once the loop is done, in parallel; the
 		// gathering stage merges the sorted parts (head).
 		//	outx0[0] = append(outx0[0], v)
@@ -297,7 +295,7 @@ func (sg *stageGen) head() {
 	s, g, f := sg.s, sg.g, sg.f
 	n := s.Head
 	bt := jen.Id("b").Dot("Time")
-	if n.Op == "glom" {
+	if n.Name == "glom" {
 		//	v := slices.Clone(j.keep0[p])
 		if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromStage {
 			g.errorf(n.Pos, "codegen: glom without a kept input")
@@ -308,7 +306,7 @@ func (sg *stageGen) head() {
 		f.emit(assign(v, jen.Qual("slices", "Clone").Call(jf(keepField(s.Inputs[0].Stage)).Index(jen.Id("p"))), rest)...)
 		return
 	}
-	switch n.Op {
+	switch n.Name {
 	case "window", "mapPartitions", "snapshots":
 		sg.partitionHead(n)
 		return
@@ -329,26 +327,26 @@ func (sg *stageGen) head() {
 	}
 	x := s.Inputs[0].Exchange
 	each := func(body func(e string)) { sg.each(x, body) }
-	switch n.Op {
+	switch n.Name {
 	case "reduceByKey", "countByKey", "countByValue", "groupByKey", "distinct", "aggregateByKey":
 		inElem := x.Elem
-		if n.Op == "countByValue" || n.Op == "distinct" || n.Op == "aggregateByKey" {
+		if n.Name == "countByValue" || n.Name == "distinct" || n.Name == "aggregateByKey" {
 			inElem = n.Inputs[0].Elem
 		}
 		c, ok := sg.keyedCombine(n, inElem)
 		if !ok {
-			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Op, inElem)
+			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, inElem)
 			return
 		}
 		m := "merge"
-		g.perPartitionMaps(mergeField(s), s, c.key, c.val, mergeField(s)+" is the reduce side of "+n.Op+", per partition of stage "+itoa(s.ID)+".")
+		g.perPartitionMaps(mergeField(s), s, c.key, c.val, mergeField(s)+" is the reduce side of "+n.Name+", per partition of stage "+itoa(s.ID)+".")
 		f.emit(jen.Id(m).Op(":=").Add(jf(mergeField(s))).Index(jen.Id("p")), jen.Id(m).Dot("Reset").Call())
 		each(func(e string) {
 			f.emit(sg.enter(n))
 			switch {
-			case n.Op == "distinct":
+			case n.Name == "distinct":
 				sg.fold(c, m, jen.Id(e), nil, true)
-			case n.Op == "groupByKey":
+			case n.Name == "groupByKey":
 				sg.fold(c, m, jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"), true)
 			default:
 				// The map side combined already: the exchange carries (key, partial) pairs.
@@ -419,10 +417,10 @@ func (sg *stageGen) head() {
 		if onlyKept {
 			buf = jf(keepField(s)).Index(jen.Id("p"))
 		} else {
-			sg.g.perPartitionBufs(bufField(s), s, n.Elem, bufField(s)+" holds the elements of each partition of stage "+itoa(s.ID)+" while "+n.Op+" sorts them.")
+			sg.g.perPartitionBufs(bufField(s), s, n.Elem, bufField(s)+" holds the elements of each partition of stage "+itoa(s.ID)+" while "+n.Name+" sorts them.")
 		}
 		f.emit(jen.Id(all).Op(":=").Qual(g.rtPath, "Reuse").Call(buf.Clone()))
-		if n.Op == "sortBy" || n.Op == "sortByKey" {
+		if n.Name == "sortBy" || n.Name == "sortByKey" {
 			runs := f.fresh("runs")
 			f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(g.goType(n.Elem)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
 				jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
@@ -436,7 +434,7 @@ func (sg *stageGen) head() {
 			f.emit(sg.enter(n))
 			f.emit(sg.sortStmt(n, jen.Id(all), n.Elem)...)
 		}
-		if n.Op == "top" || n.Op == "takeOrdered" {
+		if n.Name == "top" || n.Name == "takeOrdered" {
 			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(funcSpec(n).N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(funcSpec(n).N))))
 		}
 		f.emit(buf.Clone().Op("=").Id(all))
@@ -483,10 +481,10 @@ type sortOrder struct {
 // after an error. The tie-break is left out where keys cannot tie: when the key is the
 // element itself, and for sortByKey on the result of an operator that yields each key
 // once per batch (reduceByKey, updateStateByKey, ...).
-func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
+func (sg *stageGen) order(n *planner.Op, t types.Type) (o sortOrder, ok bool) {
 	g := sg.g
 	o = sortOrder{keyType: t, tieBreak: true}
-	switch n.Op {
+	switch n.Name {
 	case "sortByKey":
 		kt, _, ok := types.KeyValue(t)
 		if !ok {
@@ -497,18 +495,12 @@ func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 		o.key = func(x jen.Code) jen.Code { return jen.Add(x).Dot("F1") }
 		o.tieBreak = !uniqueKeys(n.Inputs[0])
 	default:
-		l := funcSpec(n).Fn
-		if l == nil {
-			if a := n.Arg("key"); a != nil {
-				l, _ = ast.Unparen(a.Value).(*ast.Lambda)
-			}
-		}
-		if l != nil {
+		if l := funcSpec(n).Fn; l != nil {
 			li := g.lambdaFor(n, l, t)
 			o.keyType = li.result
 			o.spread = li.spread > 0
 			o.key = func(x jen.Code) jen.Code { return li.call(jen.Id("b").Dot("Time"), x) }
-		} else if n.Op == "sortBy" {
+		} else if n.Name == "sortBy" {
 			g.errorf(n.Pos, "codegen: sortBy has no key function")
 			return o, false
 		} else {
@@ -516,7 +508,7 @@ func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 			o.tieBreak = false
 		}
 	}
-	o.desc = n.Op == "top" || (n.Op == "sortBy" || n.Op == "sortByKey") && !funcSpec(n).Ascending
+	o.desc = n.Name == "top" || (n.Name == "sortBy" || n.Name == "sortByKey") && !funcSpec(n).Ascending
 	return o, true
 }
 
@@ -533,7 +525,7 @@ func (sg *stageGen) order(n *check.Node, t types.Type) (o sortOrder, ok bool) {
 //		}
 //		return compareT(a, b_)
 //	}
-func (sg *stageGen) sortCmp(n *check.Node, t types.Type) jen.Code {
+func (sg *stageGen) sortCmp(n *planner.Op, t types.Type) jen.Code {
 	o, ok := sg.order(n, t)
 	if !ok {
 		return nil
@@ -569,7 +561,7 @@ func (sg *stageGen) cmpOf(o sortOrder, t types.Type) jen.Code {
 // Other sorts use slices.SortFunc:
 //
 //	slices.SortFunc(all, func(a, b_ T) int { ... })
-func (sg *stageGen) sortStmt(n *check.Node, buf jen.Code, t types.Type) []jen.Code {
+func (sg *stageGen) sortStmt(n *planner.Op, buf jen.Code, t types.Type) []jen.Code {
 	o, ok := sg.order(n, t)
 	if !ok {
 		return nil
@@ -577,7 +569,7 @@ func (sg *stageGen) sortStmt(n *check.Node, buf jen.Code, t types.Type) []jen.Co
 	c := sg.cmpOf(o, t)
 	if basicKind(o.keyType) == types.String {
 		elem := jen.Op("*").Id("e") // the key function's argument, or the key itself
-		if n.Op == "sortByKey" || o.spread {
+		if n.Name == "sortByKey" || o.spread {
 			elem = jen.Id("e") // e.F1
 		}
 		key := jen.Func().Params(jen.Id("e").Op("*").Add(sg.g.goType(t))).String().Block(jen.Return(o.key(elem)))
@@ -589,8 +581,8 @@ func (sg *stageGen) sortStmt(n *check.Node, buf jen.Code, t types.Type) []jen.Co
 // uniqueKeys reports whether every batch of stream n holds each key at most once: n is
 // the result of an operator that combines or keeps one value per key. Only then is a
 // sort by key alone a total order.
-func uniqueKeys(n *check.Node) bool {
-	switch n.Op {
+func uniqueKeys(n *planner.Op) bool {
+	switch n.Name {
 	case "reduceByKey", "countByKey", "groupByKey", "aggregateByKey", "countByValue",
 		"reduceByKeyAndWindow", "groupByKeyAndWindow", "countByValueAndWindow",
 		"updateStateByKey", "snapshots":

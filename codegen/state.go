@@ -2,12 +2,9 @@ package codegen
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -17,11 +14,11 @@ import (
 // store sees only its keys. The stores live in the job from batch to batch.
 
 // stateField names the stores of state operator n.
-func stateField(n *check.Node) string { return fmt.Sprintf("state%d", n.ID) }
+func stateField(n *planner.Op) string { return fmt.Sprintf("state%d", n.ID) }
 
 // stateType is the state type S of updateStateByKey or mapWithState.
-func (g *gen) stateType(n *check.Node) types.Type {
-	if n.Op == "updateStateByKey" {
+func (g *gen) stateType(n *planner.Op) types.Type {
+	if n.Name == "updateStateByKey" {
 		_, s, _ := types.KeyValue(n.Elem)
 		return s
 	}
@@ -30,7 +27,7 @@ func (g *gen) stateType(n *check.Node) types.Type {
 			return st.Elem
 		}
 	}
-	g.errorf(n.Pos, "codegen: the state type of %s is unknown", n.Op)
+	g.errorf(n.Pos, "codegen: the state type of %s is unknown", n.Name)
 	return types.IntType
 }
 
@@ -68,15 +65,15 @@ func (g *gen) stateType(n *check.Node) types.Type {
 //		r := mapWithState_6_20(k, stdlib.None[int64](), st)
 //		...
 //	})
-func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
+func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 	s, g, f := sg.s, sg.g, sg.f
 	bt := jen.Id("b").Dot("Time")
 	kt, vt, _ := types.KeyValue(x.Elem)
 	st := g.stateType(n)
 	field := stateField(n)
-	comment := fmt.Sprintf("%s holds the state of %s at %s, per partition of stage %d.", field, n.Op, g.posString(n.Pos), s.ID)
+	comment := fmt.Sprintf("%s holds the state of %s at %s, per partition of stage %d.", field, n.Name, g.posString(n.Pos), s.ID)
 	optS := &types.Optional{Elem: st}
-	if n.Op == "updateStateByKey" {
+	if n.Name == "updateStateByKey" {
 		typ := jen.Op("*").Qual(g.statePath, "UpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st))
 		create := jen.Qual(g.statePath, "NewUpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st)).Call(jen.Lit(64))
 		g.perPartition(field, s, typ, create, comment)
@@ -152,7 +149,7 @@ func (sg *stageGen) stateHead(n *check.Node, x *planner.Exchange) {
 //	for _, kv := range []stdlib.Tuple2[string, int64]{{F1: "a", F2: 1}} {
 //		j.state4[rt.Bucket(rt.HashString(kv.F1), j.n1)].Put(kv.F1, kv.F2)
 //	}
-func (g *gen) initialState(n *check.Node, s *planner.Stage, kt, st types.Type) {
+func (g *gen) initialState(n *planner.Op, s *planner.Stage, kt, st types.Type) {
 	initial := stateSpec(n).Initial
 	if initial == nil {
 		return
@@ -165,27 +162,15 @@ func (g *gen) initialState(n *check.Node, s *planner.Stage, kt, st types.Type) {
 		g.ctorFn.emit(jen.Block(
 			jen.List(jen.Id("initial"), jen.Err()).Op(":=").Id(load).Call(path),
 			jen.If(jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+n.Op+": initial state: %w"), jen.Err()))),
+				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+n.Name+": initial state: %w"), jen.Err()))),
 			g.putInitial(n, s, kt, jen.Id("initial"))))
 		return
 	}
 	g.ctorFn.emit(g.putInitial(n, s, kt, g.startupValue(initial)))
 }
 
-func (g *gen) putInitial(n *check.Node, s *planner.Stage, kt types.Type, list jen.Code) jen.Code {
+func (g *gen) putInitial(n *planner.Op, s *planner.Stage, kt types.Type, list jen.Code) jen.Code {
 	return jen.For(jen.List(jen.Id("_"), jen.Id("kv")).Op(":=").Range().Add(list)).Block(
 		jf(stateField(n)).Index(jen.Qual(g.rtPath, "Bucket").Call(jen.Add(g.hashFunc(kt)).Call(jen.Id("kv").Dot("F1")), g.partsOf(s))).
 			Dot("Put").Call(jen.Id("kv").Dot("F1"), jen.Id("kv").Dot("F2")))
-}
-
-// csvPath reports whether a file path written in the program names a CSV file; other
-// files are JSON lines.
-func csvPath(e ast.Expr) bool {
-	lit, ok := ast.Unparen(e).(*ast.StringLit)
-	return ok && strings.HasSuffix(strings.ToLower(lit.Value), ".csv")
-}
-
-func isStringLit(e ast.Expr) bool {
-	_, ok := ast.Unparen(e).(*ast.StringLit)
-	return ok
 }

@@ -2,11 +2,12 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/spec"
+	"streamc.dev/streamc/planner"
 	"time"
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -42,12 +43,12 @@ func tableField(i int) string { return fmt.Sprintf("tbl%d", i) }
 func (g *gen) genTables() {
 	for _, s := range g.plan.Stages {
 		for _, n := range s.Chain {
-			if n.Op != "joinTable" && n.Op != "leftJoinTable" {
+			if n.Name != "joinTable" && n.Name != "leftJoinTable" {
 				continue
 			}
 			a := n.Arg("table")
 			if a == nil || a.Resource == nil {
-				g.errorf(n.Pos, "codegen: %s has no table", n.Op)
+				g.errorf(n.Pos, "codegen: %s has no table", n.Name)
 				continue
 			}
 			r := a.Resource
@@ -68,7 +69,7 @@ func (g *gen) genTables() {
 	}
 }
 
-func (g *gen) genTable(r *check.Resource) {
+func (g *gen) genTable(r *spec.Resource) {
 	field := tableField(len(g.tables))
 	g.tables[r] = field
 	tt, ok := r.Type.(*types.Table)
@@ -82,9 +83,9 @@ func (g *gen) genTable(r *check.Resource) {
 	}
 	kt, row := tt.Key, tt.Row
 	mapType := jen.Map(g.goType(kt)).Add(g.goType(row))
-	key := g.lambdaFor(&check.Node{Op: "table", Pos: r.Pos}, r.KeyFn, row)
+	key := g.lambdaFor(&planner.Op{Name: "table", Pos: r.Pos}, r.KeyFn, row)
 	if key.batch {
-		g.errorf(r.KeyFn.At, "batchTime is only available inside an operator's function")
+		g.errorf(r.KeyFn.At, "codegen: batchTime in a table's key function, which the checker rejects")
 	}
 	load := g.fileLoader(row, csvPath(r.Arg("path").Value))
 	refresh := r.Refresh
@@ -119,7 +120,7 @@ func (g *gen) genTable(r *check.Resource) {
 //		v2 := stdlib.Tuple2[K, stdlib.Tuple2[V, R]]{F1: v.F1, F2: stdlib.Tuple2[V, R]{F1: v.F2, F2: row}}
 //		...
 //	}
-func (sg *stageGen) joinTable(i int, n *check.Node, v string) {
+func (sg *stageGen) joinTable(i int, n *planner.Op, v string) {
 	g, f := sg.g, sg.f
 	a := n.Arg("table")
 	if a == nil || a.Resource == nil || g.tables[a.Resource] == "" {
@@ -130,14 +131,14 @@ func (sg *stageGen) joinTable(i int, n *check.Node, v string) {
 	_, inner, _ := types.KeyValue(n.Elem)
 	w, row, ok := f.fresh("v"), f.fresh("row"), f.fresh("ok")
 	rowVal := jen.Id(row)
-	if n.Op == "leftJoinTable" {
+	if n.Name == "leftJoinTable" {
 		_, rt, _ := types.KeyValue(inner)
 		rowVal = g.goType(rt).Values(kv("V", jen.Id(row)), kv("Ok", jen.Id(ok)))
 	}
 	f.emit(sg.enter(n))
 	val := g.goType(n.Elem).Values(kv("F1", jen.Id(v).Dot("F1")), kv("F2", g.goType(inner).Values(kv("F1", jen.Id(v).Dot("F2")), kv("F2", rowVal))))
 	rest := assign(w, val, sg.chain(i+1, w, n.Elem))
-	if n.Op == "leftJoinTable" {
+	if n.Name == "leftJoinTable" {
 		f.emit(jen.List(jen.Id(row), jen.Id(ok)).Op(":=").Id(field).Index(jen.Id(v).Dot("F1")))
 		f.emit(rest...)
 		return

@@ -6,8 +6,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/builtins"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
 
@@ -26,105 +24,39 @@ import (
 //
 // Streams whose slide is the batch interval have data at every batch and get no test.
 
-// slide is a stream's slide duration: the batch interval (which --batch may change), or
-// a fixed duration written in the program.
-type slide struct {
-	batch bool
-	d     time.Duration
-}
+// Slides are the planner's (planner.Op.Slide): the batch interval, which --batch may
+// change, or a fixed duration written in the program.
 
-// code is the slide as a Go expression valid in newJob (ctx) and in the job's methods
-// (j.ctx) alike, through the job field that holds the interval.
-func (s slide) code() jen.Code {
-	if s.batch {
+// slideCode is slide s as a Go expression valid in newJob (ctx) and in the job's
+// methods (j.ctx) alike, through the job field that holds the interval.
+func slideCode(s planner.Slide) jen.Code {
+	if s.Batch {
 		return jf("ctx").Dot("Settings").Dot("Batch")
 	}
-	return durationCode(s.d)
+	return durationCode(s.D)
 }
 
-// ctorCode is the slide as a Go expression in newJob.
-func (s slide) ctorCode() jen.Code {
-	if s.batch {
+// slideCtorCode is slide s as a Go expression in newJob.
+func slideCtorCode(s planner.Slide) jen.Code {
+	if s.Batch {
 		return jen.Id("ctx").Dot("Settings").Dot("Batch")
 	}
-	return durationCode(s.d)
+	return durationCode(s.D)
 }
 
-// slideText describes a slide in messages.
-func (g *gen) slideText(s slide) string {
-	if s.batch {
-		return g.plan.Settings.Batch.String() + " (the batch interval)"
-	}
-	return s.d.String()
-}
-
-// sameSlide reports whether two slides are equal: a fixed slide equal to the file's batch
-// interval counts as the batch interval.
-func (g *gen) sameSlide(a, b slide) bool {
-	return g.slideDur(a) == g.slideDur(b)
-}
-
-func (g *gen) slideDur(s slide) time.Duration {
-	if s.batch {
-		return g.plan.Settings.Batch
-	}
-	return s.d
-}
-
-// isWindow reports whether n is a windowed operator, which sets its own slide.
-func isWindow(n *check.Node) bool { return n.Desc.Plan.Slides }
-
-// slideOf returns the slide of the stream node n produces, checking on the way that the
-// inputs of unions and joins slide together (Spark requires it). Errors are positioned
-// at the operator.
-func (g *gen) slideOf(n *check.Node) slide {
-	if s, ok := g.slides[n]; ok {
-		return s
-	}
-	var s slide
-	switch {
-	case n.Class() == builtins.ClassSource || len(n.Inputs) == 0:
-		s = slide{batch: true}
-	case isWindow(n):
-		in := g.slideOf(n.Inputs[0])
-		if w := winSpec(n); w.SlideSet {
-			s = slide{d: w.Slide}
-		} else {
-			s = in
-		}
-		if !in.batch {
-			// A window of a windowed stream: its length and slide count in the input's
-			// slides (Spark's "must be a multiple of the slide duration of parent DStream").
-			pd := g.slideDur(in)
-			if winSpec(n).Len%pd != 0 {
-				g.errorf(n.Pos, "%s: the window duration %v must be a multiple of the input stream's slide duration %v", n.Op, winSpec(n).Len, pd)
-			}
-			if !s.batch && s.d%pd != 0 {
-				g.errorf(n.Pos, "%s: the slide duration %v must be a multiple of the input stream's slide duration %v", n.Op, s.d, pd)
-			}
-		}
-	default:
-		s = g.slideOf(n.Inputs[0])
-		for _, in := range n.Inputs[1:] {
-			if o := g.slideOf(in); !g.sameSlide(s, o) {
-				g.errorf(n.Pos, "%s needs streams with the same slide duration (Spark requires it): one slides every %s, another every %s", n.Op, g.slideText(s), g.slideText(o))
-			}
-		}
-	}
-	g.slides[n] = s
-	return s
-}
+// slideDur is slide s for the file's batch interval.
+func (g *gen) slideDur(s planner.Slide) time.Duration { return s.Duration(g.plan.Settings.Batch) }
 
 // stageInput is the stream a stage reads (one of them for a union or a join, which
 // check that theirs slide together): the stage runs only at the batch times it has data.
 // nil for a stage that reads a source.
-func (g *gen) stageInput(s *planner.Stage) *check.Node {
+func (g *gen) stageInput(s *planner.Stage) *planner.Op {
 	for _, in := range s.Inputs {
 		switch in.Kind {
 		case planner.FromStage:
 			return in.Stage.Tail
 		case planner.FromExchange:
-			return in.Exchange.Node.Inputs[in.Exchange.Side]
+			return in.Exchange.Op.Inputs[in.Exchange.Side]
 		}
 	}
 	return nil
@@ -132,45 +64,19 @@ func (g *gen) stageInput(s *planner.Stage) *check.Node {
 
 // whenValid wraps stmts in the test that stream n has data at the current batch time
 // (rt.Fires). A stream on event time tests its own (lagged) time with rt.FiresLagged.
-func (g *gen) whenValid(n *check.Node, stmts ...jen.Code) []jen.Code {
+func (g *gen) whenValid(n *planner.Op, stmts ...jen.Code) []jen.Code {
 	if n == nil {
 		return stmts
 	}
-	sl := g.slideOf(n)
-	if sl.batch {
+	sl := n.Slide
+	if sl.Batch {
 		return stmts
 	}
 	zero := jf("ctx").Dot("ZeroTime")
-	if ev := g.clockOf(n); ev != nil {
-		return []jen.Code{jen.If(jen.Qual(g.rtPath, "FiresLagged").Call(jen.Id(evVar(ev)).Dot("Time"), zero, sl.code(), jf(lagField(ev)))).Block(stmts...)}
+	if ev := n.Clock; ev != nil {
+		return []jen.Code{jen.If(jen.Qual(g.rtPath, "FiresLagged").Call(jen.Id(evVar(ev)).Dot("Time"), zero, slideCode(sl), jf(lagField(ev)))).Block(stmts...)}
 	}
-	return []jen.Code{jen.If(jen.Qual(g.rtPath, "Fires").Call(jen.Id("b").Dot("Time"), zero, sl.code())).Block(stmts...)}
-}
-
-// drainOf is how long after its sources' last data the stream of n still changes: the
-// sum along the way of the windows' Spec.Drain (length + slide - input slide) and of
-// mapWithState's timeouts (the idle keys' last calls come one interval past the
-// timeout).
-func (g *gen) drainOf(n *check.Node) time.Duration {
-	if d, ok := g.drains[n]; ok {
-		return d
-	}
-	var d time.Duration
-	for _, in := range n.Inputs {
-		d = max(d, g.drainOf(in))
-	}
-	switch {
-	case isWindow(n):
-		d += winSpec(n).Len + g.slideDur(g.slideOf(n)) - g.slideDur(g.slideOf(n.Inputs[0]))
-	case n.Op == "eventTime":
-		// The lagged stream has its last event-time batch with data a lag later.
-		d += eventTimeSpec(n).Lateness
-	case n.Op == "mapWithState" && stateSpec(n).Timeout > 0:
-		in := g.slideDur(g.slideOf(n.Inputs[0]))
-		d += (stateSpec(n).Timeout/in + 1) * in
-	}
-	g.drains[n] = d
-	return d
+	return []jen.Code{jen.If(jen.Qual(g.rtPath, "Fires").Call(jen.Id("b").Dot("Time"), zero, slideCode(sl))).Block(stmts...)}
 }
 
 // drainMethod implements rt.Drainer when some output's stream goes on changing after
@@ -184,8 +90,8 @@ func (g *gen) drainOf(n *check.Node) time.Duration {
 func (g *gen) drainMethod() jen.Code {
 	var d time.Duration
 	for _, o := range g.plan.Outputs {
-		for _, in := range o.Node.Inputs {
-			d = max(d, g.drainOf(in))
+		for _, in := range o.Op.Inputs {
+			d = max(d, in.Drain)
 		}
 	}
 	if d == 0 {
@@ -204,18 +110,18 @@ func (g *gen) drainMethod() jen.Code {
 //	if err := j.spec5.Check(); err != nil {
 //		return nil, fmt.Errorf("w.stream:5:9: window: %w", err)
 //	}
-func (g *gen) windowSpec(n *check.Node) string {
+func (g *gen) windowSpec(n *planner.Op) string {
 	field := fmt.Sprintf("spec%d", n.ID)
 	if g.specDone[n] {
 		return field
 	}
 	g.specDone[n] = true
-	in := g.slideOf(n.Inputs[0])
-	sl := g.slideOf(n)
-	g.job.field(field, jen.Qual(g.winPath, "Spec"), fmt.Sprintf("%s is the timing of %s at %s.", field, n.Op, g.posString(n.Pos)))
+	in := n.Inputs[0].Slide
+	sl := n.Slide
+	g.job.field(field, jen.Qual(g.winPath, "Spec"), fmt.Sprintf("%s is the timing of %s at %s.", field, n.Name, g.posString(n.Pos)))
 	g.ctorFn.emit(
-		jf(field).Op("=").Qual(g.winPath, "Spec").Values(kv("Interval", in.ctorCode()), kv("Length", durationCode(winSpec(n).Len)), kv("Slide", sl.ctorCode()), kv("Zero", jen.Id("ctx").Dot("ZeroTime")), g.lagKV(n)),
+		jf(field).Op("=").Qual(g.winPath, "Spec").Values(kv("Interval", slideCtorCode(in)), kv("Length", durationCode(winSpec(n).Len)), kv("Slide", slideCtorCode(sl)), kv("Zero", jen.Id("ctx").Dot("ZeroTime")), g.lagKV(n)),
 		jen.If(jen.Err().Op(":=").Add(jf(field)).Dot("Check").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+n.Op+": %w"), jen.Err()))))
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(g.posString(n.Pos)+": "+n.Name+": %w"), jen.Err()))))
 	return field
 }

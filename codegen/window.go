@@ -5,8 +5,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -18,36 +16,7 @@ import (
 // everything downstream at the other batch times (see timing.go).
 
 // winField names the window structure(s) of windowed operator n.
-func winField(n *check.Node) string { return fmt.Sprintf("win%d", n.ID) }
-
-// funcValue is lambda l of n as a Go function value with parameters of the types
-// params, for the runtime structures that call it (a window's reduce function, an
-// update function). A function that reads batchTime gets it from j.bt:
-//
-//	func(a int64, b int64) int64 { return reduceByWindow_5_30(a, b, j.bt) }
-func (g *gen) funcValue(n *check.Node, l *ast.Lambda, params ...types.Type) jen.Code {
-	li := g.lambdaFor(n, l, params...)
-	if !li.batch && li.spread == 0 {
-		return jen.Id(li.name)
-	}
-	if li.batch {
-		g.needBT = true
-	}
-	var decl, args []jen.Code
-	if li.spread > 0 {
-		// The function destructures one tuple: build it from the parameters.
-		//	func(x stdlib.Tuple2[K, V]) bool { return f(x.F1, x.F2) }
-		decl = append(decl, jen.Id("x").Add(g.goType(params[0])))
-		args = append(args, jen.Id("x"))
-	} else {
-		for i, t := range params {
-			name := fmt.Sprintf("a%d", i)
-			decl = append(decl, jen.Id(name).Add(g.goType(t)))
-			args = append(args, jen.Id(name))
-		}
-	}
-	return jen.Func().Params(decl...).Add(g.goType(li.result)).Block(jen.Return(li.call(g.btOf(n), args...)))
-}
+func winField(n *planner.Op) string { return fmt.Sprintf("win%d", n.ID) }
 
 // filterValue is reduceByKeyAndWindow's filter as the func(K, V) bool the runtime
 // calls; the .stream function takes the pair:
@@ -56,7 +25,7 @@ func (g *gen) funcValue(n *check.Node, l *ast.Lambda, params ...types.Type) jen.
 //		e := stdlib.Tuple2[string, int64]{F1: k, F2: v}
 //		return reduceByKeyAndWindow_7_60(e)
 //	}
-func (g *gen) filterValue(n *check.Node, kt, vt types.Type) jen.Code {
+func (g *gen) filterValue(n *planner.Op, kt, vt types.Type) jen.Code {
 	pair := types.Pair(kt, vt)
 	li := g.lambdaFor(n, winSpec(n).Filter, pair)
 	if li.batch {
@@ -83,15 +52,15 @@ func (g *gen) perPartition(field string, s *planner.Stage, typ jen.Code, create 
 
 // partitionHead emits the head of a stage over a kept input that needs each partition
 // whole: window, mapPartitions, and the snapshots of mapWithState.
-func (sg *stageGen) partitionHead(n *check.Node) {
+func (sg *stageGen) partitionHead(n *planner.Op) {
 	s, g, f := sg.s, sg.g, sg.f
 	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromStage {
-		g.errorf(n.Pos, "codegen: %s without a kept input", n.Op)
+		g.errorf(n.Pos, "codegen: %s without a kept input", n.Name)
 		return
 	}
 	from := s.Inputs[0].Stage
 	bt := jen.Id("b").Dot("Time")
-	switch n.Op {
+	switch n.Name {
 	case "mapPartitions":
 		//	for _, v := range mapPartitions_5_20(slices.Clone(j.keep0[p])) { ... }
 		li := g.lambdaFor(n, funcSpec(n).Fn, &types.List{Elem: n.Inputs[0].Elem})
@@ -137,7 +106,7 @@ func (sg *stageGen) partitionHead(n *check.Node) {
 //		}
 //		for _, v := range in { ... }
 //	})
-func (sg *stageGen) windowBatches(n *check.Node, from *planner.Stage) {
+func (sg *stageGen) windowBatches(n *planner.Op, from *planner.Stage) {
 	g, f := sg.g, sg.f
 	t := n.Inputs[0].Elem
 	spec := g.windowSpec(n)
@@ -184,17 +153,17 @@ func (sg *stageGen) windowBatches(n *check.Node, from *planner.Stage) {
 //			...
 //		}
 //	}
-func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
+func (sg *stageGen) windowHead(n *planner.Op, x *planner.Exchange) {
 	s, g, f := sg.s, sg.g, sg.f
 	spec := g.windowSpec(n)
 	field := winField(n)
-	comment := fmt.Sprintf("%s holds the state of %s at %s", field, n.Op, g.posString(n.Pos))
+	comment := fmt.Sprintf("%s holds the state of %s at %s", field, n.Name, g.posString(n.Pos))
 	w := f.fresh("w")
-	switch n.Op {
+	switch n.Name {
 	case "countByWindow", "reduceByWindow":
 		t := n.Elem
 		var create jen.Code
-		if n.Op == "countByWindow" {
+		if n.Name == "countByWindow" {
 			create = jen.Qual(g.winPath, "NewCountByWindow").Call(jf(spec))
 		} else {
 			var inv jen.Code = jen.Nil()
@@ -213,7 +182,7 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 		f.emit(jen.Id(w).Op(":=").Add(jf(field)), jen.Id(w).Dot("Begin").Call(jen.Id("b").Dot("Time")))
 		sg.each(x, func(e string) {
 			add := jen.Id(w).Dot("Add").Call(jen.Id(e))
-			if n.Op == "countByWindow" {
+			if n.Name == "countByWindow" {
 				// A partition without elements has no partial.
 				f.emit(jen.If(jen.Id(e).Op("!=").Lit(0)).Block(add))
 				return
@@ -232,7 +201,7 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 	}
 	kt, vt, _ := types.KeyValue(n.Elem)
 	var typ, create jen.Code
-	switch n.Op {
+	switch n.Name {
 	case "reduceByKeyAndWindow":
 		var inv, filter jen.Code = jen.Nil(), jen.Nil()
 		w := winSpec(n)
@@ -254,7 +223,7 @@ func (sg *stageGen) windowHead(n *check.Node, x *planner.Exchange) {
 		create = jen.Qual(g.winPath, "NewKeyedGroup").Types(g.goType(kt), g.goType(gv)).Call(jf(spec), jen.Lit(64))
 	}
 	g.perPartition(field, s, typ, create, fmt.Sprintf("%s, per partition of stage %d.", comment, s.ID))
-	if n.Op == "groupByKeyAndWindow" {
+	if n.Name == "groupByKeyAndWindow" {
 		_, gv, _ := types.KeyValue(x.Elem)
 		g.addState(&stateSection{node: n, kind: stateGroup, field: field, stage: s, key: kt, val: gv})
 	} else {

@@ -2,11 +2,11 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/spec"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 	"streamc.dev/streamc/planner"
 )
@@ -27,10 +27,10 @@ func sinkField(i int) string { return fmt.Sprintf("out%dSink", i) }
 // the other output never wrote. Moving lines or adding other outputs keeps the name; an
 // edit upstream of an unbound output gives it new markers (its re-run batches are
 // written again: bind the sink with let to keep them).
-func (g *gen) outputName(n *check.Node, r *check.Resource) string {
+func (g *gen) outputName(n *planner.Op, r *spec.Resource) string {
 	uses := 0
 	for _, o := range g.plan.Outputs {
-		if a := o.Node.Arg("sink"); o.Node.Op == "writeTo" && a != nil && a.Resource == r {
+		if a := o.Op.Arg("sink"); o.Op.Name == "writeTo" && a != nil && a.Resource == r {
 			uses++
 		}
 	}
@@ -42,7 +42,7 @@ func (g *gen) outputName(n *check.Node, r *check.Resource) string {
 
 // resourceValue compiles argument name of resource r, evaluated once at start-up; nil
 // when the argument is not written.
-func (g *gen) resourceValue(r *check.Resource, name string) jen.Code {
+func (g *gen) resourceValue(r *spec.Resource, name string) jen.Code {
 	if a := r.Arg(name); a != nil {
 		return g.startupValue(a.Value)
 	}
@@ -50,7 +50,7 @@ func (g *gen) resourceValue(r *check.Resource, name string) jen.Code {
 }
 
 // constBool is a resource's literal bool argument (false when absent).
-func (g *gen) constBool(r *check.Resource, name string) bool { return g.literalBool(r.Arg(name), name) }
+func (g *gen) constBool(r *spec.Resource, name string) bool { return g.literalBool(r.Arg(name), name) }
 
 // genWriteTo runs output i, writeTo(sink), over the kept result of its stage. The sink
 // is built in newJob, opens nothing until the first batch writes (pools are lazy), and
@@ -67,7 +67,7 @@ func (g *gen) constBool(r *check.Resource, name string) bool { return g.literalB
 //		return filesink.Write(j.out0Sink, "jsonl", int64(b.Time), "", j.keep2, appendJSONClick)
 //	}); err != nil { ... }
 func (g *gen) genWriteTo(i int, o *planner.Output) {
-	n, s := o.Node, o.Stage
+	n, s := o.Op, o.Stage
 	a := n.Arg("sink")
 	if a == nil || a.Resource == nil {
 		g.errorf(n.Pos, "codegen: writeTo has no sink")
@@ -182,7 +182,7 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 	}
 	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], append([]jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
 		jen.Return(jen.Qual(g.rtPath, "Wrap").Call(op, jen.Err())))}, after...)...)...)
-	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Op)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Name)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }
 
 // sqlRejects declares the job's field out<i>Rejects, the policy of SQL sink r for the
@@ -193,15 +193,15 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 //	j.out0Rejects = sqlsink.NewRejects(codec.NewBadRecords(codec.Policy{...},
 //		ctx.Settings.Checkpoint, ctx.Recovered), "writeTo@3f2a9c01", "x.stream:9:4", logger)
 //	ctx.OnClose(j.out0Rejects)
-func (g *gen) sqlRejects(i int, n *check.Node, r *check.Resource, name string, logger jen.Code) jen.Code {
+func (g *gen) sqlRejects(i int, n *planner.Op, r *spec.Resource, name string, logger jen.Code) jen.Code {
 	p := r.OnBadRecord
-	if p == nil || p.Kind == check.BadRecordFail {
+	if p == nil || p.Kind == spec.BadRecordFail {
 		return nil
 	}
 	field := sinkField(i) + "Rejects"
 	g.job.field(field, jen.Op("*").Qual(g.connPath("sqlsink"), "Rejects"),
-		fmt.Sprintf("%s routes the rows the %s sink of %s rejects (onBadRecord %s).", field, r.Op, name, map[check.BadRecordKind]string{check.BadRecordSkip: "skip", check.BadRecordDeadLetter: "deadLetter"}[p.Kind]))
-	kind := map[check.BadRecordKind]string{check.BadRecordSkip: "Skip", check.BadRecordDeadLetter: "DeadLetter"}[p.Kind]
+		fmt.Sprintf("%s routes the rows the %s sink of %s rejects (onBadRecord %s).", field, r.Op, name, map[spec.BadRecordKind]string{spec.BadRecordSkip: "skip", spec.BadRecordDeadLetter: "deadLetter"}[p.Kind]))
+	kind := map[spec.BadRecordKind]string{spec.BadRecordSkip: "Skip", spec.BadRecordDeadLetter: "DeadLetter"}[p.Kind]
 	policy := []jen.Code{kv("Kind", jen.Qual(g.codecPath, kind))}
 	if p.Path != "" {
 		policy = append(policy, kv("Path", jen.Lit(p.Path)))
@@ -215,7 +215,7 @@ func (g *gen) sqlRejects(i int, n *check.Node, r *check.Resource, name string, l
 }
 
 // firstArgName is the argument naming where a database resource points.
-func firstArgName(r *check.Resource) string {
+func firstArgName(r *spec.Resource) string {
 	if r.Op == "sqlite" {
 		return "path"
 	}
@@ -225,7 +225,7 @@ func firstArgName(r *check.Resource) string {
 // connConfig is the ConnConfig literal of a postgres or sqlite resource (a sink or a
 // connection): its URL or path, maxConns and idleTimeout. Handles with equal settings
 // share one pool in the process.
-func (g *gen) connConfig(r *check.Resource) jen.Code {
+func (g *gen) connConfig(r *spec.Resource) jen.Code {
 	pkg := g.connPath(r.Op)
 	var d []jen.Code
 	loc := g.resourceValue(r, firstArgName(r))

@@ -23,6 +23,9 @@ func Check(filename string, src []byte) (*check.Program, diag.List) {
 		return nil, diags
 	}
 	prog, more := check.Check(f)
+	if prog != nil {
+		prog.Source = src
+	}
 	diags = append(diags, more...)
 	diags.Sort()
 	if diags.HasErrors() {

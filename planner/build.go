@@ -14,7 +14,7 @@ import (
 // descriptor's (builtins.Plan): the planner keeps no list of operators of its own.
 
 // Build lowers a checked program to its physical plan. It follows the fusion rules in
-// the package documentation; it visits nodes in Program.Nodes order and never iterates
+// the package documentation; it visits ops in Plan.Ops order (the checker's node order) and never iterates
 // a map to decide anything, so the same program always gives the same plan.
 //
 // The list holds the errors found, positioned and sorted; the plan is nil when there are
@@ -31,15 +31,16 @@ func Build(prog *check.Program) (*Plan, diag.List) {
 			Records:    prog.Records,
 			Info:       prog.Info,
 		},
-		stageOf:   map[*check.Node]*Stage{},
-		consumers: map[*check.Node][]*check.Node{},
+		stageOf:   map[*Op]*Stage{},
+		consumers: map[*Op][]*Op{},
 	}
-	for _, n := range prog.Nodes {
+	b.plan.Ops, _ = lower(prog, prog.Source)
+	for _, n := range b.plan.Ops {
 		for _, in := range n.Inputs {
 			b.consumers[in] = append(b.consumers[in], n)
 		}
 	}
-	for _, n := range prog.Nodes {
+	for _, n := range b.plan.Ops {
 		b.visit(n)
 	}
 	if b.errs.HasErrors() {
@@ -47,22 +48,22 @@ func Build(prog *check.Program) (*Plan, diag.List) {
 		return nil, b.errs
 	}
 	for _, src := range b.plan.Sources {
-		src.Recycle = (src.Node.Op == "files" || src.Node.Op == "rate") && b.recyclable(src.Node)
+		src.Recycle = (src.Op.Name == "files" || src.Op.Name == "rate") && b.recyclable(src.Op)
 	}
 	return b.plan, nil
 }
 
 type builder struct {
 	plan      *Plan
-	stageOf   map[*check.Node]*Stage
-	consumers map[*check.Node][]*check.Node
+	stageOf   map[*Op]*Stage
+	consumers map[*Op][]*Op
 	kinds     map[string]int // sources numbered per kind, for names
 	errs      diag.List
 }
 
 // bug records an internal error: a checked program the planner cannot lower.
-func (b *builder) bug(n *check.Node, format string, args ...any) {
-	b.errs.Add(n.Pos, "planner: %s: %s (this is a streamc bug)", n.Op, fmt.Sprintf(format, args...))
+func (b *builder) bug(n *Op, format string, args ...any) {
+	b.errs.Add(n.Pos, "planner: %s: %s (this is a streamc bug)", n.Name, fmt.Sprintf(format, args...))
 }
 
 func (b *builder) newStage(parts Parts, cut string, inputs ...*Input) *Stage {
@@ -71,23 +72,23 @@ func (b *builder) newStage(parts Parts, cut string, inputs ...*Input) *Stage {
 	return s
 }
 
-func (b *builder) setTail(s *Stage, n *check.Node) {
+func (b *builder) setTail(s *Stage, n *Op) {
 	s.Tail = n
 	s.Elem = n.Elem
 	b.stageOf[n] = s
 }
 
 // kept marks the stage producing n as keeping its result and returns it.
-func (b *builder) kept(n *check.Node) *Stage {
+func (b *builder) kept(n *Op) *Stage {
 	s := b.stageOf[n]
 	s.Keep = true
 	return s
 }
 
-func (b *builder) visit(n *check.Node) {
+func (b *builder) visit(n *Op) {
 	switch n.Class() {
 	case builtins.ClassSource:
-		src := &Source{ID: len(b.plan.Sources), Node: n, Name: b.sourceName(n), Elem: n.Elem}
+		src := &Source{ID: len(b.plan.Sources), Op: n, Name: b.sourceName(n), Elem: n.Elem}
 		b.plan.Sources = append(b.plan.Sources, src)
 		s := b.newStage(Parts{Kind: PartsDefault}, "", &Input{Kind: FromSource, Source: src})
 		b.setTail(s, n)
@@ -106,13 +107,13 @@ func (b *builder) visit(n *check.Node) {
 		}
 		from := b.kept(in)
 		s := b.newStage(Parts{Kind: PartsSame}, b.sharedCut(in), &Input{Kind: FromStage, Stage: from})
-		s.Chain = []*check.Node{n}
+		s.Chain = []*Op{n}
 		b.setTail(s, n)
 
 	case builtins.ClassPartition:
 		from := b.kept(n.Inputs[0])
 		parts := Parts{Kind: PartsSame}
-		if n.Op == "window" {
+		if n.Name == "window" {
 			parts = Parts{Kind: PartsWindow}
 		}
 		s := b.newStage(parts, n.Desc.Plan.Whole, &Input{Kind: FromStage, Stage: from})
@@ -125,7 +126,7 @@ func (b *builder) visit(n *check.Node) {
 		for side, in := range n.Inputs {
 			from := b.stageOf[in]
 			ex := &Exchange{
-				ID: len(b.plan.Exchanges), Mode: rule.Exchange, Node: n, From: from, To: s,
+				ID: len(b.plan.Exchanges), Mode: rule.Exchange, Op: n, From: from, To: s,
 				Side: side, Combine: rule.Combine, Elem: in.Elem,
 			}
 			if rule.Combine {
@@ -146,7 +147,7 @@ func (b *builder) visit(n *check.Node) {
 		b.setTail(s, n)
 
 	case builtins.ClassOutput:
-		b.plan.Outputs = append(b.plan.Outputs, &Output{Node: n, Stage: b.kept(n.Inputs[0])})
+		b.plan.Outputs = append(b.plan.Outputs, &Output{Op: n, Stage: b.kept(n.Inputs[0])})
 	default:
 		b.bug(n, "the operator has no planning class")
 	}
@@ -155,15 +156,15 @@ func (b *builder) visit(n *check.Node) {
 // combinedElem is the element type a combining exchange carries: the operator's own
 // result type, since the map side already applied it per partition. top and takeOrdered
 // carry elements; count carries partial counts.
-func combinedElem(n *check.Node) types.Type {
+func combinedElem(n *Op) types.Type {
 	return n.Elem
 }
 
-func (b *builder) exchangeParts(n *check.Node, rule builtins.Plan) Parts {
+func (b *builder) exchangeParts(n *Op, rule builtins.Plan) Parts {
 	switch {
 	case rule.Exchange == Gather:
 		return Parts{Kind: PartsFixed, N: 1}
-	case n.Op == "repartition":
+	case n.Name == "repartition":
 		return Parts{Kind: PartsFixed, N: n.Spec.(*spec.Keyed).N}
 	case partitionsOf(n) > 0:
 		return Parts{Kind: PartsFixed, N: partitionsOf(n)}
@@ -173,7 +174,7 @@ func (b *builder) exchangeParts(n *check.Node, rule builtins.Plan) Parts {
 
 // partitionsOf is the `partitions =` argument of a keyed, windowed or state operator:
 // 0 when the call gives none.
-func partitionsOf(n *check.Node) int {
+func partitionsOf(n *Op) int {
 	switch sp := n.Spec.(type) {
 	case *spec.Keyed:
 		return sp.Partitions
@@ -185,30 +186,30 @@ func partitionsOf(n *check.Node) int {
 	return 0
 }
 
-func cutReason(n *check.Node, rule builtins.Plan) string {
+func cutReason(n *Op, rule builtins.Plan) string {
 	switch rule.Exchange {
 	case Gather:
-		return n.Op + " gathers the batch into one partition"
+		return n.Name + " gathers the batch into one partition"
 	case RoundRobin:
 		return fmt.Sprintf("repartition redistributes elements into %d partitions", n.Spec.(*spec.Keyed).N)
 	case ByElement:
-		return n.Op + " shuffles by element"
+		return n.Name + " shuffles by element"
 	}
 	if len(n.Inputs) > 1 {
-		return n.Op + " co-partitions both sides by key"
+		return n.Name + " co-partitions both sides by key"
 	}
-	return n.Op + " shuffles by key"
+	return n.Name + " shuffles by key"
 }
 
-func (b *builder) sharedCut(in *check.Node) string {
-	name := in.Op
+func (b *builder) sharedCut(in *Op) string {
+	name := in.Name
 	if in.Let != "" {
 		name = in.Let
 	}
 	return fmt.Sprintf("%s is used %d times: its result is kept and read again", name, len(b.consumers[in]))
 }
 
-func (b *builder) sourceName(n *check.Node) string {
+func (b *builder) sourceName(n *Op) string {
 	if n.Let != "" {
 		return n.Let
 	}
@@ -220,6 +221,6 @@ func (b *builder) sourceName(n *check.Node) string {
 	if b.kinds == nil {
 		b.kinds = map[string]int{}
 	}
-	b.kinds[n.Op]++
-	return fmt.Sprintf("%s%d", n.Op, b.kinds[n.Op])
+	b.kinds[n.Name]++
+	return fmt.Sprintf("%s%d", n.Name, b.kinds[n.Name])
 }

@@ -1,13 +1,23 @@
 // Package planner lowers a checked .stream program to the physical plan that code
 // generation reads, and prints that plan for `streamc explain` and the golden tests.
 //
+// The plan holds typed plan ops (Op), not the checker's nodes: each carries its
+// operator's descriptor (builtins.Plan), its typed spec (package spec), its start-up
+// arguments, and the facts worked out once here over the whole graph: the stream's
+// slide (a window's, else its input's), the clock it runs on (arrival, or the event time
+// of an eventTime upstream), and how long it goes on changing after the input ends (the
+// drain). The printer shows the facts where an op introduces them, and all of them on
+// the outputs. Code generation reads these facts instead of working them out again.
+//
 // The plan is a list of stages. A stage reads one input — a source, the shuffled output
 // of an earlier stage (an exchange), or the kept result of an earlier stage — and runs
 // its operators as one fused loop per partition, then either keeps its result (for
 // outputs and for streams used more than once) or writes it into an exchange that
 // hash-partitions it by key for the next stage.
 //
-// Fusion rules, applied in program order so the plan is deterministic:
+// Fusion rules, applied in program order so the plan is deterministic. Which rule an
+// operator follows is its descriptor's class (builtins.Plan.Class): the planner keeps no
+// list of operators.
 //
 //  1. A source and its decoder start a stage.
 //  2. A narrow operator (map, filter, flatMap, mapValues, flatMapValues, decoders,

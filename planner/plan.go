@@ -15,17 +15,19 @@ type Plan struct {
 	Settings   check.Settings
 	Records    []*types.Record
 	Sources    []*Source
-	Stages     []*Stage // in execution order: a stage's inputs come from earlier stages
-	Exchanges  []*Exchange
-	Outputs    []*Output // in declaration order, the order in which they run each batch
+	// Ops are every operator of the pipeline, inputs before the ops that read them.
+	Ops       []*Op
+	Stages    []*Stage // in execution order: a stage's inputs come from earlier stages
+	Exchanges []*Exchange
+	Outputs   []*Output // in declaration order, the order in which they run each batch
 	// Info gives the types of the expressions inside the plan's lambdas.
 	Info *check.Info
 }
 
 // Source is one source of the pipeline.
 type Source struct {
-	ID   int
-	Node *check.Node
+	ID int
+	Op *Op
 	// Name identifies the source in logs, metrics and the binary's --source flag: the
 	// let binding's name, or the source kind and its number ("socket1").
 	Name string
@@ -90,9 +92,9 @@ type Stage struct {
 	// emits anything: the reduce side of a shuffle, the final step of a whole-batch
 	// operator, a window or a state operator. Nil for stages that start at a source or
 	// a kept result.
-	Head *check.Node
+	Head *Op
 	// Chain is the fused narrow operators, in order (decoders included).
-	Chain []*check.Node
+	Chain []*Op
 	// Out holds the exchanges this stage's result is written into (the map side of the
 	// next wide operators).
 	Out []*Exchange
@@ -102,7 +104,7 @@ type Stage struct {
 	// Cut says why a new stage starts here.
 	Cut string
 	// Tail is the node whose stream this stage produces; Elem its element type.
-	Tail *check.Node
+	Tail *Op
 	Elem types.Type
 }
 
@@ -121,8 +123,8 @@ const (
 type Exchange struct {
 	ID   int
 	Mode ExchangeMode
-	// Node is the wide operator the exchange serves; its reduce side heads To.
-	Node *check.Node
+	// Op is the wide operator the exchange serves; its reduce side heads To.
+	Op   *Op
 	From *Stage
 	To   *Stage
 	// Side is the input number of Node this exchange carries (0, or 1 for the right side
@@ -136,7 +138,7 @@ type Exchange struct {
 
 // Output is one output operation.
 type Output struct {
-	Node  *check.Node
+	Op    *Op
 	Stage *Stage // the stage whose kept result the output reads
 }
 

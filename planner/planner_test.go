@@ -9,7 +9,6 @@ import (
 
 	"streamc.dev/streamc/dsl"
 	"streamc.dev/streamc/dsl/builtins"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/planner"
 )
 
@@ -53,11 +52,11 @@ words.count().print()
 		s := p.Stages[i]
 		head := ""
 		if s.Head != nil {
-			head = s.Head.Op
+			head = s.Head.Name
 		}
 		var chain []string
 		for _, n := range s.Chain {
-			chain = append(chain, n.Op)
+			chain = append(chain, n.Name)
 		}
 		if head != w.head || strings.Join(chain, " ") != w.chain || s.Keep != w.keep || len(s.Out) != w.outs || s.Parts.Kind != w.parts {
 			t.Errorf("stage %d: head %q chain %q keep %v outs %d parts %v; want %+v\n%s", i, head, chain, s.Keep, len(s.Out), s.Parts.Kind, w, p)
@@ -97,11 +96,11 @@ func TestPlanInvariants(t *testing.T) {
 			if again := plan(t, src); again.String() != p.String() {
 				t.Errorf("planning twice differs")
 			}
-			producer := map[*check.Node]int{}
+			producer := map[*planner.Op]int{}
 			for _, s := range p.Stages {
 				nodes := s.Chain
 				if s.Head != nil {
-					nodes = append([]*check.Node{s.Head}, nodes...)
+					nodes = append([]*planner.Op{s.Head}, nodes...)
 				}
 				for _, n := range nodes {
 					producer[n]++
@@ -119,18 +118,18 @@ func TestPlanInvariants(t *testing.T) {
 					}
 				}
 			}
-			for _, n := range prog.Nodes {
+			for _, n := range p.Ops {
 				want := 1
 				if c := n.Class(); c == builtins.ClassSource || c == builtins.ClassOutput || c == builtins.ClassUnion {
 					want = 0
 				}
 				if producer[n] != want {
-					t.Errorf("%s at %s is computed by %d stages, want %d", n.Op, n.Pos, producer[n], want)
+					t.Errorf("%s at %s is computed by %d stages, want %d", n.Name, n.Pos, producer[n], want)
 				}
 			}
 			for _, o := range p.Outputs {
 				if !o.Stage.Keep {
-					t.Errorf("output %s reads stage %d, which keeps nothing", o.Node.Op, o.Stage.ID)
+					t.Errorf("output %s reads stage %d, which keeps nothing", o.Op.Name, o.Stage.ID)
 				}
 			}
 		})

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"streamc.dev/streamc/diag"
-	"streamc.dev/streamc/dsl/check"
 )
 
 // String renders the plan for people: `streamc explain` prints it and every golden case
@@ -20,7 +19,7 @@ func (p *Plan) String() string {
 		if s.Recycle {
 			recycle = " (buffers reused: no string outlives its batch)"
 		}
-		fmt.Fprintf(&b, "  s%d %s: %s @%s -> %s%s\n", s.ID, s.Name, s.Node.Op, at(s.Node.Pos), s.Elem, recycle)
+		fmt.Fprintf(&b, "  s%d %s: %s @%s -> %s%s\n", s.ID, s.Name, s.Op.Name, at(s.Op.Pos), s.Elem, recycle)
 	}
 	b.WriteString("stages\n")
 	for _, s := range p.Stages {
@@ -33,12 +32,12 @@ func (p *Plan) String() string {
 			b.WriteString("    input  " + in.describe() + "\n")
 		}
 		if s.Head != nil {
-			fmt.Fprintf(&b, "    head   %s\n", op(s.Head))
+			fmt.Fprintf(&b, "    head   %s\n", opFacts(s.Head))
 		}
 		if len(s.Chain) > 0 {
 			ops := make([]string, len(s.Chain))
 			for i, n := range s.Chain {
-				ops[i] = op(n)
+				ops[i] = opFacts(n)
 			}
 			fmt.Fprintf(&b, "    fused  %s\n", strings.Join(ops, " -> "))
 		}
@@ -55,7 +54,7 @@ func (p *Plan) String() string {
 	}
 	b.WriteString("outputs\n")
 	for i, o := range p.Outputs {
-		fmt.Fprintf(&b, "  %d. %s reads stage %d\n", i+1, op(o.Node), o.Stage.ID)
+		fmt.Fprintf(&b, "  %d. %s reads stage %d\n", i+1, outFacts(o.Op), o.Stage.ID)
 	}
 	return b.String()
 }
@@ -66,7 +65,7 @@ func (p *Plan) Dot() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %q {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n", p.Name)
 	for _, s := range p.Sources {
-		fmt.Fprintf(&b, "  s%d [label=%q, shape=cylinder];\n", s.ID, fmt.Sprintf("%s\n%s", s.Name, s.Node.Op))
+		fmt.Fprintf(&b, "  s%d [label=%q, shape=cylinder];\n", s.ID, fmt.Sprintf("%s\n%s", s.Name, s.Op.Name))
 	}
 	for _, s := range p.Stages {
 		fmt.Fprintf(&b, "  subgraph cluster_%d {\n    label=%q;\n", s.ID, fmt.Sprintf("stage %d (%s)", s.ID, s.Parts.describe()))
@@ -95,7 +94,7 @@ func (p *Plan) Dot() string {
 		}
 	}
 	for i, o := range p.Outputs {
-		fmt.Fprintf(&b, "  out%d [label=%q, shape=note];\n  st%d -> out%d;\n", i, op(o.Node), o.Stage.ID, i)
+		fmt.Fprintf(&b, "  out%d [label=%q, shape=note];\n  st%d -> out%d;\n", i, op(o.Op), o.Stage.ID, i)
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -121,7 +120,7 @@ func (in *Input) describe() string {
 		return fmt.Sprintf("source s%d %s", in.Source.ID, in.Source.Name)
 	case FromExchange:
 		side := ""
-		if len(in.Exchange.Node.Inputs) > 1 {
+		if len(in.Exchange.Op.Inputs) > 1 {
 			side = [...]string{" (left)", " (right)"}[min(in.Exchange.Side, 1)]
 		}
 		return fmt.Sprintf("x%d from stage %d%s", in.Exchange.ID, in.Exchange.From.ID, side)
@@ -136,6 +135,12 @@ func defaultParts(n int) string {
 	return fmt.Sprint(n)
 }
 
-func op(n *check.Node) string { return n.Op + " @" + at(n.Pos) }
+func op(n *Op) string { return n.Name + " @" + at(n.Pos) }
+
+// opFacts is op with the facts the op introduces (a slide other than the batch
+// interval, an event-time clock, a drain); outFacts with all of its stream's, which
+// decide when an output runs and how long it goes on after the input ends.
+func opFacts(n *Op) string  { return op(n) + n.describeFacts(true) }
+func outFacts(n *Op) string { return op(n) + n.describeFacts(false) }
 
 func at(p diag.Pos) string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"streamc.dev/streamc/dsl/builtins"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -36,10 +35,10 @@ import (
 
 // recyclable reports whether no string of the records src delivers is used after the
 // batch that delivered it; see the rules above.
-func (b *builder) recyclable(src *check.Node) bool {
-	seen := map[*check.Node]bool{}
-	var ok func(n *check.Node) bool
-	ok = func(n *check.Node) bool {
+func (b *builder) recyclable(src *Op) bool {
+	seen := map[*Op]bool{}
+	var ok func(n *Op) bool
+	ok = func(n *Op) bool {
 		if seen[n] {
 			return true
 		}
@@ -59,7 +58,7 @@ func (b *builder) recyclable(src *check.Node) bool {
 
 // batchLocal reports whether operator n keeps no string of its input past its batch,
 // from what its descriptor says it keeps.
-func (b *builder) batchLocal(n *check.Node) bool {
+func (b *builder) batchLocal(n *Op) bool {
 	switch n.Desc.Plan.Keeps {
 	case builtins.KeepsNothing, builtins.KeepsPartial:
 		return true
@@ -73,12 +72,12 @@ func (b *builder) batchLocal(n *check.Node) bool {
 
 // stateLocal applies the state-store rule to updateStateByKey and mapWithState: keys
 // the store copies, and states without strings.
-func (b *builder) stateLocal(n *check.Node) bool {
+func (b *builder) stateLocal(n *Op) bool {
 	if len(n.Inputs) != 1 || !ownedKeys(n.Inputs[0].Elem) {
 		return false
 	}
 	var s types.Type
-	if n.Op == "updateStateByKey" {
+	if n.Name == "updateStateByKey" {
 		_, s, _ = types.KeyValue(n.Elem)
 	} else if ft, isFunc := b.plan.Info.Types[n.Spec.(*spec.State).Fn].(*types.Func); isFunc && len(ft.Params) == 3 {
 		if st, isState := ft.Params[2].(*types.State); isState {
@@ -98,7 +97,7 @@ func ownedKeys(t types.Type) bool {
 
 // inputHasStrings reports whether the elements n reads, or those it produces, may hold
 // strings.
-func inputHasStrings(n *check.Node) bool {
+func inputHasStrings(n *Op) bool {
 	for _, in := range n.Inputs {
 		if types.HasStrings(in.Elem) {
 			return true

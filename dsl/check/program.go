@@ -14,7 +14,10 @@ import (
 // the stream graph the planner lowers. It is only produced for a file without errors
 // (warnings are allowed and are in Warnings).
 type Program struct {
-	File     *ast.File
+	File *ast.File
+	// Source is the file's text, for what is keyed by it: code generation identifies an
+	// operator's checkpointed state by the text of its call.
+	Source   []byte
 	Name     string // the pipeline name (from `pipeline NAME`)
 	Settings Settings
 	Records  []*types.Record // declared record types, in declaration order
