@@ -218,7 +218,7 @@ func (g *gen) errorf(pos diag.Pos, format string, args ...any) {
 
 // notImplemented records the error for an operator this version cannot generate.
 func (g *gen) notImplemented(n *planner.Op) {
-	g.errorf(n.Pos, "%s is not implemented yet in this version of streamc", n.Name)
+	g.errorf(n.Pos, "codegen: no code generation for %s (a streamc bug: its descriptor, spec and checker method exist)", n.Name)
 }
 
 // posString renders a position as run-time errors show it: "file.stream:L:C".

@@ -116,6 +116,9 @@
 // with their timestamps and gives the ones due at the event-time batch; the stages and
 // outputs downstream get a lagged view of the batch (eventtime.go).
 //
-// Operators or resources this version cannot generate are reported as positioned
-// diagnostics (diag.List): `X is not implemented yet in this version of streamc`.
+// Code generation raises no user errors: the checker reports every mistake a program can
+// make, and `streamc check` agrees with `streamc build`. What codegen reports, as
+// positioned diagnostics (diag.List) starting "codegen:", is a plan it cannot generate:
+// a streamc bug, which TestEveryOperatorExercised and the accepted-programs tests keep
+// from reaching users.
 package codegen

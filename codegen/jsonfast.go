@@ -134,7 +134,7 @@ func (g *gen) jsonScanValue(t types.Type, dst *jen.Statement, depth int) []jen.C
 	case *types.Record:
 		return []jen.Code{read(dst.Clone(), jen.Id(g.jsonScanner(t)).Call(jen.Id("line"), jen.Id("i")))}
 	}
-	g.errorf(g.anyPos(), "json cannot scan a field of type %s", t)
+	g.errorf(g.anyPos(), "codegen: json cannot scan a field of type %s", t)
 	return nil
 }
 

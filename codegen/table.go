@@ -60,7 +60,7 @@ func (g *gen) genTables() {
 				continue
 			}
 			if r.Op != "table" {
-				g.errorf(r.Pos, "%s is not implemented yet in this version of streamc", r.Op)
+				g.errorf(r.Pos, "codegen: no code generation for %s (a streamc bug)", r.Op)
 				g.tables[r] = ""
 				continue
 			}

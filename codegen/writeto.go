@@ -177,7 +177,7 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 			jen.Qual(g.connPath("filesink"), "Write").Call(jf(field), jen.Lit(ext), jen.Int64().Call(bv.Clone().Dot("Time")), header, parts, jen.Id(line)))))
 		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg("prefix").Value.Pos()))
 	default:
-		g.errorf(r.Pos, "%s is not implemented yet in this version of streamc", r.Op)
+		g.errorf(r.Pos, "codegen: no code generation for %s (a streamc bug)", r.Op)
 		return
 	}
 	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], append([]jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
@@ -463,6 +463,6 @@ func (g *gen) jsonValueAppend(t types.Type, x *jen.Statement, depth int) []jen.C
 		}
 		return append(out, lit("}"))
 	}
-	g.errorf(g.anyPos(), "jsonFiles cannot write values of type %s", t)
+	g.errorf(g.anyPos(), "codegen: jsonFiles cannot write values of type %s", t)
 	return nil
 }
