@@ -150,6 +150,27 @@ func TestExamplesCheck(t *testing.T) {
 	}
 }
 
+// TestOtherDocsExamplesCheck type-checks the ```stream blocks of the other pages
+// (connectors.md, ...) and of the README: each is a complete program that must check
+// without errors or warnings.
+func TestOtherDocsExamplesCheck(t *testing.T) {
+	for _, file := range []string{"connectors.md", "reliability.md", "running.md", "../README.md"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fences(string(src)) {
+			if f.lang != "stream" {
+				continue
+			}
+			if _, diags := dsl.Check(f.fileName(), []byte(f.body)); len(diags) > 0 {
+				t.Errorf("%s:%d: example (from line %d) does not check cleanly:\n%s",
+					file, f.line+diags[0].Pos.Line, f.line, printDiags(f.fileName(), f.body, diags))
+			}
+		}
+	}
+}
+
 // TestErrorExamples checks every ```stream-error block: it must fail to check, and the
 // ```text block that follows it must hold exactly what `streamc check` prints for it.
 func TestErrorExamples(t *testing.T) {

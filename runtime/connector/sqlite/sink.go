@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	rt "streamc.dev/streamc/runtime"
 	"streamc.dev/streamc/runtime/connector/sqlsink"
@@ -143,6 +144,7 @@ func (s *Sink) WriteKeyed(ctx context.Context, pipeline, output string, batchTim
 			if len(args) != s.params {
 				return sqlsink.CheckArity(s.cfg.SQL, s.params, len(args))
 			}
+			encodeArgs(args)
 			_, err := stmt.ExecContext(ctx, args...)
 			if err == nil {
 				continue
@@ -256,4 +258,34 @@ func (s *Sink) duePrune(partition int) bool {
 	defer s.pruneMu.Unlock()
 	s.commits[partition]++
 	return s.commits[partition] >= sqlsink.PruneEvery
+}
+
+// TimeLayout is how the sink stores a time: RFC 3339 in UTC with exactly three
+// fractional digits and a Z, "2006-01-02T15:04:05.000Z" (a .stream time has millisecond
+// precision, so nothing is lost). SQLite's date and time functions read it
+// (datetime(col), julianday(col), unixepoch(col, 'subsec'), strftime), its text sorts
+// in time order (fixed width, one zone), and the driver reads it back as a time.Time
+// from a column declared DATE, DATETIME or TIMESTAMP (tableQuery, lookup).
+const TimeLayout = "2006-01-02T15:04:05.000Z"
+
+// encodeArgs puts the statement arguments whose SQLite form streamc chooses into that
+// form, in place: a time (time.Time, as generated code passes it, or rt.Time) becomes
+// TimeLayout text, whatever the column's type (SQLite keeps text that does not look
+// like a number as text even in an INTEGER column, where datetime() still reads it; a
+// STRICT INTEGER column rejects it: bind millis(t) from the pipeline for epoch
+// milliseconds). A duration becomes its integer nanoseconds, which is what a
+// tableQuery or lookup reads back into a duration. The driver's own default for a
+// time.Time is Go's time.String() text ("2006-01-02 15:04:05 +0000 UTC"), which
+// SQLite's functions do not read.
+func encodeArgs(args []any) {
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			args[i] = v.UTC().Format(TimeLayout)
+		case rt.Time:
+			args[i] = v.Go().Format(TimeLayout)
+		case time.Duration:
+			args[i] = int64(v)
+		}
+	}
 }
