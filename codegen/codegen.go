@@ -164,6 +164,9 @@ func (g *gen) files() []outFile {
 		f.ImportName(g.winPath, "window")
 		f.ImportName(g.statePath, "state")
 		f.ImportName(g.joinPath, "join")
+		for _, p := range g.plan.Imports {
+			f.ImportName(p.Path, p.Name)
+		}
 		f.ImportName(pgxPath, "pgx")
 		f.ImportName(g.ckptPath(), "checkpoint")
 		if about != "" {

@@ -11,6 +11,7 @@ import (
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -497,8 +498,11 @@ func (f *fn) call(e *ast.Call) jen.Code {
 		f.g.errorf(e.Pos(), "codegen: this call is not resolved")
 		return jen.Nil()
 	}
-	if callee.Kind == check.ValueMethod {
+	switch callee.Kind {
+	case check.ValueMethod:
 		return f.method(e, callee)
+	case check.GoFunc:
+		return f.goCall(e, callee)
 	}
 	bf := f.g.builtin(callee)
 	if bf == nil {
@@ -739,4 +743,69 @@ func newExprState(info *check.Info) exprState {
 		info = &check.Info{}
 	}
 	return exprState{info: info, lambdas: map[*ast.Lambda]string{}, topLets: map[*check.Object]string{}}
+}
+
+// goCall compiles a call of an imported Go function. Arguments convert to the Go
+// parameter types (int64 to int32, rt.Time to time.Time), the result back; (T, error)
+// results pass through rt.GoResult, which fails the batch on an error, naming the call
+// and its position; (T, bool) results become an optional:
+//
+//	geo.Country(ip)
+//	float64(geo.Score(int(n), float32(1.5)))
+//	rt.GoResult[int64]{Call: "geo.Parse at p.stream:8:15"}.Of(geo.Parse(ip))
+//	stdlib.OptOf(geo.Lookup(ip))
+func (f *fn) goCall(e *ast.Call, c *check.Callee) jen.Code {
+	g, gf := f.g, c.Go
+	args := make([]jen.Code, len(e.Args))
+	for i, a := range e.Args {
+		x := f.typed(a.Value)
+		switch p := gf.Params[i]; p.Conv {
+		case goimport.ConvNumeric:
+			x = jen.Id(p.GoType).Call(x)
+		case goimport.ConvTime:
+			x = jen.Add(x).Dot("Go").Call()
+		}
+		args[i] = x
+	}
+	call := jen.Qual(c.Pkg.Path, gf.Name).Call(args...)
+	res := gf.Result
+	goRes := func() jen.Code { // the Go type of the function's first result
+		switch res.Conv {
+		case goimport.ConvNumeric:
+			return jen.Id(res.GoType)
+		case goimport.ConvTime:
+			return jen.Qual("time", "Time")
+		}
+		if o, ok := res.Type.(*types.Optional); ok {
+			return g.goType(o.Elem)
+		}
+		return g.goType(res.Type)
+	}
+	// conv converts a value of the Go result type to its .stream type.
+	conv := func(v jen.Code) jen.Code {
+		elem := res.Type
+		if o, ok := elem.(*types.Optional); ok {
+			elem = o.Elem
+		}
+		switch res.Conv {
+		case goimport.ConvNumeric:
+			return g.goType(elem).Call(v)
+		case goimport.ConvTime:
+			return jen.Qual(g.rtPath, "Time").Call(jen.Add(v).Dot("UnixMilli").Call())
+		}
+		return v
+	}
+	switch gf.Returns {
+	case goimport.ReturnsWithError:
+		where := c.Name + " at " + g.posString(e.Fun.(*ast.Selector).Sel.At)
+		return conv(jen.Qual(g.rtPath, "GoResult").Types(goRes()).Values(jen.Id("Call").Op(":").Lit(where)).Dot("Of").Call(call))
+	case goimport.ReturnsWithOK:
+		opt := jen.Qual(g.stdPath, "OptOf").Call(call)
+		if res.Conv == goimport.ConvNone {
+			return opt
+		}
+		elem := res.Type.(*types.Optional).Elem
+		return jen.Qual(g.stdPath, "OptMap").Call(opt, jen.Func().Params(jen.Id("v").Add(goRes())).Add(g.goType(elem)).Block(jen.Return(conv(jen.Id("v")))))
+	}
+	return conv(call)
 }

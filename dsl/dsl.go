@@ -1,9 +1,12 @@
 package dsl
 
 import (
+	"path/filepath"
+
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/parser"
 )
 
@@ -22,7 +25,7 @@ func Check(filename string, src []byte) (*check.Program, diag.List) {
 		diags.Sort()
 		return nil, diags
 	}
-	prog, more := check.Check(f)
+	prog, more := check.CheckWith(f, importer(filename))
 	if prog != nil {
 		prog.Source = src
 	}
@@ -32,4 +35,12 @@ func Check(filename string, src []byte) (*check.Program, diag.List) {
 		return nil, diags
 	}
 	return prog, diags
+}
+
+// importer loads the Go packages a file imports, relative to its directory, each once.
+func importer(filename string) check.Importer {
+	l := &goimport.Loader{Dir: filepath.Dir(filename)}
+	return func(path string) (*goimport.Package, error) {
+		return l.Load(goimport.Import{Path: path})
+	}
 }

@@ -16,7 +16,7 @@ const GrammarFile = "vscode/syntaxes/stream.tmLanguage.json"
 
 // Keywords are the reserved words of the language (language.md §3); TestKeywords
 // checks them against the parser.
-var Keywords = []string{"pipeline", "type", "let", "if", "else"}
+var Keywords = []string{"pipeline", "import", "type", "let", "if", "else"}
 
 // Constants are the literal keywords.
 var Constants = []string{"true", "false", "none"}

@@ -81,7 +81,7 @@ func TestKeywords(t *testing.T) {
 			t.Errorf("%q is not reserved by the parser, but the grammar calls it a keyword", w)
 		}
 	}
-	for _, w := range []string{"batchTime", "some", "map", "string", "fail", "State", "lets", "types"} {
+	for _, w := range []string{"batchTime", "some", "map", "string", "fail", "State", "lets", "types", "imports"} {
 		if reserved(w) {
 			t.Errorf("%q is reserved by the parser: add it to the grammar's keywords", w)
 		}

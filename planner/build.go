@@ -29,6 +29,7 @@ func Build(prog *check.Program) (*Plan, diag.List) {
 			SourceFile: prog.File.Name,
 			Settings:   prog.Settings,
 			Records:    prog.Records,
+			Imports:    prog.Imports,
 			Info:       prog.Info,
 		},
 		stageOf:   map[*Op]*Stage{},

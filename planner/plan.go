@@ -5,6 +5,7 @@ import (
 
 	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -20,6 +21,9 @@ type Plan struct {
 	Stages    []*Stage // in execution order: a stage's inputs come from earlier stages
 	Exchanges []*Exchange
 	Outputs   []*Output // in declaration order, the order in which they run each batch
+	// Imports are the Go packages the pipeline calls: the generated program imports
+	// them and its go.mod requires their modules.
+	Imports []*goimport.Package
 	// Info gives the types of the expressions inside the plan's lambdas.
 	Info *check.Info
 }

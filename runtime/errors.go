@@ -80,7 +80,7 @@ func Wrap(op Op, err error) error {
 //	}
 func Guard(op Op, err *error) {
 	if v := recover(); v != nil {
-		*err = &OpError{Pos: op.Pos, Op: op.Name, Err: newPanicError(v)}
+		*err = &OpError{Pos: op.Pos, Op: op.Name, Err: recovered(v)}
 		return
 	}
 	*err = Wrap(op, *err)
@@ -109,7 +109,7 @@ func GuardFused(ops []Op, cur *int, err *error) {
 		op = ops[*cur]
 	}
 	if v != nil {
-		*err = &OpError{Pos: op.Pos, Op: op.Name, Err: newPanicError(v)}
+		*err = &OpError{Pos: op.Pos, Op: op.Name, Err: recovered(v)}
 		return
 	}
 	*err = Wrap(op, *err)

@@ -515,7 +515,7 @@ func (c *cli) gen(cmd *command, args []string) int {
 			return exitFail
 		}
 	}
-	if err := c.genModule(*dir, u.prog.Name); err != nil {
+	if err := c.genModule(*dir, u.prog.Name, importedModules(u.plan)); err != nil {
 		fmt.Fprintf(c.stderr, "streamc: %v\n", err)
 		return exitFail
 	}
@@ -529,7 +529,7 @@ const genModuleHeader = "// Written by streamc"
 // genModule writes go.mod and go.sum into dir, the directory of a generated program,
 // unless dir belongs to streamc's own module already (go generate inside the
 // repository) or has a go.mod that streamc did not write.
-func (c *cli) genModule(dir, name string) error {
+func (c *cli) genModule(dir, name string, modules []build.Requirement) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -541,7 +541,7 @@ func (c *cli) genModule(dir, name string) error {
 	if mod := enclosingModule(filepath.Dir(abs)); mod == build.ModulePath {
 		return nil
 	}
-	gomod, gosum, err := build.ModuleFiles(build.Options{Name: name})
+	gomod, gosum, err := build.ModuleFiles(build.Options{Name: name, Modules: modules})
 	if err != nil {
 		return err
 	}
@@ -590,6 +590,21 @@ func (c *cli) buildOptions(key, name string, bf buildFlags) build.Options {
 		Verbose: *bf.verbose, Trace: *bf.trace}
 }
 
+// importedModules are the modules of the Go packages a plan imports, each once.
+func importedModules(p *planner.Plan) []build.Requirement {
+	var out []build.Requirement
+	seen := map[string]bool{}
+	for _, imp := range p.Imports {
+		m := imp.Module
+		if m.Path == "" || seen[m.Path] {
+			continue
+		}
+		seen[m.Path] = true
+		out = append(out, build.Requirement{Path: m.Path, Version: m.Version, Dir: m.Dir})
+	}
+	return out
+}
+
 // buildBinary generates and builds a loaded file into out ("" = the cache).
 func (c *cli) buildBinary(u *unit, out string, bf buildFlags) (string, bool) {
 	gen, ok := c.generate(u)
@@ -600,7 +615,9 @@ func (c *cli) buildBinary(u *unit, out string, bf buildFlags) (string, bool) {
 	if err != nil {
 		abs = u.name
 	}
-	return c.compile(c.buildOptions(abs, u.plan.Name, bf), gen, out)
+	opts := c.buildOptions(abs, u.plan.Name, bf)
+	opts.Modules = importedModules(u.plan)
+	return c.compile(opts, gen, out)
 }
 
 // compile builds files into out ("" = bin/NAME in the program's build directory).

@@ -33,8 +33,8 @@ type Comment struct {
 
 func (c *Comment) Pos() diag.Pos { return c.At }
 
-// Decl is a top-level declaration: *PipelineDecl, *Setting, *TypeDecl, *LetDecl or
-// *ExprStmt (a stream expression that ends in an output).
+// Decl is a top-level declaration: *PipelineDecl, *ImportDecl, *Setting, *TypeDecl,
+// *LetDecl or *ExprStmt (a stream expression that ends in an output).
 type Decl interface {
 	Node
 	declNode()
@@ -44,6 +44,16 @@ type Decl interface {
 type PipelineDecl struct {
 	At   diag.Pos
 	Name *Ident
+}
+
+// ImportDecl is `import "path"` or `import NAME "path"`: a Go package whose exported
+// functions the program may call as NAME.Func(...). The path is a module's package
+// ("github.com/x/y") or a directory beside the file ("./geo"); NAME defaults to the
+// package's name.
+type ImportDecl struct {
+	At   diag.Pos
+	Name *Ident // nil when not written
+	Path *StringLit
 }
 
 // Setting is `NAME VALUE` at top level, e.g. `batch 1s` or `checkpoint "ckpt/x"`.
@@ -81,6 +91,7 @@ type ExprStmt struct {
 }
 
 func (d *PipelineDecl) Pos() diag.Pos { return d.At }
+func (d *ImportDecl) Pos() diag.Pos   { return d.At }
 func (d *Setting) Pos() diag.Pos      { return d.Name.At }
 func (d *TypeDecl) Pos() diag.Pos     { return d.At }
 func (d *LetDecl) Pos() diag.Pos      { return d.At }
@@ -88,6 +99,7 @@ func (d *ExprStmt) Pos() diag.Pos     { return d.X.Pos() }
 func (f *Field) Pos() diag.Pos        { return f.Name.At }
 
 func (*PipelineDecl) declNode() {}
+func (*ImportDecl) declNode()   {}
 func (*Setting) declNode()      {}
 func (*TypeDecl) declNode()     {}
 func (*LetDecl) declNode()      {}

@@ -22,6 +22,11 @@ func Inspect(node Node, f func(Node) bool) {
 		// Leaves.
 	case *PipelineDecl:
 		inspectIdent(n.Name, f)
+	case *ImportDecl:
+		inspectIdent(n.Name, f)
+		if n.Path != nil {
+			Inspect(n.Path, f)
+		}
 	case *Setting:
 		inspectIdent(n.Name, f)
 		inspectExpr(n.Value, f)

@@ -39,6 +39,7 @@ func everyNode() *ast.File {
 	return &ast.File{
 		Decls: []ast.Decl{
 			&ast.PipelineDecl{Name: id("p")},
+			&ast.ImportDecl{Name: id("geo"), Path: &ast.StringLit{Raw: `"./geo"`, Value: "./geo"}},
 			&ast.Setting{Name: id("batch"), Value: &ast.DurationLit{Raw: "1s"}},
 			&ast.TypeDecl{Name: id("Click"), Fields: []*ast.Field{
 				{Name: id("a"), Type: &ast.ListType{Elem: &ast.OptionalType{Elem: &ast.NamedType{Name: id("int")}}}},

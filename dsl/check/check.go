@@ -8,6 +8,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -15,8 +16,17 @@ import (
 // Check type-checks a parsed file and builds its stream graph. The list holds every
 // error and warning found, sorted by position; the Program is nil when there is an
 // error.
-func Check(f *ast.File) (*Program, diag.List) {
+func Check(f *ast.File) (*Program, diag.List) { return CheckWith(f, nil) }
+
+// Importer loads the Go package an import names (the path as written, with any
+// @version); dsl.Check gives one that uses package goimport.
+type Importer func(path string) (*goimport.Package, error)
+
+// CheckWith is Check for a file that may import Go packages, which imp loads. A file
+// with imports and no importer gets an error at each import.
+func CheckWith(f *ast.File, imp Importer) (*Program, diag.List) {
 	c := newChecker(f)
+	c.importer = imp
 	c.run()
 	c.errs.Sort()
 	if c.errs.HasErrors() {
@@ -92,9 +102,8 @@ type checker struct {
 	outputDone bool // the statement's output node was made
 	resources  map[ast.Expr]*Resource
 	stateOps   []*Node // state operators and inverse windows, which need checkpoint
-	// slideSet records the windowed operators whose call gives a slide; the others
-	// slide with their input (Spark's default).
-	slideSet map[*Node]bool
+	importer   Importer
+	packages   []*Object // the imported Go packages, in import order
 }
 
 func newChecker(f *ast.File) *checker {
@@ -138,6 +147,7 @@ func (c *checker) startPos() diag.Pos {
 
 func (c *checker) run() {
 	c.settings()
+	c.imports()
 	c.declareRecords()
 	for _, d := range c.file.Decls {
 		if l, ok := d.(*ast.LetDecl); ok {
@@ -297,6 +307,7 @@ func (c *checker) finish() {
 			c.errorf(n.Pos, "the checkpoint directory has not been set: %s and needs one; add a line such as `checkpoint \"ckpt/%s\"`", what, pipelineDirName(c.prog.Name))
 		}
 	}
+	c.usedImports()
 	for _, o := range c.lets {
 		// A binding whose value failed has had its error; "not used" would be noise.
 		if !c.used[o] && !types.IsInvalid(c.final(o.Type)) {

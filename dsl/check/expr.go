@@ -155,6 +155,9 @@ func (c *checker) expr1(e ast.Expr, want types.Type) types.Type {
 		return types.InvalidType
 	case *ast.Call:
 		if recv, name, ok := e.MethodName(); ok {
+			if id, pkg := c.goPackage(recv); pkg != nil {
+				return c.goCall(e, id, name, pkg, want)
+			}
 			return c.methodCall(e, recv, name, want)
 		}
 		id, ok := e.Fun.(*ast.Ident)
@@ -186,6 +189,10 @@ func (c *checker) ident(e *ast.Ident) types.Type {
 	if obj != nil {
 		c.info.Uses[e] = obj
 		c.used[obj] = true
+		if obj.Kind == PackageObject {
+			c.errorf(e.At, "%s is a Go package, not a value: call its functions, as %s.Name(x)", e.Name, e.Name)
+			return types.InvalidType
+		}
 		if obj.Kind == StreamBinding && c.inFunc > 0 {
 			c.errorf(e.At, "stream %s cannot be used inside a function: combine streams with join, union or cogroup", e.Name)
 			return types.InvalidType

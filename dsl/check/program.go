@@ -6,6 +6,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
@@ -30,8 +31,10 @@ type Program struct {
 	// Resources are the tables, connections and sinks the program uses, in source order:
 	// the values built once at start-up and shared by the nodes that name them.
 	Resources []*Resource
-	Info      *Info
-	Warnings  diag.List
+	// Imports are the Go packages the program imports and calls, in import order.
+	Imports  []*goimport.Package
+	Info     *Info
+	Warnings diag.List
 }
 
 // Settings are the pipeline settings written in the file, with defaults filled in.
@@ -130,6 +133,7 @@ const (
 	ParamObject                       // a lambda parameter
 	BatchTimeObject                   // batchTime
 	RecordObject                      // a declared record type
+	PackageObject                     // an imported Go package
 )
 
 // Object is something a name refers to.
@@ -142,6 +146,8 @@ type Object struct {
 	Decl ast.Node
 	// Node is the stream node of a StreamBinding.
 	Node *Node
+	// Pkg is the Go package of a PackageObject.
+	Pkg *goimport.Package
 }
 
 // CalleeKind says what kind of function a Callee is.
@@ -150,6 +156,7 @@ type CalleeKind int
 const (
 	BuiltinFunc CalleeKind = iota // split, lower, len, sum, env, some, ...
 	ValueMethod                   // orElse, getOrElse, isSome, get, ... on optionals; get/update/... on State
+	GoFunc                        // an exported function of an imported Go package
 )
 
 // Callee is a resolved call of a builtin function or value method.
@@ -163,6 +170,9 @@ type Callee struct {
 	// Func is the table entry called (the overload chosen); its GoName names the
 	// implementation in the standard library.
 	Func *builtins.Func
+	// Go and Pkg are the function of a GoFunc callee and its package.
+	Go  *goimport.Func
+	Pkg *goimport.Package
 }
 
 // Class is the operator's planning class, from its descriptor.

@@ -151,10 +151,12 @@ func group(d ast.Decl) int {
 	switch d.(type) {
 	case *ast.PipelineDecl, *ast.Setting:
 		return 0
-	case *ast.TypeDecl:
+	case *ast.ImportDecl:
 		return 1
+	case *ast.TypeDecl:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 func (p *printer) file(f *ast.File) {
@@ -198,6 +200,12 @@ func (p *printer) decl(d ast.Decl) {
 	switch d := d.(type) {
 	case *ast.PipelineDecl:
 		p.write("pipeline " + d.Name.Name)
+	case *ast.ImportDecl:
+		p.write("import ")
+		if d.Name != nil {
+			p.write(d.Name.Name + " ")
+		}
+		p.write(d.Path.Raw)
 	case *ast.Setting:
 		p.write(d.Name.Name + " ")
 		p.expr(d.Value)

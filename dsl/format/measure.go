@@ -61,6 +61,8 @@ func end(n ast.Node) diag.Pos {
 		return after(n.Rbrace, "}")
 	case *ast.PipelineDecl:
 		return end(n.Name)
+	case *ast.ImportDecl:
+		return end(n.Path)
 	case *ast.Setting:
 		return end(n.Value)
 	case *ast.TypeDecl:

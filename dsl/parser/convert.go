@@ -91,6 +91,15 @@ func (c *converter) decl(g *gDecl) ast.Decl {
 	switch {
 	case g.Pipeline != nil:
 		return &ast.PipelineDecl{At: c.pos(g.Pipeline.Pos), Name: c.ident(g.Pipeline.Name)}
+	case g.Import != nil:
+		d := &ast.ImportDecl{At: c.pos(g.Import.Pos), Name: c.ident(g.Import.Name)}
+		lit, ok := c.lit(g.Import.Path).(*ast.StringLit)
+		if !ok {
+			c.diags.Add(c.pos(g.Import.Path.Pos), "import needs a quoted package path, such as import \"github.com/x/y\" or import geo \"./geo\"")
+			return nil
+		}
+		d.Path = lit
+		return d
 	case g.Type != nil:
 		return c.typeDecl(g.Type)
 	case g.Let != nil:

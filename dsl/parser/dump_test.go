@@ -31,6 +31,12 @@ func dumpTo(b *strings.Builder, n ast.Node) {
 		dumpList(b, "file", n.Decls)
 	case *ast.PipelineDecl:
 		fmt.Fprintf(b, "(pipeline %s)", n.Name.Name)
+	case *ast.ImportDecl:
+		name := "_"
+		if n.Name != nil {
+			name = n.Name.Name
+		}
+		fmt.Fprintf(b, "(import %s %s)", name, n.Path.Raw)
 	case *ast.Setting:
 		fmt.Fprintf(b, "(set %s ", n.Name.Name)
 		dumpTo(b, n.Value)

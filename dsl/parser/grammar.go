@@ -20,6 +20,7 @@ import (
 // gDecl is one top-level declaration.
 type gDecl struct {
 	Pipeline *gPipeline `parser:"  @@"`
+	Import   *gImport   `parser:"| @@"`
 	Type     *gTypeDecl `parser:"| @@"`
 	Let      *gLet      `parser:"| @@"`
 	Setting  *gSetting  `parser:"| @@"`
@@ -41,6 +42,14 @@ type gName struct {
 type gPipeline struct {
 	Pos  lexer.Position
 	Name *gIdent `parser:"'pipeline' @@"`
+}
+
+// gImport is `import "path"` or `import NAME "path"`; the converter checks that the
+// path is a string.
+type gImport struct {
+	Pos  lexer.Position
+	Name *gIdent `parser:"'import' @@?"`
+	Path *gLit   `parser:"@@"`
 }
 
 // gSetting is `NAME VALUE`: a name followed by a token that can start a value. Any

@@ -63,7 +63,7 @@ func symbols() map[string]lexer.TokenType {
 }
 
 var keywords = map[string]bool{
-	"pipeline": true, "type": true, "let": true, "if": true, "else": true,
+	"pipeline": true, "import": true, "type": true, "let": true, "if": true, "else": true,
 	"true": true, "false": true, "none": true,
 }
 

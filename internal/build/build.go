@@ -54,6 +54,16 @@ type Options struct {
 	Notice string
 	// GoCmd is the go command; empty means "go" from PATH (or $GOROOT/bin/go).
 	GoCmd string
+	// Modules are the modules of the Go packages the pipeline imports, which its go.mod
+	// requires (and replaces by their directory, for a team's local module).
+	Modules []Requirement
+}
+
+// Requirement is the module of a Go package a pipeline imports.
+type Requirement struct {
+	Path, Version string
+	// Dir, when set, is the module's directory: go.mod replaces the module by it.
+	Dir string
 }
 
 func (o *Options) noticeAfter() time.Duration {
@@ -197,6 +207,19 @@ func ModuleFiles(opts Options) (gomod, gosum []byte, err error) {
 		b.WriteString(")\n")
 	}
 	fmt.Fprintf(&b, "\nreplace %s => %s\n", ModulePath, filepath.ToSlash(rtDir))
+	if len(opts.Modules) > 0 {
+		b.WriteString("\n// The modules of the Go packages the pipeline imports.\n")
+		for _, m := range opts.Modules {
+			v := m.Version
+			if m.Dir != "" || v == "" {
+				v = "v0.0.0"
+			}
+			fmt.Fprintf(&b, "require %s %s\n", m.Path, v)
+			if m.Dir != "" {
+				fmt.Fprintf(&b, "replace %s => %s\n", m.Path, filepath.ToSlash(m.Dir))
+			}
+		}
+	}
 	gosum, err = os.ReadFile(filepath.Join(rtDir, "go.sum"))
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,277 @@
+package goimport
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	gotypes "go/types"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"streamc.dev/streamc/dsl/types"
+)
+
+// Import is one import of a .stream file: the path as written, possibly with @version.
+type Import struct {
+	Path string
+}
+
+// Loader loads imported packages. Dir is the directory of the .stream file: local
+// paths are relative to it, and a Go module around it decides unversioned imports.
+// Cache is where modules are resolved ("" is the user cache directory).
+type Loader struct {
+	Dir   string
+	Cache string
+}
+
+// local reports whether an import path names a directory.
+func local(path string) bool {
+	return path == "." || path == ".." || strings.HasPrefix(path, "./") || strings.HasPrefix(path, "../") || filepath.IsAbs(path)
+}
+
+// Load loads one import. The error says what went wrong in the user's terms (a missing
+// directory, a package that does not build, a module the proxy does not have).
+func (l *Loader) Load(imp Import) (*Package, error) {
+	if local(imp.Path) {
+		return l.loadLocal(imp.Path)
+	}
+	path, version, _ := strings.Cut(imp.Path, "@")
+	if version == "" {
+		// The module around the .stream file may require it: use that version.
+		if p, err := l.loadIn(l.Dir, path); err == nil {
+			return p, nil
+		}
+		version = "latest"
+	}
+	dir, err := l.resolver(path, version)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.loadIn(dir, path)
+	if err != nil {
+		return nil, err
+	}
+	p.Latest = version == "latest"
+	return p, nil
+}
+
+// loadLocal loads the package in a directory beside the .stream file, which must be in
+// a Go module.
+func (l *Loader) loadLocal(rel string) (*Package, error) {
+	dir := rel
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(l.Dir, rel)
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory beside the .stream file", rel)
+	}
+	root := dir
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return nil, fmt.Errorf("the Go package in %s is not in a Go module: add one with `go mod init example.com/%s` in that directory", rel, filepath.Base(dir))
+		}
+		root = parent
+	}
+	p, err := l.loadIn(dir, ".")
+	if err != nil {
+		return nil, err
+	}
+	p.Module.Dir = root
+	return p, nil
+}
+
+// resolver returns a module directory, under the cache, whose go.mod requires the module
+// providing path at version, resolving it with `go get` the first time.
+func (l *Loader) resolver(path, version string) (string, error) {
+	cache := l.Cache
+	if cache == "" {
+		c, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		cache = filepath.Join(c, "streamc")
+	}
+	sum := sha256.Sum256([]byte(path + "@" + version))
+	dir := filepath.Join(cache, "goimport", hex.EncodeToString(sum[:8]))
+	if version != "latest" {
+		if _, err := os.Stat(filepath.Join(dir, "go.sum")); err == nil {
+			return dir, nil
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	gomod := "module streamc.gen/imports\n\ngo 1.26\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "get", path+"@"+version)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("cannot get %s@%s: %s", path, version, strings.TrimSpace(firstLines(out.String(), 3)))
+	}
+	return dir, nil
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// loadIn loads pattern with the go command run in dir.
+func (l *Loader) loadIn(dir, pattern string) (*Package, error) {
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedTypes | packages.NeedModule | packages.NeedFiles,
+		Dir:  dir,
+		Env:  append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"),
+	}
+	pkgs, err := packages.Load(cfg, pattern)
+	if err != nil {
+		return nil, err
+	}
+	if len(pkgs) != 1 {
+		return nil, fmt.Errorf("%s names %d packages, not one", pattern, len(pkgs))
+	}
+	gp := pkgs[0]
+	if len(gp.Errors) > 0 {
+		var msgs []string
+		for _, e := range gp.Errors {
+			msgs = append(msgs, e.Msg)
+		}
+		return nil, errors.New(strings.Join(msgs, "; "))
+	}
+	if gp.Types == nil {
+		return nil, fmt.Errorf("%s has no type information", pattern)
+	}
+	if gp.Name == "main" {
+		return nil, fmt.Errorf("%s is a main package: import a library package", pattern)
+	}
+	p := &Package{Path: gp.PkgPath, Name: gp.Name, Funcs: map[string]*Func{}}
+	if gp.Module != nil {
+		p.Module = Module{Path: gp.Module.Path, Version: gp.Module.Version}
+	}
+	scope := gp.Types.Scope()
+	for _, name := range scope.Names() {
+		fn, ok := scope.Lookup(name).(*gotypes.Func)
+		if !ok || !fn.Exported() {
+			continue
+		}
+		p.Funcs[name] = describe(fn)
+	}
+	return p, nil
+}
+
+// describe maps a Go function's signature to .stream types.
+func describe(fn *gotypes.Func) *Func {
+	sig := fn.Type().(*gotypes.Signature)
+	f := &Func{Name: fn.Name(), GoSig: gotypes.TypeString(sig, func(p *gotypes.Package) string { return p.Name() })}
+	switch {
+	case sig.TypeParams().Len() > 0:
+		f.Unsupported = "it is generic"
+		return f
+	case sig.Variadic():
+		f.Unsupported = "it is variadic"
+		return f
+	}
+	for i := range sig.Params().Len() {
+		v, why := value(sig.Params().At(i).Type())
+		if why != "" {
+			f.Unsupported = fmt.Sprintf("parameter %d is %s, %s", i+1, sig.Params().At(i).Type(), why)
+			return f
+		}
+		f.Params = append(f.Params, v)
+	}
+	res := sig.Results()
+	switch {
+	case res.Len() == 1:
+	case res.Len() == 2 && isError(res.At(1).Type()):
+		f.Returns = ReturnsWithError
+	case res.Len() == 2 && isBool(res.At(1).Type()):
+		f.Returns = ReturnsWithOK
+	case res.Len() == 0:
+		f.Unsupported = "it returns nothing: a .stream expression needs a value"
+		return f
+	default:
+		f.Unsupported = "it returns " + res.String() + ": .stream calls functions returning T, (T, error) or (T, bool)"
+		return f
+	}
+	v, why := value(res.At(0).Type())
+	if why != "" {
+		f.Unsupported = fmt.Sprintf("its result is %s, %s", res.At(0).Type(), why)
+		return f
+	}
+	if f.Returns == ReturnsWithOK {
+		v.Type = &types.Optional{Elem: v.Type}
+	}
+	f.Result = v
+	return f
+}
+
+func isError(t gotypes.Type) bool {
+	return gotypes.Identical(t, gotypes.Universe.Lookup("error").Type())
+}
+
+func isBool(t gotypes.Type) bool {
+	b, ok := t.(*gotypes.Basic)
+	return ok && b.Kind() == gotypes.Bool
+}
+
+// value maps a Go type to a .stream type; why says why it cannot.
+func value(t gotypes.Type) (Value, string) {
+	if named, ok := t.(*gotypes.Named); ok {
+		if obj := named.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == "time" {
+			switch obj.Name() {
+			case "Time":
+				return Value{Type: types.TimeType, Conv: ConvTime}, ""
+			case "Duration":
+				return Value{Type: types.DurationType}, ""
+			}
+		}
+		return Value{}, "a named type .stream has no counterpart for"
+	}
+	switch t := t.(type) {
+	case *gotypes.Basic:
+		switch t.Kind() {
+		case gotypes.String:
+			return Value{Type: types.StringType}, ""
+		case gotypes.Bool:
+			return Value{Type: types.BoolType}, ""
+		case gotypes.Int64:
+			return Value{Type: types.IntType}, ""
+		case gotypes.Int, gotypes.Int8, gotypes.Int16, gotypes.Int32, gotypes.Uint8, gotypes.Uint16, gotypes.Uint32:
+			return Value{Type: types.IntType, Conv: ConvNumeric, GoType: t.Name()}, ""
+		case gotypes.Float64:
+			return Value{Type: types.FloatType}, ""
+		case gotypes.Float32:
+			return Value{Type: types.FloatType, Conv: ConvNumeric, GoType: t.Name()}, ""
+		}
+		return Value{}, "a kind of number .stream's int (int64) cannot hold"
+	case *gotypes.Slice:
+		elem, why := value(t.Elem())
+		if why != "" || elem.Conv != ConvNone {
+			return Value{}, "a slice whose elements are not string, bool, int64, float64 or time.Duration"
+		}
+		return Value{Type: &types.List{Elem: elem.Type}}, ""
+	}
+	return Value{}, "which .stream cannot pass (structs, maps, pointers, funcs and interfaces have no .stream type)"
+}

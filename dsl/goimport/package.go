@@ -1,0 +1,65 @@
+package goimport
+
+import "streamc.dev/streamc/dsl/types"
+
+// Package is an imported Go package as a .stream program sees it.
+type Package struct {
+	// Path is the Go import path; Name the package name (the default local name).
+	Path, Name string
+	// Module is the module that provides the package.
+	Module Module
+	// Funcs are the package's exported functions, by name, including the ones .stream
+	// cannot call (Func.Unsupported says why).
+	Funcs map[string]*Func
+	// Latest is set when the import gave no version and none was found around the
+	// .stream file: Module.Version is the latest, which the program should pin.
+	Latest bool
+}
+
+// Module is a Go module a generated program requires.
+type Module struct {
+	Path, Version string
+	// Dir is set for a module in a local directory, which the generated program's go.mod
+	// replaces by that directory (absolute).
+	Dir string
+}
+
+// Func is an exported function of an imported package.
+type Func struct {
+	Name   string
+	Params []Value
+	Result Value
+	// Returns says how the function gives its result: alone, with an error, or with a
+	// bool that says whether there is one.
+	Returns Returns
+	// Unsupported says why .stream cannot call the function; "" when it can.
+	Unsupported string
+	// GoSig is the Go signature, for messages: func(s string) (int, error).
+	GoSig string
+}
+
+// Returns is how a function gives its result.
+type Returns int
+
+const (
+	ReturnsValue     Returns = iota // func(...) T
+	ReturnsWithError                // func(...) (T, error): an error fails the batch
+	ReturnsWithOK                   // func(...) (T, bool): T? in .stream
+)
+
+// Value is a parameter or result: its .stream type and how the Go value converts.
+type Value struct {
+	Type types.Type
+	Conv Conv
+	// GoType is the Go type's name for conversions ("int32"); "" when Conv is ConvNone.
+	GoType string
+}
+
+// Conv is how a Go value converts to and from its .stream type.
+type Conv int
+
+const (
+	ConvNone    Conv = iota // the same Go type: no conversion
+	ConvNumeric             // another integer or float kind: GoType(x) in, int64(x)/float64(x) out
+	ConvTime                // time.Time: rt.Time.Go() in, rt.Time(t.UnixMilli()) out
+)

@@ -1,0 +1,15 @@
+package stdlib
+
+// OptOf makes an optional from the (value, ok) results of a Go function a pipeline
+// imports: func(...) (T, bool) is T? in .stream. Generated code passes the call's
+// results straight in: stdlib.OptOf(geo.Lookup(ip)).
+func OptOf[T any](v T, ok bool) Opt[T] { return Opt[T]{V: v, Ok: ok} }
+
+// OptMap converts the value of an optional, for (T, bool) functions whose T converts
+// to its .stream type (int32 to int64, time.Time to rt.Time).
+func OptMap[T, U any](o Opt[T], f func(T) U) Opt[U] {
+	if !o.Ok {
+		return Opt[U]{}
+	}
+	return Opt[U]{V: f(o.V), Ok: true}
+}
