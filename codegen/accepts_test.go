@@ -441,6 +441,8 @@ var accOps = []string{
 	`$.takeOrdered(2, key = x => toString(x))`,
 	`$.top(2, key = (k, v) => k)`,
 	`$.distinct()`,
+	`$.transform(xs => xs)`,
+	`$.transform(xs => [len(xs)])`,
 	`$.reduceByKey((a, b) => a)`,
 	`$.groupByKey()`,
 	`$.aggregateByKey(0, (acc, v) => acc + 1, (a, b) => a + b)`,

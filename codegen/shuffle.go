@@ -442,6 +442,20 @@ func (sg *stageGen) head() {
 			v := f.fresh("v")
 			f.emit(rangeLoop(v, jen.Id(all), sg.chain(0, v, n.Elem)))
 		}
+	case "transform":
+		// The batch's elements, gathered into a list of their own (the function may
+		// keep it: a Go function can), go through the function once; its result is
+		// the stream's batch:
+		//	var all []T
+		//	... all = append(all, e)
+		//	for _, v := range transform_5_9(all, b.Time) { ... }
+		all := f.fresh("all")
+		f.emit(jen.Var().Id(all).Index().Add(g.goType(n.Inputs[0].Elem)))
+		each(func(e string) { f.emit(jen.Id(all).Op("=").Append(jen.Id(all), jen.Id(e))) })
+		li := g.lambdaFor(n, funcSpec(n).Fn, &types.List{Elem: n.Inputs[0].Elem})
+		f.emit(sg.enter(n))
+		v := f.fresh("v")
+		f.emit(rangeLoop(v, li.call(bt, jen.Id(all)), sg.chain(0, v, n.Elem)))
 	case "countByWindow", "reduceByWindow", "reduceByKeyAndWindow", "countByValueAndWindow", "groupByKeyAndWindow":
 		sg.windowHead(n, x)
 	case "updateStateByKey", "mapWithState":

@@ -129,6 +129,8 @@ var Ops = []*Op{
 		Doc: "top keeps the n largest elements of each batch (by key when given), largest first.", Example: `.top(3, key = (w, n) => n)`},
 	{Name: "takeOrdered", Kind: Operator, Method: true, Params: []OpParam{req("n", "int"), opt0("key", "T => O")}, Result: "stream[T]",
 		Doc: "takeOrdered keeps the n smallest elements of each batch (by key when given), smallest first.", Example: `.takeOrdered(3)`},
+	{Name: "transform", Kind: Operator, Method: true, Params: []OpParam{req("f", "[T] => [U]")}, Result: "stream[U]",
+		Doc: "transform applies f once per batch to all the batch's elements, gathered into one list, and streams the list it returns (Spark's transform: arbitrary per-batch logic; batchTime is the batch's time).", Example: `.transform(xs => if len(xs) > 100 { [] } else { xs })`},
 	{Name: "distinct", Kind: Operator, Method: true, Params: []OpParam{partitions}, Result: "stream[T]",
 		Doc: "distinct removes repeated elements within each batch.", Example: `.distinct()`},
 

@@ -140,6 +140,8 @@ var plans = map[string]Plan{
 	"takeOrdered":    {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
 	"sortBy":         {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
 	"sortByKey":      {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
+	// transform's function may hand the batch to Go code, which could keep it.
+	"transform": {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
 	"countByValue":   {Class: ClassExchange, Exchange: ByElement, Combine: true, Keeps: KeepsNothing},
 	"distinct":       {Class: ClassExchange, Exchange: ByElement, Combine: true, Keeps: KeepsNothing},
 	"countByKey":     {Class: ClassExchange, Exchange: ByKey, Combine: true, Keeps: KeepsNothing},

@@ -663,6 +663,9 @@ func (c *checker) funcOp(n *Node, a *args, st *types.Stream, t types.Type) bool 
 		sp.Fn, n.Elem = lam, types.Pair(k, w)
 	case "glom":
 		n.Elem = &types.List{Elem: t}
+	case "transform":
+		lam, res := c.lambda(a.get("f"), what, []types.Type{&types.List{Elem: t}}, nil)
+		sp.Fn, n.Elem = lam, c.listElem(what, lam, res)
 	case "count":
 		n.Elem = types.IntType
 	case "reduce":
