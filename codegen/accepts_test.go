@@ -443,6 +443,8 @@ var accOps = []string{
 	`$.distinct()`,
 	`$.transform(xs => xs)`,
 	`$.transform(xs => [len(xs)])`,
+	`$.transformWith($, (xs, ys) => xs)`,
+	`$.transformWith($.map(x => toString(x)), (xs, ys) => [len(xs) + len(ys)])`,
 	`$.reduceByKey((a, b) => a)`,
 	`$.groupByKey()`,
 	`$.aggregateByKey(0, (acc, v) => acc + 1, (a, b) => a + b)`,

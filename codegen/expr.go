@@ -406,6 +406,10 @@ func (f *fn) binary(e *ast.Binary) jen.Code {
 	tx, ty := f.typeOf(e.X), f.typeOf(e.Y)
 	x, y := f.operand(e.Op, e.X), f.operand(e.Op, e.Y)
 	kx, ky := basicKind(tx), basicKind(ty)
+	if _, isList := tx.(*types.List); isList && e.Op == "+" {
+		// List concatenation makes a new list: neither operand is modified.
+		return jen.Qual(f.g.stdPath, "ConcatLists").Call(x, y)
+	}
 	switch e.Op {
 	case "+", "-":
 		switch {

@@ -317,6 +317,10 @@ func (sg *stageGen) head() {
 		sg.eventTimeHead(n)
 		return
 	}
+	if n.Name == "transformWith" {
+		sg.transformWithHead(n)
+		return
+	}
 	if len(s.Inputs) == 2 && s.Inputs[0].Kind == planner.FromExchange && s.Inputs[1].Kind == planner.FromExchange {
 		sg.joinHead(n, s.Inputs[0].Exchange, s.Inputs[1].Exchange)
 		return
@@ -606,3 +610,33 @@ func uniqueKeys(n *planner.Op) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// transformWithHead gathers both streams' elements of the batch into a list each, and
+// runs the function once on the two:
+//
+//	var all0 []T
+//	... all0 = append(all0, e)      (this stream, exchange x0)
+//	var all1 []W
+//	... all1 = append(all1, e)      (the other, exchange x1)
+//	for _, v := range transformWith_5_9(all0, all1, b.Time) { ... }
+func (sg *stageGen) transformWithHead(n *planner.Op) {
+	s, g, f := sg.s, sg.g, sg.f
+	if len(s.Inputs) != 2 || s.Inputs[0].Kind != planner.FromExchange || s.Inputs[1].Kind != planner.FromExchange {
+		g.errorf(n.Pos, "codegen: transformWith without its two exchanges")
+		return
+	}
+	var lists []string
+	var params []types.Type
+	for side, in := range s.Inputs {
+		elem := n.Inputs[side].Elem
+		all := f.fresh("all")
+		f.emit(jen.Var().Id(all).Index().Add(g.goType(elem)))
+		sg.each(in.Exchange, func(e string) { f.emit(jen.Id(all).Op("=").Append(jen.Id(all), jen.Id(e))) })
+		lists = append(lists, all)
+		params = append(params, &types.List{Elem: elem})
+	}
+	li := g.lambdaFor(n, funcSpec(n).Fn, params...)
+	f.emit(sg.enter(n))
+	v := f.fresh("v")
+	f.emit(rangeLoop(v, li.call(jen.Id("b").Dot("Time"), jen.Id(lists[0]), jen.Id(lists[1])), sg.chain(0, v, n.Elem)))
+}

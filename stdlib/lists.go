@@ -82,6 +82,12 @@ func Distinct[T comparable](xs []T) []T {
 	return out
 }
 
+// ConcatLists is a + b on lists: a new list with a's elements, then b's.
+func ConcatLists[T any](a, b []T) []T {
+	out := make([]T, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
 // ListContains reports whether x is an element of xs, compared with == (contains on a
 // list; Contains is contains on a string).
 func ListContains[T comparable](xs []T, x T) bool { return slices.Contains(xs, x) }

@@ -131,6 +131,8 @@ var Ops = []*Op{
 		Doc: "takeOrdered keeps the n smallest elements of each batch (by key when given), smallest first.", Example: `.takeOrdered(3)`},
 	{Name: "transform", Kind: Operator, Method: true, Params: []OpParam{req("f", "[T] => [U]")}, Result: "stream[U]",
 		Doc: "transform applies f once per batch to all the batch's elements, gathered into one list, and streams the list it returns (Spark's transform: arbitrary per-batch logic; batchTime is the batch's time).", Example: `.transform(xs => if len(xs) > 100 { [] } else { xs })`},
+	{Name: "transformWith", Kind: Operator, Method: true, Params: []OpParam{req("other", "stream[W]"), req("f", "([T], [W]) => [U]")}, Result: "stream[U]",
+		Doc: "transformWith applies f once per batch to the elements of this stream and of other in the same batch, each gathered into one list, and streams the list it returns (Spark's transformWith).", Example: `.transformWith(other, (xs, ys) => if len(ys) > 0 { xs } else { [] })`},
 	{Name: "distinct", Kind: Operator, Method: true, Params: []OpParam{partitions}, Result: "stream[T]",
 		Doc: "distinct removes repeated elements within each batch.", Example: `.distinct()`},
 

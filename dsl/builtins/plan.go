@@ -141,7 +141,8 @@ var plans = map[string]Plan{
 	"sortBy":         {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
 	"sortByKey":      {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
 	// transform's function may hand the batch to Go code, which could keep it.
-	"transform": {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
+	"transform":     {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
+	"transformWith": {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
 	"countByValue":   {Class: ClassExchange, Exchange: ByElement, Combine: true, Keeps: KeepsNothing},
 	"distinct":       {Class: ClassExchange, Exchange: ByElement, Combine: true, Keeps: KeepsNothing},
 	"countByKey":     {Class: ClassExchange, Exchange: ByKey, Combine: true, Keeps: KeepsNothing},

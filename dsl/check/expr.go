@@ -441,7 +441,14 @@ func (c *checker) binary(e *ast.Binary) types.Type {
 	}
 	switch e.Op {
 	case "+":
+		lx, xList := x.(*types.List)
+		ly, yList := y.(*types.List)
 		switch {
+		case xList && yList:
+			// List concatenation: the elements must have one type ([] + xs infers it).
+			if c.unify(lx.Elem, ly.Elem) {
+				return &types.List{Elem: c.resolve(lx.Elem)}
+			}
 		case is(x, types.Time) && is(y, types.Duration), is(x, types.Duration) && is(y, types.Time):
 			return types.TimeType
 		case types.Identical(x, y) && (types.IsNumeric(x) || is(x, types.String) || is(x, types.Duration)):

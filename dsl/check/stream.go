@@ -666,6 +666,14 @@ func (c *checker) funcOp(n *Node, a *args, st *types.Stream, t types.Type) bool 
 	case "transform":
 		lam, res := c.lambda(a.get("f"), what, []types.Type{&types.List{Elem: t}}, nil)
 		sp.Fn, n.Elem = lam, c.listElem(what, lam, res)
+	case "transformWith":
+		ot, in := c.streamArg(a.get("other"), "transformWith's other stream")
+		if ot == nil || in == nil {
+			return false
+		}
+		n.Inputs = append(n.Inputs, in)
+		lam, res := c.lambda(a.get("f"), what, []types.Type{&types.List{Elem: t}, &types.List{Elem: c.resolve(ot.Elem)}}, nil)
+		sp.Fn, n.Elem = lam, c.listElem(what, lam, res)
 	case "count":
 		n.Elem = types.IntType
 	case "reduce":
