@@ -1,7 +1,7 @@
 # streamc — the commands a developer needs. The README's quick start uses `demo` and `test`.
 GO ?= go
 
-.PHONY: demo test golden fmt bench bench-smoke install crash
+.PHONY: demo test golden fmt bench bench-smoke install crash ui-assets
 
 # Builds streamc, creates the example HR database (SQLite, from departments.sql),
 # compiles the employees example into a native binary, runs it over the bundled CSV files
@@ -50,3 +50,8 @@ crash:
 	STREAMC_CRASH_LONG=1 $(GO) test -count=1 -timeout 60m -v -run '^(TestCrash|TestOverload)' ./runtime ./crashtest ./connectortest >$$log 2>&1 || status=$$?; \
 	grep -E '^(--- |ok |FAIL)|^crash test' $$log; \
 	echo "full log: $$log"; exit $$status
+
+# Re-fetch the chart library embedded in the operations page (uPlot, from npm; the version
+# is pinned in the script): runtime/observe/ui/uplot.*. Needs npm.
+ui-assets:
+	scripts/fetch-uplot

@@ -148,6 +148,16 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 //	}
 //
 //	func main() { os.Exit(rt.Main(pipeline)) }
+//
+// A pipeline with the http setting links the operations server (web UI, REST API,
+// Prometheus metrics: runtime/observe, with its client library) and carries its plan
+// for the page's picture; one without does without them (it serves /healthz and /ready
+// on --http, and says the UI is not linked):
+//
+//	func main() {
+//		observe.Enable()
+//		os.Exit(rt.Main(pipeline))
+//	}
 func (g *gen) genMain() {
 	st := g.plan.Settings
 	set := []jen.Code{kv("Batch", durationCode(st.Batch))}
@@ -189,11 +199,25 @@ func (g *gen) genMain() {
 			jen.Line().Add(kv("Sources", jen.Index().Qual(g.rtPath, "SourceInfo").Values(append(g.sourceInfos, jen.Line())...))),
 			jen.Line().Add(kv("Outputs", jen.Index().Qual(g.rtPath, "OutputInfo").Values(append(g.outputInfos, jen.Line())...))),
 			g.stateInfosField(),
+			g.planField(),
 			jen.Line().Add(kv("New", jen.Id("newJob"))),
 			jen.Line(),
 		),
-		jen.Func().Id("main").Params().Block(jen.Qual("os", "Exit").Call(jen.Qual(g.rtPath, "Main").Call(jen.Id("pipeline")))),
 	)
+	run := []jen.Code{jen.Qual("os", "Exit").Call(jen.Qual(g.rtPath, "Main").Call(jen.Id("pipeline")))}
+	if st.HTTP != "" {
+		run = append([]jen.Code{jen.Qual(g.rtPath+"/observe", "Enable").Call()}, run...)
+	}
+	g.mainDecls = append(g.mainDecls, jen.Func().Id("main").Params().Block(run...))
+}
+
+// planField is the descriptor's Plan, the plan as explain prints it, which the web
+// page draws; only for a pipeline that links the page (the http setting).
+func (g *gen) planField() jen.Code {
+	if g.plan.Settings.HTTP == "" {
+		return jen.Null()
+	}
+	return jen.Line().Add(kv("Plan", jen.Lit(g.plan.String())))
 }
 
 // policyCode is the runtime's value of a bad-record policy.

@@ -27,6 +27,9 @@ type Batch struct {
 	// root is the batch the engine created when this one is a Lagged view of it: the
 	// counters live there, so that the batch's log line counts everything.
 	root *Batch
+	// obs observes the stages and outputs for the operations page; nil unless the run
+	// has a status recorder (on the root only, as the counters).
+	obs *batchObs
 }
 
 // Lagged returns a view of b at time b.Time - lag, for the part of a job that runs on
@@ -75,9 +78,13 @@ func (b *Batch) AddBadRecords(n int64) {
 	if n == 0 {
 		return
 	}
-	b.counters().bad.Add(n)
+	r := b.counters()
+	r.bad.Add(n)
 	if b.ctx != nil {
 		b.ctx.Metrics.BadRecords.Add(n)
+	}
+	if r.obs != nil {
+		r.obs.rejected(n)
 	}
 }
 
@@ -108,8 +115,17 @@ func (b *Batch) LateRecords() int64 { return b.counters().late.Load() }
 //
 // n is explicit, rather than b.Partitions, because stages after an exchange may have
 // their own partition count (reduceByKey(..., partitions = 8)).
+//
+// With a status recorder (the http setting), each call is timed as a stage of the batch
+// for the operations page: one clock read and a short lock per call, not per partition.
 func (b *Batch) Parallel(n int, f func(p int) error) error {
-	return Parallel(n, f)
+	o := b.counters().obs
+	if o == nil || o.outputs.Load() > 0 {
+		return Parallel(n, f)
+	}
+	err := Parallel(n, f)
+	o.stageDone(b, f, n)
+	return err
 }
 
 // Parallel is Batch.Parallel without a batch, for setup code and tests.

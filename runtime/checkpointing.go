@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/status"
 )
 
 // checkpoints is the engine's side of a checkpoint directory: reading the checkpoint to
@@ -27,6 +30,9 @@ type checkpoints struct {
 	// they are re-run with exactly their logged input.
 	logged  map[Time]checkpoint.BatchEntry
 	written Time // the batch time of the newest checkpoint written or restored
+	// sections are the sizes of the state sections of the newest checkpoint written,
+	// for the operations page (kept only with a status recorder).
+	sections []status.SectionSize
 }
 
 // openCheckpoints opens the run's checkpoint directory and finds the checkpoint to
@@ -190,7 +196,27 @@ func (ck *checkpoints) logBatch(t Time) error {
 // save writes the checkpoint for batch t (the last batch whose outputs are all done),
 // then empties the batch log and lets the sources drop what it covers.
 func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
+	rec := ck.ctx.Status
+	if rec == nil {
+		return ck.write(job, t, remaining, nil)
+	}
+	st := &status.Checkpoint{BatchTime: int64(t)}
+	begin := time.Now()
+	err := ck.write(job, t, remaining, st)
+	st.Written = time.Now()
+	st.Duration = st.Written.Sub(begin)
+	if err != nil {
+		st.Error = err.Error()
+	}
+	rec.AddCheckpoint(*st, ck.sections)
+	return err
+}
+
+// write is save, filling st (when not nil) with the checkpoint's timings and sizes and
+// ck.sections with the state sections' sizes.
+func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkpoint) error {
 	ctx, p := ck.ctx, ck.ctx.Pipeline
+	begin := time.Now()
 	c := &checkpoint.Checkpoint{
 		Pipeline:    p.Name,
 		Fingerprint: p.StateFingerprint(),
@@ -216,9 +242,20 @@ func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
 			c.Sources = append(c.Sources, checkpoint.Section{Name: ctx.sourceNames[i], Data: w.Data()})
 		}
 	}
+	if st != nil {
+		st.SaveTime = time.Since(begin)
+		st.StateBytes = int64(len(c.State))
+		ck.sections = sectionSizes(c.State)
+	}
 	path, err := ck.dir.Write(c)
 	if err != nil {
 		return err
+	}
+	if st != nil {
+		st.File = path
+		if fi, err := os.Stat(path); err == nil {
+			st.Bytes = fi.Size()
+		}
 	}
 	ck.written = t
 	ck.log.Info("checkpoint written", "batch_time", int64(t), "file", path, "state_bytes", len(c.State))
@@ -261,4 +298,20 @@ func (ck *checkpoints) close() {
 	if ck != nil && ck.blog != nil {
 		ck.blog.Close()
 	}
+}
+
+// sectionSizes returns the name and size of each section of a job's saved state: the
+// state size per stateful operator that the operations page shows. Reading the section
+// headers costs nothing beside writing the checkpoint.
+func sectionSizes(state []byte) []status.SectionSize {
+	var out []status.SectionSize
+	r := checkpoint.NewReader(state)
+	for r.Remaining() > 0 {
+		name, data := r.String(), r.Bytes()
+		if r.Err() != nil {
+			break
+		}
+		out = append(out, status.SectionSize{Name: name, Bytes: int64(len(data))})
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/status"
 )
 
 // Context is what Pipeline.New receives: the resolved settings and run mode, the
@@ -24,7 +25,11 @@ type Context struct {
 	ZeroTime Time
 	Log      *slog.Logger
 	Metrics  *Metrics
-	Stdout   io.Writer // where print writes
+	// Status records the batches, stages, outputs, sources and checkpoints of a run for
+	// its operations server (web UI, REST API, Prometheus metrics). Main sets it; it is
+	// nil in contexts built with NewContext, and nothing is recorded then.
+	Status *status.Recorder
+	Stdout io.Writer // where print writes
 	// Ctx is cancelled when the run is over: after the last batch, before sources stop
 	// and closers run. Sinks use it for their I/O; a graceful stop does not cancel it
 	// until the current batch's outputs are done.

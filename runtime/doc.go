@@ -2,7 +2,8 @@
 // batch clock, the command line, parallel partitions, the hash exchange between stages,
 // keyed state for combining, value rendering, the print and saveAsTextFiles outputs,
 // checkpointing and recovery, the output commit protocol (output retries, TxSink,
-// batch-done hooks), run-time errors that point into the .stream file, and metrics. It imports the standard
+// batch-done hooks), run-time errors that point into the .stream file, and the figures of
+// the operations server. It imports the standard
 // library only. Sources live in runtime/source and decoders (with the bad-record policy)
 // in runtime/codec; both build on the interfaces defined here.
 //
@@ -38,8 +39,21 @@
 //
 // Every batch is logged (log/slog, text or JSON, on stderr) with the figures of Spark's
 // Streaming tab: batch_time, input_records, scheduling_delay, processing_time and
-// total_delay. The same counters are in Metrics, served as JSON at /metrics (and /healthz)
-// when the http setting or --http is set.
+// total_delay; Metrics totals them for the "pipeline stopped" line.
+//
+// # Operations
+//
+// With the http setting or --http, RunMain gives the run a status recorder
+// (Context.Status, package runtime/status) and the engine records into it: each batch
+// from start to end, each stage as Batch.Parallel runs it (named after the job's stageN
+// method, so the page's stages are those of `streamc explain`), each output operation as
+// Batch.Output runs it (attempts, duration, records written as Print, SaveAsTextFiles,
+// WriteTx and Batch.OutputRecords report them), each source's status after every batch
+// (sources implement status.SourceReporter), and each checkpoint (timings, file size,
+// state size per section). The engine then serves the handler that SetOperationsHandler
+// installed — runtime/observe's web UI, REST API and Prometheus metrics, which generated
+// programs enable in main — or, without one, BasicHandler's /healthz and /ready. The core
+// itself stays on the standard library. Without the http setting nothing is recorded.
 //
 // # The contract for generated code
 //
@@ -56,7 +70,10 @@
 //		New:      newJob,
 //	}
 //
-//	func main() { os.Exit(rt.Main(pipeline)) }
+//	func main() {
+//		observe.Enable() // streamc.dev/streamc/runtime/observe: the operations server
+//		os.Exit(rt.Main(pipeline))
+//	}
 //
 // with one package-level rt.Op per operator that can fail, element types (tuples and
 // records as structs), one render function per printed type built from the Append

@@ -7,7 +7,7 @@ import (
 )
 
 // Driver runs a pipeline's job batch by batch in the calling goroutine, without the
-// engine's wall clock, checkpoints, metrics server or batch logs: the in-process harness
+// engine's wall clock, checkpoints, operations server or batch logs: the in-process harness
 // for tests and benchmarks of generated code, such as counting what one batch allocates
 // with testing.AllocsPerRun. It runs on the deterministic clock (as --replay does),
 // from the batch time one interval after 0 on:

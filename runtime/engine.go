@@ -4,11 +4,10 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 )
 
-// engine runs the batches of one run: it starts the sources and the metrics server,
+// engine runs the batches of one run: it starts the sources and the operations server,
 // drives the clock, calls the job once per batch, logs each batch, and shuts down.
 type engine struct {
 	ctx *Context
@@ -17,6 +16,9 @@ type engine struct {
 	// rates sets the rates of the RateControlled sources under backpressure; nil
 	// without it.
 	rates *rateController
+	// sources reports the sources' status to ctx.Status after each batch; nil without
+	// a status recorder.
+	sources *sourceReporters
 }
 
 // run executes the whole run and returns the exit code. Closing stop asks for a graceful
@@ -53,6 +55,9 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			ctx.ZeroTime = Time(c.ZeroTime)
 			ctx.RecoveredFrom = Time(c.Time)
 			ctx.Recovered = true
+			if ctx.Status != nil {
+				ctx.Status.SetRecovered(c.Time)
+			}
 			t = Time(c.Time).Add(interval)
 		}
 	}
@@ -98,15 +103,22 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			e.log.Info("recovering from checkpoint", attrs...)
 		}
 	}
+	if ctx.Status != nil {
+		e.sources = newSourceReporters(ctx)
+	}
 	if addr := ctx.Settings.HTTP; addr != "" {
-		if err := e.serveMetrics(addr); err != nil {
-			e.log.Error("metrics server failed", "addr", addr, "err", err)
+		if err := e.serveOperations(addr); err != nil {
+			e.log.Error("operations server failed", "addr", addr, "err", err)
 			return ExitFailure
 		}
 	}
 	if err := ctx.startSources(); err != nil {
 		e.log.Error("source failed to start", "err", err)
 		return ExitFailure
+	}
+	if ctx.Status != nil {
+		ctx.Status.SourcesStarted()
+		e.sources.poll(ctx.Status)
 	}
 	e.rates = newRateController(ctx)
 	e.rates.applyInitialRate(float64(ctx.Settings.InitialRate))
@@ -176,12 +188,25 @@ func (e *engine) runBatch(job Job, t Time, index int64, recovering bool) error {
 	b := e.ctx.NewBatch(t, index)
 	b.Recovering = recovering
 	begin := time.Now()
+	rec := e.ctx.Status
+	if rec != nil {
+		submitted := begin
+		if !b.Replay {
+			submitted = t.Go()
+		}
+		rec.BeginBatch(int64(t), index, recovering, submitted, begin)
+		b.obs = newBatchObs(rec, begin)
+	}
 	err := e.ctx.runBatch(job, b)
 	end := time.Now()
 	proc := end.Sub(begin)
 	sched, total := time.Duration(0), proc
 	if !b.Replay {
 		sched, total = begin.Sub(t.Go()), end.Sub(t.Go())
+	}
+	if rec != nil {
+		b.obs.end()
+		rec.EndBatch(end, b.Input(), e.sources.poll(rec), b.BadRecords(), b.LateRecords(), err)
 	}
 	if err != nil {
 		attrs := []any{"batch_time", int64(t), "err", err}
@@ -224,21 +249,8 @@ func callBatch(job Job, b *Batch) (err error) {
 // exhausted reports whether every registered source is exhausted (Context.exhausted).
 func (e *engine) exhausted() bool { return e.ctx.exhausted() }
 
-// serveMetrics starts the metrics server on addr in the background.
-func (e *engine) serveMetrics(addr string) error {
-	ln, err := net.Listen("tcp", listenAddress(addr))
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: e.ctx.Metrics.Handler(e.ctx.Pipeline.Name), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	e.ctx.OnClose(srv)
-	e.log.Info("metrics server listening", "addr", ln.Addr().String())
-	return nil
-}
-
 // listenAddress returns addr with the loopback host when it names none (":4040"): a
-// pipeline's metrics are served to other machines only when a host is written, such as
+// pipeline's operations server is served to other machines only when a host is written, such as
 // "0.0.0.0:4040".
 func listenAddress(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
@@ -252,6 +264,9 @@ func listenAddress(addr string) string {
 // reverse order of registration, and returns the first error (all are logged).
 func (e *engine) shutdown() error {
 	ctx := e.ctx
+	if ctx.Status != nil {
+		ctx.Status.Stopped()
+	}
 	first := ctx.shutdown(func(what string, err error) { e.log.Error(what, "err", err) })
 	e.log.Info("pipeline stopped", "batches", ctx.Metrics.Batches.Load(),
 		"input_records", ctx.Metrics.RecordsIn.Load(), "bad_records", ctx.Metrics.BadRecords.Load(),

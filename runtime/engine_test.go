@@ -481,7 +481,10 @@ func TestJSONLogs(t *testing.T) {
 	}
 }
 
-func TestMetricsServer(t *testing.T) {
+// TestOperationsServerBasic checks what the runtime core serves when no operations
+// handler is installed (runtime/observe is not linked): liveness, and readiness once
+// the sources have started and while no batch has failed.
+func TestOperationsServerBasic(t *testing.T) {
 	release := make(chan struct{})
 	src := &countSource{total: -1}
 	p := testPipeline(time.Second, src, func(b *rt.Batch) error {
@@ -496,32 +499,29 @@ func TestMetricsServer(t *testing.T) {
 		done <- rt.RunMain(p, []string{"--replay", "--batches", "3", "--http", "127.0.0.1:0"}, io.Discard, &stderr)
 	}()
 
-	addrRE := regexp.MustCompile(`metrics server listening"? addr=(\S+)`)
-	waitFor(t, "the metrics server", func() bool { return addrRE.MatchString(stderr.String()) })
+	addrRE := regexp.MustCompile(`operations server listening"? addr=(\S+)`)
+	waitFor(t, "the operations server", func() bool { return addrRE.MatchString(stderr.String()) })
 	base := "http://" + addrRE.FindStringSubmatch(stderr.String())[1]
 	waitFor(t, "two batches", func() bool { return strings.Contains(stderr.String(), "batch_time=2000") })
 
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
 	}
-	var snap rt.MetricsSnapshot
-	err = json.NewDecoder(resp.Body).Decode(&snap)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
+	if code, body := get("/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("healthz: %d %q", code, body)
 	}
-	if snap.Pipeline != "test" || snap.Batches != 2 || snap.RecordsIn != 3 || snap.LastBatchTime != 2000 {
-		t.Errorf("metrics = %+v", snap)
+	if code, body := get("/ready"); code != 200 || !strings.Contains(body, `"ready":true`) {
+		t.Errorf("ready: %d %q", code, body)
 	}
-	resp, err = http.Get(base + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != "ok\n" {
-		t.Errorf("healthz: %d %q", resp.StatusCode, body)
+	// The JSON of earlier versions moved to the REST API of runtime/observe.
+	if code, _ := get("/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics without runtime/observe: %d, want 404", code)
 	}
 	close(release)
 	if code := <-done; code != 0 {
@@ -540,8 +540,8 @@ func TestMetricsServerLoopbackByDefault(t *testing.T) {
 	go func() {
 		done <- rt.RunMain(p, []string{"--replay", "--batches", "1", "--http", ":0"}, io.Discard, &stderr)
 	}()
-	addrRE := regexp.MustCompile(`metrics server listening"? addr=(\S+)`)
-	waitFor(t, "the metrics server", func() bool { return addrRE.MatchString(stderr.String()) })
+	addrRE := regexp.MustCompile(`operations server listening"? addr=(\S+)`)
+	waitFor(t, "the operations server", func() bool { return addrRE.MatchString(stderr.String()) })
 	addr := addrRE.FindStringSubmatch(stderr.String())[1]
 	close(stop)
 	if !strings.HasPrefix(addr, "127.0.0.1:") {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/status"
 )
 
 // Exit codes of a pipeline binary.
@@ -55,6 +56,11 @@ func RunMain(p *Pipeline, args []string, stdout, stderr io.Writer) int {
 	ctx := NewContext(p, cfg.settings, stdout, log)
 	ctx.Replay = cfg.replay
 	ctx.overrides = cfg.overrides
+	// The figures of the operations server cost a few locks per batch; they are kept
+	// only when it runs.
+	if ctx.Settings.HTTP != "" {
+		ctx.Status = newRecorder(ctx, cfg)
+	}
 
 	sigc := make(chan os.Signal, 2)
 	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
@@ -96,6 +102,11 @@ type runConfig struct {
 	logLevel  slog.Level
 	logFormat string
 	fresh     bool
+	// The operations server's: how many batches its history keeps, whether it serves
+	// pprof, and the scheduling delay beyond which /ready reports catching up.
+	retainedBatches int
+	pprof           bool
+	readyMaxDelay   time.Duration
 }
 
 // sourceOverrides is the repeatable --source NAME=ADDRESS flag.
@@ -134,7 +145,8 @@ func (f badRecordFlag) Set(s string) error {
 var (
 	settingFlags = []string{"batch", "partitions", "checkpoint", "checkpoint-every", "max-rate",
 		"backpressure", "initial-rate", "http", "stop-timeout", "on-bad-record", "output-attempts", "output-backoff"}
-	runFlags = []string{"batches", "replay", "start-time", "fresh", "source", "log-level", "log-format"}
+	runFlags = []string{"batches", "replay", "start-time", "fresh", "source", "log-level", "log-format",
+		"ui-retained-batches", "ready-max-delay", "pprof"}
 )
 
 // newFlagSet declares the binary's flags over cfg, with the file's settings as defaults.
@@ -152,7 +164,7 @@ func newFlagSet(p *Pipeline, cfg *runConfig) *flag.FlagSet {
 	fs.Int64Var(&s.MaxRate, "max-rate", s.MaxRate, "maximum `records` per second per source (0: unlimited)")
 	fs.BoolVar(&s.Backpressure, "backpressure", s.Backpressure, "adapt the input rate to the processing speed")
 	fs.Int64Var(&s.InitialRate, "initial-rate", s.InitialRate, "backpressure's `records` per second per source until the first batch completes (0: max-rate)")
-	fs.StringVar(&s.HTTP, "http", s.HTTP, "`address` of the metrics server (/metrics, /healthz), e.g. :4040")
+	fs.StringVar(&s.HTTP, "http", s.HTTP, "`address` of the operations server (web UI, /api/v1, /metrics, /healthz, /ready), e.g. :4040")
 	fs.DurationVar(&s.StopTimeout, "stop-timeout", s.StopTimeout, "graceful stop `limit` (0: 30s)")
 	fs.Var(badRecordFlag{&s.OnBadRecord}, "on-bad-record", "bad-record `policy`: fail, skip or deadLetter(path)")
 	fs.IntVar(&s.OutputAttempts, "output-attempts", s.OutputAttempts, "tries of a failing output before the run fails (0: 4)")
@@ -168,6 +180,11 @@ func newFlagSet(p *Pipeline, cfg *runConfig) *flag.FlagSet {
 	fs.Var(sourceOverrides(cfg.overrides), "source", "override the address of a source: `name=address` (repeatable)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `format`: text or json")
+	fs.IntVar(&cfg.retainedBatches, "ui-retained-batches", status.DefaultRetainedBatches,
+		"the operations server keeps and shows the last `n` batches (Spark's spark.streaming.ui.retainedBatches)")
+	fs.DurationVar(&cfg.readyMaxDelay, "ready-max-delay", 0,
+		"scheduling `delay` beyond which /ready reports the run catching up (0: max(10 batches, 10s))")
+	fs.BoolVar(&cfg.pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ on the operations server")
 	return fs
 }
 
@@ -215,6 +232,12 @@ func parseArgs(p *Pipeline, args []string, stdout, stderr io.Writer) (cfg *runCo
 		return usageErr("--batches must not be negative, got %d", cfg.batches)
 	case cfg.logFormat != "text" && cfg.logFormat != "json":
 		return usageErr("--log-format must be text or json, got %q", cfg.logFormat)
+	case cfg.retainedBatches < 1:
+		return usageErr("--ui-retained-batches must be at least 1, got %d", cfg.retainedBatches)
+	case cfg.readyMaxDelay < 0:
+		return usageErr("--ready-max-delay must not be negative, got %v", cfg.readyMaxDelay)
+	case cfg.pprof && s.HTTP == "":
+		return usageErr("--pprof needs the operations server (the http setting or --http)")
 	}
 	if cfg.startTime != 0 && !cfg.replay {
 		return usageErr("--start-time needs --replay (a live run starts at the wall clock)")
@@ -278,7 +301,7 @@ func writeFlags(b *strings.Builder, fs *flag.FlagSet, names []string) {
 		f := fs.Lookup(name)
 		arg, usage := flag.UnquoteUsage(f)
 		left := "--" + name
-		if arg != "" && name != "backpressure" && name != "replay" && name != "fresh" {
+		if arg != "" && name != "backpressure" && name != "replay" && name != "fresh" && name != "pprof" {
 			left += " " + arg
 		}
 		line := fmt.Sprintf("  %-28s %s", left, usage)

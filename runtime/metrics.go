@@ -1,15 +1,15 @@
 package runtime
 
 import (
-	"encoding/json"
-	"net/http"
 	"sync/atomic"
 	"time"
 )
 
-// Metrics are the run's counters, the figures of Spark's Streaming tab. The engine
-// updates the batch figures; sources and decoders add to RecordsIn (through
-// Batch.AddInput), BadRecords and LateRecords. All fields are safe for concurrent use.
+// Metrics are the run's counters, the figures of Spark's Streaming tab that the log's
+// "pipeline stopped" line totals. The engine updates the batch figures; sources and
+// decoders add to RecordsIn (through Batch.AddInput), BadRecords and LateRecords. All
+// fields are safe for concurrent use. The operations server shows much more, from the
+// run's status recorder (Context.Status).
 type Metrics struct {
 	Batches             atomic.Int64 // batches completed
 	RecordsIn           atomic.Int64 // input records, over all sources and batches
@@ -28,7 +28,7 @@ type Metrics struct {
 // NewMetrics returns zeroed metrics whose uptime counts from now.
 func NewMetrics() *Metrics { return &Metrics{started: time.Now()} }
 
-// MetricsSnapshot is the JSON document served at /metrics. Durations are milliseconds.
+// MetricsSnapshot is the counters read at once. Durations are milliseconds.
 type MetricsSnapshot struct {
 	Pipeline           string  `json:"pipeline"`
 	UptimeMs           int64   `json:"uptimeMs"`
@@ -82,20 +82,4 @@ func (m *Metrics) recordBatch(t Time, input int64, sched, proc, total time.Durat
 	m.LastSchedulingDelay.Store(int64(sched))
 	m.LastProcessing.Store(int64(proc))
 	m.LastTotalDelay.Store(int64(total))
-}
-
-// Handler serves GET /metrics (a MetricsSnapshot as JSON) and GET /healthz ("ok").
-func (m *Metrics) Handler(pipeline string) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.Encode(m.Snapshot(pipeline))
-	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
-	return mux
 }

@@ -37,6 +37,7 @@ const printRule = "-------------------------------------------\n"
 // partitions are rendered by one goroutine per partition (up to GOMAXPROCS at a time)
 // into buffers of their own, then copied in order: render functions are pure appends.
 func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte, T) []byte) error {
+	noteOutputRecords(Len(parts))
 	pb := takePrintBuffers()
 	defer putPrintBuffers(pb)
 	buf := append(pb.all[:0], printRule...)
@@ -263,6 +264,7 @@ func TextFilesDir(prefix, suffix string, t Time) string {
 // to is re-run after the restart, so nothing is lost. Readers such as a files source
 // ignore hidden names.
 func SaveAsTextFiles[T any](prefix, suffix string, t Time, parts [][]T, render func([]byte, T) []byte) error {
+	noteOutputRecords(Len(parts))
 	dir := TextFilesDir(prefix, suffix, t)
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {

@@ -26,6 +26,10 @@ type Pipeline struct {
 	// removed would silently start empty or be lost. Changes that leave it alone (a new
 	// output, a changed filter, a moved line) keep checkpoints usable.
 	State []StateInfo
+	// Plan is the physical plan as `streamc explain` prints it: stages, fused operators,
+	// exchanges and outputs. The operations page draws it; it is optional (without it the
+	// page draws the sources, stages and outputs it sees run).
+	Plan string
 	// New builds the job for one run. It is called once, after flags are parsed and
 	// before any source starts; it creates the sources (registering them with
 	// ctx.Register) and allocates the job's reusable buffers.
@@ -95,7 +99,7 @@ type Settings struct {
 	// completed (Spark's spark.streaming.backpressure.initialRate); 0 means MaxRate, or
 	// unlimited. Capped by MaxRate.
 	InitialRate int64
-	HTTP        string          // address of the metrics server, e.g. ":4040"; "" = off
+	HTTP        string          // address of the operations server, e.g. ":4040"; "" = off
 	StopTimeout time.Duration   // graceful stop limit; 0 means 30s
 	OnBadRecord BadRecordPolicy // the pipeline-wide default; decoders may override it
 	// OutputAttempts is how many times an output (Batch.Output) is tried before the

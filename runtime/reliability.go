@@ -85,6 +85,7 @@ func WriteTx[T any](b *Batch, op Op, output string, sink TxSink[T], parts [][]T)
 		}
 	}
 	return b.Output(op, func() error {
+		b.OutputRecords(Len(parts))
 		return b.Parallel(len(parts), func(p int) error {
 			key := BatchKey{Pipeline: name, Output: output, Time: b.Time, Partition: p}
 			skipped, err := sink.WriteBatch(ctx, key, parts[p])
@@ -120,6 +121,20 @@ const maxOutputBackoff = 30 * time.Second
 // same files, or commit through a TxSink), since it may have written part of its output
 // before failing.
 func (b *Batch) Output(op Op, f func() error) error {
+	o := b.counters().obs
+	if o == nil {
+		_, err := b.output(op, f, nil)
+		return err
+	}
+	run, start := o.beginOutput()
+	attempts, err := b.output(op, f, o)
+	o.endOutput(run, op, start, attempts, err)
+	return err
+}
+
+// output runs f under Output's retries and returns how many attempts it took; o, when
+// not nil, is told of every failed attempt that is retried.
+func (b *Batch) output(op Op, f func() error, o *batchObs) (int, error) {
 	attempts, wait := 1, time.Duration(0)
 	if b.ctx != nil {
 		attempts, wait = b.ctx.Settings.OutputAttempts, b.ctx.Settings.OutputBackoff
@@ -127,25 +142,28 @@ func (b *Batch) Output(op Op, f func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := f()
 		if err == nil {
-			return nil
+			return attempt, nil
 		}
 		if IsPermanent(err) {
-			return Wrap(op, err) // retrying cannot help: fail at once
+			return attempt, Wrap(op, err) // retrying cannot help: fail at once
 		}
 		if attempt >= attempts {
 			if attempts > 1 {
 				err = fmt.Errorf("failed %d times, giving up: %w", attempts, err)
 			}
-			return Wrap(op, err)
+			return attempt, Wrap(op, err)
 		}
 		b.ctx.Log.Warn("output failed; retrying", "op", op.Pos+": "+op.Name, "batch_time", int64(b.Time),
 			"attempt", attempt, "of", attempts, "in", wait, "err", err)
+		if o != nil {
+			o.attemptFailed(op, err)
+		}
 		timer := time.NewTimer(wait)
 		select {
 		case <-timer.C:
 		case <-b.ctx.Ctx.Done():
 			timer.Stop()
-			return Wrap(op, err)
+			return attempt, Wrap(op, err)
 		}
 		wait = min(wait*2, maxOutputBackoff)
 	}

@@ -134,15 +134,15 @@ var plans = map[string]Plan{
 	"lookup":        {Class: ClassPartition, Keeps: KeepsElements, Whole: "lookup batches each partition's keys into one query"},
 
 	// batch-wise and keyed
-	"count":          {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
-	"reduce":         {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
-	"top":            {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
-	"takeOrdered":    {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
-	"sortBy":         {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
-	"sortByKey":      {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
+	"count":       {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
+	"reduce":      {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
+	"top":         {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
+	"takeOrdered": {Class: ClassExchange, Exchange: Gather, Combine: true, Keeps: KeepsNothing},
+	"sortBy":      {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
+	"sortByKey":   {Class: ClassExchange, Exchange: Gather, Keeps: KeepsNothing},
 	// transform's function may hand the batch to Go code, which could keep it.
-	"transform":     {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
-	"transformWith": {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
+	"transform":      {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
+	"transformWith":  {Class: ClassExchange, Exchange: Gather, Keeps: KeepsElements},
 	"countByValue":   {Class: ClassExchange, Exchange: ByElement, Combine: true, Keeps: KeepsNothing},
 	"distinct":       {Class: ClassExchange, Exchange: ByElement, Combine: true, Keeps: KeepsNothing},
 	"countByKey":     {Class: ClassExchange, Exchange: ByKey, Combine: true, Keeps: KeepsNothing},

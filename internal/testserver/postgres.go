@@ -33,7 +33,7 @@ func postgresBin() (string, error) {
 			pgInstall.bin = dir
 			return
 		}
-		if err := aptInstall("postgresql"); err != nil {
+		if err := aptInstall(func() bool { return findPostgres() != "" }, "postgresql"); err != nil {
 			pgInstall.err = err
 			return
 		}
@@ -74,10 +74,10 @@ func isExec(path string) bool {
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
-// aptInstall installs Debian packages. Test binaries of several packages run at once, so
-// a file lock serialises the installs across processes (apt's own lock makes a second
-// apt-get fail rather than wait).
-func aptInstall(pkgs ...string) error {
+// aptInstall installs Debian packages unless found reports them installed. Test
+// binaries of several packages run at once, so a file lock serialises the installs
+// across processes (apt's own lock makes a second apt-get fail rather than wait).
+func aptInstall(found func() bool, pkgs ...string) error {
 	if os.Geteuid() != 0 {
 		return fmt.Errorf("%s is not installed and the tests do not run as root, so they cannot install it", strings.Join(pkgs, ", "))
 	}
@@ -94,7 +94,7 @@ func aptInstall(pkgs ...string) error {
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	// Another process may have installed it while this one waited for the lock.
-	if findPostgres() != "" {
+	if found() {
 		return nil
 	}
 	env := append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")

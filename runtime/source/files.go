@@ -91,6 +91,8 @@ type Files struct {
 	// read, so that a file still being appended to is reported once.
 	changed map[string]bool
 	missing bool // the watched path was missing at the last listing (warned once)
+	// lines and files count what was handed to batches, for SourceStatus.
+	lines, files int64
 
 	// ahead is the read of the next pending file in replay mode, started when a batch is
 	// delivered so that reading and cutting overlap the batch's processing; nil when none.
@@ -305,6 +307,8 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 			return nil, err
 		}
 		f.plan = filesPlan{}
+		f.lines += int64(len(recs))
+		f.files += int64(len(picked))
 		return Split(recs, parts), nil
 	}
 	f.recycle()
@@ -329,6 +333,8 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 		f.seen[pf.path] = pf.mtime
 	}
 	f.plan = filesPlan{}
+	f.lines += int64(len(recs))
+	f.files += int64(len(picked))
 	if len(picked) > 0 {
 		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", len(recs))
 	}

@@ -290,6 +290,7 @@ type Lines struct {
 
 	lim       *Limiter // nil in replay, which reads as fast as batches take
 	lastBatch atomic.Int64
+	delivered atomic.Int64 // lines handed to batches, for SourceStatus
 }
 
 var _ Source[string] = (*Lines)(nil)
@@ -506,6 +507,7 @@ func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
 		return nil, err
 	}
 	l.lastBatch.Store(int64(len(recs)))
+	l.delivered.Add(int64(len(recs)))
 	return Split(recs, parts), nil
 }
 

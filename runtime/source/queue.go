@@ -11,9 +11,10 @@ type Queue[T any] struct {
 	name    string
 	batches [][]T
 
-	mu   sync.Mutex
-	next int
-	plan queuePlan // the batch planned for the next Batch call
+	mu        sync.Mutex
+	next      int
+	plan      queuePlan // the batch planned for the next Batch call
+	delivered int64     // records handed to batches, for SourceStatus
 }
 
 // queuePlan is the literal batch (by index) that the batch at time t delivers.
@@ -62,6 +63,7 @@ func (q *Queue[T]) Batch(batchTime int64, parts int) ([][]T, error) {
 		recs = q.batches[index]
 		q.next = index + 1
 	}
+	q.delivered += int64(len(recs))
 	return Split(recs, parts), nil
 }
 

@@ -69,6 +69,11 @@ type Socket struct {
 	done      chan struct{}
 	conn      net.Conn
 	oversized int64
+	// delivered counts the lines handed to batches, and lastErr the latest connection
+	// failure, for SourceStatus.
+	delivered   int64
+	lastErr     string
+	lastErrTime time.Time
 }
 
 var _ Source[string] = (*Socket)(nil)
@@ -167,6 +172,7 @@ func (s *Socket) run(ctx context.Context) {
 			return
 		}
 		wait := jitter(backoff)
+		s.noteError(err)
 		if err == nil {
 			s.log.Warn("connection closed by server; reconnecting", "lines", got, "in", wait)
 		} else {
@@ -317,6 +323,9 @@ func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
 		return nil, err
 	}
 	s.lastBatch.Store(int64(len(recs)))
+	s.mu.Lock()
+	s.delivered += int64(len(recs))
+	s.mu.Unlock()
 	return Split(recs, parts), nil
 }
 

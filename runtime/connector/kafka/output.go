@@ -21,6 +21,7 @@ import (
 func Write[T any](ctx *rt.Context, b *rt.Batch, op rt.Op, s *Sink, parts [][]T, msg func(T) (key, value []byte)) error {
 	t := int64(b.Time)
 	return b.Output(op, func() error {
+		b.OutputRecords(rt.Len(parts))
 		err := b.Parallel(len(parts), func(p int) error {
 			return s.WriteBatch(ctx.Ctx, t, p, Slice(parts[p], msg))
 		})

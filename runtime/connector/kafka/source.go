@@ -94,6 +94,7 @@ type partState struct {
 	fetched   int64         // offset after the last record received from the client
 	committed int64         // what the group has committed (-1: nothing yet)
 	buf       []*kgo.Record // received, not yet handed out (offsets >= next)
+	end       int64         // the last stable offset when last listed (0: not yet)
 }
 
 // Source reads a topic the way Spark's direct stream does: the pipeline, not the
@@ -138,6 +139,11 @@ type Source struct {
 	// lastBatch the records of the latest batch's ranges.
 	rate      float64
 	lastBatch int64
+	// delivered counts the records handed to batches, and lastErr the latest failure,
+	// for SourceStatus.
+	delivered   int64
+	lastErr     string
+	lastErrTime time.Time
 }
 
 // SetRate bounds the next batches to perSecond × the interval records, over all
@@ -448,7 +454,9 @@ func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
 		}
 	}
 	if rerun {
-		return s.rerun(br, parts)
+		out, err := s.rerun(br, parts)
+		s.count(out)
+		return out, err
 	}
 	s.closeReplayIfDone()
 	ranges := br.Ranges
@@ -472,6 +480,9 @@ func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
 		}
 		dst := int(r.Partition) % parts
 		out[dst], st.buf = take(out[dst], st.buf, r)
+	}
+	for _, p := range out {
+		s.delivered += int64(len(p))
 	}
 	return out, nil
 }
@@ -577,6 +588,9 @@ func (s *Source) plan(batchTime int64) (BatchRanges, error) {
 			continue
 		}
 		r := Range{Partition: p, From: st.next, Until: st.next}
+		if lo, ok := ends.Lookup(s.cfg.Topic, p); ok && lo.Err == nil {
+			st.end = lo.Offset
+		}
 		if lo, ok := ends.Lookup(s.cfg.Topic, p); ok && lo.Err == nil && lo.Offset > st.next {
 			r.Until = lo.Offset
 			if limit >= 0 {
@@ -639,7 +653,9 @@ func (s *Source) poll(wait time.Duration) error {
 		st.buf = append(st.buf, r)
 	})
 	if len(errs) > 0 {
-		return fmt.Errorf("kafka source: %w", errors.Join(errs...))
+		err := fmt.Errorf("kafka source: %w", errors.Join(errs...))
+		s.lastErr, s.lastErrTime = err.Error(), time.Now()
+		return err
 	}
 	return nil
 }
