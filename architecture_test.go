@@ -78,7 +78,7 @@ var compilerDeps = map[string][]string{
 	"dsl/parser":   {"diag", "dsl/ast"},
 	"dsl/format":   {"diag", "dsl/ast"},
 	"dsl/builtins": {"dsl/types"},
-	"dsl/spec":     {"diag", "dsl/ast", "dsl/builtins", "dsl/types"},
+	"dsl/spec":     {"diag", "dsl/ast", "dsl/builtins", "dsl/goimport", "dsl/types"},
 	"dsl/goimport": {"dsl/types"},
 	"dsl/check":    {"diag", "dsl/ast", "dsl/builtins", "dsl/goimport", "dsl/spec", "dsl/types"},
 	"dsl":          {"diag", "dsl/ast", "dsl/check", "dsl/goimport", "dsl/parser"},

@@ -502,8 +502,12 @@ let accounts = tableQuery(db, "select id, age from u", U, key = u => u.id)
 // chain with it must be accepted, and its code must generate (TestOperatorPairsCompile
 // then type-checks it). A new operator fails here until all three handle it.
 func TestEveryOperatorExercised(t *testing.T) {
+	// Operators that take a Go function of an imported package need a Go module on
+	// disk, which these programs do not have: cmd/streamc's go_sink.txtar builds and runs
+	// them.
+	needsGo := map[string]bool{"foreachBatch": true}
 	for _, op := range builtins.Ops {
-		if !op.IsStream() {
+		if !op.IsStream() || needsGo[op.Name] {
 			continue
 		}
 		var uses []string

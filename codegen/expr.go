@@ -760,18 +760,7 @@ func newExprState(info *check.Info) exprState {
 //	stdlib.OptOf(geo.Lookup(ip))
 func (f *fn) goCall(e *ast.Call, c *check.Callee) jen.Code {
 	g, gf := f.g, c.Go
-	args := make([]jen.Code, len(e.Args))
-	for i, a := range e.Args {
-		x := f.typed(a.Value)
-		switch p := gf.Params[i]; p.Conv {
-		case goimport.ConvNumeric:
-			x = jen.Id(p.GoType).Call(x)
-		case goimport.ConvTime:
-			x = jen.Add(x).Dot("Go").Call()
-		}
-		args[i] = x
-	}
-	call := jen.Qual(c.Pkg.Path, gf.Name).Call(args...)
+	call := jen.Qual(c.Pkg.Path, gf.Name).Call(f.goArgs(e, gf)...)
 	res := gf.Result
 	goRes := func() jen.Code { // the Go type of the function's first result
 		switch res.Conv {
@@ -812,4 +801,50 @@ func (f *fn) goCall(e *ast.Call, c *check.Callee) jen.Code {
 		return jen.Qual(g.stdPath, "OptMap").Call(opt, jen.Func().Params(jen.Id("v").Add(goRes())).Add(g.goType(elem)).Block(jen.Return(conv(jen.Id("v")))))
 	}
 	return conv(call)
+}
+
+// goArgs compiles the arguments of a Go call, converted to the Go parameter types.
+func (f *fn) goArgs(e *ast.Call, gf *goimport.Func) []jen.Code {
+	args := make([]jen.Code, len(e.Args))
+	for i, a := range e.Args {
+		x := f.typed(a.Value)
+		switch p := gf.Params[i]; p.Conv {
+		case goimport.ConvNumeric:
+			x = jen.Id(p.GoType).Call(x)
+		case goimport.ConvTime:
+			x = jen.Add(x).Dot("Go").Call()
+		}
+		args[i] = x
+	}
+	return args
+}
+
+// goSinkValue compiles the Go sink constructor call written as writeTo's argument,
+// evaluated once in newJob; a generic constructor is instantiated with the stream's
+// element type:
+//
+//	hooks.Webhook[stdlib.Tuple2[string, int64]](url)
+func (g *gen) goSinkValue(x ast.Expr, elem types.Type) jen.Code {
+	e, _ := ast.Unparen(x).(*ast.Call)
+	var c *check.Callee
+	if e != nil {
+		c = g.info.Calls[e]
+	}
+	if c == nil || c.Kind != check.GoFunc || c.Go.Kind != goimport.FuncSink {
+		g.errorf(x.Pos(), "codegen: writeTo's Go sink is not a call of a sink constructor")
+		return jen.Nil()
+	}
+	f := g.newFn()
+	fun := jen.Qual(c.Pkg.Path, c.Go.Name)
+	if c.Go.Generic {
+		fun = fun.Types(g.goType(elem))
+	}
+	v := fun.Call(f.goArgs(e, c.Go)...)
+	if f.usesBatch {
+		g.errorf(x.Pos(), "codegen: batchTime in a start-up value, which the checker rejects")
+	}
+	if len(f.stmts) > 0 {
+		return jen.Func().Params().Qual(goimport.SinkPackage, "Sink").Types(g.goType(elem)).Block(append(f.stmts, jen.Return(v))...).Call()
+	}
+	return v
 }

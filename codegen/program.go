@@ -123,6 +123,9 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 	case "writeTo":
 		g.genWriteTo(i, o)
 		return
+	case "foreachBatch":
+		g.genForeachBatch(i, o)
+		return
 	default:
 		g.notImplemented(n)
 		return

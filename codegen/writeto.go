@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/spec"
 	"strings"
 
@@ -28,6 +29,9 @@ func sinkField(i int) string { return fmt.Sprintf("out%dSink", i) }
 // edit upstream of an unbound output gives it new markers (its re-run batches are
 // written again: bind the sink with let to keep them).
 func (g *gen) outputName(n *planner.Op, r *spec.Resource) string {
+	if r == nil {
+		return "writeTo@" + g.definitionHash(n)
+	}
 	uses := 0
 	for _, o := range g.plan.Outputs {
 		if a := o.Op.Arg("sink"); o.Op.Name == "writeTo" && a != nil && a.Resource == r {
@@ -69,6 +73,10 @@ func (g *gen) constBool(r *spec.Resource, name string) bool { return g.literalBo
 func (g *gen) genWriteTo(i int, o *planner.Output) {
 	n, s := o.Op, o.Stage
 	a := n.Arg("sink")
+	if sk, ok := a.Type.(*types.Sink); a != nil && ok && sk.Kind == "go" {
+		g.genGoSink(i, o, a)
+		return
+	}
 	if a == nil || a.Resource == nil {
 		g.errorf(n.Pos, "codegen: writeTo has no sink")
 		return
@@ -465,4 +473,62 @@ func (g *gen) jsonValueAppend(t types.Type, x *jen.Statement, depth int) []jen.C
 	}
 	g.errorf(g.anyPos(), "codegen: jsonFiles cannot write values of type %s", t)
 	return nil
+}
+
+// genGoSink runs output i, writeTo of a sink written in Go (runtime/sink): its pool,
+// made in newJob, opens connections lazily, reuses them across partitions and batches,
+// bounds them by maxConns and closes them when idle and at shutdown; each batch writes
+// its partitions in parallel, each once per Batch.Key, with retries:
+//
+//	j.out0Pool = sink.NewPool[T](ctx, "writeTo@3f2a9c01", hooks.Webhook[T](url), sink.Options{MaxConns: 4})
+//
+//	if err := sink.Output(b, opWriteTo_9_4, j.out0Pool, j.keep2); err != nil {
+//		return err
+//	}
+func (g *gen) genGoSink(i int, o *planner.Output, a *spec.NamedArg) {
+	n, s := o.Op, o.Stage
+	elem := s.Elem
+	name := g.outputName(n, nil)
+	field := fmt.Sprintf("out%dPool", i)
+	pkg := goimport.SinkPackage
+	g.job.field(field, jen.Op("*").Qual(pkg, "Pool").Types(g.goType(elem)),
+		fmt.Sprintf("%s holds the connections of the Go sink of %s at %s.", field, name, g.posString(n.Pos)))
+	var opts []jen.Code
+	if x := n.Arg("maxConns"); x != nil {
+		opts = append(opts, kv("MaxConns", jen.Int().Call(g.startupValue(x.Value))))
+	}
+	if x := n.Arg("idleTimeout"); x != nil {
+		opts = append(opts, kv("IdleTimeout", g.startupValue(x.Value)))
+	}
+	g.ctorFn.emit(jf(field).Op("=").Qual(pkg, "NewPool").Types(g.goType(elem)).Call(
+		jen.Id("ctx"), jen.Lit(name), g.goSinkValue(a.Value, elem), jen.Qual(pkg, "Options").Values(opts...)))
+	call := jen.Qual(pkg, "Output").Call(g.batchOf(n.Inputs[0]), g.op(n), jf(field), jf(keepField(s)))
+	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Err())))...)
+	desc := "writeTo(" + g.snippet(a.Value.Pos()) + ")"
+	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Name)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
+}
+
+// genForeachBatch runs output i, foreachBatch(pkg.F): F gets the batch time and all the
+// batch's elements once per batch, under the output's retries:
+//
+//	if err := sink.ForeachBatch(b, opForeachBatch_9_4, alerts.Notify[T], j.keep2); err != nil {
+//		return err
+//	}
+func (g *gen) genForeachBatch(i int, o *planner.Output) {
+	n, s := o.Op, o.Stage
+	sp := outputSpec(n)
+	if sp.Go == nil {
+		g.errorf(n.Pos, "codegen: foreachBatch without its Go function")
+		return
+	}
+	fun := jen.Qual(sp.GoPkg.Path, sp.Go.Name)
+	if sp.Go.Generic {
+		fun = fun.Types(g.goType(s.Elem))
+	}
+	call := jen.Qual(goimport.SinkPackage, "ForeachBatch").Call(g.batchOf(n.Inputs[0]), g.op(n), fun, jf(keepField(s)))
+	g.job.run = append(g.job.run, g.whenValid(n.Inputs[0], jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Err())))...)
+	desc := "foreachBatch(" + sp.GoPkg.Name + "." + sp.Go.Name + ")"
+	g.outputInfos = append(g.outputInfos, jen.Line().Values(kv("Kind", jen.Lit(n.Name)), kv("Desc", jen.Lit(desc)), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 }

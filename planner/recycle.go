@@ -17,8 +17,10 @@ import (
 //
 //   - narrow operators, decoders, shuffles, whole-batch operators, unions and joins with a
 //     table (whose rows are its own) use their input within the batch; so do print and
-//     saveAsTextFiles (they render at once) and writeTo (sinks copy what they send and
-//     finish a batch's writes before it ends);
+//     saveAsTextFiles (they render at once) and writeTo to a built-in sink (sinks copy
+//     what they send and finish a batch's writes before it ends);
+//   - Go code (transform's, a Go sink's, foreachBatch's) is asked to copy what it keeps,
+//     but nothing makes it: held to the window rule;
 //   - window and groupByKeyAndWindow keep their batches' elements for later batches: only
 //     elements without strings may be in them;
 //   - reduceByWindow and countByWindow keep one partial value per batch, which the
@@ -59,6 +61,12 @@ func (b *builder) recyclable(src *Op) bool {
 // batchLocal reports whether operator n keeps no string of its input past its batch,
 // from what its descriptor says it keeps.
 func (b *builder) batchLocal(n *Op) bool {
+	if a := n.Arg("sink"); a != nil {
+		// A sink written in Go is asked to copy what it keeps, but nothing makes it.
+		if sk, ok := a.Type.(*types.Sink); ok && sk.Kind == "go" {
+			return !inputHasStrings(n)
+		}
+	}
 	switch n.Desc.Plan.Keeps {
 	case builtins.KeepsNothing, builtins.KeepsPartial:
 		return true

@@ -31,6 +31,9 @@ var helpers = map[string]string{
 	"SortByString":    "sortBy and sortByKey on a string key, each partition's part (radix pass over key prefixes)",
 	"Compare":         "the order of sort, min, max and sort keys",
 	"AppendValue":     "toString appending to a buffer",
+	"ConcatLists":     "+ on lists (codegen of the + operator)",
+	"OptOf":           "the (T, bool) results of an imported Go function as T?",
+	"OptMap":          "converting the value of an imported Go function's (T, bool) result",
 }
 
 // loadStdlib type-checks this package from source.

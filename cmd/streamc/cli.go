@@ -342,7 +342,8 @@ func analyze(name string) (u *unit, diags diag.List, err error) {
 		return nil, nil, err
 	}
 	u = &unit{name: name, src: src}
-	u.prog, diags = dsl.Check(name, src)
+	runtime := func() (string, error) { return build.Runtime(build.Options{}) }
+	u.prog, diags = dsl.CheckWith(name, src, dsl.GoImporter(filepath.Dir(name), runtime))
 	if u.prog != nil {
 		var more diag.List
 		u.plan, more = planner.Build(u.prog)
@@ -515,7 +516,7 @@ func (c *cli) gen(cmd *command, args []string) int {
 			return exitFail
 		}
 	}
-	if err := c.genModule(*dir, u.prog.Name, importedModules(u.plan)); err != nil {
+	if err := c.genModule(*dir, u.prog.Name, build.Requirements(u.plan)); err != nil {
 		fmt.Fprintf(c.stderr, "streamc: %v\n", err)
 		return exitFail
 	}
@@ -590,21 +591,6 @@ func (c *cli) buildOptions(key, name string, bf buildFlags) build.Options {
 		Verbose: *bf.verbose, Trace: *bf.trace}
 }
 
-// importedModules are the modules of the Go packages a plan imports, each once.
-func importedModules(p *planner.Plan) []build.Requirement {
-	var out []build.Requirement
-	seen := map[string]bool{}
-	for _, imp := range p.Imports {
-		m := imp.Module
-		if m.Path == "" || seen[m.Path] {
-			continue
-		}
-		seen[m.Path] = true
-		out = append(out, build.Requirement{Path: m.Path, Version: m.Version, Dir: m.Dir})
-	}
-	return out
-}
-
 // buildBinary generates and builds a loaded file into out ("" = the cache).
 func (c *cli) buildBinary(u *unit, out string, bf buildFlags) (string, bool) {
 	gen, ok := c.generate(u)
@@ -616,7 +602,7 @@ func (c *cli) buildBinary(u *unit, out string, bf buildFlags) (string, bool) {
 		abs = u.name
 	}
 	opts := c.buildOptions(abs, u.plan.Name, bf)
-	opts.Modules = importedModules(u.plan)
+	opts.Modules = build.Requirements(u.plan)
 	return c.compile(opts, gen, out)
 }
 

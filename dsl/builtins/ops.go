@@ -205,8 +205,10 @@ var Ops = []*Op{
 		Doc: "print writes the first n elements of each batch under Spark's `Time: <ms> ms` header.", Example: `.print()`},
 	{Name: "saveAsTextFiles", Kind: Output, Method: true, Params: []OpParam{req("prefix", "string"), def("suffix", "string", `""`)}, Result: "unit",
 		Doc: "saveAsTextFiles writes each batch, atomically, to a file named prefix-<batch time ms>[.suffix].", Example: `.saveAsTextFiles("out/counts", "txt")`},
-	{Name: "writeTo", Kind: Output, Method: true, Params: []OpParam{req("sink", "sink")}, Result: "unit",
+	{Name: "writeTo", Kind: Output, Method: true, Params: []OpParam{req("sink", "sink"), def("maxConns", "int", "8 (Go sinks)"), def("idleTimeout", "duration", "5m (Go sinks)")}, Result: "unit",
 		Doc: "writeTo sends each batch to a sink, with pooled connections and writes batched per partition.", Example: `.writeTo(jsonFiles("out/events"))`},
+	{Name: "foreachBatch", Kind: Output, Method: true, Params: []OpParam{req("f", "Go func(context.Context, time.Time, []T) error")}, Result: "unit",
+		Doc: "foreachBatch calls a Go function of an imported package once per batch with the batch time and all the batch's elements (Spark's foreachRDD for side effects); an error fails the batch, after retries.", Example: `.foreachBatch(alerts.Notify)`},
 
 	// sinks
 	{Name: "postgres", Kind: Sink, Params: []OpParam{req("url", "string"), req("sql", "string"), def("maxConns", "int", "8"), def("idleTimeout", "duration", "5m"),

@@ -174,6 +174,8 @@ var plans = map[string]Plan{
 	"print":           {Class: ClassOutput, Keeps: KeepsNothing},
 	"saveAsTextFiles": {Class: ClassOutput, Keeps: KeepsNothing},
 	"writeTo":         {Class: ClassOutput, Keeps: KeepsNothing},
+	// A Go function may keep what it is given (it should copy it; see docs/go-sinks.md).
+	"foreachBatch": {Class: ClassOutput, Keeps: KeepsElements},
 }
 
 // IsStream reports whether the Op makes or ends a stream (and so needs a Plan): a source,

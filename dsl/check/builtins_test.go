@@ -97,6 +97,9 @@ func TestOpExamples(t *testing.T) {
 			default:
 				stmt = o.Example + ".print()"
 			}
+			if o.Name == "foreachBatch" {
+				src += "import \"./alerts\"\n"
+			}
 			src = strings.Replace(src, "let used = (db, users, other)\n", "", 1) + stmt + "\n" +
 				"stdin().map(l => (l, 1)).join(other).map((k, v) => (k, 1)).joinTable(users).map((k, v) => k).lookup(db, \"select $1\", User, key = k => k).print()\n"
 			prog, diags := checkSource("example.stream", []byte(src))

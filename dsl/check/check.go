@@ -104,6 +104,9 @@ type checker struct {
 	stateOps   []*Node // state operators and inverse windows, which need checkpoint
 	importer   Importer
 	packages   []*Object // the imported Go packages, in import order
+	// sinkArg is the argument of the writeTo being checked: the only place a Go sink's
+	// constructor may be called (its element type is the stream's).
+	sinkArg ast.Expr
 }
 
 func newChecker(f *ast.File) *checker {

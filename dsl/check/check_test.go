@@ -3,6 +3,7 @@ package check_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,9 @@ import (
 
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/check"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/parser"
+	"streamc.dev/streamc/dsl/types"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected sections of testdata/*.txtar")
@@ -25,10 +28,24 @@ func checkSource(name string, src []byte) (*check.Program, diag.List) {
 		diags.Sort()
 		return nil, diags
 	}
-	prog, more := check.Check(f)
+	prog, more := check.CheckWith(f, testImporter)
 	diags = append(diags, more...)
 	diags.Sort()
 	return prog, diags
+}
+
+// testImporter knows one Go package, "./alerts", with a batch callback Notify generic
+// in its element type and a value function Country(string) string: what the checker's
+// tests need of Go imports without a Go module on disk (dsl/goimport loads real ones).
+func testImporter(path string) (*goimport.Package, error) {
+	if path != "./alerts" {
+		return nil, fmt.Errorf("no package %s in the tests", path)
+	}
+	return &goimport.Package{Path: "example.com/alerts", Name: "alerts", Module: goimport.Module{Path: "example.com/alerts"},
+		Funcs: map[string]*goimport.Func{
+			"Notify":  {Name: "Notify", Kind: goimport.FuncBatch, Generic: true, GoSig: "func[T any](ctx context.Context, t time.Time, xs []T) error"},
+			"Country": {Name: "Country", Params: []goimport.Value{{Type: types.StringType}}, Result: goimport.Value{Type: types.StringType}, GoSig: "func(ip string) string"},
+		}}, nil
 }
 
 // TestGolden checks every testdata/*.txtar: the file `in.stream` gives either

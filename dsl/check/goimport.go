@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/goimport"
+	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -68,6 +70,18 @@ func (c *checker) goCall(e *ast.Call, pkgID, name *ast.Ident, obj *Object, want 
 		c.argsForErrors(e)
 		return types.InvalidType
 	}
+	switch f.Kind {
+	case goimport.FuncBatch:
+		c.errorf(name.At, "%s is a batch callback (%s): give it to foreachBatch without calling it, as .foreachBatch(%s)", what, f.GoSig, what)
+		c.argsForErrors(e)
+		return types.InvalidType
+	case goimport.FuncSink:
+		if c.sinkArg != e {
+			c.errorf(name.At, "%s makes a Go sink (%s): call it as writeTo's argument, as .writeTo(%s(...)), where the stream gives its element type", what, f.GoSig, what)
+			c.argsForErrors(e)
+			return types.InvalidType
+		}
+	}
 	for _, a := range e.Args {
 		if a.Name != nil {
 			c.errorf(a.Name.At, "%s is a Go function: its arguments are positional, not named (%s)", what, f.GoSig)
@@ -86,8 +100,73 @@ func (c *checker) goCall(e *ast.Call, pkgID, name *ast.Ident, obj *Object, want 
 		t := c.value(e.Args[i].Value, p.Type)
 		c.assign(e.Args[i].Value, t, p.Type, fmt.Sprintf("argument %d of %s", i+1, what))
 	}
-	c.info.Calls[e] = &Callee{Kind: GoFunc, Name: what, Sig: &types.Func{Params: params, Result: f.Result.Type}, Go: f, Pkg: pkg}
-	return f.Result.Type
+	result := f.Result.Type
+	if f.Kind == goimport.FuncSink {
+		result = &types.Sink{Kind: "go", Elem: f.Elem}
+	}
+	c.info.Calls[e] = &Callee{Kind: GoFunc, Name: what, Sig: &types.Func{Params: params, Result: result}, Go: f, Pkg: pkg}
+	return result
+}
+
+// poolOptions checks writeTo's maxConns and idleTimeout, which tune a Go sink's pool
+// (the built-in sinks take theirs in their own call).
+func (c *checker) poolOptions(n *Node, a *args, sk *types.Sink) {
+	for _, name := range []string{"maxConns", "idleTimeout"} {
+		x := a.get(name)
+		if x == nil {
+			continue
+		}
+		if sk.Kind != "go" {
+			c.errorf(x.Pos(), "writeTo's %s tunes a Go sink's connections; a %s takes it in its own call", name, sk)
+			continue
+		}
+		if name == "maxConns" {
+			c.constInt(x, "maxConns", 1)
+			n.Args = append(n.Args, &NamedArg{Name: name, Value: x, Type: types.IntType})
+		} else {
+			if d, ok := c.constDuration(x, "idleTimeout"); ok && d <= 0 {
+				c.errorf(x.Pos(), "idleTimeout %v must be positive", d)
+			}
+			n.Args = append(n.Args, &NamedArg{Name: name, Value: x, Type: types.DurationType})
+		}
+	}
+}
+
+// foreachBatch checks foreachBatch(pkg.F): F, a function of an imported Go package, is
+// func(context.Context, time.Time, []T) error for the stream's element type T (or
+// generic in T).
+func (c *checker) foreachBatch(n *Node, sp *spec.Output, x ast.Expr, t types.Type) bool {
+	sel, ok := ast.Unparen(x).(*ast.Selector)
+	var id *ast.Ident
+	var obj *Object
+	if ok {
+		id, obj = c.goPackage(sel.X)
+	}
+	if obj == nil {
+		c.errorf(x.Pos(), "foreachBatch needs a Go function of an imported package, such as alerts.Notify, with the signature func(context.Context, time.Time, []T) error")
+		return false
+	}
+	c.info.Uses[id] = obj
+	c.used[obj] = true
+	what := id.Name + "." + sel.Sel.Name
+	f := obj.Pkg.Funcs[sel.Sel.Name]
+	switch {
+	case f == nil:
+		c.errorf(sel.Sel.At, "%s has no exported function %s", id.Name, sel.Sel.Name)
+		return false
+	case f.Kind != goimport.FuncBatch:
+		c.errorf(sel.Sel.At, "foreachBatch needs a function func(context.Context, time.Time, []T) error; %s is %s", what, f.GoSig)
+		return false
+	case f.Unsupported != "":
+		c.errorf(sel.Sel.At, "cannot call %s (%s) from .stream: %s", what, f.GoSig, f.Unsupported)
+		return false
+	case f.Elem != nil && c.known(t) && !types.Identical(t, f.Elem):
+		c.errorf(sel.Sel.At, "%s takes batches of %s; this stream's elements are %s", what, c.typeString(f.Elem), c.typeString(t))
+		return false
+	}
+	sp.Go, sp.GoPkg = f, obj.Pkg
+	n.Args = append(n.Args, &NamedArg{Name: "f", Value: x})
+	return true
 }
 
 // argsForErrors checks a failed call's arguments for their own errors.

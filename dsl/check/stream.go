@@ -1005,7 +1005,9 @@ func (c *checker) outputOp(n *Node, a *args, t types.Type) bool {
 		}
 	case "writeTo":
 		x := a.get("sink")
+		c.sinkArg = ast.Unparen(x)
 		sk, isSink := c.shallow(c.value(x, nil)).(*types.Sink)
+		c.sinkArg = nil
 		if !isSink {
 			if !types.IsInvalid(c.info.Types[x]) {
 				c.errorf(x.Pos(), "writeTo needs a sink such as jsonFiles(\"out/x\") or postgres(url, sql), not %s (%s)", exprString(x), c.typeString(c.info.Types[x]))
@@ -1015,6 +1017,9 @@ func (c *checker) outputOp(n *Node, a *args, t types.Type) bool {
 		r := c.resources[x]
 		n.Args = append(n.Args, &NamedArg{Name: "sink", Value: x, Type: sk, Resource: r})
 		c.sinkFits(sk, r, t, x)
+		c.poolOptions(n, a, sk)
+	case "foreachBatch":
+		return c.foreachBatch(n, sp, a.get("f"), t)
 	default:
 		panic(fmt.Sprintf("check: operator %s is in the builtins table but not checked", op))
 	}
@@ -1174,6 +1179,10 @@ func (c *checker) sinkFits(sk *types.Sink, r *Resource, t types.Type, at ast.Exp
 		return
 	}
 	switch sk.Kind {
+	case "go":
+		if sk.Elem != nil && !types.Identical(t, sk.Elem) {
+			c.errorf(at.Pos(), "%s takes elements of type %s; this stream's elements are %s", exprString(at), c.typeString(sk.Elem), c.typeString(t))
+		}
 	case "postgres", "sqlite":
 		var fields []types.Type
 		switch t := t.(type) {

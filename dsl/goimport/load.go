@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -28,6 +29,30 @@ type Import struct {
 type Loader struct {
 	Dir   string
 	Cache string
+	// Runtime, when set, gives the directory of the streamc module (the runtime that
+	// generated programs build against), so that a package implementing the runtime's
+	// contracts (runtime/sink) type-checks: packages are then loaded in a module of the
+	// cache that requires the imported one and replaces streamc.dev/streamc by it. It is
+	// called at most once, when the first import is loaded.
+	Runtime func() (string, error)
+
+	runtime string
+}
+
+// streamcModule is the module path of streamc and its runtime.
+const streamcModule = "streamc.dev/streamc"
+
+// runtimeDir returns the streamc module's directory, "" without Runtime.
+func (l *Loader) runtimeDir() (string, error) {
+	if l.Runtime == nil || l.runtime != "" {
+		return l.runtime, nil
+	}
+	dir, err := l.Runtime()
+	if err != nil {
+		return "", fmt.Errorf("writing streamc's runtime for the Go imports: %w", err)
+	}
+	l.runtime = dir
+	return dir, nil
 }
 
 // local reports whether an import path names a directory.
@@ -49,7 +74,11 @@ func (l *Loader) Load(imp Import) (*Package, error) {
 		}
 		version = "latest"
 	}
-	dir, err := l.resolver(path, version)
+	rtDir, err := l.runtimeDir()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := l.resolver(path, version, "", rtDir)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +115,32 @@ func (l *Loader) loadLocal(rel string) (*Package, error) {
 		}
 		root = parent
 	}
-	p, err := l.loadIn(dir, ".")
+	rtDir, err := l.runtimeDir()
+	if err != nil {
+		return nil, err
+	}
+	var p *Package
+	if rtDir == "" {
+		p, err = l.loadIn(dir, ".")
+	} else {
+		// Loaded from a module of the cache that requires this one, replaced by its
+		// directory, with streamc.dev/streamc replaced by the runtime.
+		var modPath string
+		modPath, err = modulePath(filepath.Join(root, "go.mod"))
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(root, dir)
+		pkg := modPath
+		if rel != "." {
+			pkg += "/" + filepath.ToSlash(rel)
+		}
+		var res string
+		res, err = l.resolver(modPath, "", root, rtDir)
+		if err == nil {
+			p, err = l.loadIn(res, pkg)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +148,25 @@ func (l *Loader) loadLocal(rel string) (*Package, error) {
 	return p, nil
 }
 
+// modulePath reads the module path of a go.mod file.
+func modulePath(gomod string) (string, error) {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`), nil
+		}
+	}
+	return "", fmt.Errorf("%s has no module line", gomod)
+}
+
 // resolver returns a module directory, under the cache, whose go.mod requires the module
-// providing path at version, resolving it with `go get` the first time.
-func (l *Loader) resolver(path, version string) (string, error) {
+// providing path: at version (resolved with `go get` the first time), or, for a local
+// module (localDir set, path its module path), replaced by its directory. With rtDir,
+// streamc.dev/streamc is replaced by the runtime there too.
+func (l *Loader) resolver(path, version, localDir, rtDir string) (string, error) {
 	cache := l.Cache
 	if cache == "" {
 		c, err := os.UserCacheDir()
@@ -105,9 +175,22 @@ func (l *Loader) resolver(path, version string) (string, error) {
 		}
 		cache = filepath.Join(c, "streamc")
 	}
-	sum := sha256.Sum256([]byte(path + "@" + version))
+	sum := sha256.Sum256([]byte(path + "@" + version + "\x00" + localDir + "\x00" + rtDir))
 	dir := filepath.Join(cache, "goimport", hex.EncodeToString(sum[:8]))
-	if version != "latest" {
+	var gomod strings.Builder
+	gomod.WriteString("// Written by streamc to load the Go packages a pipeline imports.\nmodule streamc.gen/imports\n\ngo 1.26\n")
+	if localDir != "" {
+		fmt.Fprintf(&gomod, "\nrequire %s v0.0.0\nreplace %s => %s\n", path, path, filepath.ToSlash(localDir))
+	}
+	if rtDir != "" && path != streamcModule {
+		fmt.Fprintf(&gomod, "\nrequire %s v0.0.0\nreplace %s => %s\n", streamcModule, streamcModule, filepath.ToSlash(rtDir))
+	}
+	if version != "latest" && localDir != "" {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(data), gomod.String()) {
+			return dir, nil
+		}
+	}
+	if version != "latest" && localDir == "" {
 		if _, err := os.Stat(filepath.Join(dir, "go.sum")); err == nil {
 			return dir, nil
 		}
@@ -115,9 +198,11 @@ func (l *Loader) resolver(path, version string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	gomod := "module streamc.gen/imports\n\ngo 1.26\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod.String()), 0o644); err != nil {
 		return "", err
+	}
+	if localDir != "" {
+		return dir, nil
 	}
 	cmd := exec.Command("go", "get", path+"@"+version)
 	cmd.Dir = dir
@@ -185,21 +270,19 @@ func (l *Loader) loadIn(dir, pattern string) (*Package, error) {
 func describe(fn *gotypes.Func) *Func {
 	sig := fn.Type().(*gotypes.Signature)
 	f := &Func{Name: fn.Name(), GoSig: gotypes.TypeString(sig, func(p *gotypes.Package) string { return p.Name() })}
+	if sinkOrBatch(f, sig) {
+		return f
+	}
 	switch {
 	case sig.TypeParams().Len() > 0:
-		f.Unsupported = "it is generic"
+		f.Unsupported = "it is generic (only a sink constructor or a batch callback may be, in its element type)"
 		return f
 	case sig.Variadic():
 		f.Unsupported = "it is variadic"
 		return f
 	}
-	for i := range sig.Params().Len() {
-		v, why := value(sig.Params().At(i).Type())
-		if why != "" {
-			f.Unsupported = fmt.Sprintf("parameter %d is %s, %s", i+1, sig.Params().At(i).Type(), why)
-			return f
-		}
-		f.Params = append(f.Params, v)
+	if !f.params(sig, nil) {
+		return f
 	}
 	res := sig.Results()
 	switch {
@@ -225,6 +308,114 @@ func describe(fn *gotypes.Func) *Func {
 	}
 	f.Result = v
 	return f
+}
+
+// params maps the parameters of sig (all of them, or those after skip) into f.Params;
+// false (with f.Unsupported set) when one has no .stream type.
+func (f *Func) params(sig *gotypes.Signature, skip []int) bool {
+	for i := range sig.Params().Len() {
+		if slices.Contains(skip, i) {
+			continue
+		}
+		v, why := value(sig.Params().At(i).Type())
+		if why != "" {
+			f.Unsupported = fmt.Sprintf("parameter %d is %s, %s", i+1, sig.Params().At(i).Type(), why)
+			return false
+		}
+		f.Params = append(f.Params, v)
+	}
+	return true
+}
+
+// sinkOrBatch recognises a sink constructor, func(...) sink.Sink[T], and a batch
+// callback, func(context.Context, time.Time, []T) error, generic in T or not, and fills
+// f; false for any other function.
+func sinkOrBatch(f *Func, sig *gotypes.Signature) bool {
+	tparams := sig.TypeParams()
+	if tparams.Len() > 1 || sig.Variadic() {
+		return false
+	}
+	// elem maps the element type t of a sink or batch: the type parameter, or a type
+	// with a .stream counterpart.
+	elem := func(t gotypes.Type) bool {
+		if tp, ok := t.(*gotypes.TypeParam); ok && tparams.Len() == 1 && tp.Obj() == tparams.At(0).Obj() {
+			f.Generic = true
+			return true
+		}
+		if tparams.Len() > 0 {
+			return false
+		}
+		v, why := value(t)
+		if why != "" || v.Conv != ConvNone {
+			f.Unsupported = fmt.Sprintf("its elements are %s, which .stream cannot pass without conversion; make it generic (func %s[T any]...)", t, f.Name)
+			return true
+		}
+		f.Elem = v.Type
+		return true
+	}
+	res := sig.Results()
+	if named, ok := sinkType(res); ok {
+		f.Kind = FuncSink
+		if !elem(named.TypeArgs().At(0)) {
+			return false
+		}
+		if f.Unsupported != "" {
+			return true
+		}
+		if f.Generic && usesTypeParam(sig.Params(), tparams) {
+			f.Unsupported = "its parameters use the type parameter, which .stream cannot pass"
+			return true
+		}
+		f.params(sig, nil)
+		return true
+	}
+	params := sig.Params()
+	if res.Len() != 1 || !isError(res.At(0).Type()) || params.Len() != 3 {
+		return false
+	}
+	if !isNamed(params.At(0).Type(), "context", "Context") || !isNamed(params.At(1).Type(), "time", "Time") {
+		return false
+	}
+	sl, ok := params.At(2).Type().(*gotypes.Slice)
+	if !ok {
+		return false
+	}
+	f.Kind = FuncBatch
+	if !elem(sl.Elem()) {
+		f.Kind = FuncValue
+		return false
+	}
+	return true
+}
+
+// sinkType returns the result of a sink constructor, sink.Sink[T].
+func sinkType(res *gotypes.Tuple) (*gotypes.Named, bool) {
+	if res.Len() != 1 {
+		return nil, false
+	}
+	named, ok := res.At(0).Type().(*gotypes.Named)
+	if !ok || !isNamed(named, SinkPackage, "Sink") || named.TypeArgs().Len() != 1 {
+		return nil, false
+	}
+	return named, true
+}
+
+func isNamed(t gotypes.Type, pkg, name string) bool {
+	n, ok := t.(*gotypes.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+// usesTypeParam reports whether a type of vars mentions one of tparams.
+func usesTypeParam(vars *gotypes.Tuple, tparams *gotypes.TypeParamList) bool {
+	for i := range vars.Len() {
+		s := vars.At(i).Type().String()
+		for j := range tparams.Len() {
+			if strings.Contains(s, tparams.At(j).Obj().Name()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isError(t gotypes.Type) bool {

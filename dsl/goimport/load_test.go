@@ -92,7 +92,7 @@ func unexported() int                      { return 0 }
 		"Nothing":  "unsupported: it returns nothing: a .stream expression needs a value",
 		"Three":    "unsupported: it returns (int, int, error): .stream calls functions returning T, (T, error) or (T, bool)",
 		"Var":      "unsupported: it is variadic",
-		"Gen":      "unsupported: it is generic",
+		"Gen":      "unsupported: it is generic (only a sink constructor or a batch callback may be, in its element type)",
 		"IntSlice": "unsupported: parameter 1 is []int, a slice whose elements are not string, bool, int64, float64 or time.Duration",
 		"Struct":   "unsupported: parameter 1 is example.com/p.S, a named type .stream has no counterpart for",
 	}

@@ -26,9 +26,18 @@ type Module struct {
 
 // Func is an exported function of an imported package.
 type Func struct {
-	Name   string
-	Params []Value
-	Result Value
+	Name string
+	// Kind says what the function is to .stream: a function of values, a sink's
+	// constructor (writeTo), or a batch callback (foreachBatch).
+	Kind FuncKind
+	// Elem is the element type of a sink or a batch callback; nil when Generic.
+	Elem types.Type
+	// Generic is set for a sink constructor or batch callback with one type parameter,
+	// the element type: generated code instantiates it with the stream's element type
+	// (func Webhook[T any](url string) sink.Sink[T]).
+	Generic bool
+	Params  []Value
+	Result  Value
 	// Returns says how the function gives its result: alone, with an error, or with a
 	// bool that says whether there is one.
 	Returns Returns
@@ -37,6 +46,23 @@ type Func struct {
 	// GoSig is the Go signature, for messages: func(s string) (int, error).
 	GoSig string
 }
+
+// FuncKind is what a Go function is to a .stream program.
+type FuncKind int
+
+const (
+	// FuncValue is called in expressions: func(...) T, (T, error) or (T, bool).
+	FuncValue FuncKind = iota
+	// FuncSink makes a custom sink for writeTo: func(...) sink.Sink[T] (package
+	// streamc.dev/streamc/runtime/sink), maybe generic in T.
+	FuncSink
+	// FuncBatch is a callback foreachBatch calls once per batch:
+	// func(ctx context.Context, t time.Time, elems []T) error, maybe generic in T.
+	FuncBatch
+)
+
+// SinkPackage is the package of the custom-sink contract (runtime/sink).
+const SinkPackage = "streamc.dev/streamc/runtime/sink"
 
 // Returns is how a function gives its result.
 type Returns int

@@ -6,6 +6,7 @@ import (
 	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/ast"
 	"streamc.dev/streamc/dsl/builtins"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -99,9 +100,12 @@ type Lookup struct {
 }
 
 // Output is an output: print (N), saveAsTextFiles (Args prefix, suffix), writeTo (Args
-// sink).
+// sink, and for a Go sink maxConns and idleTimeout), foreachBatch (Go).
 type Output struct {
 	N int // print's count
+	// Go and GoPkg are foreachBatch's Go function and its package.
+	Go    *goimport.Func
+	GoPkg *goimport.Package
 }
 
 func (*Source) Family() builtins.Family    { return builtins.FamilySource }

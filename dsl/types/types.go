@@ -116,8 +116,13 @@ type Table struct {
 }
 
 // Sink is where writeTo sends a stream: a database statement, a Kafka topic or files.
-// Kind names the connector ("postgres", "sqlite", "kafka", "jsonFiles", "csvFiles").
-type Sink struct{ Kind string }
+// Kind names the connector ("postgres", "sqlite", "kafka", "jsonFiles", "csvFiles"), or
+// is "go" for a sink written in Go (runtime/sink.Sink[T]), whose Elem is the element
+// type it takes; nil for a generic one, which takes any.
+type Sink struct {
+	Kind string
+	Elem Type
+}
 
 // Conn is a database connection description usable for lookups and tables
 // ("postgres" or "sqlite").
@@ -146,9 +151,17 @@ func (t *Record) String() string   { return t.Name }
 func (t *Stream) String() string   { return "stream[" + t.Elem.String() + "]" }
 func (t *State) String() string    { return "State[" + t.Elem.String() + "]" }
 func (t *Table) String() string    { return "table[" + t.Key.String() + ", " + t.Row.String() + "]" }
-func (t *Sink) String() string     { return t.Kind + " sink" }
-func (t *Conn) String() string     { return t.Kind + " connection" }
-func (t *TypeVar) String() string  { return t.Name }
+func (t *Sink) String() string {
+	if t.Kind == "go" {
+		if t.Elem == nil {
+			return "Go sink"
+		}
+		return "Go sink of " + t.Elem.String()
+	}
+	return t.Kind + " sink"
+}
+func (t *Conn) String() string    { return t.Kind + " connection" }
+func (t *TypeVar) String() string { return t.Name }
 
 func (t *Tuple) String() string { return "(" + join(t.Elems) + ")" }
 
@@ -276,7 +289,7 @@ func Identical(a, b Type) bool {
 		return ok && Identical(a.Key, b.Key) && Identical(a.Row, b.Row)
 	case *Sink:
 		b, ok := b.(*Sink)
-		return ok && a.Kind == b.Kind
+		return ok && a.Kind == b.Kind && (a.Elem == nil) == (b.Elem == nil) && (a.Elem == nil || Identical(a.Elem, b.Elem))
 	case *Conn:
 		b, ok := b.(*Conn)
 		return ok && a.Kind == b.Kind

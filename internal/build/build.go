@@ -21,6 +21,7 @@ import (
 
 	"streamc.dev/streamc"
 	"streamc.dev/streamc/codegen"
+	"streamc.dev/streamc/planner"
 )
 
 // ModulePath is the import path prefix of the runtime that generated code imports.
@@ -59,6 +60,22 @@ type Options struct {
 	Modules []Requirement
 }
 
+// Requirements are the modules of the Go packages a plan imports, each once, for
+// Options.Modules.
+func Requirements(p *planner.Plan) []Requirement {
+	var out []Requirement
+	seen := map[string]bool{}
+	for _, imp := range p.Imports {
+		m := imp.Module
+		if m.Path == "" || seen[m.Path] {
+			continue
+		}
+		seen[m.Path] = true
+		out = append(out, Requirement{Path: m.Path, Version: m.Version, Dir: m.Dir})
+	}
+	return out
+}
+
 // Requirement is the module of a Go package a pipeline imports.
 type Requirement struct {
 	Path, Version string
@@ -85,6 +102,17 @@ func (o *Options) cacheDir() (string, error) {
 		return "", fmt.Errorf("no cache directory for builds (set STREAMC_CACHE): %w", err)
 	}
 	return filepath.Join(d, "streamc"), nil
+}
+
+// Runtime returns the directory of the runtime generated programs build against,
+// written into opts' cache first (RuntimeDir): Go packages a pipeline imports are
+// type-checked against it too.
+func Runtime(opts Options) (string, error) {
+	cache, err := opts.cacheDir()
+	if err != nil {
+		return "", err
+	}
+	return RuntimeDir(cache)
 }
 
 // RuntimeDir writes the embedded runtime into the cache (unless a copy with the same

@@ -23,7 +23,9 @@ func Build(t testing.TB, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog, diags := dsl.Check(path, src)
+	opts := build.Options{Name: "?", CacheDir: CacheDir(t)}
+	runtime := func() (string, error) { return build.Runtime(opts) }
+	prog, diags := dsl.CheckWith(path, src, dsl.GoImporter(filepath.Dir(path), runtime))
 	if prog == nil {
 		var b bytes.Buffer
 		diag.Print(&b, diags, map[string][]byte{path: src}, 0)
@@ -40,7 +42,7 @@ func Build(t testing.TB, path string) string {
 	abs, _ := filepath.Abs(path)
 	var stderr bytes.Buffer
 	out := filepath.Join(t.TempDir(), prog.Name)
-	opts := build.Options{Key: abs, Name: prog.Name, Stderr: &stderr, CacheDir: CacheDir(t)}
+	opts = build.Options{Key: abs, Name: prog.Name, Stderr: &stderr, CacheDir: CacheDir(t), Modules: build.Requirements(plan)}
 	if err := build.Binary(context.Background(), opts, files, out); err != nil {
 		t.Fatalf("build %s: %v\n%s", path, err, stderr.String())
 	}
