@@ -504,8 +504,8 @@ let accounts = tableQuery(db, "select id, age from u", U, key = u => u.id)
 func TestEveryOperatorExercised(t *testing.T) {
 	// Operators that take a Go function of an imported package need a Go module on
 	// disk, which these programs do not have: cmd/streamc's go_sink.txtar builds and runs
-	// them.
-	needsGo := map[string]bool{"foreachBatch": true}
+	// them (go_sink.txtar, go_source.txtar).
+	needsGo := map[string]bool{"foreachBatch": true, "goSource": true}
 	for _, op := range builtins.Ops {
 		if !op.IsStream() || needsGo[op.Name] {
 			continue

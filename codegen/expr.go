@@ -848,3 +848,24 @@ func (g *gen) goSinkValue(x ast.Expr, elem types.Type) jen.Code {
 	}
 	return v
 }
+
+// goSourceValue compiles the call of a Go source constructor, evaluated once in newJob:
+//
+//	feed.Events(path)
+func (g *gen) goSourceValue(x ast.Expr) jen.Code {
+	e, _ := ast.Unparen(x).(*ast.Call)
+	var c *check.Callee
+	if e != nil {
+		c = g.info.Calls[e]
+	}
+	if c == nil || c.Kind != check.GoFunc || c.Go.Kind != goimport.FuncSource {
+		g.errorf(x.Pos(), "codegen: a Go source is not a call of a source constructor")
+		return jen.Nil()
+	}
+	f := g.newFn()
+	v := jen.Qual(c.Pkg.Path, c.Go.Name).Call(f.goArgs(e, c.Go)...)
+	if len(f.stmts) > 0 {
+		return jen.Func().Params().Qual(goimport.SourcePackage, "Source").Types(g.goType(c.Go.Elem)).Block(append(f.stmts, jen.Return(v))...).Call()
+	}
+	return v
+}

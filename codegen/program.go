@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/spec"
 	"strings"
 
@@ -75,6 +76,21 @@ func (g *gen) genSource(src *planner.Source) {
 		address = jen.Lit(g.snippet(a.Value.Pos()))
 	case "kafka":
 		g.genKafkaSource(src)
+		return
+	case "goSource":
+		// A source written in Go (runtime/gosource): the adapter plans each batch's
+		// offsets into the batch log and registers itself.
+		a := n.Arg("source")
+		if a == nil {
+			g.errorf(n.Pos, "codegen: goSource without its Go call")
+			return
+		}
+		typ = jen.Op("*").Qual(goimport.SourcePackage, "Adapter").Types(g.goType(src.Elem))
+		g.job.field(field, typ, fmt.Sprintf("%s is source %s: %s at %s.", field, src.Name, g.snippet(a.Value.Pos()), g.posString(n.Pos)))
+		c.emit(jf(field).Op("=").Qual(goimport.SourcePackage, "New").Types(g.goType(src.Elem)).Call(
+			jen.Id("ctx"), jen.Lit(src.Name), g.goSourceValue(a.Value), jen.Qual(goimport.SourcePackage, "Options").Values()))
+		g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Name)),
+			kv("Address", jen.Lit(g.snippet(a.Value.Pos()))), kv("Pos", jen.Lit(g.posString(n.Pos)))))
 		return
 	default:
 		g.notImplemented(n)

@@ -74,7 +74,7 @@ func words(names []string) string {
 func opNames(method bool, kinds ...builtins.OpKind) []string {
 	var out []string
 	for _, o := range builtins.Ops {
-		if o.Method == method && slices.Contains(kinds, o.Kind) {
+		if o.Method == method && slices.Contains(kinds, o.Kind) && !o.Internal {
 			out = append(out, o.Name)
 		}
 	}

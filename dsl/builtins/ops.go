@@ -44,6 +44,9 @@ type Op struct {
 	Result   string
 	Doc      string
 	Example  string
+	// Internal marks an operator a program cannot name: the checker makes its nodes
+	// itself (goSource, for a call of a Go function returning a source).
+	Internal bool
 	// Plan is how the compiler's middle treats a stream operator, from the table in
 	// plan.go; the zero Plan (ClassNone) for tables, connections and sinks.
 	Plan Plan
@@ -76,6 +79,8 @@ var Ops = []*Op{
 		Doc: "kafka reads the records of a topic, tracking offsets in the pipeline's checkpoints (Spark's direct approach).", Example: `kafka("localhost:9092", "clicks", "sessions", startFrom = "earliest")`},
 	{Name: "queue", Kind: Source, Params: []OpParam{req("batches", "[[T]]")}, Result: "stream[T]",
 		Doc: "queue replays literal batches, one inner list per batch, then empty batches: for tests and examples.", Example: `queue([["a b", "b"], [], ["c"]])`},
+	{Name: "goSource", Kind: Source, Internal: true, Result: "stream[T]",
+		Doc: "goSource is a source written in Go: a call of a function of an imported package returning gosource.Source[T].", Example: `feed.Events("x")`},
 	{Name: "rate", Kind: Source, Params: []OpParam{req("perSecond", "int")}, Result: "stream[int]",
 		Doc: "rate generates the numbers 0, 1, 2, ... at perSecond records a second: for benchmarks.", Example: `rate(1000)`},
 
@@ -224,11 +229,11 @@ var Ops = []*Op{
 		Doc: "csvFiles writes each batch as CSV to prefix-<batch time ms>.csv, atomically.", Example: `csvFiles("out/events")`},
 }
 
-// LookupOps returns the Ops named name, in table order.
+// LookupOps returns the Ops named name that a program may call, in table order.
 func LookupOps(name string) []*Op {
 	var out []*Op
 	for _, o := range Ops {
-		if o.Name == name {
+		if o.Name == name && !o.Internal {
 			out = append(out, o)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/builtins"
 	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/spec"
 	"streamc.dev/streamc/dsl/types"
@@ -75,6 +76,12 @@ func (c *checker) goCall(e *ast.Call, pkgID, name *ast.Ident, obj *Object, want 
 		c.errorf(name.At, "%s is a batch callback (%s): give it to foreachBatch without calling it, as .foreachBatch(%s)", what, f.GoSig, what)
 		c.argsForErrors(e)
 		return types.InvalidType
+	case goimport.FuncSource:
+		if c.inFunc > 0 {
+			c.errorf(name.At, "%s makes a source (%s): it cannot be used inside a function", what, f.GoSig)
+			c.argsForErrors(e)
+			return types.InvalidType
+		}
 	case goimport.FuncSink:
 		if c.sinkArg != e {
 			c.errorf(name.At, "%s makes a Go sink (%s): call it as writeTo's argument, as .writeTo(%s(...)), where the stream gives its element type", what, f.GoSig, what)
@@ -101,10 +108,20 @@ func (c *checker) goCall(e *ast.Call, pkgID, name *ast.Ident, obj *Object, want 
 		c.assign(e.Args[i].Value, t, p.Type, fmt.Sprintf("argument %d of %s", i+1, what))
 	}
 	result := f.Result.Type
-	if f.Kind == goimport.FuncSink {
+	switch f.Kind {
+	case goimport.FuncSink:
 		result = &types.Sink{Kind: "go", Elem: f.Elem}
+	case goimport.FuncSource:
+		result = &types.Stream{Elem: f.Elem}
 	}
 	c.info.Calls[e] = &Callee{Kind: GoFunc, Name: what, Sig: &types.Func{Params: params, Result: result}, Go: f, Pkg: pkg}
+	if f.Kind == goimport.FuncSource {
+		// A source node, as socket(...) makes: the Go value is made once at start-up.
+		n := &Node{Op: "goSource", Desc: builtins.LookupOp("goSource", builtins.Source), Pos: name.At, Call: e, Elem: f.Elem, Spec: &spec.Source{}}
+		n.Args = append(n.Args, &NamedArg{Name: "source", Value: e, Type: result})
+		c.addNode(n)
+		c.info.Streams[e] = n
+	}
 	return result
 }
 

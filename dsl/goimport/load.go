@@ -347,14 +347,29 @@ func sinkOrBatch(f *Func, sig *gotypes.Signature) bool {
 		}
 		v, why := value(t)
 		if why != "" || v.Conv != ConvNone {
-			f.Unsupported = fmt.Sprintf("its elements are %s, which .stream cannot pass without conversion; make it generic (func %s[T any]...)", t, f.Name)
+			f.Unsupported = fmt.Sprintf("its elements are %s, which .stream cannot pass without conversion", t)
+			if f.Kind != FuncSource {
+				f.Unsupported += fmt.Sprintf("; make it generic (func %s[T any]...)", f.Name)
+			}
 			return true
 		}
 		f.Elem = v.Type
 		return true
 	}
 	res := sig.Results()
-	if named, ok := sinkType(res); ok {
+	if named, ok := contractType(res, SourcePackage, "Source"); ok {
+		f.Kind = FuncSource
+		if tparams.Len() > 0 {
+			f.Unsupported = "a source cannot be generic: its element type is what it reads"
+			return true
+		}
+		elem(named.TypeArgs().At(0))
+		if f.Unsupported == "" {
+			f.params(sig, nil)
+		}
+		return true
+	}
+	if named, ok := contractType(res, SinkPackage, "Sink"); ok {
 		f.Kind = FuncSink
 		if !elem(named.TypeArgs().At(0)) {
 			return false
@@ -388,13 +403,13 @@ func sinkOrBatch(f *Func, sig *gotypes.Signature) bool {
 	return true
 }
 
-// sinkType returns the result of a sink constructor, sink.Sink[T].
-func sinkType(res *gotypes.Tuple) (*gotypes.Named, bool) {
+// contractType returns the result of a sink or source constructor: pkg.name[T].
+func contractType(res *gotypes.Tuple, pkg, name string) (*gotypes.Named, bool) {
 	if res.Len() != 1 {
 		return nil, false
 	}
 	named, ok := res.At(0).Type().(*gotypes.Named)
-	if !ok || !isNamed(named, SinkPackage, "Sink") || named.TypeArgs().Len() != 1 {
+	if !ok || !isNamed(named, pkg, name) || named.TypeArgs().Len() != 1 {
 		return nil, false
 	}
 	return named, true

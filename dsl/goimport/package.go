@@ -59,7 +59,14 @@ const (
 	// FuncBatch is a callback foreachBatch calls once per batch:
 	// func(ctx context.Context, t time.Time, elems []T) error, maybe generic in T.
 	FuncBatch
+	// FuncSource makes a custom source: func(...) gosource.Source[T] (package
+	// streamc.dev/streamc/runtime/gosource), T with a .stream type (a source of JSON
+	// or CSV lines is a source of strings, decoded with json(T) or csv(T)).
+	FuncSource
 )
+
+// SourcePackage is the package of the custom-source contract (runtime/gosource).
+const SourcePackage = "streamc.dev/streamc/runtime/gosource"
 
 // SinkPackage is the package of the custom-sink contract (runtime/sink).
 const SinkPackage = "streamc.dev/streamc/runtime/sink"
