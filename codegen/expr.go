@@ -507,6 +507,8 @@ func (f *fn) call(e *ast.Call) jen.Code {
 		return f.method(e, callee)
 	case check.GoFunc:
 		return f.goCall(e, callee)
+	case check.ListMethod:
+		return f.listMethod(e, callee)
 	}
 	bf := f.g.builtin(callee)
 	if bf == nil {
@@ -868,4 +870,44 @@ func (g *gen) goSourceValue(x ast.Expr) jen.Code {
 		return jen.Func().Params().Qual(goimport.SourcePackage, "Source").Types(g.goType(c.Go.Elem)).Block(append(f.stmts, jen.Return(v))...).Call()
 	}
 	return v
+}
+
+// listMethod compiles xs.map(f), filter, flatMap, exists and forall on a list: the
+// function becomes a Go closure (it may read the enclosing function's names) passed to
+// the generic helper in the standard library:
+//
+//	stdlib.MapList(xs, func(x int64) int64 { return x + k })
+func (f *fn) listMethod(e *ast.Call, c *check.Callee) jen.Code {
+	recv, name, _ := e.MethodName()
+	lt, _ := c.Recv.(*types.List)
+	lam, _ := ast.Unparen(e.Args[0].Value).(*ast.Lambda)
+	if lt == nil || lam == nil {
+		f.g.errorf(e.Pos(), "codegen: %s on %s without a function", name.Name, c.Recv)
+		return jen.Nil()
+	}
+	helper := map[string]string{"map": "MapList", "filter": "FilterList", "flatMap": "FlatMapList", "exists": "ExistsList", "forall": "ForallList"}[name.Name]
+	xs := f.expr(recv)
+	return jen.Qual(f.g.stdPath, helper).Call(xs, f.closure(lam, lt.Elem))
+}
+
+// closure compiles lambda l, applied to values of type arg, into a Go function literal
+// within f, so that its body can use f's names. A lambda of k parameters applied to a
+// k-tuple destructures it.
+func (f *fn) closure(l *ast.Lambda, arg types.Type) jen.Code {
+	var decl jen.Code
+	body := f.sub(func() {
+		if tt, ok := arg.(*types.Tuple); ok && len(l.Params) > 1 && len(tt.Elems) == len(l.Params) {
+			p := f.fresh("p")
+			decl = jen.Id(p).Add(f.g.goType(arg))
+			for i, lp := range l.Params {
+				if f.patternUsed(lp) {
+					f.destructure(lp, jen.Id(p).Dot(tupleField(i)), tt.Elems[i])
+				}
+			}
+		} else {
+			decl = f.param(l.Params[0], arg)
+		}
+		f.into(l.Body, func(v jen.Code) jen.Code { return jen.Return(v) })
+	})
+	return jen.Func().Params(decl).Add(f.g.goType(f.g.lambdaResult(l))).Block(body...)
 }

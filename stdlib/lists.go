@@ -88,6 +88,55 @@ func ConcatLists[T any](a, b []T) []T {
 	return append(append(out, a...), b...)
 }
 
+// MapList is xs.map(f): f of each element, in order.
+func MapList[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// FilterList is xs.filter(f): the elements for which f is true, in order.
+func FilterList[T any](xs []T, f func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if f(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// FlatMapList is xs.flatMap(f): the lists f returns, concatenated.
+func FlatMapList[T, U any](xs []T, f func(T) []U) []U {
+	var out []U
+	for _, x := range xs {
+		out = append(out, f(x)...)
+	}
+	return out
+}
+
+// ExistsList is xs.exists(f): whether f is true of some element.
+func ExistsList[T any](xs []T, f func(T) bool) bool {
+	for _, x := range xs {
+		if f(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// ForallList is xs.forall(f): whether f is true of every element (true for none).
+func ForallList[T any](xs []T, f func(T) bool) bool {
+	for _, x := range xs {
+		if !f(x) {
+			return false
+		}
+	}
+	return true
+}
+
 // ListContains reports whether x is an element of xs, compared with == (contains on a
 // list; Contains is contains on a string).
 func ListContains[T comparable](xs []T, x T) bool { return slices.Contains(xs, x) }

@@ -34,6 +34,11 @@ var helpers = map[string]string{
 	"ConcatLists":     "+ on lists (codegen of the + operator)",
 	"OptOf":           "the (T, bool) results of an imported Go function as T?",
 	"OptMap":          "converting the value of an imported Go function's (T, bool) result",
+	"MapList":         "xs.map(f) on a list (a method with a function, compiled by codegen)",
+	"FilterList":      "xs.filter(f) on a list",
+	"FlatMapList":     "xs.flatMap(f) on a list",
+	"ExistsList":      "xs.exists(f) on a list",
+	"ForallList":      "xs.forall(f) on a list",
 }
 
 // loadStdlib type-checks this package from source.

@@ -924,6 +924,10 @@ func (c *checker) methodCall(e *ast.Call, recv ast.Expr, name *ast.Ident, want t
 	switch rt := rt.(type) {
 	case *types.Stream:
 		return c.streamOp(e, recv, rt, name)
+	case *types.List:
+		if listMethods[name.Name] != "" {
+			return c.listMethod(e, rt, name)
+		}
 	case *types.Optional, *types.State:
 		f := builtins.LookupMethod(rt, name.Name)
 		if f == nil {
@@ -1031,4 +1035,46 @@ func (c *checker) intConstant(e ast.Expr) (int64, bool) {
 	v, ok := c.constant(e)
 	i, isInt := v.(int64)
 	return i, ok && isInt
+}
+
+// listMethods are the methods of lists that take a function, with their signatures for
+// messages; the other list functions (len, sum, sort, ...) are builtins.
+var listMethods = map[string]string{
+	"map":     "xs.map(f: T => U) → [U]",
+	"filter":  "xs.filter(f: T => bool) → [T]",
+	"flatMap": "xs.flatMap(f: T => [U]) → [U]",
+	"exists":  "xs.exists(f: T => bool) → bool",
+	"forall":  "xs.forall(f: T => bool) → bool",
+}
+
+// listMethod checks xs.map(f), filter, flatMap, exists and forall: Scala's methods on
+// collections, with the function written in place.
+func (c *checker) listMethod(e *ast.Call, lt *types.List, name *ast.Ident) types.Type {
+	what := "the function of " + name.Name
+	if len(e.Args) != 1 || e.Args[0].Name != nil {
+		c.errorf(name.At, "%s takes one function: %s", name.Name, listMethods[name.Name])
+		c.argsForErrors(e)
+		return types.InvalidType
+	}
+	elem := c.resolve(lt.Elem)
+	var result types.Type
+	switch name.Name {
+	case "map":
+		_, res := c.lambda(e.Args[0].Value, what, []types.Type{elem}, nil)
+		result = &types.List{Elem: res}
+	case "flatMap":
+		lam, res := c.lambda(e.Args[0].Value, what, []types.Type{elem}, nil)
+		result = &types.List{Elem: c.listElem(what, lam, res)}
+	default: // filter, exists, forall
+		lam, res := c.lambda(e.Args[0].Value, what, []types.Type{elem}, types.BoolType)
+		if lam != nil && !c.unify(res, types.BoolType) {
+			c.errorf(lam.Body.Pos(), "%s must return bool, not %s", what, c.typeString(res))
+		}
+		result = types.BoolType
+		if name.Name == "filter" {
+			result = lt
+		}
+	}
+	c.info.Calls[e] = &Callee{Kind: ListMethod, Name: name.Name, Recv: lt, Sig: &types.Func{Result: result}}
+	return result
 }

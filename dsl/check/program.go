@@ -157,6 +157,7 @@ const (
 	BuiltinFunc CalleeKind = iota // split, lower, len, sum, env, some, ...
 	ValueMethod                   // orElse, getOrElse, isSome, get, ... on optionals; get/update/... on State
 	GoFunc                        // an exported function of an imported Go package
+	ListMethod                    // map, filter, flatMap, exists, forall on a list, with a function
 )
 
 // Callee is a resolved call of a builtin function or value method.
