@@ -810,6 +810,19 @@ func (f *fn) goArgs(e *ast.Call, gf *goimport.Func) []jen.Code {
 	args := make([]jen.Code, len(e.Args))
 	for i, a := range e.Args {
 		x := f.typed(a.Value)
+		if pr, ok := gf.Params[i].Type.(*types.Record); ok {
+			if ar, ok := f.typeOf(a.Value).(*types.Record); ok && ar != pr {
+				// A record of the program passed for a Go struct with the same fields:
+				//	r := <arg>; geo.Point{Lat: r.Lat, Lon: r.Lon}
+				r := f.fresh("r")
+				f.emit(jen.Id(r).Op(":=").Add(x))
+				kvs := make([]jen.Code, len(pr.GoFields))
+				for k, gname := range pr.GoFields {
+					kvs[k] = jen.Id(gname).Op(":").Id(r).Dot(f.g.record(ar).fields[k])
+				}
+				x = jen.Qual(pr.GoPath, pr.GoName).Values(kvs...)
+			}
+		}
 		switch p := gf.Params[i]; p.Conv {
 		case goimport.ConvNumeric:
 			x = jen.Id(p.GoType).Call(x)

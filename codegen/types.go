@@ -39,6 +39,13 @@ func (g *gen) record(r *types.Record) *recordInfo {
 			return ri
 		}
 	}
+	if r.GoPath != "" {
+		// A Go struct of an imported package: its own type and field names; the name is
+		// only for the helpers (render, hash, compare) named after the record.
+		ri := &recordInfo{rec: r, name: g.globalFresh(exported(strings.ReplaceAll(r.Name, ".", "_"))), fields: r.GoFields}
+		g.records = append(g.records, ri)
+		return ri
+	}
 	ri := &recordInfo{rec: r, name: g.globalFresh(exported(r.Name))}
 	g.records = append(g.records, ri)
 	taken := map[string]bool{}
@@ -120,6 +127,9 @@ func (g *gen) goType(t types.Type) *jen.Statement {
 		}
 		return jen.Qual(g.stdPath, fmt.Sprintf("Tuple%d", len(t.Elems))).Types(elems...)
 	case *types.Record:
+		if t.GoPath != "" {
+			return jen.Qual(t.GoPath, t.GoName)
+		}
 		return jen.Id(g.record(t).name)
 	case *types.State:
 		return jen.Op("*").Qual(g.statePath, "State").Types(g.goType(t.Elem))

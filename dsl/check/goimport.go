@@ -105,7 +105,9 @@ func (c *checker) goCall(e *ast.Call, pkgID, name *ast.Ident, obj *Object, want 
 	for i, p := range f.Params {
 		params[i] = p.Type
 		t := c.value(e.Args[i].Value, p.Type)
-		c.assign(e.Args[i].Value, t, p.Type, fmt.Sprintf("argument %d of %s", i+1, what))
+		if !sameFields(c.resolve(t), p.Type) {
+			c.assign(e.Args[i].Value, t, p.Type, fmt.Sprintf("argument %d of %s", i+1, what))
+		}
 	}
 	result := f.Result.Type
 	switch f.Kind {
@@ -224,4 +226,20 @@ func (c *checker) usedImports() {
 		}
 		c.prog.Imports = append(c.prog.Imports, obj.Pkg)
 	}
+}
+
+// sameFields reports whether a record of the program may be passed for a Go struct
+// parameter: the same field names, in order, of identical types.
+func sameFields(t, want types.Type) bool {
+	r, ok := t.(*types.Record)
+	w, ok2 := want.(*types.Record)
+	if !ok || !ok2 || w.GoPath == "" || r == w || len(r.Fields) != len(w.Fields) {
+		return false
+	}
+	for i, f := range r.Fields {
+		if f.Name != w.Fields[i].Name || !types.Identical(f.Type, w.Fields[i].Type) {
+			return false
+		}
+	}
+	return true
 }

@@ -12,12 +12,18 @@
 //	float64          float   (float32 converts)
 //	time.Time        time
 //	time.Duration    duration
-//	[]T              [T]     for T among string, bool, int64, float64, time.Duration
+//	[]T              [T]     for T that needs no conversion
+//	struct           a record "pkg.Type", fields named by their json tags (else Lat →
+//	                 lat), every field exported and needing no conversion; a record of
+//	                 the program with the same fields may be passed for it
 //
 // A function returns one value; (T, error) fails the batch with the error and the
 // .stream position of the call; (T, bool) gives T? (none when the bool is false).
-// Anything else (structs, maps, pointers, funcs, channels, variadics, generics) makes the
-// function uncallable from .stream; the checker says which parameter and why.
+// Anything else (maps, pointers, funcs, channels, variadics, generics other than a sink's
+// or batch callback's element type) makes the function uncallable from .stream; the
+// checker says which parameter and why. A function returning sink.Sink[T] is a sink
+// (writeTo), one returning gosource.Source[T] a source, and
+// func(context.Context, time.Time, []T) error a batch callback (foreachBatch).
 //
 // Where the package comes from:
 //   - "./dir" or "../dir": a package in a directory beside the .stream file, inside a Go

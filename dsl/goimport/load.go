@@ -10,8 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/packages"
 
@@ -442,6 +444,41 @@ func isBool(t gotypes.Type) bool {
 	return ok && b.Kind() == gotypes.Bool
 }
 
+// structs maps each Go struct type already described to its record, so that every
+// function of a package that takes or returns geo.Point agrees on one record type.
+var structs sync.Map // *gotypes.TypeName → *types.Record
+
+// structValue maps a Go struct type to a record: one field per Go field, named by its
+// json tag or, without one, by the Go name with a lower-case first letter (Lat → lat);
+// every field exported, of a type that needs no conversion.
+func structValue(named *gotypes.Named, st *gotypes.Struct) (Value, string) {
+	obj := named.Obj()
+	if r, ok := structs.Load(obj); ok {
+		return Value{Type: r.(*types.Record)}, ""
+	}
+	rec := &types.Record{Name: obj.Pkg().Name() + "." + obj.Name(), GoPath: obj.Pkg().Path(), GoName: obj.Name()}
+	structs.Store(obj, rec) // before the fields: a struct may hold a list of itself
+	for i := range st.NumFields() {
+		fv := st.Field(i)
+		if !fv.Exported() {
+			structs.Delete(obj)
+			return Value{}, fmt.Sprintf("a struct with an unexported field (%s), which .stream cannot set", fv.Name())
+		}
+		v, why := value(fv.Type())
+		if why != "" || v.Conv != ConvNone {
+			structs.Delete(obj)
+			return Value{}, fmt.Sprintf("a struct whose field %s is %s, which .stream cannot pass without conversion", fv.Name(), fv.Type())
+		}
+		name := strings.ToLower(fv.Name()[:1]) + fv.Name()[1:]
+		if tag, _, _ := strings.Cut(reflect.StructTag(st.Tag(i)).Get("json"), ","); tag != "" && tag != "-" {
+			name = tag
+		}
+		rec.Fields = append(rec.Fields, types.Field{Name: name, Type: v.Type})
+		rec.GoFields = append(rec.GoFields, fv.Name())
+	}
+	return Value{Type: rec}, ""
+}
+
 // value maps a Go type to a .stream type; why says why it cannot.
 func value(t gotypes.Type) (Value, string) {
 	if named, ok := t.(*gotypes.Named); ok {
@@ -452,6 +489,9 @@ func value(t gotypes.Type) (Value, string) {
 			case "Duration":
 				return Value{Type: types.DurationType}, ""
 			}
+		}
+		if st, ok := named.Underlying().(*gotypes.Struct); ok && named.TypeArgs().Len() == 0 {
+			return structValue(named, st)
 		}
 		return Value{}, "a named type .stream has no counterpart for"
 	}
@@ -475,9 +515,9 @@ func value(t gotypes.Type) (Value, string) {
 	case *gotypes.Slice:
 		elem, why := value(t.Elem())
 		if why != "" || elem.Conv != ConvNone {
-			return Value{}, "a slice whose elements are not string, bool, int64, float64 or time.Duration"
+			return Value{}, "a slice whose elements need a conversion (only string, bool, int64, float64, time.Duration and structs of them pass as they are)"
 		}
 		return Value{Type: &types.List{Elem: elem.Type}}, ""
 	}
-	return Value{}, "which .stream cannot pass (structs, maps, pointers, funcs and interfaces have no .stream type)"
+	return Value{}, "which .stream cannot pass (maps, pointers, funcs, channels and interfaces have no .stream type)"
 }

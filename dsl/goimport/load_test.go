@@ -68,6 +68,8 @@ func Gen[T any](v T) T                     { return v }
 func IntSlice(a []int) int                 { return 0 }
 type S struct{ A int }
 func Struct(s S) int                       { return 0 }
+type Place struct { Name string; Lat float64 `+"`json:\"latitude\"`"+` }
+func Places(p Place) []Place               { return nil }
 func unexported() int                      { return 0 }
 `)
 	l := &Loader{Dir: dir}
@@ -86,15 +88,16 @@ func unexported() int                      { return 0 }
 		"Lists":    "([string], [int], [float]) => [bool]",
 		"WithErr":  "(string) => int or error",
 		"WithOK":   "(string) => string?",
-		"Map":      "unsupported: parameter 1 is map[string]int, which .stream cannot pass (structs, maps, pointers, funcs and interfaces have no .stream type)",
-		"Ptr":      "unsupported: parameter 1 is *int, which .stream cannot pass (structs, maps, pointers, funcs and interfaces have no .stream type)",
+		"Map":      "unsupported: parameter 1 is map[string]int, which .stream cannot pass (maps, pointers, funcs, channels and interfaces have no .stream type)",
+		"Ptr":      "unsupported: parameter 1 is *int, which .stream cannot pass (maps, pointers, funcs, channels and interfaces have no .stream type)",
 		"U64":      "unsupported: parameter 1 is uint64, a kind of number .stream's int (int64) cannot hold",
 		"Nothing":  "unsupported: it returns nothing: a .stream expression needs a value",
 		"Three":    "unsupported: it returns (int, int, error): .stream calls functions returning T, (T, error) or (T, bool)",
 		"Var":      "unsupported: it is variadic",
 		"Gen":      "unsupported: it is generic (only a sink constructor or a batch callback may be, in its element type)",
-		"IntSlice": "unsupported: parameter 1 is []int, a slice whose elements are not string, bool, int64, float64 or time.Duration",
-		"Struct":   "unsupported: parameter 1 is example.com/p.S, a named type .stream has no counterpart for",
+		"IntSlice": "unsupported: parameter 1 is []int, a slice whose elements need a conversion (only string, bool, int64, float64, time.Duration and structs of them pass as they are)",
+		"Struct":   "unsupported: parameter 1 is example.com/p.S, a struct whose field A is int, which .stream cannot pass without conversion",
+		"Places":   "(p.Place) => [p.Place]",
 	}
 	for name, w := range want {
 		f := p.Funcs[name]
@@ -114,6 +117,10 @@ func unexported() int                      { return 0 }
 	}
 	if p.Funcs["Ints"].Params[0].Conv != ConvNumeric || p.Funcs["Ints"].Params[0].GoType != "int" || p.Funcs["Ints"].Params[3].Conv != ConvNone {
 		t.Errorf("Ints conversions = %+v", p.Funcs["Ints"].Params)
+	}
+	if r, ok := p.Funcs["Places"].Params[0].Type.(*types.Record); !ok || r.GoPath != "example.com/p" || r.GoName != "Place" ||
+		r.Fields[0].Name != "name" || r.Fields[1].Name != "latitude" || r.GoFields[1] != "Lat" {
+		t.Errorf("Places' parameter = %+v", p.Funcs["Places"].Params[0].Type)
 	}
 	if p.Funcs["Times"].Params[0].Conv != ConvTime || !types.Identical(p.Funcs["Times"].Params[1].Type, types.DurationType) {
 		t.Errorf("Times = %+v", p.Funcs["Times"].Params)

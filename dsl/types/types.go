@@ -78,6 +78,12 @@ type Field struct {
 type Record struct {
 	Name   string
 	Fields []Field
+	// GoPath is set for a record that is a Go struct type of an imported package (a
+	// function's parameter or result): GoPath is its package's import path, GoName its
+	// type name and GoFields its fields' Go names, in Fields order. Name is then
+	// "pkg.Type".
+	GoPath, GoName string
+	GoFields       []string
 }
 
 // FieldIndex returns the index of the named field, or -1.
