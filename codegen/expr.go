@@ -770,6 +770,8 @@ func (f *fn) goCall(e *ast.Call, c *check.Callee) jen.Code {
 			return jen.Id(res.GoType)
 		case goimport.ConvTime:
 			return jen.Qual("time", "Time")
+		case goimport.ConvPointer:
+			return jen.Op("*").Add(g.goType(res.Type.(*types.Optional).Elem))
 		}
 		if o, ok := res.Type.(*types.Optional); ok {
 			return g.goType(o.Elem)
@@ -787,6 +789,8 @@ func (f *fn) goCall(e *ast.Call, c *check.Callee) jen.Code {
 			return g.goType(elem).Call(v)
 		case goimport.ConvTime:
 			return jen.Qual(g.rtPath, "Time").Call(jen.Add(v).Dot("UnixMilli").Call())
+		case goimport.ConvPointer:
+			return jen.Qual(g.stdPath, "OptOfPtr").Call(v)
 		}
 		return v
 	}
@@ -828,6 +832,8 @@ func (f *fn) goArgs(e *ast.Call, gf *goimport.Func) []jen.Code {
 			x = jen.Id(p.GoType).Call(x)
 		case goimport.ConvTime:
 			x = jen.Add(x).Dot("Go").Call()
+		case goimport.ConvPointer:
+			x = jen.Qual(f.g.stdPath, "PtrOf").Call(x)
 		}
 		args[i] = x
 	}

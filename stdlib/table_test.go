@@ -34,6 +34,8 @@ var helpers = map[string]string{
 	"ConcatLists":     "+ on lists (codegen of the + operator)",
 	"OptOf":           "the (T, bool) results of an imported Go function as T?",
 	"OptMap":          "converting the value of an imported Go function's (T, bool) result",
+	"PtrOf":           "an optional passed to an imported Go function taking a pointer",
+	"OptOfPtr":        "the pointer result of an imported Go function as T?",
 	"MapList":         "xs.map(f) on a list (a method with a function, compiled by codegen)",
 	"FilterList":      "xs.filter(f) on a list",
 	"FlatMapList":     "xs.flatMap(f) on a list",

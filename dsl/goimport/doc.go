@@ -13,6 +13,7 @@
 //	time.Time        time
 //	time.Duration    duration
 //	[]T              [T]     for T that needs no conversion
+//	*T               T?      nil is none
 //	struct           a record "pkg.Type", fields named by their json tags (else Lat →
 //	                 lat), every field exported and needing no conversion; a record of
 //	                 the program with the same fields may be passed for it

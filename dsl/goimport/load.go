@@ -512,6 +512,12 @@ func value(t gotypes.Type) (Value, string) {
 			return Value{Type: types.FloatType, Conv: ConvNumeric, GoType: t.Name()}, ""
 		}
 		return Value{}, "a kind of number .stream's int (int64) cannot hold"
+	case *gotypes.Pointer:
+		elem, why := value(t.Elem())
+		if why != "" || elem.Conv != ConvNone {
+			return Value{}, "a pointer to a type that needs a conversion"
+		}
+		return Value{Type: &types.Optional{Elem: elem.Type}, Conv: ConvPointer}, ""
 	case *gotypes.Slice:
 		elem, why := value(t.Elem())
 		if why != "" || elem.Conv != ConvNone {
@@ -519,5 +525,5 @@ func value(t gotypes.Type) (Value, string) {
 		}
 		return Value{Type: &types.List{Elem: elem.Type}}, ""
 	}
-	return Value{}, "which .stream cannot pass (maps, pointers, funcs, channels and interfaces have no .stream type)"
+	return Value{}, "which .stream cannot pass (maps, funcs, channels and interfaces have no .stream type)"
 }

@@ -60,6 +60,7 @@ func WithErr(s string) (int64, error)      { return 0, nil }
 func WithOK(s string) (string, bool)       { return s, true }
 func Map(m map[string]int) int             { return 0 }
 func Ptr(p *int) int                       { return 0 }
+func PtrS(p *string) *string               { return p }
 func U64(u uint64) int64                   { return 0 }
 func Nothing(s string)                     {}
 func Three() (int, int, error)             { return 0, 0, nil }
@@ -88,8 +89,9 @@ func unexported() int                      { return 0 }
 		"Lists":    "([string], [int], [float]) => [bool]",
 		"WithErr":  "(string) => int or error",
 		"WithOK":   "(string) => string?",
-		"Map":      "unsupported: parameter 1 is map[string]int, which .stream cannot pass (maps, pointers, funcs, channels and interfaces have no .stream type)",
-		"Ptr":      "unsupported: parameter 1 is *int, which .stream cannot pass (maps, pointers, funcs, channels and interfaces have no .stream type)",
+		"Map":      "unsupported: parameter 1 is map[string]int, which .stream cannot pass (maps, funcs, channels and interfaces have no .stream type)",
+		"Ptr":      "unsupported: parameter 1 is *int, a pointer to a type that needs a conversion",
+		"PtrS":     "(string?) => string?",
 		"U64":      "unsupported: parameter 1 is uint64, a kind of number .stream's int (int64) cannot hold",
 		"Nothing":  "unsupported: it returns nothing: a .stream expression needs a value",
 		"Three":    "unsupported: it returns (int, int, error): .stream calls functions returning T, (T, error) or (T, bool)",

@@ -95,4 +95,5 @@ const (
 	ConvNone    Conv = iota // the same Go type: no conversion
 	ConvNumeric             // another integer or float kind: GoType(x) in, int64(x)/float64(x) out
 	ConvTime                // time.Time: rt.Time.Go() in, rt.Time(t.UnixMilli()) out
+	ConvPointer             // *T as T?: nil is none (stdlib.PtrOf in, stdlib.OptOfPtr out)
 )
