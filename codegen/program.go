@@ -97,6 +97,19 @@ func (g *gen) genSource(src *planner.Source) {
 		return
 	}
 	g.job.field(field, typ, fmt.Sprintf("%s is source %s: %s at %s.", field, src.Name, n.Name, g.posString(n.Pos)))
+	if n.Name == "files" || n.Name == "socket" {
+		// An empty address is an unset environment variable, most likely: say so rather
+		// than watch nothing.
+		//	if ctx.SourceAddress("files1") == "" {
+		//		return nil, errors.New(`w.stream:3:1: files: the path env("INPUT") is empty: ...`)
+		//	}
+		what := map[string]string{"files": "path", "socket": "address"}[n.Name]
+		a := n.Arg(what)
+		msg := fmt.Sprintf("%s: %s: the %s %s is empty (give the environment variable a value, or env(...) a default; --source %s=... overrides it)",
+			g.posString(n.Pos), n.Name, what, g.snippet(a.Value.Pos()), src.Name)
+		c.emit(jen.If(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)).Op("==").Lit("")).Block(
+			jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(msg)))))
+	}
 	// Registered under its let name, which a checkpoint saves the source's position under.
 	c.emit(jf(field).Op("=").Add(create), jen.Id("ctx").Dot("RegisterSource").Call(jen.Lit(src.Name), jf(field)))
 	g.sourceInfos = append(g.sourceInfos, jen.Line().Values(kv("Name", jen.Lit(src.Name)), kv("Kind", jen.Lit(n.Name)),

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	rt "streamc.dev/streamc/runtime"
 	"streamc.dev/streamc/runtime/codec"
 	"streamc.dev/streamc/runtime/source"
@@ -50,6 +51,9 @@ func newJob(ctx *rt.Context) (rt.Job, error) {
 	j.n1 = ctx.Settings.Partitions
 	j.src0Bad = codec.NewBadRecords(codec.Policy{Kind: codec.PolicyKind(ctx.Settings.OnBadRecord.Kind), Path: ctx.Settings.OnBadRecord.Path}, ctx.Settings.Checkpoint, ctx.Recovered)
 	ctx.OnClose(j.src0Bad)
+	if ctx.SourceAddress("lines") == "" {
+		return nil, errors.New("network_wordcount/network_wordcount.stream:7:13: socket: the address \"localhost:9999\" is empty (give the environment variable a value, or env(...) a default; --source lines=... overrides it)")
+	}
 	j.src0 = source.NewSocket(ctx.SourceAddress("lines"), source.SocketOptions{MaxRate: float64(ctx.Settings.MaxRate), Interval: ctx.Settings.Batch, Logger: ctx.Log.With("source", "lines"), WALDir: ctx.WALDir("lines"), OnOversize: j.src0Bad.OversizeReceived("lines", "network_wordcount/network_wordcount.stream:7:13", source.DefaultMaxLineBytes)})
 	ctx.RegisterSource("lines", j.src0)
 	j.x0 = rt.NewExchange[stdlib.Tuple2[string, int64]](j.n0, j.n1)
