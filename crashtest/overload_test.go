@@ -93,12 +93,15 @@ func newFlood(t *testing.T) *flood {
 
 // overloadBatch is one batch line of the pipeline's JSON log.
 type overloadBatch struct {
-	Msg        string `json:"msg"`
-	Records    int64  `json:"input_records"`
-	Scheduling int64  `json:"scheduling_delay"` // ns
-	Processing int64  `json:"processing_time"`  // ns
-	Rate       int64  `json:"rate.lines"`
+	Msg        string  `json:"msg"`
+	Records    int64   `json:"input_records"`
+	Scheduling float64 `json:"scheduling_delay_ms"`
+	Processing float64 `json:"processing_time_ms"`
+	Rate       int64   `json:"rate.lines"`
 }
+
+// msDuration is a duration the log gives in milliseconds.
+func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 // vmHWM returns the peak resident set size of process pid, from /proc.
 func vmHWM(pid int) (int64, error) {
@@ -207,9 +210,9 @@ func TestOverload(t *testing.T) {
 		var rates []float64
 		for _, b := range batches {
 			sizes = append(sizes, strconv.FormatInt(b.Records, 10))
-			delays = append(delays, time.Duration(b.Scheduling).Round(time.Millisecond).String())
+			delays = append(delays, msDuration(b.Scheduling).Round(time.Millisecond).String())
 			if b.Records > 0 && b.Processing > 0 {
-				rates = append(rates, float64(b.Records)/time.Duration(b.Processing).Seconds())
+				rates = append(rates, float64(b.Records)/msDuration(b.Processing).Seconds())
 			}
 		}
 		t.Logf("%v: %d lines sent, %d batches, peak RSS %d MiB\nsizes %s\ndelays %s", settle, sent, len(batches), peak>>20,
@@ -231,7 +234,7 @@ func TestOverload(t *testing.T) {
 		var worstDelay float64
 		for _, b := range settled {
 			ratios = append(ratios, float64(b.Records)/sustainable)
-			worstDelay = max(worstDelay, float64(b.Scheduling)/float64(interval))
+			worstDelay = max(worstDelay, float64(msDuration(b.Scheduling))/float64(interval))
 		}
 		slices.Sort(ratios)
 		pct := func(p float64) float64 { return ratios[int(p*float64(len(ratios)-1))] }

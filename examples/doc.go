@@ -16,6 +16,11 @@
 // (click_sessions_test.go) reads clicks from a Kafka-protocol broker, builds sessions
 // with mapWithState and writes them to PostgreSQL. Their expected output is in
 // expected-output.txt and expected-rows.txt.
+//
+// windowed_wordcount, page_views_event_time and sessions also have a test as users write
+// them (NAME_test.txtar, docs/testing.md): their input batches and the batches each output
+// gives, which `streamc test ./examples/...` checks (cmd/streamc's TestExampleTests runs it
+// in CI).
 package examples
 
 // The network word count's generated Go is committed, to show what streamc writes and

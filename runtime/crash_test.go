@@ -236,7 +236,7 @@ func TestDiskFullDuringCheckpoint(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("want exit code 1, got %v\n%s", err, out)
 	}
-	want := `level=ERROR msg="checkpoint failed" err="writing checkpoint ckpt/checkpoint-500: write `
+	want := `level=ERROR msg="checkpoint failed" pipeline=growing err="writing checkpoint ckpt/checkpoint-500: write `
 	if !strings.Contains(string(out), want) || !strings.Contains(string(out), "file too large") {
 		t.Fatalf("output lacks %q:\n%s", want, out)
 	}
@@ -247,8 +247,8 @@ func TestDiskFullDuringCheckpoint(t *testing.T) {
 	}
 	again := child(root, "growing", "", "--replay", "--batches", "1", "--checkpoint", "ckpt", "--checkpoint-every", "100ms")
 	out, err = again.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), `msg="recovering from checkpoint" checkpoint=ckpt/checkpoint-400`) ||
-		!strings.Contains(string(out), "msg=batch batch_time=500") {
+	if err != nil || !strings.Contains(string(out), `msg="recovering from checkpoint" pipeline=growing checkpoint=ckpt/checkpoint-400`) ||
+		!strings.Contains(string(out), "msg=batch pipeline=growing batch_time=500") {
 		t.Fatalf("restart: %v\n%s", err, out)
 	}
 }

@@ -68,6 +68,12 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		ctx.lifecycles = nil // never started, so not stopped; closers still run
 		return ExitFailure
 	}
+	// --record and --recording tap the sources, before any is restored or started.
+	if err := e.useRecording(); err != nil {
+		e.log.Error("cannot use the recording", "err", err)
+		ctx.lifecycles = nil
+		return ExitFailure
+	}
 	remaining := int64(-1) // batches still to run once every source is exhausted; -1: not yet
 	if ck != nil {
 		if c := ck.restored; c != nil {
@@ -127,7 +133,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		drain = int64(d.DrainBatches())
 	}
 
-	e.log.Info("pipeline started", "pipeline", p.Name, "replay", e.cfg.replay,
+	e.log.Info("pipeline started", "replay", e.cfg.replay,
 		"batch", interval, "partitions", ctx.Settings.Partitions, "first_batch_time", int64(t))
 
 	done := Time(-1 << 63) // the last batch whose outputs are all done
@@ -153,6 +159,10 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			return ExitFailure
 		}
 		if err := e.runBatch(job, t, index, recovering); err != nil {
+			return ExitFailure
+		}
+		if err := e.recordArgs(t); err != nil {
+			e.log.Error("recording failed", "err", err)
 			return ExitFailure
 		}
 		done = t

@@ -143,9 +143,9 @@ func TestWordcountReplay(t *testing.T) {
 	}
 	// The same three batches are logged with their input sizes (Streaming UI figures).
 	for _, want := range []string{
-		`msg=batch batch_time=1000 input_records=2 scheduling_delay=0s`,
-		`msg=batch batch_time=2000 input_records=0`,
-		`msg=batch batch_time=3000 input_records=1`,
+		`msg=batch pipeline=wordcount batch_time=1000 input_records=2 scheduling_delay=0ms`,
+		`msg=batch pipeline=wordcount batch_time=2000 input_records=0`,
+		`msg=batch pipeline=wordcount batch_time=3000 input_records=1`,
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
@@ -469,7 +469,7 @@ func TestJSONLogs(t *testing.T) {
 		}
 		if rec["msg"] == "batch" {
 			batches++
-			for _, k := range []string{"batch_time", "input_records", "scheduling_delay", "processing_time", "total_delay"} {
+			for _, k := range []string{"pipeline", "batch_time", "input_records", "scheduling_delay_ms", "processing_time_ms", "total_delay_ms"} {
 				if _, ok := rec[k]; !ok {
 					t.Errorf("batch record lacks %s: %s", k, line)
 				}
@@ -499,7 +499,7 @@ func TestOperationsServerBasic(t *testing.T) {
 		done <- rt.RunMain(p, []string{"--replay", "--batches", "3", "--http", "127.0.0.1:0"}, io.Discard, &stderr)
 	}()
 
-	addrRE := regexp.MustCompile(`operations server listening"? addr=(\S+)`)
+	addrRE := regexp.MustCompile(`operations server listening"? pipeline=\S+ addr=(\S+)`)
 	waitFor(t, "the operations server", func() bool { return addrRE.MatchString(stderr.String()) })
 	base := "http://" + addrRE.FindStringSubmatch(stderr.String())[1]
 	waitFor(t, "two batches", func() bool { return strings.Contains(stderr.String(), "batch_time=2000") })
@@ -540,7 +540,7 @@ func TestMetricsServerLoopbackByDefault(t *testing.T) {
 	go func() {
 		done <- rt.RunMain(p, []string{"--replay", "--batches", "1", "--http", ":0"}, io.Discard, &stderr)
 	}()
-	addrRE := regexp.MustCompile(`operations server listening"? addr=(\S+)`)
+	addrRE := regexp.MustCompile(`operations server listening"? pipeline=\S+ addr=(\S+)`)
 	waitFor(t, "the operations server", func() bool { return addrRE.MatchString(stderr.String()) })
 	addr := addrRE.FindStringSubmatch(stderr.String())[1]
 	close(stop)

@@ -99,7 +99,7 @@ func TestCorruptCheckpoint(t *testing.T) {
 	}
 	os.WriteFile(newest, data[:len(data)-9], 0o644)
 	code, errs := runTotals(t, root, "out", "ckpt")
-	if code != 0 || !strings.Contains(errs, `level=WARN msg="checkpoint unreadable; trying the previous one" file=`+newest) ||
+	if code != 0 || !strings.Contains(errs, `level=WARN msg="checkpoint unreadable; trying the previous one" pipeline=totals file=`+newest) ||
 		!strings.Contains(errs, "checksum mismatch") || !strings.Contains(errs, "checkpoint-600") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -243,7 +243,7 @@ func TestSinkRetriesThenFails(t *testing.T) {
 
 	sink = &flakySink{failures: 100}
 	code, _, errs = run(t, sinkPipeline(ck, sink), "--replay", "--batches", "2", "--output-attempts", "3", "--output-backoff", "1ms")
-	want := `msg="batch failed" batch_time=3000 err="sink.stream:4:8: writeTo: failed 3 times, giving up: connection refused"`
+	want := `msg="batch failed" pipeline=sink batch_time=3000 err="sink.stream:4:8: writeTo: failed 3 times, giving up: connection refused"`
 	if code != 1 || !strings.Contains(errs, want) || sink.calls != 3 {
 		t.Fatalf("exit %d, %d calls\n%s", code, sink.calls, errs)
 	}

@@ -103,7 +103,7 @@ func TestSIGTERMWritesCheckpoint(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	want := fmt.Sprintf(`msg="checkpoint written" batch_time=%d`, last)
+	want := fmt.Sprintf(`msg="checkpoint written" pipeline=test batch_time=%d`, last)
 	if !strings.Contains(stderr.String(), want) {
 		t.Fatalf("stderr lacks %q:\n%s", want, stderr.String())
 	}
@@ -112,7 +112,7 @@ func TestSIGTERMWritesCheckpoint(t *testing.T) {
 	}
 	stoppedAt := last
 	done, _, stderr = runInBackground(p, "--checkpoint", ck, "--batches", "1")
-	if code := <-done; code != 0 || !strings.Contains(stderr.String(), fmt.Sprintf("msg=\"recovering from checkpoint\" checkpoint=%s/checkpoint-%d", ck, stoppedAt)) ||
+	if code := <-done; code != 0 || !strings.Contains(stderr.String(), fmt.Sprintf("msg=\"recovering from checkpoint\" pipeline=test checkpoint=%s/checkpoint-%d", ck, stoppedAt)) ||
 		last != stoppedAt.Add(50*time.Millisecond) {
 		t.Fatalf("restart: exit %d\n%s", code, stderr.String())
 	}

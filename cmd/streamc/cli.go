@@ -109,6 +109,7 @@ pipeline finishes its batch before it stops; run exits with the pipeline's exit 
 			example: `streamc run examples/access_logs/access_logs.stream -- --replay --batches 3
 streamc run app.stream -- --help`,
 			run: (*cli).runPipeline},
+		testCommand, // test.go
 		{name: "kafka-dev", args: "[--addr HOST:PORT] [--topics NAME[:PARTITIONS],...] [--partitions N] [--data DIR]",
 			short: "run a local Kafka-protocol broker for development",
 			long: `Kafka-dev runs a single Kafka-protocol broker on this machine for developing and

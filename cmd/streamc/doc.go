@@ -10,6 +10,7 @@
 //	                                             streamc's module, a go.mod that builds it)
 //	streamc build [-o OUT] [-v] [-x] FILE        build the pipeline binary (default ./NAME)
 //	streamc run [-v] [-x] FILE [-- FLAGS...]     build into the cache and run, passing FLAGS
+//	streamc test [-update] [-v] [PATTERN...]     run the tests beside pipelines (NAME_test.txtar)
 //	streamc kafka-dev [--addr HOST:PORT] [--topics NAME[:N],...] [--partitions N] [--data DIR]
 //	                                             run a Kafka-protocol broker for development
 //	streamc version                              print the version

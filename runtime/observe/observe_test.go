@@ -135,7 +135,7 @@ func runIn(t *testing.T, ckpt string, extra ...string) (base string, release fun
 	done := make(chan int, 1)
 	args := append([]string{"--replay", "--http", "127.0.0.1:0", "--output-backoff", "1ms", "--checkpoint", ckpt}, extra...)
 	go func() { done <- rt.RunMain(testPipeline(j), args, io.Discard, &stderr) }()
-	addrRE := regexp.MustCompile(`operations server listening"? addr=(\S+)`)
+	addrRE := regexp.MustCompile(`operations server listening"? pipeline=\S+ addr=(\S+)`)
 	waitFor(t, "the operations server", func() bool { return addrRE.MatchString(stderr.String()) })
 	base = "http://" + addrRE.FindStringSubmatch(stderr.String())[1]
 	select {

@@ -79,6 +79,15 @@
 // The older Queue.Position/Restore, Rate.Position/Restore and Files.Consumed/Restore
 // remain for callers that keep positions themselves.
 //
-// The package depends on the standard library and runtime/checkpoint and runtime/wal
-// only; it does not import the engine, whose interfaces its types satisfy structurally.
+// # Recordings
+//
+// Files, Socket and Lines have a tap (SetTap, runtime/recording): with --record each
+// Batch writes the lines it delivers into a recording, and with --recording Batch
+// delivers the recorded lines of its batch time instead of reading (the engine then
+// never starts the source). Queue and Rate compute the same batches again on the same
+// batch times and are not tapped.
+//
+// The package depends on the standard library and runtime/checkpoint, runtime/wal and
+// runtime/recording only; it does not import the engine, whose interfaces its types
+// satisfy structurally.
 package source

@@ -19,6 +19,7 @@ import (
 	"unsafe"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/recording"
 )
 
 // DefaultRemember is Spark's minRememberDuration: how far back (in milliseconds) a
@@ -102,6 +103,9 @@ type Files struct {
 	// delivered holds the buffers of the batch last returned by Batch (Recycle), given to
 	// spare when the next batch is asked for.
 	delivered buffers
+	// tap records each batch (--record) or replaces it by a recorded one (--recording);
+	// nil otherwise. See SetTap.
+	tap *recording.Tap
 }
 
 // buffers is memory a batch's lines can be read into: the byte buffers of its pieces and
@@ -190,7 +194,8 @@ func NewFiles(pattern string, opts FilesOptions) *Files {
 		opts.Remember = DefaultRemember
 	}
 	f := &Files{pattern: pattern, opts: opts, seen: map[string]int64{}}
-	f.log = orDiscard(opts.Logger).With("source", f.Name())
+	// The logger names the source already (the pipeline's name for it).
+	f.log = orDiscard(opts.Logger)
 	return f
 }
 
@@ -290,6 +295,23 @@ func (f *Files) ReplanBatch(t int64, r *checkpoint.Reader) error {
 // Batch reads the files planned for batch batchTime (planning them first if PlanBatch
 // was not called for it).
 func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
+	if f.tap.Replaying() {
+		return replayLines(f.tap, batchTime, parts)
+	}
+	out, err := f.batch(batchTime, parts)
+	if err == nil {
+		err = f.tap.RecordLines(batchTime, out)
+	}
+	return out, err
+}
+
+// SetTap makes the source record its batches into tap's recording, or deliver the
+// recorded ones instead of reading files (the engine then never starts it). Call it
+// before Start.
+func (f *Files) SetTap(tap *recording.Tap) { f.tap = tap }
+
+// batch reads the batch's planned files (Batch without the tap).
+func (f *Files) batch(batchTime int64, parts int) ([][]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.started {
@@ -847,7 +869,7 @@ func (f *Files) list() ([]fileInfo, error) {
 				// instead, which makes a pipeline depend on start-up order); a warning
 				// says so once, since a mistyped path looks exactly like this.
 				if !f.missing {
-					f.log.Warn("watched path does not exist (yet): no files until it appears", "source", f.Name(), "path", root)
+					f.log.Warn("watched path does not exist (yet): no files until it appears", "path", root)
 					f.missing = true
 				}
 				continue

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/recording"
 )
 
 // DefaultMaxLineBytes is the longest line a receiver or file reader accepts when no
@@ -291,6 +292,8 @@ type Lines struct {
 	lim       *Limiter // nil in replay, which reads as fast as batches take
 	lastBatch atomic.Int64
 	delivered atomic.Int64 // lines handed to batches, for SourceStatus
+	// tap records each batch or replaces it by a recorded one; see Files.SetTap.
+	tap *recording.Tap
 }
 
 var _ Source[string] = (*Lines)(nil)
@@ -306,7 +309,7 @@ func NewLines(name string, r io.Reader, opts LinesOptions) *Lines {
 	if opts.Replay && opts.MaxPerBatch <= 0 {
 		budget = 0 // the first batch waits for the end of the input
 	}
-	l := &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger).With("source", name), in: newInbox(budget)}
+	l := &Lines{name: name, r: r, opts: opts, log: orDiscard(opts.Logger), in: newInbox(budget)}
 	if opts.Replay {
 		l.in.minRecs = opts.MaxPerBatch
 	} else {
@@ -471,6 +474,22 @@ func (l *Lines) Exhausted() bool {
 // MaxPerBatch is 0, for EOF), so that the split of lines into batches does not depend on
 // timing. A read error is returned after the lines read before it have been delivered.
 func (l *Lines) Batch(batchTime int64, parts int) ([][]string, error) {
+	if l.tap.Replaying() {
+		return replayLines(l.tap, batchTime, parts)
+	}
+	out, err := l.batch(batchTime, parts)
+	if err == nil {
+		err = l.tap.RecordLines(batchTime, out)
+	}
+	return out, err
+}
+
+// SetTap makes the receiver record its batches, or deliver recorded ones instead of
+// reading its input (see Files.SetTap). Call it before Start.
+func (l *Lines) SetTap(tap *recording.Tap) { l.tap = tap }
+
+// batch takes the lines received for the batch (Batch without the tap).
+func (l *Lines) batch(batchTime int64, parts int) ([][]string, error) {
 	l.mu.Lock()
 	started, ctx := l.started, l.ctx
 	l.mu.Unlock()

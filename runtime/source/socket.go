@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/recording"
 )
 
 // SocketOptions configures a Socket source.
@@ -74,6 +75,8 @@ type Socket struct {
 	delivered   int64
 	lastErr     string
 	lastErrTime time.Time
+	// tap records each batch or replaces it by a recorded one; see Files.SetTap.
+	tap *recording.Tap
 }
 
 var _ Source[string] = (*Socket)(nil)
@@ -94,7 +97,8 @@ func NewSocket(addr string, opts SocketOptions) *Socket {
 		opts.BufferBytes = DefaultBufferBytes
 	}
 	s := &Socket{addr: addr, opts: opts, in: newInbox(opts.BufferBytes), lim: NewAdjustableLimiter(opts.MaxRate)}
-	s.log = orDiscard(opts.Logger).With("source", s.Name())
+	// The logger names the source already (the pipeline's name for it).
+	s.log = orDiscard(opts.Logger)
 	if opts.WALDir != "" {
 		s.wal = newWALReceiver(opts.WALDir, s.in, s.log)
 	}
@@ -302,6 +306,22 @@ func (s *Socket) Exhausted() bool { return false }
 // An error that ended the receiver (an OnOversize failure) is returned after the lines
 // read before it.
 func (s *Socket) Batch(batchTime int64, parts int) ([][]string, error) {
+	if s.tap.Replaying() {
+		return replayLines(s.tap, batchTime, parts)
+	}
+	out, err := s.batch(batchTime, parts)
+	if err == nil {
+		err = s.tap.RecordLines(batchTime, out)
+	}
+	return out, err
+}
+
+// SetTap makes the receiver record its batches, or deliver recorded ones instead of
+// connecting (see Files.SetTap). Call it before Start.
+func (s *Socket) SetTap(tap *recording.Tap) { s.tap = tap }
+
+// batch takes the lines received for the batch (Batch without the tap).
+func (s *Socket) batch(batchTime int64, parts int) ([][]string, error) {
 	s.mu.Lock()
 	started := s.started
 	s.mu.Unlock()

@@ -428,15 +428,15 @@ func latencySearch(c config, b *builder, procs int) latencyResult {
 		n := 0
 		for _, l := range strings.Split(stderr.String(), "\n") {
 			var rec struct {
-				Msg             string `json:"msg"`
-				Processing      int64  `json:"processing_time"`
-				SchedulingDelay int64  `json:"scheduling_delay"`
+				Msg             string  `json:"msg"`
+				Processing      float64 `json:"processing_time_ms"`
+				SchedulingDelay float64 `json:"scheduling_delay_ms"`
 			}
 			if json.Unmarshal([]byte(l), &rec) != nil || rec.Msg != "batch" {
 				continue
 			}
 			n++
-			worst = max(worst, time.Duration(rec.Processing))
+			worst = max(worst, time.Duration(rec.Processing*float64(time.Millisecond)))
 		}
 		if n == 0 {
 			return false, 0, fmt.Errorf("no batch lines in the log")

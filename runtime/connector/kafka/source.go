@@ -13,6 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"streamc.dev/streamc/runtime/recording"
 )
 
 // Record is one Kafka record as a pipeline sees it (the KafkaRecord of the language).
@@ -144,6 +146,15 @@ type Source struct {
 	delivered   int64
 	lastErr     string
 	lastErrTime time.Time
+
+	// tap records each batch's records (--record) or delivers recorded ones instead of
+	// reading the topic (--recording, the source is then never started); nil otherwise.
+	tap *recording.Tap
+	// reread is set on the replay clock (--replay, SetReplay): the topic is read again
+	// from its start, as far as its last stable offsets when the partitions were
+	// assigned (rereadEnd), and the group's offsets are neither used nor moved.
+	reread    bool
+	rereadEnd map[int32]int64
 }
 
 // SetRate bounds the next batches to perSecond × the interval records, over all
@@ -221,6 +232,9 @@ func (s *Source) Name() string { return "kafka " + s.cfg.Topic }
 // Start creates the client and joins the group. It waits (up to ReadTimeout) for the
 // first assignment, so that the first batch already reads.
 func (s *Source) Start(ctx context.Context) error {
+	if s.reread {
+		return s.startReread(ctx)
+	}
 	reset := kgo.NewOffset().AtEnd()
 	if s.cfg.StartFrom == "earliest" {
 		reset = kgo.NewOffset().AtStart()
@@ -289,6 +303,59 @@ func (s *Source) Start(ctx context.Context) error {
 	}
 }
 
+// startReread starts the source on the replay clock (SetReplay): it reads every
+// partition of the topic directly, without joining the group, so that a replay neither
+// waits for the group to hand it partitions (a live member's, or one that just left
+// with a static membership, keeps them for its session timeout) nor takes them from a
+// live pipeline. Where each partition starts and ends is adjustOffsets's, as for an
+// assignment of every partition.
+func (s *Source) startReread(ctx context.Context) error {
+	if s.cfg.TransactionalID != "" {
+		return errors.New("kafka source: --replay cannot read the topic again for a transactional Kafka sink that commits the source's offsets; replay a recording of the run instead (--recording)")
+	}
+	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	lister, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(s.cfg.Brokers...)}, s.cfg.Opts...)...)
+	if err != nil {
+		return fmt.Errorf("kafka source: %w", err)
+	}
+	defer lister.Close()
+	lctx, cancel := context.WithTimeout(s.ctx, s.cfg.ReadTimeout)
+	defer cancel()
+	s.adm = kadm.NewClient(lister)
+	close(s.adminReady)
+	listed, err := s.adm.ListStartOffsets(lctx, s.cfg.Topic)
+	if err != nil {
+		return fmt.Errorf("kafka source: listing the partitions of %s: %w", s.cfg.Topic, err)
+	}
+	all := map[int32]kgo.Offset{}
+	var lerr error
+	listed.Each(func(o kadm.ListedOffset) {
+		if o.Err != nil {
+			lerr = fmt.Errorf("kafka source: listing partition %d of %s: %w", o.Partition, o.Topic, o.Err)
+		}
+		all[o.Partition] = kgo.NewOffset() // no group offset: adjustOffsets decides
+	})
+	if lerr != nil {
+		return lerr
+	}
+	starts, err := s.adjustOffsets(lctx, map[string]map[int32]kgo.Offset{s.cfg.Topic: all})
+	if err != nil {
+		return err
+	}
+	s.cl, err = kgo.NewClient(append([]kgo.Opt{
+		kgo.SeedBrokers(s.cfg.Brokers...),
+		kgo.ConsumePartitions(starts),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.KeepControlRecords(),
+		kgo.FetchMaxWait(200 * time.Millisecond),
+	}, s.cfg.Opts...)...)
+	if err != nil {
+		return fmt.Errorf("kafka source: %w", err)
+	}
+	s.adm = kadm.NewClient(s.cl)
+	return nil
+}
+
 // Stop leaves the group and closes the client.
 func (s *Source) Stop() error {
 	if s.cancel != nil {
@@ -306,8 +373,41 @@ func (s *Source) Stop() error {
 	return nil
 }
 
-// Exhausted reports false: a topic never ends.
-func (s *Source) Exhausted() bool { return false }
+// Exhausted reports false on the live clock: a topic never ends. On the replay clock
+// (SetReplay) it reports true once every assigned partition has been read up to the
+// last stable offset it had when it was assigned.
+func (s *Source) Exhausted() bool {
+	if !s.reread {
+		return false
+	}
+	select {
+	case <-s.assigned:
+	default:
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for p, st := range s.parts {
+		if st.next < s.rereadEnd[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// SetReplay puts the source on the replay clock (--replay): like a files source reading
+// the files present at start, it reads the topic from its start (or from the
+// checkpoint's offsets when resuming) up to the last stable offsets of its partitions
+// when they were assigned, and is then exhausted, so that the run ends. The group's
+// committed offsets are not used, and not committed to: a replay reprocesses the topic
+// and leaves the group where the live pipeline put it. The replay still joins the group
+// to be assigned partitions: use a group of its own while the live pipeline runs. Call
+// it before Start.
+func (s *Source) SetReplay() { s.reread = true }
+
+// SetTap makes the source record its batches into tap's recording, or deliver the
+// recorded ones instead of reading the topic. Call it before Start.
+func (s *Source) SetTap(tap *recording.Tap) { s.tap = tap }
 
 // adjustOffsets runs when partitions are assigned, before fetching starts, and decides
 // where each partition starts, in this order:
@@ -351,9 +451,11 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 	s.mu.Unlock()
 	var needStart, needEnd bool
 	for p, o := range parts {
-		if _, ok := known[p]; !ok && o.EpochOffset().Offset < 0 {
-			needStart = needStart || s.cfg.StartFrom == "earliest"
-			needEnd = needEnd || s.cfg.StartFrom == "latest"
+		if _, ok := known[p]; !ok && (o.EpochOffset().Offset < 0 || s.reread) {
+			// On the replay clock a partition the checkpoint does not place starts at
+			// the topic's start, whatever the group has committed and startFrom says.
+			needStart = needStart || s.cfg.StartFrom == "earliest" || s.reread
+			needEnd = needEnd || s.cfg.StartFrom == "latest" && !s.reread
 		}
 	}
 	var ends kadm.ListedOffsets
@@ -373,8 +475,19 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 	if err != nil {
 		return nil, err
 	}
+	var stable kadm.ListedOffsets
+	if s.reread {
+		// Where the replay ends: the last stable offsets now, as a replayed files source
+		// reads the files present at start.
+		if stable, err = s.adm.ListCommittedOffsets(ctx, s.cfg.Topic); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.reread && s.rereadEnd == nil {
+		s.rereadEnd = map[int32]int64{}
+	}
 	for p, o := range parts {
 		committed := o.EpochOffset().Offset
 		start, ok := known[p]
@@ -384,7 +497,7 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 				s.log.Info("kafka partition starts at the checkpoint's offset, not the group's committed one",
 					"topic", s.cfg.Topic, "partition", p, "offset", start, "group_offset", committed)
 			}
-		case committed >= 0:
+		case committed >= 0 && !s.reread:
 			start = committed
 		default:
 			lo, ok := ends.Lookup(s.cfg.Topic, p)
@@ -395,6 +508,11 @@ func (s *Source) adjustOffsets(ctx context.Context, offsets map[string]map[int32
 		}
 		s.parts[p] = &partState{next: start, fetched: start, committed: committed}
 		parts[p] = kgo.NewOffset().At(start).WithEpoch(-1)
+		if s.reread {
+			if lo, ok := stable.Lookup(s.cfg.Topic, p); ok && lo.Err == nil {
+				s.rereadEnd[p] = lo.Offset
+			}
+		}
 	}
 	s.once.Do(func() { close(s.assigned) })
 	return offsets, nil
@@ -432,6 +550,50 @@ func (s *Source) dropPartitions(_ context.Context, _ *kgo.Client, lost map[strin
 // the group client stands; any other batch is planned here, from where the previous
 // one ended.
 func (s *Source) Batch(batchTime int64, parts int) ([][]Record, error) {
+	if s.tap.Replaying() {
+		return s.recorded(batchTime, parts)
+	}
+	out, err := s.batch(batchTime, parts)
+	if err == nil && s.tap.Recording() {
+		var recs []recording.Record
+		for _, part := range out {
+			for _, r := range part {
+				rr := recording.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+					Key: r.Key, Value: r.Value, Timestamp: r.Timestamp}
+				for _, h := range r.Headers {
+					rr.Headers = append(rr.Headers, [2]string{h.Key, string(h.Value)})
+				}
+				recs = append(recs, rr)
+			}
+		}
+		err = s.tap.RecordRecords(batchTime, recs)
+	}
+	return out, err
+}
+
+// recorded returns the batch at batchTime from the tap's recording, topic partition p
+// in pipeline partition p mod parts as Batch places them.
+func (s *Source) recorded(batchTime int64, parts int) ([][]Record, error) {
+	recs, err := s.tap.Records(batchTime, s.cfg.Topic)
+	if err != nil {
+		return nil, err
+	}
+	parts = max(parts, 1)
+	out := make([][]Record, parts)
+	for _, rr := range recs {
+		r := Record{Topic: rr.Topic, Partition: rr.Partition, Offset: rr.Offset, Key: rr.Key, Value: rr.Value, Timestamp: rr.Timestamp}
+		for _, h := range rr.Headers {
+			r.Headers = append(r.Headers, Header{Key: h[0], Value: []byte(h[1])})
+		}
+		dst := int(max(r.Partition, 0)) % parts
+		out[dst] = append(out[dst], r)
+	}
+	s.count(out)
+	return out, nil
+}
+
+// batch reads the batch's planned ranges (Batch without the tap).
+func (s *Source) batch(batchTime int64, parts int) ([][]Record, error) {
 	if s.cl == nil {
 		return nil, errors.New("kafka source: not started")
 	}
@@ -599,8 +761,11 @@ func (s *Source) plan(batchTime int64) (BatchRanges, error) {
 			if l, ok := rateLimit[p]; ok {
 				r.Until = min(r.Until, st.next+l)
 			}
-			if st.committed > st.next {
+			if st.committed > st.next && !s.reread {
 				r.Until = min(r.Until, st.committed)
+			}
+			if end, ok := s.rereadEnd[p]; ok && s.reread {
+				r.Until = max(min(r.Until, end), st.next)
 			}
 		}
 		st.next = r.Until
@@ -686,6 +851,12 @@ func (s *Source) offsetsThrough(t int64) (map[int32]int64, int) {
 func (s *Source) CommitBatch(ctx context.Context, batchTime int64) error {
 	s.mu.Lock()
 	offs, n := s.offsetsThrough(batchTime)
+	if s.reread || s.tap.Replaying() {
+		// A replay leaves the group's offsets alone (SetReplay).
+		s.mu.Unlock()
+		s.markCommitted(batchTime, nil, n)
+		return nil
+	}
 	for p, o := range offs {
 		if st := s.parts[p]; st == nil || o <= st.committed {
 			delete(offs, p)
