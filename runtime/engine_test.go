@@ -244,6 +244,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--source", "nosuch=x:1"}, `no source named "nosuch" (sources: lines)`},
 		{[]string{"--source", "lines"}, "want NAME=ADDRESS"},
 		{[]string{"--start-time", "5000"}, "--start-time needs --replay"},
+		{[]string{"--replay", "--start-time", "yesterday"}, "want epoch milliseconds or an RFC 3339 time"},
 		{[]string{"--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
@@ -297,6 +298,9 @@ func TestReplayStartTimeBatchesAndDrain(t *testing.T) {
 		{[]string{"--replay", "--batches", "3"}, -1, 0, "[1000 2000 3000]"},
 		{[]string{"--replay", "--start-time", "1500", "--batches", "2"}, -1, 0, "[2000 3000]"},
 		{[]string{"--replay", "--start-time", "2000", "--batches", "1"}, -1, 0, "[3000]"},
+		// RFC 3339, as event times are written: 1970-01-01T00:00:01.5Z is 1500 ms.
+		{[]string{"--replay", "--start-time", "1970-01-01T00:00:01.5Z", "--batches", "2"}, -1, 0, "[2000 3000]"},
+		{[]string{"--replay", "--start-time", "1970-01-01T01:00:02+01:00", "--batches", "1"}, -1, 0, "[3000]"},
 		{[]string{"--replay", "--batch", "500ms"}, 2, 3, "[500 1000 1500 2000 2500]"},
 		{[]string{"--replay", "--batch", "500ms", "--batches", "3"}, 2, 3, "[500 1000 1500]"},
 		{[]string{"--replay"}, 1, 0, "[1000]"},

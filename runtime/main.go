@@ -192,8 +192,8 @@ func newFlagSet(p *Pipeline, cfg *runConfig) *flag.FlagSet {
 	fs.Int64Var(&cfg.batches, "batches", 0, "stop after `n` batches (0: no limit)")
 	fs.BoolVar(&cfg.replay, "replay", false,
 		"deterministic clock: run batches back to back from --start-time, without waiting")
-	fs.Int64Var(&cfg.startTime, "start-time", 0,
-		"replay clock start in epoch `ms`; the first batch time is the next multiple of the interval")
+	fs.Var((*startTimeFlag)(&cfg.startTime), "start-time",
+		"replay clock start: epoch milliseconds or an RFC 3339 `time` (2026-01-01T00:00:00Z); the first batch time is the next multiple of the interval")
 	fs.BoolVar(&cfg.fresh, "fresh", false,
 		"start with empty state: move the checkpoint directory aside (to DIR.old-TIME) first")
 	fs.Var(sourceOverrides(cfg.overrides), "source", "override the address of a source: `name=address` (repeatable)")
@@ -399,3 +399,22 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 
 // durationMs is d in milliseconds, to the microsecond.
 func durationMs(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// startTimeFlag is --start-time: epoch milliseconds, or an RFC 3339 time (with or without
+// fractional seconds), as event times in data are usually written.
+type startTimeFlag int64
+
+func (f *startTimeFlag) String() string { return strconv.FormatInt(int64(*f), 10) }
+
+func (f *startTimeFlag) Set(s string) error {
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*f = startTimeFlag(ms)
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("want epoch milliseconds or an RFC 3339 time such as 2026-01-01T00:00:00Z")
+	}
+	*f = startTimeFlag(t.UnixMilli())
+	return nil
+}
