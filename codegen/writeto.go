@@ -45,12 +45,37 @@ func (g *gen) outputName(n *planner.Op, r *spec.Resource) string {
 }
 
 // resourceValue compiles argument name of resource r, evaluated once at start-up; nil
-// when the argument is not written.
+// when the argument is not written. An address (a URL, path, brokers, topic or prefix)
+// that comes out empty is an unset environment variable, most likely: newJob stops with
+// the resource's position and the expression rather than connect to nothing:
+//
+//	url := stdlib.Env("DATABASE_URL", "")
+//	if url == "" {
+//		return nil, errors.New(`x.stream:4:20: postgres: the url env("DATABASE_URL") is empty (...)`)
+//	}
 func (g *gen) resourceValue(r *spec.Resource, name string) jen.Code {
-	if a := r.Arg(name); a != nil {
-		return g.startupValue(a.Value)
+	a := r.Arg(name)
+	if a == nil {
+		return nil
 	}
-	return nil
+	v := g.startupValue(a.Value)
+	switch name {
+	case "url", "path", "brokers", "topic", "prefix":
+		if isStringLit(a.Value) {
+			break // written in the program: the checker saw it
+		}
+		tmp := g.ctorFn.fresh(name)
+		what := name
+		if text := g.snippet(a.Value.Pos()); text != "" {
+			what += " " + text
+		}
+		msg := fmt.Sprintf("%s: %s: the %s is empty (give the environment variable a value, or env(...) a default)",
+			g.posString(r.Pos), r.Op, what)
+		g.ctorFn.emit(jen.Id(tmp).Op(":=").Add(v),
+			jen.If(jen.Id(tmp).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(msg)))))
+		return jen.Id(tmp)
+	}
+	return v
 }
 
 // constBool is a resource's literal bool argument (false when absent).
