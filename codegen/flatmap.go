@@ -34,6 +34,9 @@ func (sg *stageGen) flatMap(i int, n *planner.Op, v string, t types.Type) {
 		f.emit(sg.enter(n))
 		switch fl.kind {
 		case "words":
+			if sg.combineWords(i, n, fl, v) {
+				return
+			}
 			rest := f.fresh("rest")
 			body := sg.chain(i+1, w, n.Elem)
 			f.emit(jen.For(
@@ -75,4 +78,37 @@ func (g *gen) flatLoopFor(n *planner.Op, t types.Type) *flatLoop {
 	}
 	g.flatLoops[n] = fl
 	return fl
+}
+
+// combineWords fuses a word count's map side, flatMap(l => words(e)) →
+// map(w => (w, c)) → reduceByKey(f) with c not reading the word, into one call of the
+// runtime per element: rt.CombineWords tokenizes e and combines each word into the
+// partition's combine map as the loop of NextWord and Ptr would (the same keys, order
+// and values), hashing most words from the 8 bytes it loads to find their end:
+//
+//	cur = 2 // reduceByKey: only its function can fail
+//	rt.CombineWords(comb0, v, 1, reduceByKey_11_18)
+//
+// It reports false, emitting nothing, when the chain is not of that shape.
+func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) bool {
+	s, g, f := sg.s, sg.g, sg.f
+	if i+2 != len(s.Chain) || s.Chain[i+1].Name != "map" || s.Keep || len(s.Out) != 1 {
+		return false
+	}
+	x, m := s.Out[0], s.Chain[i+1]
+	if x.Op.Name != "reduceByKey" || !x.Combine {
+		return false
+	}
+	c, ok := sg.keyedCombine(x.Op, m.Elem)
+	if !ok || c.kind != combineReduce || !types.Identical(c.key, types.StringType) || c.fn.batch || c.fn.spread > 0 {
+		return false
+	}
+	val, ok := g.wordPairValue(m)
+	if !ok {
+		return false
+	}
+	comb := sg.combineLocal(x, c)
+	f.emit(sg.enter(x.Op))
+	f.emit(jen.Qual(g.rtPath, "CombineWords").Call(jen.Id(comb), fl.arg(jen.Id("b").Dot("Time"), v), val(f), jen.Id(c.fn.name)))
+	return true
 }

@@ -274,3 +274,35 @@ func (g *gen) flatLoop(n *planner.Op, t types.Type) *flatLoop {
 
 // lambdaMemo holds the Go function compiled for each lambda of a job.
 type lambdaMemo map[*ast.Lambda]*lambdaInfo
+
+// wordPairValue recognises map(w => (w, c)) where c does not read w (nor batchTime), and
+// returns how to compile c in a stage's function: the value a fused word count
+// (combineWords) pairs with every word of an element.
+func (g *gen) wordPairValue(m *planner.Op) (func(f *fn) jen.Code, bool) {
+	l := funcSpec(m).Fn
+	if l == nil || len(l.Params) != 1 || l.Params[0].Name == nil {
+		return nil, false
+	}
+	tup, ok := ast.Unparen(l.Body).(*ast.TupleLit)
+	if !ok || len(tup.Elems) != 2 {
+		return nil, false
+	}
+	word := g.info.Defs[l.Params[0].Name]
+	if id, ok := ast.Unparen(tup.Elems[0]).(*ast.Ident); !ok || word == nil || g.info.Uses[id] != word {
+		return nil, false
+	}
+	reads := false
+	ast.Inspect(tup.Elems[1], func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := g.info.Uses[id]; o == word || o != nil && o.Kind == check.BatchTimeObject {
+				reads = true
+			}
+		}
+		return !reads
+	})
+	if reads {
+		return nil, false
+	}
+	e := tup.Elems[1]
+	return func(f *fn) jen.Code { return f.typed(e) }, true
+}

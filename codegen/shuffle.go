@@ -162,6 +162,38 @@ func (sg *stageGen) combined(c keyedCombine, elem types.Type, k, vals, i string)
 	return sg.g.goType(elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(vals).Index(jen.Id(i))))
 }
 
+// combineLocal declares, the first time exchange x asks, the partition's map-side
+// combine map (j.comb0[p], reset) in the stage's setup and the loop that sends its
+// entries into the exchange when the partition is done (flush), and returns its name:
+//
+//	outx0 := j.x0.Out(p)
+//	valsx0 := comb0.Values()
+//	for i, k := range comb0.Keys() {
+//		d := rt.Bucket(hashK(k), len(outx0))
+//		outx0[d] = append(outx0[d], stdlib.Tuple2[K, V]{F1: k, F2: valsx0[i]})
+//	}
+func (sg *stageGen) combineLocal(x *planner.Exchange, c keyedCombine) string {
+	g, f, n := sg.g, sg.f, x.Op
+	comb, out := combField(x), "out"+exField(x)
+	if !sg.localOnce(comb, jen.Id(comb).Op(":=").Add(jf(comb)).Index(jen.Id("p")), jen.Id(comb).Dot("Reset").Call()) {
+		return comb
+	}
+	g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Name+", per partition of stage "+itoa(x.From.ID)+".")
+	vals, i, k, d := "vals"+exField(x), "i", "k", "d"
+	var loop []jen.Code
+	loop = append(loop, sg.bucket(d, c.key, jen.Id(k), out),
+		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i)))
+	sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
+	idx := jen.Id("_")
+	if c.kind != combineSet {
+		sg.flush = append(sg.flush, jen.Id(vals).Op(":=").Id(comb).Dot("Values").Call())
+		idx = jen.Id(i)
+	}
+	sg.flush = append(sg.flush, jen.For(jen.List(idx, jen.Id(k)).Op(":=").Range().Id(comb).Dot("Keys").Call()).Block(loop...))
+	f.taken[out] = true
+	return comb
+}
+
 // mapSide emits what the stage does with element v for exchange x: hash it to its
 // destination, or fold it into the partition's combine map (then sent when the loop is
 // done), or count it, or reduce it, or keep it for a partial sort.
@@ -180,28 +212,7 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, t)
 			return
 		}
-		comb := combField(x)
-		if sg.localOnce(comb, jen.Id(comb).Op(":=").Add(jf(comb)).Index(jen.Id("p")), jen.Id(comb).Dot("Reset").Call()) {
-			g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Name+", per partition of stage "+itoa(x.From.ID)+".")
-			//	outx0 := j.x0.Out(p)
-			//	valsx0 := comb0.Values()
-			//	for i, k := range comb0.Keys() {
-			//		d := rt.Bucket(hashK(k), len(outx0))
-			//		outx0[d] = append(outx0[d], stdlib.Tuple2[K, V]{F1: k, F2: valsx0[i]})
-			//	}
-			vals, i, k, d := "vals"+exField(x), "i", "k", "d"
-			var loop []jen.Code
-			loop = append(loop, sg.bucket(d, c.key, jen.Id(k), out),
-				jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i)))
-			sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
-			idx := jen.Id("_")
-			if c.kind != combineSet {
-				sg.flush = append(sg.flush, jen.Id(vals).Op(":=").Id(comb).Dot("Values").Call())
-				idx = jen.Id(i)
-			}
-			sg.flush = append(sg.flush, jen.For(jen.List(idx, jen.Id(k)).Op(":=").Range().Id(comb).Dot("Keys").Call()).Block(loop...))
-			f.taken[out] = true
-		}
+		comb := sg.combineLocal(x, c)
 		f.emit(sg.enter(n))
 		key, val := jen.Id(v).Dot("F1"), jen.Id(v).Dot("F2")
 		if c.byElem {

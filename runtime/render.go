@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -28,8 +29,37 @@ import (
 // AppendString appends s as is (Scala prints strings without quotes).
 func AppendString(dst []byte, s string) []byte { return append(dst, s...) }
 
-// AppendInt appends v in decimal.
-func AppendInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
+// AppendInt appends v in decimal, as strconv.AppendInt(dst, v, 10) does. Values from 0
+// to 99,999,999 (ids, prices, counts: most printed integers) are appended from the
+// two-digit table without strconv's general loop; others go through strconv.
+func AppendInt(dst []byte, v int64) []byte {
+	if uint64(v) >= 100_000_000 {
+		return strconv.AppendInt(dst, v, 10)
+	}
+	u := uint(v)
+	if u < 10_000 {
+		return appendUpTo4(dst, u)
+	}
+	hi, lo := u/10_000, u%10_000
+	dst = appendUpTo4(dst, hi)
+	a, b := lo/100, lo%100
+	return append(dst, digits2[2*a], digits2[2*a+1], digits2[2*b], digits2[2*b+1])
+}
+
+// appendUpTo4 appends u < 10,000 in decimal, without leading zeros.
+func appendUpTo4(dst []byte, u uint) []byte {
+	if u < 100 {
+		if u < 10 {
+			return append(dst, byte('0'+u))
+		}
+		return append(dst, digits2[2*u], digits2[2*u+1])
+	}
+	hi, lo := u/100, u%100
+	if hi < 10 {
+		return append(dst, byte('0'+hi), digits2[2*lo], digits2[2*lo+1])
+	}
+	return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1])
+}
 
 // AppendBool appends "true" or "false".
 func AppendBool(dst []byte, v bool) []byte { return strconv.AppendBool(dst, v) }
@@ -97,17 +127,58 @@ func AppendFloat(dst []byte, f float64) []byte {
 
 // AppendTime appends t as RFC 3339 in UTC with milliseconds: 2024-05-01T12:00:00.000Z.
 //
-// Years 0 to 9999 are formatted directly from the Unix time (days to a civil date with
-// Howard Hinnant's algorithm), several times faster than time.Time.AppendFormat, which
-// parses its layout at every call; other years go through AppendFormat.
+// Years 0 to 9999 are formatted directly from the Unix time, several times faster than
+// time.Time.AppendFormat, which parses its layout at every call; other years go through
+// AppendFormat. The date part ("2024-05-01T") of the last day formatted is kept (see
+// lastDate), since consecutive records mostly fall on the same day; the time of day is
+// three divisions and a table of two-digit strings, and the 24 bytes are built in an
+// array and appended at once.
 func AppendTime(dst []byte, t time.Time) []byte {
-	const layout = "2006-01-02T15:04:05.000Z07:00"
 	sec := t.Unix() // floor: Nanosecond is in [0, 1e9) also before 1970
 	days, secOfDay := sec/86400, sec%86400
 	if secOfDay < 0 {
 		days--
 		secOfDay += 86400
 	}
+	d := lastDate.Load()
+	if d == nil || d.day != days {
+		if d = civilDate(days); d == nil {
+			return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+		}
+		lastDate.Store(d)
+	}
+	ms := uint(t.Nanosecond()) / 1_000_000
+	s := uint(secOfDay)
+	h, m := s/3600, s/60%60
+	s %= 60
+	mh, ml := ms/10, ms%10 // ms = 10*mh + ml, mh < 100
+	b := [24]byte{
+		d.date[0], d.date[1], d.date[2], d.date[3], d.date[4], d.date[5],
+		d.date[6], d.date[7], d.date[8], d.date[9], d.date[10],
+		digits2[2*h], digits2[2*h+1], ':',
+		digits2[2*m], digits2[2*m+1], ':',
+		digits2[2*s], digits2[2*s+1], '.',
+		digits2[2*mh], digits2[2*mh+1], byte('0' + ml), 'Z',
+	}
+	return append(dst, b[:]...)
+}
+
+// formattedDate is the date part of AppendTime's output for one day. Once published in
+// lastDate it is never changed.
+type formattedDate struct {
+	day  int64    // days since 1970-01-01
+	date [11]byte // "2024-05-01T"
+}
+
+// lastDate is the date AppendTime formatted last, shared by every goroutine that renders:
+// reading it is one load, and a new day (rare: records come in time order, mostly) costs
+// one small allocation.
+var lastDate atomic.Pointer[formattedDate]
+
+// civilDate formats the date of days (since 1970-01-01) with Howard Hinnant's
+// days-to-civil algorithm (proleptic Gregorian calendar), or returns nil for a year
+// outside 0 to 9999.
+func civilDate(days int64) *formattedDate {
 	// Days since 0000-03-01, in eras of 400 years (146097 days).
 	z := days + 719468
 	era := z / 146097
@@ -126,19 +197,27 @@ func AppendTime(dst []byte, t time.Time) []byte {
 		year++
 	}
 	if year < 0 || year > 9999 {
-		return t.UTC().AppendFormat(dst, layout)
+		return nil
 	}
-	ms := t.Nanosecond() / 1_000_000
-	h, m, s := secOfDay/3600, secOfDay/60%60, secOfDay%60
-	return append(dst,
-		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
-		byte('0'+month/10), byte('0'+month%10), '-',
-		byte('0'+day/10), byte('0'+day%10), 'T',
-		byte('0'+h/10), byte('0'+h%10), ':',
-		byte('0'+m/10), byte('0'+m%10), ':',
-		byte('0'+s/10), byte('0'+s%10), '.',
-		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+	yh, yl := year/100, year%100
+	return &formattedDate{day: days, date: [11]byte{
+		digits2[2*yh], digits2[2*yh+1], digits2[2*yl], digits2[2*yl+1], '-',
+		digits2[2*month], digits2[2*month+1], '-',
+		digits2[2*day], digits2[2*day+1], 'T',
+	}}
 }
+
+// digits2 holds the two-digit decimal strings 00 to 99, one after the other.
+const digits2 = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // AppendDuration appends d as Go prints it: 1m30s, 250ms, 0s.
 func AppendDuration(dst []byte, d time.Duration) []byte { return append(dst, d.String()...) }

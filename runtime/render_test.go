@@ -1,8 +1,10 @@
 package runtime_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -112,6 +114,81 @@ func TestAppendTimeMatchesAppendFormat(t *testing.T) {
 	lo, hi := time.Date(-50, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), time.Date(10050, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	for range 200_000 {
 		check(time.UnixMilli(lo + rng.Int64N(hi-lo)).Add(time.Duration(rng.IntN(1_000_000))))
+	}
+}
+
+// TestAppendTimeConcurrentDays: goroutines formatting times of different days at once
+// (each replacing the kept date the others read) all get AppendFormat's bytes, and a
+// time on the kept day allocates nothing.
+func TestAppendTimeConcurrentDays(t *testing.T) {
+	const layout = "2006-01-02T15:04:05.000Z07:00"
+	done := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 3))
+			buf := make([]byte, 0, 64)
+			for range 20_000 {
+				tm := time.UnixMilli(1_436_918_400_000 + rng.Int64N(10*86_400_000))
+				buf = rt.AppendTime(buf[:0], tm)
+				if want := tm.UTC().Format(layout); string(buf) != want {
+					done <- fmt.Sprintf("AppendTime(%v) = %s, want %s", tm, buf, want)
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+	tm := time.UnixMilli(1_436_918_400_123)
+	buf := rt.AppendTime(nil, tm)
+	if n := testing.AllocsPerRun(100, func() { buf = rt.AppendTime(buf[:0], tm) }); n != 0 {
+		t.Errorf("AppendTime on the kept day allocates %v times", n)
+	}
+}
+
+// TestAppendIntMatchesStrconv: every value around the fast path's edges, and random
+// ones of every size and sign, append what strconv.AppendInt appends.
+func TestAppendIntMatchesStrconv(t *testing.T) {
+	check := func(v int64) {
+		t.Helper()
+		if got, want := string(rt.AppendInt([]byte("x"), v)), string(strconv.AppendInt([]byte("x"), v, 10)); got != want {
+			t.Fatalf("AppendInt(%d) = %s, want %s", v, got, want)
+		}
+	}
+	for v := int64(-200); v < 20_200; v++ {
+		check(v)
+	}
+	for _, v := range []int64{math.MinInt64, math.MinInt64 + 1, math.MaxInt64, -9999, -10000, 99_999, 100_000,
+		99_999_999, 100_000_000, 10_000_001, 10_001_000, 12_340_005} {
+		check(v)
+	}
+	rng := rand.New(rand.NewPCG(1, 9))
+	for range 100_000 {
+		check(rng.Int64N(100_000_000))
+		check(rng.Int64() >> rng.IntN(64))
+		check(-(rng.Int64() >> rng.IntN(64)))
+	}
+}
+
+// BenchmarkAppendInt appends the integers of NEXMark bids (auction, bidder, price).
+func BenchmarkAppendInt(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	vals := make([]int64, 4096)
+	for i := range vals {
+		vals[i] = 1000 + rng.Int64N(9000)
+		if i%3 == 2 {
+			vals[i] = 100 + rng.Int64N(50_000)
+		}
+	}
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		for _, v := range vals {
+			buf = rt.AppendInt(buf[:0], v)
+		}
 	}
 }
 

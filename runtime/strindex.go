@@ -101,12 +101,13 @@ func pack(k string) (p packed, n uint64) {
 	return p, n
 }
 
-// hash mixes a packed key (two 64×64→128-bit multiplications, as in wyhash); keys
-// longer than 16 bytes go through hash/maphash.
+// hash mixes a packed key: one 64×64→128-bit multiplication of the seeded words,
+// folded (wyhash's core), then one multiplication that carries the low bits into the
+// top ones, which index the table (without it short keys that differ in one byte, such
+// as numbers in sequence, cluster); keys longer than 16 bytes go through hash/maphash.
 func (p packed) hash(n uint64) uint64 {
-	hi, lo := bits.Mul64(p.lo^strSeed0, p.hi^strSeed1^n)
-	hi, lo = bits.Mul64(hi^lo^0x9E3779B97F4A7C15, strSeed0^0xbf58476d1ce4e5b9)
-	return hi ^ lo
+	hi, lo := bits.Mul64(p.lo^strSeed0, p.hi^strSeed1^n<<58)
+	return (hi ^ lo) * 0x9E3779B97F4A7C15
 }
 
 func keyHash(k string, p packed, n uint64) uint64 {

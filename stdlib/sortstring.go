@@ -112,21 +112,29 @@ func prefix8(k string) uint64 {
 	return binary.BigEndian.Uint64(b[:])
 }
 
-// radixSort sorts a by pre, stably, a byte at a time from the lowest (least significant
-// digit first), using tmp (as long as a, and sharing no entry with it) for the passes,
-// and returns whichever of the two holds the result: tmp after an odd number of passes. The histograms of all eight bytes are counted in one pass;
-// a byte that is the same in every prefix takes no pass.
+// radixSort sorts a by pre, stably, 11 bits at a time from the lowest (least significant
+// digit first; six digits cover the 64 bits), using tmp (as long as a, and sharing no
+// entry with it) for the passes, and returns whichever of the two holds the result: tmp
+// after an odd number of passes. The histograms of all six digits are counted in one
+// pass; a digit that is the same in every prefix (the zero padding of short keys) takes
+// no pass.
 func radixSort(a, tmp []prefixed) []prefixed {
-	var counts [8][256]uint32
+	const bits, buckets = 11, 1 << 11
+	var counts [6][buckets]uint32
 	for _, e := range a {
-		for d := range 8 {
-			counts[d][byte(e.pre>>(8*d))]++
-		}
+		p := e.pre
+		counts[0][p&(buckets-1)]++
+		counts[1][p>>bits&(buckets-1)]++
+		counts[2][p>>(2*bits)&(buckets-1)]++
+		counts[3][p>>(3*bits)&(buckets-1)]++
+		counts[4][p>>(4*bits)&(buckets-1)]++
+		counts[5][p>>(5*bits)]++
 	}
 	n := uint32(len(a))
-	for d := range 8 {
+	for d := range 6 {
 		c := &counts[d]
-		if c[byte(a[0].pre>>(8*d))] == n {
+		shift := uint(bits * d)
+		if c[a[0].pre>>shift&(buckets-1)] == n {
 			continue
 		}
 		var sum uint32
@@ -134,9 +142,8 @@ func radixSort(a, tmp []prefixed) []prefixed {
 			c[i] = sum
 			sum += v
 		}
-		shift := 8 * uint(d)
 		for _, e := range a {
-			b := byte(e.pre >> shift)
+			b := e.pre >> shift & (buckets - 1)
 			tmp[c[b]] = e
 			c[b]++
 		}

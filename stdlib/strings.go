@@ -1,11 +1,14 @@
 package stdlib
 
 import (
+	"encoding/binary"
 	"iter"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Split cuts s around every occurrence of sep and returns the parts, as Java's (and so
@@ -106,6 +109,12 @@ func WordsSeq(s string) iter.Seq[string] {
 // words(s) loops on it without allocating and without an iterator's indirect calls:
 //
 //	for w, rest := stdlib.NextWord(line); w != ""; w, rest = stdlib.NextWord(rest) { ... }
+//
+// The end of a word is found 8 bytes at a time (SWAR): one load and a few masks mark the
+// bytes that are ASCII white space or ≥ 0x80, so a word of up to 8 bytes costs one load
+// and no loop over its bytes. A byte ≥ 0x80 takes the exact path, which decodes UTF-8
+// and asks unicode.IsSpace, as strings.Fields does; nextWordSlow is the byte-at-a-time
+// reference the fuzz test compares it with.
 func NextWord(s string) (word, rest string) {
 	i := 0
 	for i < len(s) {
@@ -123,6 +132,41 @@ func NextWord(s string) (word, rest string) {
 		i += n
 	}
 	start := i
+	for {
+		var m uint64
+		if len(s)-i >= 8 {
+			m = spaceOrHigh(load8(s, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+		} else if i < len(s) {
+			// The last bytes: the 8 bytes ending at the end of s, shifted so that byte i
+			// is the lowest (a string shorter than 8 bytes takes the bytes one by one).
+			if len(s) < 8 {
+				return nextWordTail(s, start, i)
+			}
+			m = spaceOrHigh(load8(s, len(s)-8)) >> (8 * uint(8-(len(s)-i)))
+			if m == 0 {
+				return s[start:], ""
+			}
+		} else {
+			return s[start:], ""
+		}
+		i += bits.TrailingZeros64(m) >> 3
+		if s[i] < utf8.RuneSelf { // ASCII white space
+			return s[start:i], s[i+1:]
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return s[start:i], s[i+n:]
+		}
+		i += n
+	}
+}
+
+// nextWordTail finishes NextWord byte by byte from i, in a word that began at start.
+func nextWordTail(s string, start, i int) (word, rest string) {
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if asciiSpace[c] != 0 {
@@ -138,6 +182,29 @@ func NextWord(s string) (word, rest string) {
 		i += n
 	}
 	return s[start:], ""
+}
+
+// load8 returns the 8 bytes of s at i (i+8 <= len(s)) as a little-endian word.
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// spaceOrHigh sets bit 7 of every byte of x (8 bytes of text, little-endian) that is
+// the ASCII white space of unicode.IsSpace ('\t', '\n', '\v', '\f', '\r', ' ') or ≥
+// 0x80 (which may start a Unicode space), and of no other byte: each test is exact, no
+// carry crosses a byte.
+func spaceOrHigh(x uint64) uint64 {
+	const (
+		ones = 0x0101010101010101
+		hi   = 0x8080808080808080
+		lo7  = 0x7f7f7f7f7f7f7f7f
+	)
+	a := x &^ hi                 // each byte below 0x80: adding below does not carry out
+	ge9 := a + ones*(0x80-0x09)  // bit 7 set where the byte (without bit 7) is ≥ 0x09
+	ge14 := a + ones*(0x80-0x0e) // … ≥ 0x0e
+	sp := x ^ ones*' '
+	isSp := ^(((sp & lo7) + lo7) | sp) & hi // bit 7 set where the byte is ' '
+	return (ge9&^ge14)&hi | isSp | x&hi
 }
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace accepts, as strings.Fields does.

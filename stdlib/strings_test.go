@@ -2,8 +2,12 @@ package stdlib_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -119,6 +123,86 @@ func FuzzNextWord(f *testing.F) {
 			t.Errorf("NextWord loop over %q gives %q, Words gives %q", s, got, want)
 		}
 	})
+}
+
+// nextWordSlow is NextWord written byte by byte, as it was before it read 8 bytes at a
+// time: the reference the SWAR version must agree with on every call, rest included.
+func nextWordSlow(s string) (word, rest string) {
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	start := i
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return s[start:i], s[i+n:]
+		}
+		i += n
+	}
+	return s[start:], ""
+}
+
+// checkNextWordSteps compares every call of a NextWord loop over s with nextWordSlow's.
+func checkNextWordSteps(t *testing.T, s string) {
+	t.Helper()
+	rest, want := s, s
+	for {
+		w, r := stdlib.NextWord(rest)
+		ww, wr := nextWordSlow(want)
+		if w != ww || r != wr {
+			t.Fatalf("NextWord(%q) = %q, %q; byte by byte %q, %q (in %q)", rest, w, r, ww, wr, s)
+		}
+		if w == "" {
+			return
+		}
+		rest, want = r, wr
+	}
+}
+
+// FuzzNextWordSWAR checks NextWord's 8-bytes-at-a-time scan against the byte-by-byte
+// reference, call by call: every ASCII white space, bytes ≥ 0x80 that are and are not
+// Unicode spaces, invalid UTF-8, and words ending at every offset of an 8-byte load
+// and of a string's last 8 bytes.
+func FuzzNextWordSWAR(f *testing.F) {
+	for _, s := range []string{"", "a", " abcdefgh ijklmnopq", "\x85x\u00a0y", "\xffz \xe2\x80", "tab\tnl\nvt\vff\fcr\r",
+		"\u2028\u2029\u205f\u3000end", "abcdefg\u3000hij", "0123456789abcdef\u00a0", "\x1f\x08\x0e\x7f\x80 x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkNextWordSteps(t, s) })
+}
+
+// TestNextWordSWARExhaustive runs every string of up to 6 bytes over an alphabet of the
+// bytes around the masks' edges, padded on both sides by up to 9 letters so that each
+// lands at every offset of a load, and random longer mixes.
+func TestNextWordSWARExhaustive(t *testing.T) {
+	alpha := []string{"a", " ", "\t", "\r", "\x08", "\x0e", "\x1f", "!", "\x7f", "\u00a0", "\u3000", "é", "\xff", "\x85"}
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		for pad := range 10 {
+			checkNextWordSteps(t, strings.Repeat("x", pad)+prefix)
+			checkNextWordSteps(t, prefix+strings.Repeat("y", pad))
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alpha {
+			gen(prefix+c, n-1)
+		}
+	}
+	gen("", 3)
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20_000 {
+		var b strings.Builder
+		for range r.IntN(40) {
+			b.WriteString(alpha[r.IntN(len(alpha))])
+		}
+		checkNextWordSteps(t, b.String())
+	}
 }
 
 func TestNextWordAllocates(t *testing.T) {

@@ -14,4 +14,9 @@
 //
 // With -smoke it does only the small, quick part: small data, one run, all cores, no
 // DuckDB and no extras; it exits non-zero if any output differs from its baseline's.
+//
+// To measure one workload under one setting while working on it, without touching
+// BENCHMARKS.md:
+//
+//	go run ./bench/cmd/bench -only wordcount -procs 1 -runs 5 -extras=false -no-duckdb -report '' -svg ''
 package main

@@ -39,6 +39,7 @@ type config struct {
 	latencyConfirm time.Duration
 	profile        bool
 	noDuckDB       bool
+	procs          string // GOMAXPROCS settings, comma-separated (empty: 1 and all cores)
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.BoolVar(&c.profile, "profile", true, "CPU-profile each generated binary")
 	flag.BoolVar(&c.compile, "compile", true, "measure cold and warm compile times")
 	flag.BoolVar(&c.noDuckDB, "no-duckdb", false, "skip DuckDB")
+	flag.StringVar(&c.procs, "procs", "", "comma-separated GOMAXPROCS settings to measure, e.g. 1 (default: 1 and all cores; -smoke: all cores)")
 	flag.Parse()
 	if c.smoke {
 		c.runs, c.extras, c.noDuckDB, c.profile, c.report, c.svg = 1, false, true, false, "", ""
@@ -168,6 +170,16 @@ func run(c config) error {
 	settings := []int{1, runtime.NumCPU()}
 	if c.smoke || runtime.NumCPU() == 1 {
 		settings = []int{runtime.NumCPU()}
+	}
+	if c.procs != "" {
+		settings = nil
+		for _, f := range strings.Split(c.procs, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return fmt.Errorf("-procs: %q is not a number of cores", f)
+			}
+			settings = append(settings, n)
+		}
 	}
 	// Each workload is measured under every setting at once, runs alternating between the
 	// settings as between the pipeline and its baseline, so that the 1-core to n-core
