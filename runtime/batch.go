@@ -130,13 +130,19 @@ func (b *Batch) Parallel(n int, f func(p int) error) error {
 
 // Parallel is Batch.Parallel without a batch, for setup code and tests.
 func Parallel(n int, f func(p int) error) error {
+	return ParallelN(goruntime.GOMAXPROCS(0), n, f)
+}
+
+// ParallelN is Parallel on at most workers goroutines (the calling one included), for
+// work bounded by something else than the CPUs: a sink's connections.
+func ParallelN(workers, n int, f func(p int) error) error {
 	switch {
 	case n <= 0:
 		return nil
 	case n == 1:
 		return callPartition(f, 0)
 	}
-	workers := min(n, goruntime.GOMAXPROCS(0))
+	workers = max(1, min(n, workers))
 	var (
 		next     atomic.Int64
 		wg       sync.WaitGroup

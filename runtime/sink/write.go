@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	rt "streamc.dev/streamc/runtime"
@@ -91,38 +89,7 @@ func (p *Pool[T]) writeIndex(ctx context.Context, t time.Time, parts [][]T, done
 // included), each taking the next partition in turn, and returns the error of the lowest
 // partition that failed.
 func (p *Pool[T]) writeParallel(ctx context.Context, t time.Time, parts [][]T, done []bool, workers int) error {
-	var (
-		next     atomic.Int64
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstP   = len(parts)
-		firstErr error
-	)
-	work := func() {
-		for {
-			i := int(next.Add(1) - 1)
-			if i >= len(parts) {
-				return
-			}
-			if err := p.writeIndex(ctx, t, parts, done, i); err != nil {
-				mu.Lock()
-				if i < firstP {
-					firstP, firstErr = i, err
-				}
-				mu.Unlock()
-			}
-		}
-	}
-	wg.Add(workers - 1)
-	for range workers - 1 {
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
-	return firstErr
+	return rt.ParallelN(workers, len(parts), func(i int) error { return p.writeIndex(ctx, t, parts, done, i) })
 }
 
 // ForeachBatch runs f once per batch with all of the batch's elements (partition 0's
