@@ -93,6 +93,7 @@ func (g *gen) constBool(r *spec.Resource, name string) bool { return g.literalBo
 //	if err := kafka.Write(j.ctx, b, opWriteTo_9_4, j.out0Sink, j.keep2, kafkaMessageString); err != nil { ... }
 //	// jsonFiles, csvFiles: one file per batch, replaced atomically
 //	if err := b.Output(opWriteTo_9_4, func() error {
+//		b.OutputRecords(rt.Len(j.keep2))
 //		return filesink.Write(j.out0Sink, "jsonl", int64(b.Time), "", j.keep2, appendJSONClick)
 //	}); err != nil { ... }
 func (g *gen) genWriteTo(i int, o *planner.Output) {
@@ -206,8 +207,11 @@ func (g *gen) genWriteTo(i int, o *planner.Output) {
 			header = jen.Lit(csvHeader(elem))
 		}
 		bv := g.batchOf(n.Inputs[0])
-		call = bv.Clone().Dot("Output").Call(op, jen.Func().Params().Error().Block(jen.Return(
-			jen.Qual(g.connPath("filesink"), "Write").Call(jf(field), jen.Lit(ext), jen.Int64().Call(bv.Clone().Dot("Time")), header, parts, jen.Id(line)))))
+		// The file holds every element of the batch: that is the output's record count
+		// on the operations page.
+		call = bv.Clone().Dot("Output").Call(op, jen.Func().Params().Error().Block(
+			bv.Clone().Dot("OutputRecords").Call(jen.Qual(g.rtPath, "Len").Call(parts)),
+			jen.Return(jen.Qual(g.connPath("filesink"), "Write").Call(jf(field), jen.Lit(ext), jen.Int64().Call(bv.Clone().Dot("Time")), header, parts, jen.Id(line)))))
 		desc = fmt.Sprintf("writeTo(%s(%s))", r.Op, g.snippet(r.Arg("prefix").Value.Pos()))
 	default:
 		g.errorf(r.Pos, "codegen: no code generation for %s (a streamc bug)", r.Op)
