@@ -35,7 +35,7 @@ func Build(prog *check.Program) (*Plan, diag.List) {
 		stageOf:   map[*Op]*Stage{},
 		consumers: map[*Op][]*Op{},
 	}
-	b.plan.Ops, _ = lower(prog, prog.Source)
+	b.plan.Ops = lower(prog)
 	for _, n := range b.plan.Ops {
 		for _, in := range n.Inputs {
 			b.consumers[in] = append(b.consumers[in], n)

@@ -71,22 +71,21 @@ func (s Slide) Duration(batch time.Duration) time.Duration {
 // lower makes the plan ops of a checked program's nodes, in the same order, and works
 // out their facts. The checker has reported every slide and clock the program gets
 // wrong (check.checkSlides), so lowering raises no user errors.
-func lower(prog *check.Program, src []byte) ([]*Op, map[*check.Node]*Op) {
+func lower(prog *check.Program) []*Op {
 	ops := make([]*Op, len(prog.Nodes))
-	byNode := make(map[*check.Node]*Op, len(prog.Nodes))
-	batch := prog.Settings.Batch
+	src, batch := prog.Source, prog.Settings.Batch
 	for i, n := range prog.Nodes {
 		o := &Op{ID: i, Name: n.Op, Desc: n.Desc, Pos: n.Pos, Let: n.Let, Elem: n.Elem, Spec: n.Spec, Args: n.Args}
 		for _, in := range n.Inputs {
-			o.Inputs = append(o.Inputs, byNode[in])
+			o.Inputs = append(o.Inputs, ops[in.ID]) // inputs come first: Node.ID is the index
 		}
 		if c := n.Call; c != nil && c.Lparen.IsValid() && c.Rparen.Offset >= c.Lparen.Offset && c.Rparen.Offset < len(src) {
 			o.Definition = strings.Join(strings.Fields(string(src[c.Lparen.Offset:c.Rparen.Offset+1])), " ")
 		}
 		o.Slide, o.Clock, o.Drain = facts(o, batch)
-		ops[i], byNode[n] = o, o
+		ops[i] = o
 	}
-	return ops, byNode
+	return ops
 }
 
 // facts works out an op's slide, clock and drain from its inputs' (which come first).
