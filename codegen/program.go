@@ -104,11 +104,8 @@ func (g *gen) genSource(src *planner.Source) {
 		//		return nil, errors.New(`w.stream:3:1: files: the path env("INPUT") is empty: ...`)
 		//	}
 		what := map[string]string{"files": "path", "socket": "address"}[n.Name]
-		a := n.Arg(what)
-		msg := fmt.Sprintf("%s: %s: the %s %s is empty (give the environment variable a value, or env(...) a default; --source %s=... overrides it)",
-			g.posString(n.Pos), n.Name, what, g.snippet(a.Value.Pos()), src.Name)
-		c.emit(jen.If(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)).Op("==").Lit("")).Block(
-			jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(msg)))))
+		g.failIfEmpty(jen.Id("ctx").Dot("SourceAddress").Call(jen.Lit(src.Name)), n.Pos, n.Name, what, n.Arg(what).Value.Pos(),
+			"; --source "+src.Name+"=... overrides it")
 	}
 	// Registered under its let name, which a checkpoint saves the source's position under.
 	c.emit(jf(field).Op("=").Add(create), jen.Id("ctx").Dot("RegisterSource").Call(jen.Lit(src.Name), jf(field)))

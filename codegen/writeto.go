@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"streamc.dev/streamc/diag"
 	"streamc.dev/streamc/dsl/goimport"
 	"streamc.dev/streamc/dsl/spec"
 	"strings"
@@ -65,17 +66,26 @@ func (g *gen) resourceValue(r *spec.Resource, name string) jen.Code {
 			break // written in the program: the checker saw it
 		}
 		tmp := g.ctorFn.fresh(name)
-		what := name
-		if text := g.snippet(a.Value.Pos()); text != "" {
-			what += " " + text
-		}
-		msg := fmt.Sprintf("%s: %s: the %s is empty (give the environment variable a value, or env(...) a default)",
-			g.posString(r.Pos), r.Op, what)
-		g.ctorFn.emit(jen.Id(tmp).Op(":=").Add(v),
-			jen.If(jen.Id(tmp).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(msg)))))
+		g.ctorFn.emit(jen.Id(tmp).Op(":=").Add(v))
+		g.failIfEmpty(jen.Id(tmp), r.Pos, r.Op, name, a.Value.Pos(), "")
 		return jen.Id(tmp)
 	}
 	return v
+}
+
+// failIfEmpty makes newJob stop when the address value (a source's, a sink's or a
+// connection's) comes out empty, which is an unset environment variable most likely,
+// naming op's position, what the address is and the expression written at exprAt:
+//
+//	if value == "" {
+//		return nil, errors.New(`x.stream:4:20: postgres: the url env("DATABASE_URL") is empty (...)`)
+//	}
+func (g *gen) failIfEmpty(value jen.Code, pos diag.Pos, op, what string, exprAt diag.Pos, hint string) {
+	if text := g.snippet(exprAt); text != "" {
+		what += " " + text
+	}
+	msg := fmt.Sprintf("%s: %s: the %s is empty (give the environment variable a value, or env(...) a default%s)", g.posString(pos), op, what, hint)
+	g.ctorFn.emit(jen.If(jen.Add(value).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(msg)))))
 }
 
 // constBool is a resource's literal bool argument (false when absent).
