@@ -193,9 +193,16 @@ func (ck *checkpoints) logBatch(t Time) error {
 	return err
 }
 
-// save writes the checkpoint for batch t (the last batch whose outputs are all done),
-// then empties the batch log and lets the sources drop what it covers.
+// save writes the checkpoint for batch t (the last batch whose outputs are all done,
+// print's blocks written), then empties the batch log and lets the sources drop what it covers.
 func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
+	// print is at least once: a checkpoint must not cover a batch whose printed block
+	// is still being written (printout.go).
+	if o, ok := ck.ctx.Stdout.(*printOut); ok {
+		if err := o.flush(); err != nil {
+			return fmt.Errorf("print output not written: %w", err)
+		}
+	}
 	rec := ck.ctx.Status
 	if rec == nil {
 		return ck.write(job, t, remaining, nil)

@@ -67,7 +67,13 @@ func RunMain(p *Pipeline, args []string, stdout, stderr io.Writer) int {
 				"checkpoint", cfg.settings.Checkpoint, "moved_to", moved)
 		}
 	}
-	ctx := NewContext(p, cfg.settings, stdout, log)
+	// print's blocks are written while the next batch runs (printout.go); the engine
+	// flushes them before each checkpoint, and the closer at the end of the run.
+	out := asyncStdout(stdout)
+	ctx := NewContext(p, cfg.settings, out, log)
+	if o, ok := out.(*printOut); ok {
+		ctx.OnClose(o)
+	}
 	ctx.Replay = cfg.replay
 	ctx.overrides = cfg.overrides
 	// The figures of the operations server cost a few locks per batch; they are kept

@@ -29,7 +29,9 @@ const printRule = "-------------------------------------------\n"
 // It prints the first num elements in partition order (partition 0's first), then "..."
 // when there are more. An empty batch prints the header and the empty line. The whole
 // block is written with one Write call, so blocks from successive batches never
-// interleave with other output written through w.
+// interleave with other output written through w. When w is the binary's standard
+// output (a printOut) the block is handed to its writer goroutine and Print returns
+// without waiting for the write.
 //
 // The block is rendered into a buffer kept from call to call (up to printKeepMax), so a
 // steady stream of batches renders without growing (copying) a buffer; a batch needing
@@ -67,6 +69,13 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 		buf = append(buf, "...\n"...)
 	}
 	buf = append(buf, '\n')
+	if o, ok := w.(*printOut); ok {
+		// The block goes to the writer goroutine; the next one is rendered into the
+		// buffer of the block before it.
+		free, err := o.swap(buf)
+		pb.all = free
+		return err
+	}
 	pb.all = buf
 	_, err := w.Write(buf)
 	return err
