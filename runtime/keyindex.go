@@ -9,7 +9,8 @@ import (
 // of OrderedMap and of the state stores, which keep keys, values and bookkeeping in
 // parallel slices in a deterministic order and need only key → position on the side.
 // Keys whose underlying type is string (most keys) are indexed by a strIndex, built for
-// lookups of short keys (see strindex.go); other keys by a Go map.
+// lookups of short keys (see strindex.go); 64-bit integers by an intIndex
+// (intindex.go); other keys by a Go map.
 //
 // The owner appends keys itself and tells the index, passing its key slice to every
 // call, so that the index does not keep a second copy of the keys:
@@ -22,6 +23,7 @@ import (
 type Index[K comparable] struct {
 	m map[K]int32
 	s *strIndex
+	n *intIndex
 }
 
 // At is where Find found a key or, when it missed, would put it; Add takes it so as not
@@ -35,8 +37,13 @@ type At struct {
 
 // NewIndex returns an empty index with room for hint keys.
 func NewIndex[K comparable](hint int) Index[K] {
-	if reflect.TypeFor[K]().Kind() == reflect.String {
+	switch reflect.TypeFor[K]().Kind() {
+	case reflect.String:
 		return Index[K]{s: newStrIndex(hint)}
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		if unsafe.Sizeof(*new(K)) == 8 {
+			return Index[K]{n: newIntIndex(hint)}
+		}
 	}
 	return Index[K]{m: make(map[K]int32, hint)}
 }
@@ -44,10 +51,13 @@ func NewIndex[K comparable](hint int) Index[K] {
 // Find returns k's position in keys, or -1 and where Add would put it.
 //
 // Generic methods are not inlined into generic callers, so a caller on every record's
-// path whose keys are not strings (OrderedMap.Ptr) looks them up in x.m itself.
+// path (OrderedMap.Ptr) looks keys up in x.m or x.s itself.
 func (x *Index[K]) Find(k K, keys []K) (int, At) {
 	if x.s != nil {
 		return x.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
+	}
+	if x.n != nil {
+		return x.n.find(*(*uint64)(unsafe.Pointer(&k)))
 	}
 	if x.m == nil { // the zero Index gets its table on first use
 		*x = NewIndex[K](0)
@@ -65,6 +75,10 @@ func (x *Index[K]) Add(k K, at At, keys []K) {
 		x.s.insert(at, asStrings(keys))
 		return
 	}
+	if x.n != nil {
+		x.n.insert(*(*uint64)(unsafe.Pointer(&k)), at, len(keys)-1)
+		return
+	}
 	x.m[k] = int32(len(keys) - 1)
 }
 
@@ -73,6 +87,10 @@ func (x *Index[K]) Add(k K, at At, keys []K) {
 func (x *Index[K]) Remove(k K, keys []K) {
 	if x.s != nil {
 		x.s.remove(*(*string)(unsafe.Pointer(&k)), asStrings(keys))
+		return
+	}
+	if x.n != nil {
+		x.n.remove(*(*uint64)(unsafe.Pointer(&k)))
 		return
 	}
 	delete(x.m, k)
@@ -85,8 +103,16 @@ func (x *Index[K]) Rebuild(keys []K) {
 		x.s.rebuild(asStrings(keys))
 		return
 	}
-	if x.m == nil {
+	if x.n != nil {
+		x.n.rebuild(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(keys))), len(keys)))
+		return
+	}
+	if x.m == nil { // the zero Index
 		*x = NewIndex[K](len(keys))
+		if x.m == nil {
+			x.Rebuild(keys)
+			return
+		}
 	}
 	clear(x.m)
 	for i, k := range keys {
@@ -98,6 +124,9 @@ func (x *Index[K]) Rebuild(keys []K) {
 func (x *Index[K]) Reset() {
 	if x.s != nil {
 		x.s.reset()
+	}
+	if x.n != nil {
+		x.n.reset()
 	}
 	clear(x.m)
 }

@@ -321,6 +321,20 @@ func TestIndexRemoveGrowRebuild(t *testing.T) {
 	t.Run("int", func(t *testing.T) {
 		checkIndex(t, func(r *rand.Rand) int { return r.IntN(50_000) })
 	})
+	// The intIndex's key types: negative, spread over 64 bits, a named type; and the
+	// Go map's, for integers of another size.
+	t.Run("int64-signed", func(t *testing.T) {
+		checkIndex(t, func(r *rand.Rand) int64 { return int64(r.IntN(20_000)) - 10_000 })
+	})
+	t.Run("uint64-spread", func(t *testing.T) {
+		checkIndex(t, func(r *rand.Rand) uint64 { return uint64(r.IntN(30_000)) << 40 })
+	})
+	t.Run("time", func(t *testing.T) {
+		checkIndex(t, func(r *rand.Rand) Time { return Time(r.IntN(5_000) * 1000) })
+	})
+	t.Run("int32", func(t *testing.T) {
+		checkIndex(t, func(r *rand.Rand) int32 { return int32(r.IntN(50_000)) })
+	})
 }
 
 // TestStrIndexProbes: the one-multiplication hash spreads patterned keys (numbers in
@@ -359,5 +373,36 @@ func TestStrIndexProbes(t *testing.T) {
 		if mean > 1.15*ideal {
 			t.Errorf("%s: %.2f probes per lookup at load %.2f, ideal %.2f", name, mean, load, ideal)
 		}
+	}
+}
+
+// TestIndexKinds: each key type gets the index built for it, and a zero Index works
+// from its first call, whichever it is.
+func TestIndexKinds(t *testing.T) {
+	if x := NewIndex[int64](0); x.n == nil {
+		t.Error("int64 keys are not in an intIndex")
+	}
+	if x := NewIndex[Time](0); x.n == nil {
+		t.Error("Time keys are not in an intIndex")
+	}
+	if x := NewIndex[int32](0); x.m == nil {
+		t.Error("int32 keys are not in a Go map")
+	}
+	if x := NewIndex[string](0); x.s == nil {
+		t.Error("string keys are not in a strIndex")
+	}
+	keys := []int64{5, -3, 1 << 62}
+	var x Index[int64]
+	x.Rebuild(keys)
+	for i, k := range keys {
+		if got, _ := x.Find(k, keys); got != i {
+			t.Errorf("zero Index after Rebuild: Find(%d) = %d, want %d", k, got, i)
+		}
+	}
+	var y Index[string]
+	skeys := []string{"a", "bc"}
+	y.Rebuild(skeys)
+	if got, _ := y.Find("bc", skeys); got != 1 {
+		t.Errorf("zero string Index after Rebuild: Find = %d", got)
 	}
 }
