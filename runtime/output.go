@@ -38,10 +38,12 @@ const printRule = "-------------------------------------------\n"
 // a new buffer sizes it once from its first elements. Large batches with several
 // partitions are rendered by one goroutine per partition (up to GOMAXPROCS at a time)
 // into buffers of their own, then copied in order: render functions are pure appends.
+// A printOut takes the buffers as they are and writes them in order, without the copy.
 func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte, T) []byte) error {
 	noteOutputRecords(Len(parts))
 	pb := takePrintBuffers()
-	defer putPrintBuffers(pb)
+	defer func() { putPrintBuffers(pb) }()
+	o, async := w.(*printOut)
 	buf := append(pb.all[:0], printRule...)
 	buf = append(buf, "Time: "...)
 	buf = strconv.AppendInt(buf, int64(t), 10)
@@ -59,25 +61,32 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 		}
 	}
 	pb.counts = counts
+	pb.pieces = 0
 	if procs := runtime.GOMAXPROCS(0); total >= parallelPrintMin && procs > 1 {
 		pieces, pieceCounts := renderPieces(parts, counts, total, procs)
-		buf = renderParallel(pb, buf, pieces, pieceCounts, render)
+		buf = renderParallel(pb, buf, pieces, pieceCounts, render, !async)
 	} else {
 		buf = renderSerial(buf, parts, counts, 0, render)
 	}
+	tail := pb.tail[:0]
 	if more {
-		buf = append(buf, "...\n"...)
+		tail = append(tail, "...\n"...)
 	}
-	buf = append(buf, '\n')
-	if o, ok := w.(*printOut); ok {
-		// The block goes to the writer goroutine; the next one is rendered into the
-		// buffer of the block before it.
-		free, err := o.swap(buf)
-		pb.all = free
+	tail = append(tail, '\n')
+	pb.all, pb.tail = buf, tail
+	if pb.pieces == 0 { // one buffer, one Write
+		pb.all, pb.tail = append(pb.all, pb.tail...), pb.tail[:0]
+	}
+	if async {
+		// The buffers go to the writer goroutine; the next block is rendered into those
+		// of the block before it.
+		free, err := o.swap(pb)
+		if err == nil {
+			pb = free
+		}
 		return err
 	}
-	pb.all = buf
-	_, err := w.Write(buf)
+	_, err := w.Write(pb.all) // gathered: pb.pieces is 0
 	return err
 }
 
@@ -136,12 +145,13 @@ func renderSerial[T any](buf []byte, parts [][]T, counts []int, reserve int, ren
 }
 
 // renderParallel renders piece 0's printed elements into buf on the calling
-// goroutine and each other piece's into a buffer of its own, with up to GOMAXPROCS
-// goroutines in all (the caller included) taking pieces in turn; it then appends
-// those buffers to buf in order. A panic in a render function is raised again
+// goroutine and each other piece's into a buffer of its own (pb.parts[i]), with up to
+// GOMAXPROCS goroutines in all (the caller included) taking pieces in turn; it then
+// appends those buffers to buf in order, or with gather false leaves them there and
+// sets pb.pieces (the writer then writes them after buf). A panic in a render function is raised again
 // on the caller's goroutine once every goroutine is done, where the output's guard
 // reports it.
-func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []int, render func([]byte, T) []byte) []byte {
+func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []int, render func([]byte, T) []byte, gather bool) []byte {
 	for len(pb.parts) < len(parts) {
 		pb.parts = append(pb.parts, nil)
 	}
@@ -171,8 +181,10 @@ func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []i
 			}
 		}()
 		rest := 0
-		for _, n := range counts[1:] {
-			rest += n
+		if gather {
+			for _, n := range counts[1:] {
+				rest += n
+			}
 		}
 		buf = renderSerial(buf, parts[:1], counts[:1], rest, render)
 	}()
@@ -180,6 +192,10 @@ func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []i
 	wg.Wait()
 	if r := panicked.Load(); r != nil {
 		panic(*r)
+	}
+	if !gather {
+		pb.pieces = len(parts)
+		return buf
 	}
 	size := len(buf)
 	for _, p := range pb.parts[1:len(parts)] {
@@ -197,9 +213,26 @@ const printTail = 8
 
 // printBuffers are the buffers Print renders into, kept for the next call.
 type printBuffers struct {
-	all    []byte   // the whole block
-	parts  [][]byte // per partition, when rendering in parallel
+	all   []byte   // the whole block, or its first piece when pieces > 0
+	parts [][]byte // per piece, when rendering in parallel
+	// pieces, when not 0, says the block is all, parts[1:pieces] and tail, in order.
+	pieces int
+	tail   []byte // what follows the elements: "...\n" and the empty line
 	counts []int
+	bufs   [][]byte // scratch for blocks
+}
+
+// blocks returns the buffers that make up the block, in order.
+func (pb *printBuffers) blocks() [][]byte {
+	bufs := append(pb.bufs[:0], pb.all)
+	if pb.pieces > 0 {
+		bufs = append(bufs, pb.parts[1:pb.pieces]...)
+	}
+	if len(pb.tail) > 0 {
+		bufs = append(bufs, pb.tail)
+	}
+	pb.bufs = bufs
+	return bufs
 }
 
 // printCache holds the buffers between Print calls. Outputs run one at a time, so one
@@ -230,6 +263,9 @@ func takePrintBuffers() *printBuffers {
 const printKeepMax = 64 << 20
 
 func putPrintBuffers(pb *printBuffers) {
+	if pb == nil {
+		return
+	}
 	if cap(pb.all) > printKeepMax {
 		pb.all = nil
 	}

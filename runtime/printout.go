@@ -25,12 +25,12 @@ import (
 type printOut struct {
 	w    io.Writer
 	mu   sync.Mutex
-	work chan []byte // the block to write next
-	done chan []byte // the block written (its buffer, for reuse), after work
+	work chan *printBuffers // the block to write next
+	done chan *printBuffers // the block written (its buffers, for reuse), after work
 	// busy says a block was sent on work and its done not yet taken.
 	busy bool
-	// failed is what is left of a block whose write failed, with its batch's error.
-	failed    []byte
+	// failed is what is left of a block whose write failed, with its error.
+	failed    [][]byte
 	failedErr error
 	closed    bool
 }
@@ -50,59 +50,66 @@ func asyncStdout(stdout io.Writer) io.Writer {
 	return stdout
 }
 
-// swap hands block to the writer goroutine and returns a buffer to render the next block
-// into: the previous block's, once it is written. When the previous write failed it
-// writes what is left of that block first, here, and returns its error without taking
-// block (the caller keeps it and may try again).
-func (o *printOut) swap(block []byte) ([]byte, error) {
+// swap hands the block in pb (pb.blocks) to the writer goroutine and returns buffers to
+// render the next block into: the previous block's, once it is written, or nil for the
+// first block. When the previous write failed it writes what is left of that block
+// first, here, and returns its error without taking pb (the caller keeps it and may try
+// again).
+func (o *printOut) swap(pb *printBuffers) (*printBuffers, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	free, err := o.wait()
 	if err != nil {
-		return block, err
+		return free, err
 	}
 	if o.closed {
-		return block, fmt.Errorf("print: output closed")
+		return free, fmt.Errorf("print: output closed")
 	}
 	if o.work == nil {
-		o.work, o.done = make(chan []byte), make(chan []byte)
+		o.work, o.done = make(chan *printBuffers), make(chan *printBuffers)
 		go o.loop()
 	}
-	o.work <- block
+	o.work <- pb
 	o.busy = true
-	return free[:0], nil
+	return free, nil
 }
 
 // loop writes the blocks it is given, in order, until work is closed.
 func (o *printOut) loop() {
-	for b := range o.work {
-		n, err := o.w.Write(b)
-		if err != nil {
-			// Keep what was not written; wait reports it. The slice is the block's
-			// own buffer, given back on done.
-			o.failed, o.failedErr = b[n:], err
+	for pb := range o.work {
+		bufs := pb.blocks()
+		for i, b := range bufs {
+			n, err := o.w.Write(b)
+			if err != nil {
+				// Keep what was not written; wait writes it again, and reports the
+				// error if that fails too.
+				o.failed = append([][]byte{b[n:]}, bufs[i+1:]...)
+				o.failedErr = err
+				break
+			}
 		}
-		o.done <- b
+		o.done <- pb
 	}
 }
 
-// wait waits for the block in flight, if any, and returns its buffer. If that write, or
+// wait waits for the block in flight, if any, and returns its buffers. If that write, or
 // an earlier one, failed, it writes the rest again and returns the error if it fails
 // again. o.mu is held.
-func (o *printOut) wait() ([]byte, error) {
-	var free []byte
+func (o *printOut) wait() (*printBuffers, error) {
+	var free *printBuffers
 	if o.busy {
 		free = <-o.done
 		o.busy = false
 	}
-	if o.failedErr != nil {
-		n, err := o.w.Write(o.failed)
+	for len(o.failed) > 0 {
+		n, err := o.w.Write(o.failed[0])
 		if err != nil {
-			o.failed, o.failedErr = o.failed[n:], err
+			o.failed[0], o.failedErr = o.failed[0][n:], err
 			return free, fmt.Errorf("writing an earlier batch's print output: %w", err)
 		}
-		o.failed, o.failedErr = nil, nil
+		o.failed = o.failed[1:]
 	}
+	o.failed, o.failedErr = nil, nil
 	return free, nil
 }
 

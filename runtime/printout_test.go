@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"fmt"
+	goruntime "runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -45,25 +46,53 @@ func (w *flakyWriter) String() string {
 // TestPrintOutOrder: blocks handed over by Print and plain writes come out in the order
 // given, whole, and the buffers given back are reused without touching a block in flight.
 func TestPrintOutOrder(t *testing.T) {
-	w := &flakyWriter{}
+	t.Run("writes", func(t *testing.T) { checkPrintOut(t, nil) })
+	// Failed writes, some in the middle of a block of several buffers: kept and
+	// written again, nothing lost or repeated.
+	t.Run("failures", func(t *testing.T) { checkPrintOut(t, func(i int) bool { return i%7 == 3 }) })
+}
+
+func checkPrintOut(t *testing.T, fail func(int) bool) {
+	// Large batches are rendered in pieces by several goroutines and handed over
+	// without being gathered: make sure there are several.
+	defer goruntime.GOMAXPROCS(goruntime.GOMAXPROCS(4))
+	w := &flakyWriter{fail: fail}
 	o := newPrintOut(w)
 	var want bytes.Buffer
 	for b := range 200 {
-		parts := [][]int{make([]int, b%7*100), {b}}
-		if err := Print(o, Time(b*1000), 1<<30, parts, func(dst []byte, v int) []byte {
-			return strconv.AppendInt(dst, int64(v), 10)
-		}); err != nil {
-			t.Fatal(err)
+		parts := [][]int{make([]int, b%7*1000), {b}, make([]int, b%3*2000)}
+		num := 1 << 30
+		if b%5 == 0 {
+			num = 3000 // and "..." at the end
 		}
-		if err := Print(&want, Time(b*1000), 1<<30, parts, func(dst []byte, v int) []byte {
-			return strconv.AppendInt(dst, int64(v), 10)
-		}); err != nil {
+		render := func(dst []byte, v int) []byte { return strconv.AppendInt(dst, int64(v), 10) }
+		for tries := 0; ; tries++ {
+			err := Print(o, Time(b*1000), num, parts, render)
+			if err == nil {
+				break
+			}
+			if fail == nil || tries > 10 {
+				t.Fatal(err)
+			}
+		}
+		if err := Print(&want, Time(b*1000), num, parts, render); err != nil {
 			t.Fatal(err)
 		}
 		if b%50 == 0 {
 			line := fmt.Sprintf("plain write %d\n", b)
-			o.Write([]byte(line))
+			for tries := 0; ; tries++ {
+				if _, err := o.Write([]byte(line)); err == nil {
+					break
+				} else if fail == nil || tries > 10 {
+					t.Fatal(err)
+				}
+			}
 			want.WriteString(line)
+		}
+	}
+	for tries := 0; o.flush() != nil; tries++ {
+		if tries > 10 {
+			t.Fatal("flush keeps failing")
 		}
 	}
 	if err := o.Close(); err != nil {
@@ -85,7 +114,7 @@ func TestPrintOutRetry(t *testing.T) {
 	for b := range 6 {
 		block := fmt.Appendf(nil, "block %d: %s\n", b, bytes.Repeat([]byte{'a' + byte(b)}, 100))
 		for {
-			_, err := o.swap(block)
+			_, err := o.swap(&printBuffers{all: block})
 			if err == nil {
 				break
 			}
@@ -120,7 +149,7 @@ func TestPrintOutRetry(t *testing.T) {
 func TestPrintOutFlushWaits(t *testing.T) {
 	w := &flakyWriter{gate: make(chan struct{})}
 	o := newPrintOut(w)
-	if _, err := o.swap([]byte("batch 1\n")); err != nil {
+	if _, err := o.swap(&printBuffers{all: []byte("batch 1\n")}); err != nil {
 		t.Fatal(err)
 	}
 	flushed := make(chan error)
@@ -141,7 +170,7 @@ func TestPrintOutFlushWaits(t *testing.T) {
 	if err := o.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.swap([]byte("late\n")); err == nil {
+	if _, err := o.swap(&printBuffers{all: []byte("late\n")}); err == nil {
 		t.Fatal("a block after Close was taken")
 	}
 }
@@ -151,7 +180,7 @@ func TestPrintOutFlushWaits(t *testing.T) {
 func TestPrintOutCloseReportsError(t *testing.T) {
 	w := &flakyWriter{fail: func(int) bool { return true }}
 	o := newPrintOut(w)
-	if _, err := o.swap([]byte("x\n")); err != nil {
+	if _, err := o.swap(&printBuffers{all: []byte("x\n")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Close(); err == nil {
