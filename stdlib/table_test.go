@@ -29,6 +29,7 @@ var helpers = map[string]string{
 	"NextWord":        "words one at a time, for fused flatMaps over words(s)",
 	"MergeSortedFunc": "merging the partitions sorted in parallel by sortBy and sortByKey",
 	"SortByString":    "sortBy and sortByKey on a string key, each partition's part (radix pass over key prefixes)",
+	"SortedPrefix":    "top and takeOrdered: the first n in order without sorting the rest",
 	"Compare":         "the order of sort, min, max and sort keys",
 	"AppendValue":     "toString appending to a buffer",
 	"ConcatLists":     "+ on lists (codegen of the + operator)",
