@@ -67,6 +67,12 @@ func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
 		if i, at = m.index.s.find(*(*string)(unsafe.Pointer(&k)), asStrings(m.keys)); i >= 0 {
 			return &m.vals[i], true
 		}
+	} else if m.index.n != nil {
+		// 64-bit integer keys: the integer index's find directly.
+		var i int
+		if i, at = m.index.n.find(*(*uint64)(unsafe.Pointer(&k))); i >= 0 {
+			return &m.vals[i], true
+		}
 	} else {
 		var i int
 		if i, at = m.index.Find(k, m.keys); i >= 0 {
