@@ -16,6 +16,9 @@ batch 1s
 
 type Inner { name: string, score: float? }
 
+// event_type and eleven_char make constants of 16 and 17 bytes (the scanner compares a
+// longer one 16 bytes at a time), a_field_name_longer_than_thirty_two one of 41.
+
 type Ev {
     s: string,
     n: int,
@@ -28,6 +31,9 @@ type Ev {
     os: string?,
     in: Inner,
     oin: Inner?,
+    event_type: string,
+    eleven_char: bool?,
+    a_field_name_longer_than_thirty_two: int,
 }
 
 stdin().json(Ev).print()
@@ -67,8 +73,8 @@ func checkEv(t *testing.T, line string) bool {
 	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || (wantErr == nil && !reflect.DeepEqual(got, want)) {
 		t.Errorf("%q: decodeJSONEv = %#v, %v; the Decoder alone %#v, %v", line, got, gotErr, want, wantErr)
 	}
-	r, i := scanJSONEv(line, 0)
-	if !codec.FastEnd(line, i) {
+	var r Ev
+	if i := scanJSONEv(line, 0, &r); !codec.FastEnd(line, i) {
 		return false
 	}
 	if wantErr != nil {
@@ -99,17 +105,32 @@ func opt(r *rand.Rand, xs []string, good int) string {
 	return plain(r, xs, good)
 }
 
-// object writes the fields in the given order, with random white space.
+// object writes the fields in the given order: in a third of the objects with random
+// white space, in the others as encoders write them, compact ({"a":1,"b":2}) or spaced
+// ({"a": 1, "b": 2}, Python's json.dumps), with now and then one blank changed (the
+// scanner compares these two forms with constants and must fall back on any other).
 func object(r *rand.Rand, names, values []string) string {
+	style := r.IntN(3)
+	blank := func(compact, spaced string) string {
+		switch {
+		case style == 0 || r.IntN(40) == 0:
+			return pick(r, blanks)
+		case style == 1:
+			return compact
+		}
+		return spaced
+	}
 	var b strings.Builder
-	b.WriteString(pick(r, blanks) + "{")
+	b.WriteString(blank("", "") + "{")
 	for k, n := range names {
 		if k > 0 {
-			b.WriteString(pick(r, blanks) + ",")
+			b.WriteString(blank("", "") + "," + blank("", " "))
+		} else {
+			b.WriteString(blank("", ""))
 		}
-		b.WriteString(pick(r, blanks) + "\"" + n + "\"" + pick(r, blanks) + ":" + pick(r, blanks) + values[k])
+		b.WriteString("\"" + n + "\"" + blank("", "") + ":" + blank("", " ") + values[k])
 	}
-	b.WriteString(pick(r, blanks) + "}" + pick(r, blanks))
+	b.WriteString(blank("", "") + "}" + blank("", ""))
 	return b.String()
 }
 
@@ -126,14 +147,14 @@ func plain(r *rand.Rand, xs []string, good int) string {
 }
 
 func event(r *rand.Rand) ([]string, []string) {
-	names := []string{"s", "n", "f", "b", "t", "t2", "d", "on", "os", "in", "oin"}
+	names := []string{"s", "n", "f", "b", "t", "t2", "d", "on", "os", "in", "oin", "event_type", "eleven_char", "a_field_name_longer_than_thirty_two"}
 	in := strings.TrimSpace(inner(r))
 	oin := "null"
 	if r.IntN(2) == 0 {
 		oin = strings.TrimSpace(inner(r))
 	}
 	values := []string{plain(r, strs, 4), plain(r, ints, 5), plain(r, floats, 6), plain(r, bools, 2), plain(r, times, 3), plain(r, times, 3),
-		plain(r, durs, 2), opt(r, ints, 5), opt(r, strs, 4), in, oin}
+		plain(r, durs, 2), opt(r, ints, 5), opt(r, strs, 4), in, oin, plain(r, strs, 4), opt(r, bools, 2), plain(r, ints, 5)}
 	return names, values
 }
 
@@ -188,10 +209,70 @@ func TestScannerAgreesWithDecoder(t *testing.T) {
 	t.Logf("the scanner accepts %d of %d generated lines", accepted, plainLines)
 }
 
+// FuzzScanner: decodeJSONEv gives the Decoder's record or error on any line (checkEv).
+// go test -fuzz FuzzScanner in a copy of the generated package explores further.
+func FuzzScanner(f *testing.F) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 40; n++ {
+		names, values := event(r)
+		f.Add(object(r, names, values))
+	}
+	f.Fuzz(func(t *testing.T, line string) { checkEv(t, line) })
+}
+
+// TestScannerEdges: lines near the constants the scanner compares, each decoded as the
+// Decoder decodes it.
+func TestScannerEdges(t *testing.T) {
+	tail := "\"t\":1,\"t2\":2,\"d\":3,\"on\":null,\"os\":null,\"in\":{\"name\":\"a\",\"score\":null},\"oin\":null," +
+		"\"event_type\":\"view\",\"eleven_char\":true,\"a_field_name_longer_than_thirty_two\":5}"
+	spaced := "{\"s\": \"x\", \"n\": 1, \"f\": 2, \"b\": true, \"t\": 1, \"t2\": 2, \"d\": 3, \"on\": null, \"os\": null, " +
+		"\"in\": {\"name\": \"a\", \"score\": null}, \"oin\": null, \"event_type\": \"view\", \"eleven_char\": true, " +
+		"\"a_field_name_longer_than_thirty_two\": 5}"
+	compact := "{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + tail
+	if !checkEv(t, spaced) || !checkEv(t, compact) {
+		t.Errorf("the scanner refuses the usual forms:\n%s\n%s", spaced, compact)
+	}
+	for _, line := range []string{
+		"{\"s\":\"x\",\"n\": 1,\"f\":2,\"b\":true," + tail,   // one blank after a compact colon
+		"{\"s\":\"x\",\"n\":  1,\"f\":2,\"b\":true," + tail,  // two
+		"{\"s\":\"x\", \"n\":1,\"f\":2,\"b\":true," + tail,   // a blank after the comma only
+		"{\"s\":\"x\",\"n\" :1,\"f\":2,\"b\":true," + tail,   // before the colon
+		"{\"s\":\"x\",\"n\":\t1,\"f\":2,\"b\":true," + tail, // a tab
+		"{\"s\":\"x\",\"n2\":1,\"f\":2,\"b\":true," + tail,   // a longer name
+		"{\"s\":\"x\",\"N\":1,\"f\":2,\"b\":true," + tail,    // another case
+		"{\"s\":\"x\",\"n\":1,\"n\":2,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true,\"zz\":1," + tail,
+		"{\"s\":\"x\",\"f\":2,\"n\":1,\"b\":true," + tail,
+		"{\"s\":\"x\",\"f\":2,\"b\":true," + tail,
+		"{\"s\":null,\"n\":1,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"x\\\"y\",\"n\":1,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"\u00e9\",\"n\":1,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"é\",\"n\":1,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"\xff\",\"n\":1,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"a\x00b\",\"n\":1,\"f\":2,\"b\":true," + tail,
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + tail + " ",
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + tail + "\r",
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + tail + "}",
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + tail[:len(tail)-1],
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + strings.Replace(tail, "thirty_two", "thirty_tw0", 1),
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + strings.Replace(tail, "eleven_char", "eleven_chaR", 1),
+		"{\"s\":\"x\",\"n\":1,\"f\":2,\"b\":true," + strings.Replace(tail, "\"event_type\":\"view\"", "\"event_type\" : \"view\"", 1),
+		" " + compact, "\t" + spaced, spaced[:len(spaced)-1], compact + ",", "{\"s\": ", "{\"s\":", "{\"s\"", "{", "", "{}",
+		"{\"s\": \"x\"", "{\"s\": \"x\", ", "{\"s\": \"x\", \"n\": ", "{\"s\": \"x\", \"n\":",
+	} {
+		checkEv(t, line)
+	}
+	for k := range len(spaced) {
+		checkEv(t, spaced[:k])
+		checkEv(t, compact[:min(k, len(compact))])
+	}
+}
+
 func TestScannerAllocations(t *testing.T) {
 	line := "{\"s\": \"plain\", \"n\": 42, \"f\": 1.5, \"b\": true, \"t\": \"2024-01-02T03:04:05Z\", \"t2\": 1700000000000, \"d\": \"1m30s\", " +
-		"\"on\": null, \"os\": \"x\", \"in\": {\"name\": \"n\", \"score\": null}, \"oin\": {\"name\": \"m\", \"score\": 2}}"
-	if _, i := scanJSONEv(line, 0); !codec.FastEnd(line, i) {
+		"\"on\": null, \"os\": \"x\", \"in\": {\"name\": \"n\", \"score\": null}, \"oin\": {\"name\": \"m\", \"score\": 2}, " +
+		"\"event_type\": \"view\", \"eleven_char\": false, \"a_field_name_longer_than_thirty_two\": 7}"
+	if i := scanJSONEv(line, 0, new(Ev)); !codec.FastEnd(line, i) {
 		t.Fatalf("the scanner refuses %q", line)
 	}
 	var d codec.Decoder

@@ -10,31 +10,49 @@ import (
 
 // The Fast functions are the building blocks of the generated one-pass JSON scanners:
 // for a record type, code generation writes a scanner that expects the record's fields
-// exactly in declared order, written plainly, and converts each value as it goes:
+// exactly in declared order, written plainly, and converts each value as it goes. A
+// field's separator and name are compared with constants first, in the two spacings
+// encoders write (`, "n": ` and `,"n":`), the compiler turning each comparison into a
+// few word loads; FastField reads any other spacing:
 //
-//	func scanJSONClick(line string, i int) (r Click, next int) {
-//		i = codec.FastField(line, i, '{', `"user"`)
+//	func scanJSONClick(line string, i int, r *Click) int {
+//		if j := i + 9; j < len(line) && line[i:j] == `{"user": ` && line[j] > ' ' {
+//			i = j
+//		} else if j := i + 8; j < len(line) && line[i:j] == `{"user":` && line[j] > ' ' {
+//			i = j
+//		} else if i = codec.FastField(line, i, '{', `"user"`); i < 0 {
+//			return -1
+//		}
 //		if r.User, i = codec.FastString(line, i); i < 0 {
-//			return r, -1
+//			return -1
 //		}
-//		i = codec.FastField(line, i, ',', `"n"`)
+//		if j := i + 7; j < len(line) && line[i:j] == `, "n": ` && line[j] > ' ' {
+//			i = j
+//		} else if ... { // `,"n":`, then FastField, as for "user"
+//		}
 //		if r.N, i = codec.FastInt(line, i); i < 0 {
-//			return r, -1
+//			return -1
 //		}
-//		return r, codec.FastByte(line, i, '}')
+//		return codec.FastByte(line, i, '}')
 //	}
 //
-// and its decoder takes the record when `scanJSONClick(line, 0)` reaches an offset after
-// which FastEnd sees only white space. Each Fast function takes the input and an offset
-// and returns the offset after what it read, or -1 when the input is not what it expects
-// there (and -1 when given -1, so that steps can be chained before one check). They
-// accept only a subset of JSON on which they agree with the Decoder: whatever they
-// refuse — another field order, an unknown, missing or repeated field, an escape or
-// invalid UTF-8 in a string, a number that does not convert, malformed input — makes the
-// scanner fail, and the generated decoder then decodes the line from scratch with the
-// Decoder, which gives the record or the exact error. So the scanner never needs to
-// describe an error, and most records cost one pass without the Decoder's state machine
-// or a lookup of their field names.
+// and its decoder takes the record when `scanJSONClick(line, 0, &r)` reaches an offset
+// after which FastEnd sees only white space. A constant matches only where FastField's
+// fast path would return the same offset (a value, not a blank, follows it). Each Fast
+// function takes the input and an offset and returns the offset after what it read, or
+// -1 when the input is not what it expects there (and -1 when given -1, so that steps
+// can be chained before one check). They accept only a subset of JSON on which they
+// agree with the Decoder: whatever they refuse — another field order, an unknown,
+// missing or repeated field, an escape or invalid UTF-8 in a string, a number that does
+// not convert, malformed input — makes the scanner fail, and the generated decoder then
+// decodes the line from scratch with the Decoder, which gives the record or the exact
+// error. So the scanner never needs to describe an error, and most records cost one pass
+// without the Decoder's state machine or a lookup of their field names.
+//
+// A scan of the whole line first for the bytes that need care (backslashes, control
+// characters, non-ASCII), as a hand-written decoder may do before taking each string up
+// to the next quote, was measured and lost: it costs more than FastString's own pass over
+// the values, which finds the closing quote and those bytes at once.
 
 // blankBits has bit c set for each JSON white-space byte c.
 const blankBits = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
@@ -127,24 +145,46 @@ func FastString(s string, i int) (string, int) {
 		return "", -1
 	}
 	start := i + 1
-	i = start
+	j := start
 	// Eight bytes at a time while none is special (a quote, a backslash, a control
-	// character or a non-ASCII byte); the lowest flagged byte is a true special one.
-	for ; i+8 <= len(s); i += 8 {
-		if m := specialMask(load64(s, i)); m != 0 {
-			i += bits.TrailingZeros64(m) / 8
-			break
+	// character or a non-ASCII byte); the lowest flagged byte is a true special one, and
+	// when it is the closing quote, the string is plain ASCII.
+	for ; j+8 <= len(s); j += 8 {
+		if m := specialMask(load64(s, j)); m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			if s[j] == '"' {
+				return s[start:j], j + 1
+			}
+			return fastStringRest(s, start, j)
 		}
 	}
+	if j < len(s) && len(s) >= 8 {
+		// Fewer than eight bytes left: the last eight bytes of s, shifted so that s[j]
+		// is the lowest; the zero bytes shifted in at the top are masked off (a flag
+		// never spreads downwards, so those below are unchanged).
+		sh := uint(j-(len(s)-8)) * 8
+		if m := specialMask(load64(s, len(s)-8)>>sh) & (^uint64(0) >> sh); m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			if s[j] == '"' {
+				return s[start:j], j + 1
+			}
+		}
+	}
+	return fastStringRest(s, start, j)
+}
+
+// fastStringRest finishes FastString byte by byte from s[j], s[start:j] being ASCII
+// without a quote, a backslash or a control character.
+func fastStringRest(s string, start, j int) (string, int) {
 	ascii := true
-	for ; i < len(s); i++ {
-		switch c := s[i]; {
+	for ; j < len(s); j++ {
+		switch c := s[j]; {
 		case c == '"':
-			v := s[start:i]
+			v := s[start:j]
 			if !ascii && !utf8.ValidString(v) {
 				return "", -1 // the Decoder repairs it into a copy
 			}
-			return v, i + 1
+			return v, j + 1
 		case c == '\\' || c < 0x20:
 			return "", -1
 		case c >= utf8.RuneSelf:

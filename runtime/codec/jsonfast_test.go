@@ -1,9 +1,11 @@
 package codec
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // fastCase is one Fast reader next to the Decoder reader it must agree with.
@@ -153,6 +155,85 @@ func TestFastAllocations(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("scanning a plain object allocates %v times", allocs)
 	}
+}
+
+// refFastString is FastString as it was written first, one byte at a time after the
+// eight-byte loop: the reference that FastString's early return at the closing quote
+// and its last, overlapping load must agree with exactly.
+func refFastString(s string, i int) (string, int) {
+	if i < 0 || i >= len(s) || s[i] != '"' {
+		return "", -1
+	}
+	start := i + 1
+	ascii := true
+	for i = start; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			v := s[start:i]
+			if !ascii && !utf8.ValidString(v) {
+				return "", -1
+			}
+			return v, i + 1
+		case c == '\\' || c < 0x20:
+			return "", -1
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return "", -1
+}
+
+// checkFastString compares FastString with refFastString at every offset of s.
+func checkFastString(t *testing.T, s string) {
+	t.Helper()
+	for i := -1; i <= len(s); i++ {
+		v, next := FastString(s, i)
+		w, wnext := refFastString(s, i)
+		if v != w || next != wnext {
+			t.Fatalf("FastString(%q, %d) = %q, %d; want %q, %d", s, i, v, next, w, wnext)
+		}
+	}
+}
+
+// TestFastStringExhaustive: every string of a quote and up to 5 bytes over an alphabet of the bytes
+// that matter (quote, backslash, control, ASCII, UTF-8 lead and continuation, invalid),
+// and random longer ones, at every offset.
+func TestFastStringExhaustive(t *testing.T) {
+	alphabet := []byte{'"', '\\', 0x01, 0x1f, 'a', ' ', 0xc3, 0xa9, 0xff, 0x7f}
+	var rec func(b []byte)
+	rec = func(b []byte) {
+		checkFastString(t, string(b))
+		// the same bytes after a quote and padding, so that the words fall elsewhere
+		checkFastString(t, `"abcdefghijk`+string(b))
+		if len(b) == 6 {
+			return
+		}
+		for _, c := range alphabet {
+			rec(append(b, c))
+		}
+	}
+	rec([]byte{'"'})
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		b := make([]byte, 1+r.IntN(40))
+		for k := range b {
+			if r.IntN(4) == 0 {
+				b[k] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[k] = 'a' + byte(r.IntN(26))
+			}
+		}
+		b[0] = '"'
+		checkFastString(t, string(b))
+	}
+}
+
+func FuzzFastString(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add(s)
+	}
+	f.Add(`"ba72a2d8-37d3-4b70-acc5-3a4d51d9d5ab", "x": "1.2.3.4"}`)
+	f.Fuzz(func(t *testing.T, s string) { checkFastString(t, s) })
 }
 
 func BenchmarkFastString(b *testing.B) {
