@@ -125,7 +125,8 @@ func (b *buffers) take(n int) []byte {
 			return buf[:n]
 		}
 	}
-	size := max(n, fileChunkBytes+fileChunkBytes/4)
+	// Room beyond n, so that the next file, a little larger, fits too.
+	size := max(n+n/4, fileChunkBytes+fileChunkBytes/4)
 	if buf := offHeap(size); buf != nil {
 		return buf[:n]
 	}
@@ -574,7 +575,14 @@ func (f *Files) load(path string, limit int64, recs []string, spare *buffers) (l
 			return buf
 		}
 	}
-	pieces, err := readPieces(counted, size, fileChunkBytes, max, alloc)
+	chunk := fileChunkBytes
+	if f.opts.Recycle && size > 0 && size <= wholeFileBytes {
+		// The whole file in one read: a read-ahead that needs the processor back after
+		// each 1 MiB read (GOMAXPROCS=1) fell behind the batches it was to feed (a
+		// YSB file took 13 reads). The buffer is reused, so no line pins it.
+		chunk = int(size) + 1
+	}
+	pieces, err := readPieces(counted, size, chunk, max, alloc)
 	lf.size = counted.n
 	if err != nil {
 		lf.err = fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
@@ -617,6 +625,11 @@ func (f *Files) oversize(path string, over []int) error {
 // and per-piece work are cheap, small enough that a line kept after its batch (in a
 // reused buffer or a window) keeps little of its file in memory.
 const fileChunkBytes = 1 << 20
+
+// wholeFileBytes is the largest file read in one piece when its buffers are recycled
+// (FilesOptions.Recycle): lines then never outlive their batch, so a large piece pins
+// nothing, and one read is one system call.
+const wholeFileBytes = 64 << 20
 
 // piece is a part of a file, in order: text made of whole lines, or, when text is empty,
 // a line longer than the limit that was skipped while reading, of skipped bytes.
@@ -719,6 +732,9 @@ func cutPieces(pieces []piece, limit int, recs []string) (_ []string, over []int
 	for _, p := range pieces {
 		bytesTotal += len(p.text)
 	}
+	if procs := runtime.GOMAXPROCS(0); procs > len(pieces) && bytesTotal >= parallelCutBytes {
+		pieces = splitPieces(pieces, bytesTotal/procs)
+	}
 	workers := min(runtime.GOMAXPROCS(0), len(pieces))
 	if bytesTotal < parallelCutBytes || workers < 2 {
 		base, seen := len(recs), 0
@@ -778,6 +794,28 @@ func cutPieces(pieces []piece, limit int, recs []string) (_ []string, over []int
 	}
 	clear(recs[end:])
 	return recs[:end], over
+}
+
+// splitPieces cuts pieces longer than about size bytes into pieces of about size, each
+// ending at a line end (a file read whole is one piece; its lines are cut by several
+// goroutines). Lines are unchanged: each piece still holds whole lines, in order.
+func splitPieces(pieces []piece, size int) []piece {
+	size = max(size, parallelCutBytes/4)
+	var out []piece
+	for _, p := range pieces {
+		for len(p.text) > size+size/2 {
+			i := strings.IndexByte(p.text[size:], '\n')
+			if i < 0 {
+				break
+			}
+			out = append(out, piece{text: p.text[:size+i+1]})
+			p.text = p.text[size+i+1:]
+		}
+		if p.text != "" || p.skipped > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // cutRange appends the lines of text to recs and the sizes of the oversized ones to over;

@@ -278,7 +278,9 @@ func TestPiecesMatchLineReader(t *testing.T) {
 		old := runtime.GOMAXPROCS(procs)
 		for i, text := range texts {
 			wantLines, wantOver := readAllLines(t, text, 40)
-			for _, chunk := range []int{1, 7, 64, 100_000} {
+			// len(text)+1: the file in one read (Recycle), one piece that cutPieces
+			// splits at line ends for its goroutines.
+			for _, chunk := range []int{1, 7, 64, 100_000, len(text) + 1} {
 				for _, hint := range []int64{int64(len(text)), 0, int64(len(text)) / 2, int64(len(text)) + 10} {
 					pieces, err := readPieces(strings.NewReader(text), hint, chunk, 40, func(n int) []byte { return make([]byte, n) })
 					if err != nil {
