@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -37,13 +39,24 @@ func AppendInt(dst []byte, v int64) []byte {
 		return strconv.AppendInt(dst, v, 10)
 	}
 	u := uint(v)
-	if u < 10_000 {
-		return appendUpTo4(dst, u)
+	if u >= 10_000 {
+		hi, lo := u/10_000, u%10_000
+		dst = appendUpTo4(dst, hi)
+		a, b := lo/100, lo%100
+		return append(dst, digits2[2*a], digits2[2*a+1], digits2[2*b], digits2[2*b+1])
 	}
-	hi, lo := u/10_000, u%10_000
-	dst = appendUpTo4(dst, hi)
-	a, b := lo/100, lo%100
-	return append(dst, digits2[2*a], digits2[2*a+1], digits2[2*b], digits2[2*b+1])
+	// appendUpTo4(dst, u), written out: one call less for the commonest values.
+	if u < 100 {
+		if u < 10 {
+			return append(dst, byte('0'+u))
+		}
+		return append(dst, digits2[2*u], digits2[2*u+1])
+	}
+	hi, lo := u/100, u%100
+	if hi < 10 {
+		return append(dst, byte('0'+hi), digits2[2*lo], digits2[2*lo+1])
+	}
+	return append(dst, digits2[2*hi], digits2[2*hi+1], digits2[2*lo], digits2[2*lo+1])
 }
 
 // appendUpTo4 appends u < 10,000 in decimal, without leading zeros.
@@ -131,8 +144,8 @@ func AppendFloat(dst []byte, f float64) []byte {
 // time.Time.AppendFormat, which parses its layout at every call; other years go through
 // AppendFormat. The date part ("2024-05-01T") of the last day formatted is kept (see
 // lastDate), since consecutive records mostly fall on the same day; the time of day is
-// three divisions and a table of two-digit strings, and the 24 bytes are built in an
-// array and appended at once.
+// three divisions and a table of two-digit pairs, and the 24 bytes are written as three
+// 8-byte words (date, date end + hh:mm, :ss.mmmZ) straight into dst.
 func AppendTime(dst []byte, t time.Time) []byte {
 	sec := t.Unix() // floor: Nanosecond is in [0, 1e9) also before 1970
 	days, secOfDay := sec/86400, sec%86400
@@ -151,24 +164,33 @@ func AppendTime(dst []byte, t time.Time) []byte {
 	s := uint(secOfDay)
 	h, m := s/3600, s/60%60
 	s %= 60
-	mh, ml := ms/10, ms%10 // ms = 10*mh + ml, mh < 100
-	b := [24]byte{
-		d.date[0], d.date[1], d.date[2], d.date[3], d.date[4], d.date[5],
-		d.date[6], d.date[7], d.date[8], d.date[9], d.date[10],
-		digits2[2*h], digits2[2*h+1], ':',
-		digits2[2*m], digits2[2*m+1], ':',
-		digits2[2*s], digits2[2*s+1], '.',
-		digits2[2*mh], digits2[2*mh+1], byte('0' + ml), 'Z',
+	n := len(dst)
+	if cap(dst)-n < 24 {
+		dst = slices.Grow(dst, 24)
 	}
-	return append(dst, b[:]...)
+	b := dst[n : n+24 : n+24]
+	// "2015-07-", "15T00:05" (the date's last 3 bytes, then hh:mm), ":08.123Z".
+	binary.LittleEndian.PutUint64(b[0:8], d.w0)
+	binary.LittleEndian.PutUint64(b[8:16], d.w1|uint64(pairs[h])<<24|':'<<40|uint64(pairs[m])<<48)
+	binary.LittleEndian.PutUint64(b[16:24], ':'|uint64(pairs[s])<<8|'.'<<24|uint64('0'+ms/100)<<32|uint64(pairs[ms%100])<<40|'Z'<<56)
+	return dst[:n+24]
 }
 
-// formattedDate is the date part of AppendTime's output for one day. Once published in
+// formattedDate is the date part of AppendTime's output for one day, as the first 8
+// bytes and the next 3 (in the low bytes of w1) of "2024-05-01T". Once published in
 // lastDate it is never changed.
 type formattedDate struct {
-	day  int64    // days since 1970-01-01
-	date [11]byte // "2024-05-01T"
+	day    int64 // days since 1970-01-01
+	w0, w1 uint64
 }
+
+// pairs holds the two-digit decimal strings 00 to 99 as little-endian uint16s.
+var pairs = func() (p [100]uint16) {
+	for i := range p {
+		p[i] = uint16(digits2[2*i]) | uint16(digits2[2*i+1])<<8
+	}
+	return p
+}()
 
 // lastDate is the date AppendTime formatted last, shared by every goroutine that renders:
 // reading it is one load, and a new day (rare: records come in time order, mostly) costs
@@ -200,11 +222,14 @@ func civilDate(days int64) *formattedDate {
 		return nil
 	}
 	yh, yl := year/100, year%100
-	return &formattedDate{day: days, date: [11]byte{
+	date := [11]byte{
 		digits2[2*yh], digits2[2*yh+1], digits2[2*yl], digits2[2*yl+1], '-',
 		digits2[2*month], digits2[2*month+1], '-',
 		digits2[2*day], digits2[2*day+1], 'T',
-	}}
+	}
+	return &formattedDate{day: days,
+		w0: binary.LittleEndian.Uint64(date[:8]),
+		w1: uint64(date[8]) | uint64(date[9])<<8 | uint64(date[10])<<16}
 }
 
 // digits2 holds the two-digit decimal strings 00 to 99, one after the other.

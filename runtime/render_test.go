@@ -117,6 +117,25 @@ func TestAppendTimeMatchesAppendFormat(t *testing.T) {
 	}
 }
 
+// TestAppendTimeAppends: the time goes after what dst holds, whatever its spare
+// capacity (none, less than the 24 bytes, more), and the bytes before are kept.
+func TestAppendTimeAppends(t *testing.T) {
+	tm := time.UnixMilli(1_436_918_405_007)
+	const want = "x=2015-07-15T00:00:05.007Z"
+	for _, spare := range []int{0, 1, 23, 24, 25, 100} {
+		dst := append(make([]byte, 0, 2+spare), "x="...)
+		if got := string(rt.AppendTime(dst, tm)); got != want {
+			t.Errorf("AppendTime with %d spare bytes = %s, want %s", spare, got, want)
+		}
+	}
+	// Appending twice into one buffer: the second does not overwrite the first.
+	buf := rt.AppendTime(make([]byte, 0, 30), tm)
+	buf = rt.AppendTime(buf, tm.Add(time.Hour))
+	if got := string(buf); got != "2015-07-15T00:00:05.007Z2015-07-15T01:00:05.007Z" {
+		t.Errorf("two times = %s", got)
+	}
+}
+
 // TestAppendTimeConcurrentDays: goroutines formatting times of different days at once
 // (each replacing the kept date the others read) all get AppendFormat's bytes, and a
 // time on the kept day allocates nothing.
