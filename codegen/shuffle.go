@@ -270,9 +270,8 @@ func (sg *stageGen) mapSide(x *planner.Exchange, v string, t types.Type) {
 		buf := "buf" + exField(x)
 		if sg.localOnce(buf, jen.Id(buf).Op(":=").Qual(g.rtPath, "Reuse").Call(jf(exBufField(x)).Index(jen.Id("p")))) {
 			g.perPartitionBufs(exBufField(x), x.From, t, exBufField(x)+" holds the elements of each partition of stage "+itoa(x.From.ID)+" for "+n.Name+".")
-			sg.flush = append(sg.flush, sg.sortStmt(n, jen.Id(buf), t)...)
+			sg.flush = append(sg.flush, sg.topStmt(n, buf, t)...)
 			sg.flush = append(sg.flush,
-				jen.If(jen.Len(jen.Id(buf)).Op(">").Lit(funcSpec(n).N)).Block(jen.Id(buf).Op("=").Id(buf).Index(jen.Empty(), jen.Lit(funcSpec(n).N))),
 				jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
 				jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)), jen.Id(buf).Op("...")),
 				jf(exBufField(x)).Index(jen.Id("p")).Op("=").Id(buf))
@@ -447,10 +446,11 @@ func (sg *stageGen) head() {
 		} else {
 			each(func(e string) { f.emit(jen.Id(all).Op("=").Append(jen.Id(all), jen.Id(e))) })
 			f.emit(sg.enter(n))
-			f.emit(sg.sortStmt(n, jen.Id(all), n.Elem)...)
-		}
-		if n.Name == "top" || n.Name == "takeOrdered" {
-			f.emit(jen.If(jen.Len(jen.Id(all)).Op(">").Lit(funcSpec(n).N)).Block(jen.Id(all).Op("=").Id(all).Index(jen.Empty(), jen.Lit(funcSpec(n).N))))
+			if n.Name == "top" || n.Name == "takeOrdered" {
+				f.emit(sg.topStmt(n, all, n.Elem)...)
+			} else {
+				f.emit(sg.sortStmt(n, jen.Id(all), n.Elem)...)
+			}
 		}
 		f.emit(buf.Clone().Op("=").Id(all))
 		if !onlyKept {
@@ -605,6 +605,18 @@ func (sg *stageGen) sortStmt(n *planner.Op, buf jen.Code, t types.Type) []jen.Co
 		return []jen.Code{jen.Qual(sg.g.stdPath, "SortByString").Call(buf, key, jen.Lit(o.desc), c)}
 	}
 	return []jen.Code{jen.Qual("slices", "SortFunc").Call(buf, c)}
+}
+
+// topStmt keeps the first N elements of buf in the order of top or takeOrdered n
+// (over elements of type t), without sorting the others:
+//
+//	buf = stdlib.SortedPrefix(buf, 10, func(a, b_ T) int { ... })
+func (sg *stageGen) topStmt(n *planner.Op, buf string, t types.Type) []jen.Code {
+	o, ok := sg.order(n, t)
+	if !ok {
+		return nil
+	}
+	return []jen.Code{jen.Id(buf).Op("=").Qual(sg.g.stdPath, "SortedPrefix").Call(jen.Id(buf), jen.Lit(funcSpec(n).N), sg.cmpOf(o, t))}
 }
 
 // uniqueKeys reports whether every batch of stream n holds each key at most once: n is
