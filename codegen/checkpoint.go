@@ -47,7 +47,7 @@ import (
 type stateKind int
 
 const (
-	stateUpdate  stateKind = iota // []*state.UpdateStore[K, V, S]
+	stateUpdate  stateKind = iota // []*state.UpdateStore[K, V, S], or StringUpdateStore[V, S] for string keys
 	stateMap                      // []*state.MapStore[K, S]
 	stateReduce                   // *window.Reduce[V] (global)
 	stateKeyed                    // []*window.KeyedReduce[K, V]

@@ -121,9 +121,12 @@ func (g *gen) genJob() {
 	}
 	for _, x := range g.plan.Exchanges {
 		// x0 = rt.NewExchange[T](j.n0, j.n1)
-		jg.field(exField(x), jen.Op("*").Qual(g.rtPath, "Exchange").Types(g.goType(x.Elem)),
-			fmt.Sprintf("%s carries %s from stage %d to stage %d (%s).", exField(x), x.Elem, x.From.ID, x.To.ID, x.Mode))
-		ctorFn.emit(jf(exField(x)).Op("=").Qual(g.rtPath, "NewExchange").Types(g.goType(x.Elem)).Call(g.partsOf(x.From), g.partsOf(x.To)))
+		comment := fmt.Sprintf("%s carries %s from stage %d to stage %d (%s).", exField(x), x.Elem, x.From.ID, x.To.ID, x.Mode)
+		if c := idChainOf(x.To); c != nil && (x == c.in || x == c.out) {
+			comment = fmt.Sprintf("%s carries %s, keys as ids of the state's dictionary, from stage %d to stage %d (%s).", exField(x), x.Elem, x.From.ID, x.To.ID, x.Mode)
+		}
+		jg.field(exField(x), jen.Op("*").Qual(g.rtPath, "Exchange").Types(g.exchangeElem(x)), comment)
+		ctorFn.emit(jf(exField(x)).Op("=").Qual(g.rtPath, "NewExchange").Types(g.exchangeElem(x)).Call(g.partsOf(x.From), g.partsOf(x.To)))
 	}
 	for _, s := range g.plan.Stages {
 		if s.Keep {

@@ -183,6 +183,9 @@ func (sg *stageGen) combineLocal(x *planner.Exchange, c keyedCombine) string {
 	var loop []jen.Code
 	loop = append(loop, sg.bucket(d, c.key, jen.Id(k), out),
 		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i)))
+	if ch := idChainFrom(x); ch != nil {
+		loop = sg.idMapSide(ch, d, k, vals, i, out) // keys as ids (state.go)
+	}
 	sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
 	idx := jen.Id("_")
 	if c.kind != combineSet {
@@ -350,6 +353,10 @@ func (sg *stageGen) head() {
 		c, ok := sg.keyedCombine(n, inElem)
 		if !ok {
 			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, inElem)
+			return
+		}
+		if ch := idChainOf(s); ch != nil && ch.red == s {
+			sg.idReduceHead(ch, c) // keys as ids (state.go)
 			return
 		}
 		m := "merge"

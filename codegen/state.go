@@ -50,6 +50,10 @@ func (g *gen) stateType(n *planner.Op) types.Type {
 //	vals := st.Values()
 //	for i, k := range st.Keys() { ... }
 //
+// String keys use state.StringUpdateStore (keys in a dictionary that keeps them in byte
+// order; same order, results and checkpoint as UpdateStore), whose state is emitted by
+// emitStringState.
+//
 // mapWithState calls its function once per record, in order, then once for every key
 // idle longer than the timeout:
 //
@@ -76,12 +80,24 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 	if n.Name == "updateStateByKey" {
 		typ := jen.Op("*").Qual(g.statePath, "UpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st))
 		create := jen.Qual(g.statePath, "NewUpdateStore").Types(g.goType(kt), g.goType(vt), g.goType(st)).Call(jen.Lit(64))
+		stringKeys := basicKind(kt) == types.String
+		if stringKeys {
+			// String keys live in the store's key dictionary (state.StringUpdateStore),
+			// which also keeps them in byte order from batch to batch.
+			typ = jen.Op("*").Qual(g.statePath, "StringUpdateStore").Types(g.goType(vt), g.goType(st))
+			create = jen.Qual(g.statePath, "NewStringUpdateStore").Types(g.goType(vt), g.goType(st)).Call(jen.Lit(64))
+		}
 		g.perPartition(field, s, typ, create, comment)
 		g.addState(&stateSection{node: n, kind: stateUpdate, field: field, stage: s, key: kt, val: st, create: create})
 		g.initialState(n, s, kt, st)
 		m := f.fresh("st")
 		f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")))
-		sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"))) })
+		if c := idChainOf(s); c != nil && c.state == s {
+			//	st.AddID(e.ID, e.V)      (the reduce side sends ids of st.Dict(): see idChain)
+			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("AddID").Call(jen.Id(e).Dot("ID"), jen.Id(e).Dot("V"))) })
+		} else {
+			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"))) })
+		}
 		params := []types.Type{&types.List{Elem: vt}, optS}
 		args := []jen.Code{jen.Id("news"), g.goType(optS).Values(kv("V", jen.Id("prev")), kv("Ok", jen.Id("had")))}
 		if fn := stateSpec(n).Fn; fn != nil && len(fn.Params) == 3 {
@@ -94,6 +110,10 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 			Params(g.goType(st), jen.Bool()).Block(
 			jen.Id("r").Op(":=").Add(li.call(bt, args...)),
 			jen.Return(jen.Id("r").Dot("V"), jen.Id("r").Dot("Ok")))))
+		if stringKeys {
+			sg.emitStringState(n, m)
+			return
+		}
 		keys, vals, i, k, v := f.fresh("keys"), f.fresh("vals"), f.fresh("i"), f.fresh("k"), f.fresh("v")
 		body := assign(v, g.goType(n.Elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(vals).Index(jen.Id(i)))), sg.chain(0, v, n.Elem))
 		f.emit(jen.Id(keys).Op(":=").Id(m).Dot("Keys").Call())
@@ -141,6 +161,74 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 	}
 }
 
+// emitStringState hands the state of a state.StringUpdateStore m to the chain, in the
+// store's order:
+//
+//	vals := st.Values()
+//	for i := range st.Len() {
+//		k := st.Key(i)
+//		v := stdlib.Tuple2[string, int64]{F1: k, F2: vals[i]}
+//		...
+//	}
+//
+// When all the stage does with the state is sortByKey's partial sort (no fused
+// operator, no kept result, no other exchange), it walks the keys in the order the
+// store's dictionary keeps from batch to batch instead, and the partition's sort of
+// every key is left out: the keys are unique, so the sorted part is the same.
+//
+//	for _, i := range st.Sorted() {      (slices.Backward(st.Sorted()) for a descending sort)
+//		k := st.Key(int(i))
+//		...
+//	}
+func (sg *stageGen) emitStringState(n *planner.Op, m string) {
+	s, g, f := sg.s, sg.g, sg.f
+	vals, i, k, v := f.fresh("vals"), f.fresh("i"), f.fresh("k"), f.fresh("v")
+	x := sortedStateOut(s)
+	key := jen.Id(m).Dot("Key").Call(jen.Id(i))
+	if x != nil {
+		f.taken["sorted"+exField(x)] = true // mapSide's sort of the partition
+		key = jen.Id(m).Dot("Key").Call(jen.Int().Call(jen.Id(i)))
+	}
+	body := assign(v, g.goType(n.Elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(vals).Index(jen.Id(i)))), sg.chain(0, v, n.Elem))
+	if usesIdent(body, k) {
+		body = append([]jen.Code{jen.Id(k).Op(":=").Add(key)}, body...)
+	}
+	if usesIdent(body, vals) {
+		f.emit(jen.Id(vals).Op(":=").Id(m).Dot("Values").Call())
+	}
+	useI := usesIdent(body, i)
+	switch {
+	case x != nil:
+		order := jen.Id(m).Dot("Sorted").Call()
+		if !funcSpec(x.Op).Ascending {
+			order = jen.Qual("slices", "Backward").Call(order)
+		}
+		idx := jen.Id(i)
+		if !useI {
+			idx = jen.Id("_")
+		}
+		f.emit(jen.For(jen.List(jen.Id("_"), idx).Op(":=").Range().Add(order)).Block(body...))
+	case useI:
+		f.emit(jen.For(jen.Id(i).Op(":=").Range().Id(m).Dot("Len").Call()).Block(body...))
+	default:
+		f.emit(jen.For(jen.Range().Id(m).Dot("Len").Call()).Block(body...))
+	}
+}
+
+// sortedStateOut returns the exchange of sortByKey when it is all stage s does with
+// the result of its head: no fused operator, no kept result, one exchange, to the
+// gathering sortByKey.
+func sortedStateOut(s *planner.Stage) *planner.Exchange {
+	if len(s.Chain) != 0 || s.Keep || len(s.Out) != 1 {
+		return nil
+	}
+	x := s.Out[0]
+	if x.Op.Name != "sortByKey" || x.Mode != planner.Gather || x.Combine {
+		return nil
+	}
+	return x
+}
+
 // initialState puts the `initial =` states into the stores in newJob, each in the
 // partition its key hashes to: from a list written in the program, or from a file of
 // (key, state) pairs read at start-up (CSV when its name ends in .csv, else JSON lines
@@ -173,4 +261,186 @@ func (g *gen) putInitial(n *planner.Op, s *planner.Stage, kt types.Type, list je
 	return jen.For(jen.List(jen.Id("_"), jen.Id("kv")).Op(":=").Range().Add(list)).Block(
 		jf(stateField(n)).Index(jen.Qual(g.rtPath, "Bucket").Call(jen.Add(g.hashFunc(kt)).Call(jen.Id("kv").Dot("F1")), g.partsOf(s))).
 			Dot("Put").Call(jen.Id("kv").Dot("F1"), jen.Id("kv").Dot("F2")))
+}
+
+// idChain is a string-keyed reduceByKey whose result goes, whole and unchanged, to
+// updateStateByKey, with the same partitions: the reduce side's partition p and the
+// state's partition p see the same keys (both exchanges hash keys alike), so the keys
+// can travel as ids of one dictionary per partition, the state store's own
+// (state.StringUpdateStore.Dict). The map side looks each key of its combine map up in
+// the destination partition's dictionary (read only while the map side runs) and sends
+// its id, or the key when the dictionary lacks it; the reduce side adds those keys,
+// merges by id in an array (rt.IDMerge) instead of a hash map of strings, sends ids to
+// the state (AddID: no lookup there), and hands sortByKey its keys in the dictionary's
+// byte order (IDMerge.Sorted) instead of sorting them. Every key the reduce side adds
+// reaches the state, so the dictionary holds the state's keys and the keys removed since
+// the store last rebuilt it (when those outnumber the live ones): its memory follows the
+// state's.
+//
+// The chain is only taken where nothing else reads the reduce side's result: no fused
+// operator, no kept result, and besides the exchange to the state only sortByKey
+// gathers, which get (key, value) pairs as before.
+type idChain struct {
+	in    *planner.Exchange // map side → reduce side (reduceByKey's combine)
+	red   *planner.Stage    // the reduce side
+	out   *planner.Exchange // reduce side → updateStateByKey
+	state *planner.Stage    // updateStateByKey's stage
+}
+
+// idChainFrom returns the idChain whose map side writes exchange x, or nil.
+func idChainFrom(x *planner.Exchange) *idChain {
+	if x == nil || !x.Combine || x.Mode != planner.ByKey || x.Op.Name != "reduceByKey" {
+		return nil
+	}
+	kt, _, ok := types.KeyValue(x.Elem)
+	red := x.To
+	if !ok || basicKind(kt) != types.String || red.Head != x.Op || !onlyInput(red, x) || len(red.Chain) != 0 || red.Keep {
+		return nil
+	}
+	var out *planner.Exchange
+	for _, y := range red.Out {
+		switch {
+		case y.Mode == planner.ByKey && !y.Combine && y.Op.Name == "updateStateByKey" && y.To.Head == y.Op && onlyInput(y.To, y) && out == nil:
+			out = y
+		case y.Op.Name == "sortByKey" && y.Mode == planner.Gather && !y.Combine:
+		default:
+			return nil
+		}
+	}
+	if out == nil || red.Parts != out.To.Parts || red.Parts.Kind != planner.PartsDefault && red.Parts.Kind != planner.PartsFixed {
+		return nil
+	}
+	return &idChain{in: x, red: red, out: out, state: out.To}
+}
+
+// onlyInput reports whether exchange x is stage s's one input.
+func onlyInput(s *planner.Stage, x *planner.Exchange) bool {
+	return len(s.Inputs) == 1 && s.Inputs[0].Kind == planner.FromExchange && s.Inputs[0].Exchange == x
+}
+
+// idChainOf returns the idChain whose reduce side or state is stage s, or nil.
+func idChainOf(s *planner.Stage) *idChain {
+	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromExchange {
+		return nil
+	}
+	x := s.Inputs[0].Exchange
+	if c := idChainFrom(x); c != nil {
+		return c
+	}
+	if r := x.From; len(r.Inputs) == 1 && r.Inputs[0].Kind == planner.FromExchange {
+		if c := idChainFrom(r.Inputs[0].Exchange); c != nil && c.out == x {
+			return c
+		}
+	}
+	return nil
+}
+
+// exchangeElem is the Go type of the elements exchange x carries: its element type, or
+// for the exchanges of an idChain rt.KeyOrID[V] (into the reduce side) and
+// rt.IDValue[V] (into the state).
+func (g *gen) exchangeElem(x *planner.Exchange) jen.Code {
+	_, vt, _ := types.KeyValue(x.Elem)
+	if idChainFrom(x) != nil {
+		return jen.Qual(g.rtPath, "KeyOrID").Types(g.goType(vt))
+	}
+	if c := idChainOf(x.To); c != nil && c.out == x {
+		return jen.Qual(g.rtPath, "IDValue").Types(g.goType(vt))
+	}
+	return g.goType(x.Elem)
+}
+
+// idMapSide is the loop body of an idChain's map side that sends the combine map's
+// entry (k, vals[i]) to partition d, by id when the partition's dictionary holds k:
+//
+//	d := rt.Bucket(rt.HashString(k), len(outx0))
+//	kid := rt.KeyOrID[int64]{ID: rt.NoID, V: valsx0[i]}
+//	if id, ok := j.state6[d].Dict().Find(k); ok {
+//		kid.ID = id
+//	} else {
+//		kid.Key = k
+//	}
+//	outx0[d] = append(outx0[d], kid)
+func (sg *stageGen) idMapSide(c *idChain, d, k, vals, i, out string) []jen.Code {
+	g := sg.g
+	kt, vt, _ := types.KeyValue(c.in.Elem)
+	return []jen.Code{
+		sg.bucket(d, kt, jen.Id(k), out),
+		jen.Id("kid").Op(":=").Qual(g.rtPath, "KeyOrID").Types(g.goType(vt)).Values(kv("ID", jen.Qual(g.rtPath, "NoID")), kv("V", jen.Id(vals).Index(jen.Id(i)))),
+		jen.If(jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Add(jf(stateField(c.state.Head))).Index(jen.Id(d)).Dot("Dict").Call().Dot("Find").Call(jen.Id(k)), jen.Id("ok")).
+			Block(jen.Id("kid").Dot("ID").Op("=").Id("id")).
+			Else().Block(jen.Id("kid").Dot("Key").Op("=").Id(k)),
+		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id("kid")),
+	}
+}
+
+// idReduceHead emits the reduce side of an idChain: the merge by id, then the batch's
+// result to the state (ids, in merge order) and to each sortByKey (pairs, in byte order
+// of the keys):
+//
+//	merge := j.merge1[p]
+//	merge.Reset()
+//	dict := j.state6[p].Dict()
+//	for src := range j.x0.Sources() {
+//		for _, e := range j.x0.Buffer(src, p) {
+//			id := e.ID
+//			if id == rt.NoID { // new to the dictionary when the map side looked
+//				id, _ = dict.Add(e.Key)
+//			}
+//			acc, found := merge.Ptr(id)
+//			if found {
+//				*acc = reduceByKey_11_18(*acc, e.V)
+//			} else {
+//				*acc = e.V
+//			}
+//		}
+//	}
+//	outx2 := j.x2.Out(p)
+//	for _, id := range merge.IDs() {
+//		outx2[p] = append(outx2[p], rt.IDValue[int64]{ID: id, V: merge.Value(id)})
+//	}
+//	outx1 := j.x1.Out(p)
+//	for _, id := range merge.Sorted(dict) {      (slices.Backward(...) when descending)
+//		outx1[0] = append(outx1[0], stdlib.Tuple2[string, int64]{F1: dict.Key(id), F2: merge.Value(id)})
+//	}
+func (sg *stageGen) idReduceHead(c *idChain, kc keyedCombine) {
+	s, g, f, n := sg.s, sg.g, sg.f, sg.s.Head
+	_, vt, _ := types.KeyValue(c.in.Elem)
+	field := mergeField(s)
+	typ := jen.Index().Op("*").Qual(g.rtPath, "IDMerge").Types(g.goType(vt))
+	g.job.field(field, typ, field+" is the reduce side of "+n.Name+" by key id, per partition of stage "+itoa(s.ID)+".")
+	g.ctorFn.emit(
+		jf(field).Op("=").Make(typ.Clone(), g.partsOf(s)),
+		jen.For(jen.Id("p").Op(":=").Range().Add(jf(field))).Block(
+			jf(field).Index(jen.Id("p")).Op("=").Qual(g.rtPath, "NewIDMerge").Types(g.goType(vt)).Call()))
+	m, dict := "merge", f.fresh("dict")
+	f.taken[m] = true
+	f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")), jen.Id(m).Dot("Reset").Call(),
+		jen.Id(dict).Op(":=").Add(jf(stateField(c.state.Head))).Index(jen.Id("p")).Dot("Dict").Call())
+	sg.each(c.in, func(e string) {
+		id := f.fresh("id")
+		f.emit(jen.Id(id).Op(":=").Id(e).Dot("ID"),
+			jen.If(jen.Id(id).Op("==").Qual(g.rtPath, "NoID")).Block(
+				jen.List(jen.Id(id), jen.Id("_")).Op("=").Id(dict).Dot("Add").Call(jen.Id(e).Dot("Key"))),
+			sg.enter(n))
+		sg.fold(kc, m, jen.Id(id), jen.Id(e).Dot("V"), true)
+	})
+	for _, y := range s.Out {
+		out, id := "out"+exField(y), f.fresh("id")
+		f.taken[out] = true
+		f.emit(jen.Id(out).Op(":=").Add(jf(exField(y))).Dot("Out").Call(jen.Id("p")))
+		val := jen.Id(m).Dot("Value").Call(jen.Id(id))
+		if y == c.out {
+			f.emit(jen.For(jen.List(jen.Id("_"), jen.Id(id)).Op(":=").Range().Id(m).Dot("IDs").Call()).Block(
+				jen.Id(out).Index(jen.Id("p")).Op("=").Append(jen.Id(out).Index(jen.Id("p")),
+					jen.Qual(g.rtPath, "IDValue").Types(g.goType(vt)).Values(kv("ID", jen.Id(id)), kv("V", val)))))
+			continue
+		}
+		order := jen.Id(m).Dot("Sorted").Call(jen.Id(dict))
+		if !funcSpec(y.Op).Ascending {
+			order = jen.Qual("slices", "Backward").Call(order)
+		}
+		f.emit(jen.For(jen.List(jen.Id("_"), jen.Id(id)).Op(":=").Range().Add(order)).Block(
+			jen.Id(out).Index(jen.Lit(0)).Op("=").Append(jen.Id(out).Index(jen.Lit(0)),
+				g.goType(n.Elem).Values(kv("F1", jen.Id(dict).Dot("Key").Call(jen.Id(id))), kv("F2", val)))))
+	}
 }
