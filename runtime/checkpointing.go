@@ -33,6 +33,8 @@ type checkpoints struct {
 	// sections are the sizes of the state sections of the newest checkpoint written,
 	// for the operations page (kept only with a status recorder).
 	sections []status.SectionSize
+	// state is the writer of the job's state, reused by every checkpoint.
+	state *checkpoint.Writer
 }
 
 // openCheckpoints opens the run's checkpoint directory and finds the checkpoint to
@@ -234,7 +236,14 @@ func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkp
 		Remaining:   remaining,
 	}
 	if cp, ok := job.(Checkpointer); ok {
-		w := checkpoint.NewWriter()
+		// One writer for every checkpoint of the run: the state of a large store is
+		// megabytes, which a new writer per checkpoint left behind as garbage (grown
+		// by doubling), raising the run's peak memory.
+		if ck.state == nil {
+			ck.state = checkpoint.NewWriter()
+		}
+		w := ck.state
+		w.Reset()
 		if err := cp.SaveState(w); err != nil {
 			return fmt.Errorf("checkpoint at batch %d: saving state: %w", t, err)
 		}

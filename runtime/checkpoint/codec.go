@@ -13,6 +13,8 @@ import (
 // matching Reader calls must repeat.
 type Writer struct {
 	buf []byte
+	// sub is the writer Section lends to its fn, kept for the next section.
+	sub *Writer
 }
 
 // NewWriter returns an empty Writer.
@@ -20,6 +22,10 @@ func NewWriter() *Writer { return &Writer{} }
 
 // Data returns the bytes written so far. The slice is the Writer's own storage.
 func (w *Writer) Data() []byte { return w.buf }
+
+// Reset empties w, keeping its storage (and its sections' scratch writer), so that a
+// checkpoint written after the previous one is done with reuses the memory.
+func (w *Writer) Reset() { w.buf = w.buf[:0] }
 
 // Uvarint writes an unsigned integer.
 func (w *Writer) Uvarint(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
@@ -63,7 +69,11 @@ func (w *Writer) Bytes(b []byte) {
 // sequence of sections, one per stateful operator, named as Pipeline.State names them.
 // An error from fn is returned with the section's name.
 func (w *Writer) Section(name string, fn func(w *Writer) error) error {
-	sub := &Writer{}
+	if w.sub == nil {
+		w.sub = &Writer{}
+	}
+	sub := w.sub
+	sub.Reset()
 	if err := fn(sub); err != nil {
 		return fmt.Errorf("state section %q: %w", name, err)
 	}

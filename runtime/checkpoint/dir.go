@@ -31,6 +31,7 @@ const (
 type Dir struct {
 	path string
 	keep int
+	enc  []byte // Write's encoding buffer, kept for the next checkpoint
 }
 
 // Open opens the checkpoint directory at path, creating it when it is missing, and
@@ -122,7 +123,8 @@ func (d *Dir) Write(c *Checkpoint) (string, error) {
 		return "", fmt.Errorf("writing checkpoint %s: %w", final, err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(c.Encode())
+	d.enc = c.AppendEncoded(d.enc[:0])
+	_, err = f.Write(d.enc)
 	if err == nil {
 		err = f.Sync()
 	}

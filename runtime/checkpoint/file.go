@@ -36,8 +36,13 @@ type Checkpoint struct {
 }
 
 // Encode returns c in the file format, checksum included.
-func (c *Checkpoint) Encode() []byte {
-	w := &Writer{buf: []byte(magic)}
+func (c *Checkpoint) Encode() []byte { return c.AppendEncoded(nil) }
+
+// AppendEncoded appends c in the file format, checksum included, to dst: Dir.Write
+// encodes every checkpoint into one buffer kept from checkpoint to checkpoint.
+func (c *Checkpoint) AppendEncoded(dst []byte) []byte {
+	w := &Writer{buf: append(dst, magic...)}
+	start := len(dst)
 	w.Uvarint(FormatVersion)
 	w.String(c.Pipeline)
 	w.String(c.Fingerprint)
@@ -55,7 +60,7 @@ func (c *Checkpoint) Encode() []byte {
 		w.Bytes(s.Data)
 	}
 	w.Bytes(c.State)
-	return binary.LittleEndian.AppendUint32(w.buf, Checksum(w.buf))
+	return binary.LittleEndian.AppendUint32(w.buf, Checksum(w.buf[start:]))
 }
 
 // Decode parses a checkpoint file's content. Truncated or corrupt data fails the
