@@ -25,10 +25,7 @@ type StringUpdateStore[V, S any] struct {
 	vals []S
 	n    int     // keys[:n] have state; keys[n:] are this batch's new keys
 	grp  []int32 // per key: its group of new values this batch, or -1
-
-	gcount []int32 // per group: its number of values
-	pg     []int32 // per new value: its group
-	pv     []V     // the batch's new values in arrival order
+	news newsGroups[V]
 
 	order []int32 // Sorted's result
 }
@@ -106,47 +103,19 @@ func (u *StringUpdateStore[V, S]) Add(k string, v V) {
 }
 
 // group records new value v of the key at position i.
-func (u *StringUpdateStore[V, S]) group(i int, v V) {
-	g := u.grp[i]
-	if g < 0 {
-		g = int32(len(u.gcount))
-		u.grp[i] = g
-		u.gcount = append(u.gcount, 0)
-	}
-	u.gcount[g]++
-	u.pg = append(u.pg, g)
-	u.pv = append(u.pv, v)
-}
+func (u *StringUpdateStore[V, S]) group(i int, v V) { u.grp[i] = u.news.add(u.grp[i], v) }
 
 // Update ends the batch as UpdateStore.Update does: f is called once for every key that
 // has state or new values, in the store's order, with the key's new values (nil when
 // none, else a slice of its own) and its previous state; false removes the key. The key
 // given to f aliases the dictionary's arena, which is never overwritten.
 func (u *StringUpdateStore[V, S]) Update(f func(k string, news []V, prev S, had bool) (S, bool)) {
-	// Group the new values: gcount becomes each group's start, then its end.
-	var total int32
-	for g, c := range u.gcount {
-		u.gcount[g] = total
-		total += c
-	}
-	var buf []V
-	if total > 0 {
-		buf = make([]V, total)
-		for i, g := range u.pg {
-			buf[u.gcount[g]] = u.pv[i]
-			u.gcount[g]++
-		}
-	}
+	buf := u.news.layout()
 	j := 0
 	for i, id := range u.keys {
 		var news []V
 		if g := u.grp[i]; g >= 0 {
-			end := u.gcount[g]
-			start := int32(0)
-			if g > 0 {
-				start = u.gcount[g-1]
-			}
-			news = buf[start:end:end]
+			news = u.news.news(buf, g)
 			u.grp[i] = -1
 		}
 		var prev S
@@ -167,8 +136,7 @@ func (u *StringUpdateStore[V, S]) Update(f func(k string, news []V, prev S, had 
 	clear(u.vals[j:])
 	u.keys, u.vals, u.grp = u.keys[:j], u.vals[:j], u.grp[:j]
 	u.n = j
-	clear(u.pv)
-	u.gcount, u.pg, u.pv = u.gcount[:0], u.pg[:0], u.pv[:0]
+	u.news.reset()
 	if dead := u.dict.Len() - j; dead > j && dead >= compactMin {
 		u.compact()
 	}

@@ -37,10 +37,7 @@ type UpdateStore[K comparable, V, S any] struct {
 	copies rt.KeyCopies[K] // new keys get memory of the store's own
 	n      int             // keys[:n] have state; keys[n:] are this batch's new keys
 	grp    []int32         // per key: its group of new values this batch, or -1
-
-	gcount []int32 // per group: its number of values
-	pg     []int32 // per new value: its group
-	pv     []V     // the batch's new values in arrival order
+	news   newsGroups[V]
 }
 
 // NewUpdateStore returns an empty store with room for hint keys.
@@ -84,15 +81,7 @@ func (u *UpdateStore[K, V, S]) Add(k K, v V) {
 		u.vals = append(u.vals, zero)
 		u.grp = append(u.grp, -1)
 	}
-	g := u.grp[i]
-	if g < 0 {
-		g = int32(len(u.gcount))
-		u.grp[i] = g
-		u.gcount = append(u.gcount, 0)
-	}
-	u.gcount[g]++
-	u.pg = append(u.pg, g)
-	u.pv = append(u.pv, v)
+	u.grp[i] = u.news.add(u.grp[i], v)
 }
 
 // Update ends the batch: it calls f once for every key that has state or new values, in
@@ -102,27 +91,12 @@ func (u *UpdateStore[K, V, S]) Add(k K, v V) {
 // exactly, so f may keep them. If f panics the store is left inconsistent, and the run
 // fails anyway.
 func (u *UpdateStore[K, V, S]) Update(f func(k K, news []V, prev S, had bool) (S, bool)) {
-	// Group the new values: gcount becomes each group's start, then its end.
-	var total int32
-	for g, c := range u.gcount {
-		u.gcount[g] = total
-		total += c
-	}
-	var buf []V
-	if total > 0 {
-		buf = make([]V, total)
-		for i, g := range u.pg {
-			buf[u.gcount[g]] = u.pv[i]
-			u.gcount[g]++
-		}
-	}
+	buf := u.news.layout()
 	j := 0
 	for i, k := range u.keys {
 		var news []V
 		if g := u.grp[i]; g >= 0 {
-			end := u.gcount[g]
-			start := end - u.countOf(g)
-			news = buf[start:end:end]
+			news = u.news.news(buf, g)
 			u.grp[i] = -1
 		}
 		var prev S
@@ -150,17 +124,7 @@ func (u *UpdateStore[K, V, S]) Update(f func(k K, news []V, prev S, had bool) (S
 		u.copies.Compact(u.keys)
 		u.index.Rebuild(u.keys)
 	}
-	clear(u.pv)
-	u.gcount, u.pg, u.pv = u.gcount[:0], u.pg[:0], u.pv[:0]
-}
-
-// countOf returns the number of values in group g, once gcount holds the groups' ends:
-// groups are numbered in order, so g's start is the end of g-1.
-func (u *UpdateStore[K, V, S]) countOf(g int32) int32 {
-	if g == 0 {
-		return u.gcount[0]
-	}
-	return u.gcount[g] - u.gcount[g-1]
+	u.news.reset()
 }
 
 // Len returns the number of keys with state.
