@@ -4,6 +4,8 @@ import (
 	"github.com/dave/jennifer/jen"
 	"streamc.dev/streamc/planner"
 
+	"streamc.dev/streamc/dsl/ast"
+	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -89,6 +91,9 @@ func (g *gen) flatLoopFor(n *planner.Op, t types.Type) *flatLoop {
 //	cur = 2 // reduceByKey: only its function can fail
 //	rt.CombineWords(comb0, v, 1, reduceByKey_11_18)
 //
+// or, when the reduce function is (a, b) => a + b on int, rt.CountWords(comb0, v, 1),
+// which adds in place (the same values: Go's + on int64 wraps as the function does).
+//
 // It reports false, emitting nothing, when the chain is not of that shape.
 func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) bool {
 	s, g, f := sg.s, sg.g, sg.f
@@ -109,6 +114,32 @@ func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) b
 	}
 	comb := sg.combineLocal(x, c)
 	f.emit(sg.enter(x.Op))
-	f.emit(jen.Qual(g.rtPath, "CombineWords").Call(jen.Id(comb), fl.arg(jen.Id("b").Dot("Time"), v), val(f), jen.Id(c.fn.name)))
+	line := fl.arg(jen.Id("b").Dot("Time"), v)
+	if types.Identical(c.val, types.IntType) && isSumLambda(g.info, reduceFn(x.Op)) {
+		f.emit(jen.Qual(g.rtPath, "CountWords").Call(jen.Id(comb), line, val(f)))
+		return true
+	}
+	f.emit(jen.Qual(g.rtPath, "CombineWords").Call(jen.Id(comb), line, val(f), jen.Id(c.fn.name)))
 	return true
+}
+
+// isSumLambda reports whether l is (a, b) => a + b (or b + a): the reduce function that
+// rt.CountWords applies in place, without a call per word. The operands must be the
+// parameters themselves, so that nothing else (a conversion, a constant, a call) is lost.
+func isSumLambda(info *check.Info, l *ast.Lambda) bool {
+	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
+		return false
+	}
+	bin, ok := ast.Unparen(l.Body).(*ast.Binary)
+	if !ok || bin.Op != "+" {
+		return false
+	}
+	x, okx := ast.Unparen(bin.X).(*ast.Ident)
+	y, oky := ast.Unparen(bin.Y).(*ast.Ident)
+	if !okx || !oky {
+		return false
+	}
+	a, b := info.Defs[l.Params[0].Name], info.Defs[l.Params[1].Name]
+	ox, oy := info.Uses[x], info.Uses[y]
+	return a != nil && b != nil && (ox == a && oy == b || ox == b && oy == a)
 }

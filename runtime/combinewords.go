@@ -22,16 +22,38 @@ import (
 // Generated code calls it for that chain (codegen's combineWords; bench/PERF_NOTES.md,
 // proposal 1). What it saves is the work between the tokenizer and the table: a word that
 // ends within the 8 bytes loaded at its start (most words) is cut, packed into the
-// string index's key form and hashed from that one load, with no second pass over its
-// bytes, no length switch and no call per layer; the loop is short enough that the
-// processor keeps several words' table lookups in flight. Other words (longer than 8
-// bytes, next to a byte ≥ 0x80, or in a line's last 8 bytes) take the exact path, which
-// decodes UTF-8 and asks unicode.IsSpace.
+// string index's key form and hashed from that one load (words of 8 to 15 bytes from
+// two), with no second pass over its bytes, no length switch and no call per layer; the
+// loop is short enough that the processor keeps several words' table lookups in flight.
+// Other words (longer than 15 bytes, next to a byte ≥ 0x80, or in a line shorter than 8
+// bytes) take the exact path, which decodes UTF-8 and asks unicode.IsSpace.
 func CombineWords[V any](m *OrderedMap[string, V], line string, v V, f func(V, V) V) {
 	if m.index.s == nil { // the zero OrderedMap gets its index on first use
 		m.index = NewIndex[string](0)
 	}
-	s := line
+	combineWords(mapWords[V]{m}, line, v, f)
+}
+
+// wordSink is where combineWords puts each word: a key already packed (p, n) and hashed
+// by the index's hash (h), with its value. The sinks are structs, not pointers, so that
+// each instantiation of combineWords is compiled for its sink and the call is direct.
+type wordSink[V any] interface {
+	combine(w string, p packed, n, h uint64, v V, f func(V, V) V)
+}
+
+// mapWords combines words into an OrderedMap (CombineWords).
+type mapWords[V any] struct{ m *OrderedMap[string, V] }
+
+func (s mapWords[V]) combine(w string, p packed, n, h uint64, v V, f func(V, V) V) {
+	s.m.combinePacked(w, p, n, h, v, f)
+}
+
+// combineWords splits line as words() does and hands each word to s. A word of up to 16
+// bytes that ends at ASCII white space or at the line's end is cut from one or two 8-byte
+// loads (the line's last bytes are loaded from its end, so the tail costs no byte loop),
+// packed from those loads and hashed; lines shorter than 8 bytes, longer words and words
+// next to a byte >= 0x80 take the exact path.
+func combineWords[S wordSink[V], V any](snk S, s string, v V, f func(V, V) V) {
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -40,17 +62,36 @@ func CombineWords[V any](m *OrderedMap[string, V], line string, v V, f func(V, V
 				i++
 				continue
 			}
-			if len(s)-i >= 8 {
-				x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+			if len(s) >= 8 {
+				x := load8(s, i)
 				mk := wordEndMask(x)
-				// The first marked byte ends the word when it is ASCII white space (its
-				// bit 7 clear in x), not a byte ≥ 0x80.
-				if mk != 0 && (mk&-mk)&x == 0 {
-					k := bits.TrailingZeros64(mk) >> 3
-					p := packed{lo: x & (1<<(8*k) - 1)}
-					m.combinePacked(s[i:i+k], p, uint64(k), v, f)
-					i += k + 1
-					continue
+				if r := len(s) - i; r < 8 {
+					mk |= 0x80 << (8 * r) // the line's end ends the word
+				}
+				if mk != 0 {
+					// The first marked byte ends the word when it is ASCII white space
+					// or the line's end (its bit 7 clear in x), not a byte >= 0x80.
+					if (mk&-mk)&x == 0 {
+						k := bits.TrailingZeros64(mk) >> 3
+						p := packed{lo: x & (1<<(8*k) - 1)}
+						snk.combine(s[i:i+k], p, uint64(k), p.hash(uint64(k)), v, f)
+						i += k + 1
+						continue
+					}
+				} else if len(s)-i > 8 {
+					x2 := load8(s, i+8)
+					mk2 := wordEndMask(x2)
+					if r := len(s) - i - 8; r < 8 {
+						mk2 |= 0x80 << (8 * r)
+					}
+					if mk2 != 0 && (mk2&-mk2)&x2 == 0 { // a word of 8 to 15 bytes
+						k := bits.TrailingZeros64(mk2) >> 3
+						p := packed{lo: x, hi: x2 & (1<<(8*k) - 1)}
+						n := uint64(8 + k)
+						snk.combine(s[i:i+8+k], p, n, p.hash(n), v, f)
+						i += 8 + k + 1
+						continue
+					}
 				}
 			}
 		} else if r, size := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
@@ -60,9 +101,19 @@ func CombineWords[V any](m *OrderedMap[string, V], line string, v V, f func(V, V
 		j, next := wordEnd(s, i)
 		w := s[i:j]
 		p, n := pack(w)
-		m.combinePacked(w, p, n, v, f)
+		snk.combine(w, p, n, keyHash(w, p, n), v, f)
 		i = next
 	}
+}
+
+// load8 returns the 8 bytes of s from i on as a little-endian word, zero past s's end;
+// s holds at least 8 bytes. Near the end it loads s's last 8 bytes and shifts, so it
+// never reads outside s.
+func load8(s string, i int) uint64 {
+	if len(s)-i >= 8 {
+		return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+	}
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[len(s)-8:]), 8)) >> (8 * (8 - (len(s) - i)))
 }
 
 // asciiSpace reports whether c (< 0x80) is white space for unicode.IsSpace.
@@ -105,38 +156,46 @@ func wordEndMask(x uint64) uint64 {
 	return ctl&hi | isSp | x&hi
 }
 
-// combinePacked is Ptr and the combine for a string key already packed (p, n): the
-// string index's lookup with the key's form given, then f or the insertion.
-func (m *OrderedMap[K, V]) combinePacked(w string, p packed, n uint64, v V, f func(V, V) V) {
-	x := m.index.s
-	h := keyHash(w, p, n)
-	t := tag(h, n)
-	mask := uint64(len(x.slots) - 1)
-	slot := h >> x.shift
-	for ; ; slot = (slot + 1) & mask {
-		s := x.slots[slot]
-		if s == 0 {
-			break
-		}
-		if s>>32 != t {
-			continue
-		}
-		i := int(uint32(s)) - 1
-		if i < 0 { // removed
-			continue
-		}
-		if n == lenLong {
-			if asStrings(m.keys)[i] != w {
-				continue
-			}
-		} else if x.inline[i] != p {
-			continue
-		}
+// combinePacked is Ptr and the combine for a string key already packed (p, n) and hashed
+// (h, keyHash's): the string index's lookup with the key's form given, then f or the
+// insertion.
+func (m *OrderedMap[K, V]) combinePacked(w string, p packed, n, h uint64, v V, f func(V, V) V) {
+	i, at := m.index.s.findPacked(w, p, n, h, asStrings(m.keys))
+	if i >= 0 {
 		m.vals[i] = f(m.vals[i], v)
 		return
 	}
+	m.insertPacked(w, v, at)
+}
+
+// insertPacked appends the string key w with value v, where findPacked missed it (at).
+func (m *OrderedMap[K, V]) insertPacked(w string, v V, at At) {
 	k := m.copies.Copy(*(*K)(unsafe.Pointer(&w)))
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
-	x.insert(At{p: p, t: t, slot: slot}, asStrings(m.keys))
+	m.index.s.insert(at, asStrings(m.keys))
+}
+
+// CountWords is CombineWords for f = (a, b) => a + b on int, the reduce function of
+// almost every word count: the value is added in place, with no call of f per word.
+// Generated code calls it when the reduce function is that sum (codegen's
+// combineWords).
+func CountWords(m *OrderedMap[string, int64], line string, v int64) {
+	if m.index.s == nil {
+		m.index = NewIndex[string](0)
+	}
+	combineWords(sumWords{m}, line, v, nil)
+}
+
+// sumWords adds words' values into an OrderedMap (CountWords).
+type sumWords struct{ m *OrderedMap[string, int64] }
+
+func (s sumWords) combine(w string, p packed, n, h uint64, v int64, _ func(int64, int64) int64) {
+	m := s.m
+	i, at := m.index.s.findPacked(w, p, n, h, m.keys)
+	if i >= 0 {
+		m.vals[i] += v
+		return
+	}
+	m.insertPacked(w, v, at)
 }

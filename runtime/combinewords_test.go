@@ -32,13 +32,32 @@ func checkCombineWords(t *testing.T, lines []string) {
 	if !slices.Equal(got.Keys(), want.Keys()) || !slices.Equal(got.Values(), want.Values()) {
 		t.Fatalf("CombineWords over %q: %q %v; NextWord and Ptr: %q %v", lines, got.Keys(), got.Values(), want.Keys(), want.Values())
 	}
+	// CountWords: the sum, values as large as the wrap of int64 shows.
+	got.Reset()
+	want.Reset()
+	for i, l := range lines {
+		v := int64(i+1) << 60
+		rt.CountWords(got, l, v)
+		for w, rest := stdlib.NextWord(l); w != ""; w, rest = stdlib.NextWord(rest) {
+			acc, found := want.Ptr(w)
+			if found {
+				*acc += v
+			} else {
+				*acc = v
+			}
+		}
+	}
+	if !slices.Equal(got.Keys(), want.Keys()) || !slices.Equal(got.Values(), want.Values()) {
+		t.Fatalf("CountWords over %q: %q %v; NextWord and Ptr: %q %v", lines, got.Keys(), got.Values(), want.Keys(), want.Values())
+	}
 }
 
 // FuzzCombineWords holds the fused loop to NextWord and Ptr: the same keys in the same
 // order with the same combined values, on any text (words ending at every offset of a
 // load, Unicode spaces, invalid UTF-8, long words).
 func FuzzCombineWords(f *testing.F) {
-	for _, s := range []string{"a b a", "abcdefg abcdefgh abcdefghi a", "\u00a0x\u3000y\tz\r\n", "\xff\xfe a\x85b", "  ", "longer than sixteen bytes word"} {
+	for _, s := range []string{"a b a", "abcdefg abcdefgh abcdefghi a", "\u00a0x\u3000y\tz\r\n", "\xff\xfe a\x85b", "  ", "longer than sixteen bytes word",
+		"abcdefgh", "a abcdefgh", "ab abcdefghijklmno", "x abcdefghijklmn", "abcdefghijklmnop q", "abcdefghijklmnopq", "seven77 eight888 fifteen15151515"} {
 		f.Add(s, "a a b")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) { checkCombineWords(t, []string{a, b, a}) })

@@ -125,7 +125,11 @@ func tag(h, n uint64) uint64 { return (h>>32)&^0x1f | n }
 // only for keys longer than 16 bytes.
 func (x *strIndex) find(k string, keys []string) (int, At) {
 	p, n := pack(k)
-	h := keyHash(k, p, n)
+	return x.findPacked(k, p, n, keyHash(k, p, n), keys)
+}
+
+// findPacked is find for k already packed (p, n) and hashed (h, keyHash's).
+func (x *strIndex) findPacked(k string, p packed, n, h uint64, keys []string) (int, At) {
 	t := tag(h, n)
 	mask := uint64(len(x.slots) - 1)
 	for slot := h >> x.shift; ; slot = (slot + 1) & mask {
