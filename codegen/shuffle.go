@@ -179,13 +179,13 @@ func (sg *stageGen) combineLocal(x *planner.Exchange, c keyedCombine) string {
 		return comb
 	}
 	g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Name+", per partition of stage "+itoa(x.From.ID)+".")
-	vals, i, k, d := "vals"+exField(x), "i", "k", "d"
-	var loop []jen.Code
-	loop = append(loop, sg.bucket(d, c.key, jen.Id(k), out),
-		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i)))
 	if ch := idChainFrom(x); ch != nil {
-		loop = sg.idMapSide(ch, d, k, vals, i, out) // keys as ids (state.go)
+		sg.flush = append(sg.flush, sg.idMapSide(ch, comb)) // keys as ids (state.go)
+		return comb
 	}
+	vals, i, k, d := "vals"+exField(x), "i", "k", "d"
+	loop := []jen.Code{sg.bucket(d, c.key, jen.Id(k), out),
+		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i))}
 	sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
 	idx := jen.Id("_")
 	if c.kind != combineSet {

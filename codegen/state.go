@@ -349,28 +349,16 @@ func (g *gen) exchangeElem(x *planner.Exchange) jen.Code {
 	return g.goType(x.Elem)
 }
 
-// idMapSide is the loop body of an idChain's map side that sends the combine map's
-// entry (k, vals[i]) to partition d, by id when the partition's dictionary holds k:
+// idMapSide is the end of an idChain's map side: the combine map's entries sent to the
+// reduce side by id of the destination partition's dictionary, or as keys when it lacks
+// them (rt.SendByID):
 //
-//	d := rt.Bucket(rt.HashString(k), len(outx0))
-//	kid := rt.KeyOrID[int64]{ID: rt.NoID, V: valsx0[i]}
-//	if id, ok := j.state6[d].Dict().Find(k); ok {
-//		kid.ID = id
-//	} else {
-//		kid.Key = k
-//	}
-//	outx0[d] = append(outx0[d], kid)
-func (sg *stageGen) idMapSide(c *idChain, d, k, vals, i, out string) []jen.Code {
+//	rt.SendByID(comb0, j.x0.Out(p), func(d int) *rt.KeyDict { return j.state6[d].Dict() })
+func (sg *stageGen) idMapSide(c *idChain, comb string) jen.Code {
 	g := sg.g
-	kt, vt, _ := types.KeyValue(c.in.Elem)
-	return []jen.Code{
-		sg.bucket(d, kt, jen.Id(k), out),
-		jen.Id("kid").Op(":=").Qual(g.rtPath, "KeyOrID").Types(g.goType(vt)).Values(kv("ID", jen.Qual(g.rtPath, "NoID")), kv("V", jen.Id(vals).Index(jen.Id(i)))),
-		jen.If(jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Add(jf(stateField(c.state.Head))).Index(jen.Id(d)).Dot("Dict").Call().Dot("Find").Call(jen.Id(k)), jen.Id("ok")).
-			Block(jen.Id("kid").Dot("ID").Op("=").Id("id")).
-			Else().Block(jen.Id("kid").Dot("Key").Op("=").Id(k)),
-		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), jen.Id("kid")),
-	}
+	dict := jen.Func().Params(jen.Id("d").Int()).Op("*").Qual(g.rtPath, "KeyDict").Block(
+		jen.Return(jf(stateField(c.state.Head)).Index(jen.Id("d")).Dot("Dict").Call()))
+	return jen.Qual(g.rtPath, "SendByID").Call(jen.Id(comb), jf(exField(c.in)).Dot("Out").Call(jen.Id("p")), dict)
 }
 
 // idReduceHead emits the reduce side of an idChain: the merge by id, then the batch's

@@ -55,6 +55,25 @@ func hashBytes[S string | []byte](s S) uint64 {
 	return mix(hashP1^uint64(n), mix(a^hashP1, b^seed))
 }
 
+// hashPacked is HashString of a key of at most 16 bytes given in strIndex's packed form
+// (its bytes as two little-endian words, zero-padded) with its length n: the same words
+// hashBytes loads, taken from p instead of the key's memory.
+func hashPacked(p packed, n uint64) uint64 {
+	var a, b uint64
+	switch {
+	case n >= 8:
+		a, b = p.lo, p.lo
+		if n > 8 {
+			b = p.lo>>(8*(n-8)) | p.hi<<(8*(16-n))
+		}
+	case n >= 4:
+		a = p.lo&0xffffffff<<32 | p.lo>>(8*(n-4))&0xffffffff
+	case n > 0:
+		a = p.lo&0xff<<16 | p.lo>>(8*(n>>1))&0xff<<8 | p.lo>>(8*(n-1))&0xff
+	}
+	return mix(hashP1^n, mix(a^hashP1, b^(hashP0^n)))
+}
+
 // le64 reads 8 bytes of s at i as a little-endian word; the compiler merges the loads.
 func le64[S string | []byte](s S, i int) uint64 {
 	_ = s[i+7]

@@ -267,6 +267,48 @@ type KeyOrID[V any] struct {
 	V   V
 }
 
+// SendByID is the end of the map side of such a chain: it appends m's entries (the
+// partition's combined keys and values) to out, one buffer per reduce-side partition,
+// each to the partition Bucket(HashString(k), len(out)) picks, by its id in that
+// partition's dictionary (dict(d)) or with the key when the dictionary lacks it, in m's
+// order. A key of up to 16 bytes is hashed and looked up from the packed form m's index
+// keeps beside it, so that the key's own bytes, somewhere in the batch's input, are not
+// read again: 74 against 27 ns a key on word count's batches (one partition, the
+// dictionary holding every key).
+func SendByID[V any](m *OrderedMap[string, V], out [][]KeyOrID[V], dict func(d int) *KeyDict) {
+	var few [8]*KeyDict
+	dicts := few[:0]
+	for d := range out {
+		dicts = append(dicts, dict(d))
+	}
+	var inline []packed
+	if m.index.s != nil {
+		inline = m.index.s.inline
+	}
+	for i, k := range m.keys {
+		var id uint32
+		var ok bool
+		d := 0
+		if n := uint64(len(k)); n <= 16 && i < len(inline) {
+			p := inline[i]
+			if len(out) > 1 {
+				d = Bucket(hashPacked(p, n), len(out))
+			}
+			id, ok = dicts[d].find(k, p, n, p.hash(n))
+		} else {
+			if len(out) > 1 {
+				d = Bucket(HashString(k), len(out))
+			}
+			id, ok = dicts[d].Find(k)
+		}
+		e := KeyOrID[V]{ID: id, V: m.vals[i]}
+		if !ok {
+			e.ID, e.Key = NoID, k
+		}
+		out[d] = append(out[d], e)
+	}
+}
+
 // IDValue is an element of an exchange between two partitions that share a KeyDict: the
 // key's id and the value.
 type IDValue[V any] struct {

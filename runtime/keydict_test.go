@@ -213,3 +213,48 @@ func TestIDMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestSendByID holds SendByID to the loop it replaces: each key of the combine map
+// hashed to its partition and looked up in that partition's dictionary by its bytes, in
+// the map's order, for keys of every length up to and past 16 bytes (cut from keyBuf,
+// so that packed forms collide in their first bytes), some of them in the
+// dictionaries, over one to three partitions.
+func TestSendByID(t *testing.T) {
+	buf := keyBuf(7)
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, parts := range []int{1, 2, 3} {
+		dicts := make([]*KeyDict, parts)
+		for d := range dicts {
+			dicts[d] = NewKeyDict(4)
+		}
+		m := NewOrderedMap[string, int64](4)
+		for i := range 3000 {
+			at, n := r.IntN(len(buf)-24), r.IntN(24)
+			k := buf[at : at+n]
+			p, _ := m.Ptr(k)
+			*p += int64(i)
+			if r.IntN(2) == 0 {
+				dicts[Bucket(HashString(k), parts)].Add(k)
+			}
+		}
+		var want [][]KeyOrID[int64]
+		for range parts {
+			want = append(want, nil)
+		}
+		for i, k := range m.Keys() {
+			d := Bucket(HashString(k), parts)
+			e := KeyOrID[int64]{ID: NoID, Key: k, V: m.Values()[i]}
+			if id, ok := dicts[d].Find(k); ok {
+				e.ID, e.Key = id, ""
+			}
+			want[d] = append(want[d], e)
+		}
+		got := make([][]KeyOrID[int64], parts)
+		SendByID(m, got, func(d int) *KeyDict { return dicts[d] })
+		for d := range want {
+			if !slices.Equal(got[d], want[d]) {
+				t.Fatalf("%d partitions, partition %d: SendByID sent %v, want %v", parts, d, got[d], want[d])
+			}
+		}
+	}
+}

@@ -406,3 +406,20 @@ func TestIndexKinds(t *testing.T) {
 		t.Errorf("zero string Index after Rebuild: Find = %d", got)
 	}
 }
+
+// FuzzHashPacked holds hashPacked to HashString for every key of up to 16 bytes: the
+// partition a key goes to must not depend on which of the two computed it.
+func FuzzHashPacked(f *testing.F) {
+	for _, s := range []string{"", "a", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghi", "0123456789abcdef", "\x00\xff\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for n := 0; n <= min(len(s), 16); n++ {
+			k := s[:n]
+			p, _ := pack(k)
+			if got, want := hashPacked(p, uint64(n)), HashString(k); got != want {
+				t.Fatalf("hashPacked(%q) = %#x, HashString = %#x", k, got, want)
+			}
+		}
+	})
+}
