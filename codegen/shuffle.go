@@ -184,12 +184,19 @@ func (sg *stageGen) combineLocal(x *planner.Exchange, c keyedCombine) string {
 		return comb
 	}
 	vals, i, k, d := "vals"+exField(x), "i", "k", "d"
-	loop := []jen.Code{sg.bucket(d, c.key, jen.Id(k), out),
+	bucket := sg.bucket(d, c.key, jen.Id(k), out)
+	if basicKind(c.key) == types.String {
+		// The key's hash from the packed form the map keeps, not from its bytes.
+		bucket = jen.Id(d).Op(":=").Qual(g.rtPath, "Bucket").Call(jen.Qual(g.rtPath, "HashKeyAt").Call(jen.Id(comb), jen.Id(i)), jen.Len(jen.Id(out)))
+	}
+	loop := []jen.Code{bucket,
 		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i))}
 	sg.flush = append(sg.flush, jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")))
 	idx := jen.Id("_")
 	if c.kind != combineSet {
 		sg.flush = append(sg.flush, jen.Id(vals).Op(":=").Id(comb).Dot("Values").Call())
+	}
+	if usesIdent(loop, i) {
 		idx = jen.Id(i)
 	}
 	sg.flush = append(sg.flush, jen.For(jen.List(idx, jen.Id(k)).Op(":=").Range().Id(comb).Dot("Keys").Call()).Block(loop...))

@@ -87,6 +87,17 @@ func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
 	return &m.vals[len(m.vals)-1], false
 }
 
+// HashKeyAt returns HashString of m's i-th key: from the packed form m's index keeps
+// for a key of up to 16 bytes, so that a map-side combine sending its keys to their
+// partitions does not read each key's bytes again where the batch's input holds them.
+func HashKeyAt[V any](m *OrderedMap[string, V], i int) uint64 {
+	k := m.keys[i]
+	if x := m.index.s; x != nil && len(k) <= 16 && i < len(x.inline) {
+		return hashPacked(x.inline[i], uint64(len(k)))
+	}
+	return HashString(k)
+}
+
 // Get returns k's value and whether k is present.
 func (m *OrderedMap[K, V]) Get(k K) (V, bool) {
 	if i, _ := m.index.Find(k, m.keys); i >= 0 {

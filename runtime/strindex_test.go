@@ -423,3 +423,24 @@ func FuzzHashPacked(f *testing.F) {
 		}
 	})
 }
+
+// TestHashKeyAt holds HashKeyAt to HashString for the keys of a map, of every length up
+// to and past 16 bytes, before and after a rebuild of its index.
+func TestHashKeyAt(t *testing.T) {
+	buf := keyBuf(9)
+	m := NewOrderedMap[string, int](4)
+	for i := range 2000 {
+		at := (i * 7919) % (len(buf) - 40)
+		m.Put(buf[at:at+i%40], i)
+	}
+	check := func(when string) {
+		for i, k := range m.Keys() {
+			if got, want := HashKeyAt(m, i), HashString(k); got != want {
+				t.Fatalf("%s: HashKeyAt(%d) = %#x, HashString(%q) = %#x", when, i, got, k, want)
+			}
+		}
+	}
+	check("after insertions")
+	m.Retain(func(k string, v *int) bool { return *v%3 != 0 })
+	check("after Retain")
+}
