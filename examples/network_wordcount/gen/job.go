@@ -124,7 +124,7 @@ func (j *job) stage0(b *rt.Batch) error {
 		outx0 := j.x0.Out(p)
 		valsx0 := comb0.Values()
 		for i, k := range comb0.Keys() {
-			d := rt.Bucket(rt.HashString(k), len(outx0))
+			d := rt.Bucket(rt.HashKeyAt(comb0, i), len(outx0))
 			outx0[d] = append(outx0[d], stdlib.Tuple2[string, int64]{F1: k, F2: valsx0[i]})
 		}
 		return nil
