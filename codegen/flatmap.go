@@ -4,8 +4,6 @@ import (
 	"github.com/dave/jennifer/jen"
 	"streamc.dev/streamc/planner"
 
-	"streamc.dev/streamc/dsl/ast"
-	"streamc.dev/streamc/dsl/check"
 	"streamc.dev/streamc/dsl/types"
 )
 
@@ -115,31 +113,10 @@ func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) b
 	comb := sg.combineLocal(x, c)
 	f.emit(sg.enter(x.Op))
 	line := fl.arg(jen.Id("b").Dot("Time"), v)
-	if types.Identical(c.val, types.IntType) && isSumLambda(g.info, reduceFn(x.Op)) {
+	if types.Identical(c.val, types.IntType) && g.isSumLambda(reduceFn(x.Op)) {
 		f.emit(jen.Qual(g.rtPath, "CountWords").Call(jen.Id(comb), line, val(f)))
 		return true
 	}
 	f.emit(jen.Qual(g.rtPath, "CombineWords").Call(jen.Id(comb), line, val(f), jen.Id(c.fn.name)))
 	return true
-}
-
-// isSumLambda reports whether l is (a, b) => a + b (or b + a): the reduce function that
-// rt.CountWords applies in place, without a call per word. The operands must be the
-// parameters themselves, so that nothing else (a conversion, a constant, a call) is lost.
-func isSumLambda(info *check.Info, l *ast.Lambda) bool {
-	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
-		return false
-	}
-	bin, ok := ast.Unparen(l.Body).(*ast.Binary)
-	if !ok || bin.Op != "+" {
-		return false
-	}
-	x, okx := ast.Unparen(bin.X).(*ast.Ident)
-	y, oky := ast.Unparen(bin.Y).(*ast.Ident)
-	if !okx || !oky {
-		return false
-	}
-	a, b := info.Defs[l.Params[0].Name], info.Defs[l.Params[1].Name]
-	ox, oy := info.Uses[x], info.Uses[y]
-	return a != nil && b != nil && (ox == a && oy == b || ox == b && oy == a)
 }

@@ -306,3 +306,24 @@ func (g *gen) wordPairValue(m *planner.Op) (func(f *fn) jen.Code, bool) {
 	e := tup.Elems[1]
 	return func(f *fn) jen.Code { return f.typed(e) }, true
 }
+
+// isSumLambda reports whether l is (a, b) => a + b (or b + a): the reduce function that
+// rt.CountWords applies in place, without a call per word. The operands must be the
+// parameters themselves, so that nothing else (a conversion, a constant, a call) is lost.
+func (g *gen) isSumLambda(l *ast.Lambda) bool {
+	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
+		return false
+	}
+	bin, ok := ast.Unparen(l.Body).(*ast.Binary)
+	if !ok || bin.Op != "+" {
+		return false
+	}
+	x, okx := ast.Unparen(bin.X).(*ast.Ident)
+	y, oky := ast.Unparen(bin.Y).(*ast.Ident)
+	if !okx || !oky {
+		return false
+	}
+	a, b := g.info.Defs[l.Params[0].Name], g.info.Defs[l.Params[1].Name]
+	ox, oy := g.info.Uses[x], g.info.Uses[y]
+	return a != nil && b != nil && (ox == a && oy == b || ox == b && oy == a)
+}
