@@ -184,10 +184,12 @@ func (sg *stageGen) combineLocal(x *planner.Exchange, c keyedCombine) string {
 		return comb
 	}
 	vals, i, k, d := "vals"+exField(x), "i", "k", "d"
-	bucket := sg.bucket(d, c.key, jen.Id(k), out)
+	var bucket jen.Code
 	if basicKind(c.key) == types.String {
 		// The key's hash from the packed form the map keeps, not from its bytes.
 		bucket = jen.Id(d).Op(":=").Qual(g.rtPath, "Bucket").Call(jen.Qual(g.rtPath, "HashKeyAt").Call(jen.Id(comb), jen.Id(i)), jen.Len(jen.Id(out)))
+	} else {
+		bucket = sg.bucket(d, c.key, jen.Id(k), out)
 	}
 	loop := []jen.Code{bucket,
 		jen.Id(out).Index(jen.Id(d)).Op("=").Append(jen.Id(out).Index(jen.Id(d)), sg.combined(c, x.Elem, k, vals, i))}

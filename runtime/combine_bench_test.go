@@ -14,20 +14,30 @@ import (
 // benchLines returns the lines of the first file under $BENCH_INPUT/sub (a data set
 // bench/gen wrote), as the files source cuts them; the benchmark is skipped without it.
 func benchLines(b *testing.B, sub string) []string {
+	return benchBatches(b, sub, 1)[0]
+}
+
+// benchBatches returns the lines of the first n files under $BENCH_INPUT/sub, one batch
+// each: their words do not all fit in the caches, as in a run.
+func benchBatches(b *testing.B, sub string, n int) [][]string {
 	root := os.Getenv("BENCH_INPUT")
 	if root == "" {
 		b.Skip("set BENCH_INPUT to a generated data set (bench/gen)")
 	}
 	files, _ := filepath.Glob(filepath.Join(root, sub, "*"))
 	slices.Sort(files)
-	if len(files) == 0 {
-		b.Skip("no input under " + filepath.Join(root, sub))
+	if len(files) < n {
+		b.Skip("fewer than", n, "input files under", filepath.Join(root, sub))
 	}
-	data, err := os.ReadFile(files[0])
-	if err != nil {
-		b.Fatal(err)
+	var batches [][]string
+	for _, f := range files[:n] {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		batches = append(batches, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"))
 	}
-	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	return batches
 }
 
 // BenchmarkCombineWords is the fused loop of word count's first stage, as generated
@@ -70,4 +80,82 @@ func BenchmarkTokenizeWords(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*words), "ns/word")
+}
+
+// BenchmarkCountWords is word count's map side as generated code runs it since
+// (a, b) => a + b is applied in place (rt.CountWords), over four batch files, the map
+// reset per batch; BenchmarkCountWordsFunc is the same through CombineWords with the
+// function: the difference is the call per word.
+func BenchmarkCountWords(b *testing.B)     { benchCountWords(b, false) }
+func BenchmarkCountWordsFunc(b *testing.B) { benchCountWords(b, true) }
+
+func benchCountWords(b *testing.B, withFunc bool) {
+	batches := benchBatches(b, "wordcount", 4)
+	words := 0
+	for _, ls := range batches {
+		for _, l := range ls {
+			words += len(strings.Fields(l))
+		}
+	}
+	m := rt.NewOrderedMap[string, int64](64)
+	sum := func(a, b int64) int64 { return a + b }
+	for b.Loop() {
+		for _, ls := range batches {
+			m.Reset()
+			for _, l := range ls {
+				if withFunc {
+					rt.CombineWords(m, l, 1, sum)
+				} else {
+					rt.CountWords(m, l, 1)
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*words), "ns/word")
+}
+
+// BenchmarkSendByID is the end of stateful word count's map side (rt.SendByID) over the
+// combine maps of eight batches, with one dictionary holding every word;
+// BenchmarkSendByIDBytes is the loop it replaced, which hashed and looked up each key by
+// its bytes in the input.
+func BenchmarkSendByID(b *testing.B)      { benchSendByID(b, false) }
+func BenchmarkSendByIDBytes(b *testing.B) { benchSendByID(b, true) }
+
+func benchSendByID(b *testing.B, byBytes bool) {
+	batches := benchBatches(b, "wordcount", 8)
+	dict := rt.NewKeyDict(64)
+	maps := make([]*rt.OrderedMap[string, int64], len(batches))
+	keys := 0
+	for i, ls := range batches {
+		maps[i] = rt.NewOrderedMap[string, int64](64)
+		for _, l := range ls {
+			rt.CountWords(maps[i], l, 1)
+		}
+		for _, k := range maps[i].Keys() {
+			dict.Add(k)
+		}
+		keys += maps[i].Len()
+	}
+	out := make([][]rt.KeyOrID[int64], 1)
+	for b.Loop() {
+		for _, m := range maps {
+			out[0] = out[0][:0]
+			if !byBytes {
+				rt.SendByID(m, out, func(int) *rt.KeyDict { return dict })
+				continue
+			}
+			vals := m.Values()
+			for i, k := range m.Keys() {
+				d := rt.Bucket(rt.HashString(k), len(out))
+				e := rt.KeyOrID[int64]{ID: rt.NoID, V: vals[i]}
+				if id, ok := dict.Find(k); ok {
+					e.ID = id
+				} else {
+					e.Key = k
+				}
+				out[d] = append(out[d], e)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*keys), "ns/key")
 }

@@ -91,11 +91,20 @@ func (m *OrderedMap[K, V]) Ptr(k K) (v *V, found bool) {
 // for a key of up to 16 bytes, so that a map-side combine sending its keys to their
 // partitions does not read each key's bytes again where the batch's input holds them.
 func HashKeyAt[V any](m *OrderedMap[string, V], i int) uint64 {
-	k := m.keys[i]
-	if x := m.index.s; x != nil && len(k) <= 16 && i < len(x.inline) {
-		return hashPacked(x.inline[i], uint64(len(k)))
+	if p, n, ok := packedAt(m, i); ok {
+		return hashPacked(p, n)
 	}
-	return HashString(k)
+	return HashString(m.keys[i])
+}
+
+// packedAt returns the packed form and length of m's i-th key as m's string index keeps
+// it, when the key has at most 16 bytes (longer keys are not kept packed).
+func packedAt[V any](m *OrderedMap[string, V], i int) (p packed, n uint64, ok bool) {
+	n = uint64(len(m.keys[i]))
+	if x := m.index.s; x != nil && n <= 16 && i < len(x.inline) {
+		return x.inline[i], n, true
+	}
+	return packed{}, 0, false
 }
 
 // Get returns k's value and whether k is present.
