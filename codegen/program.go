@@ -130,7 +130,11 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 	case "print":
 		num := outputSpec(n).N // the checker fills in the default, 10
 		desc = fmt.Sprintf("print(%d)", num)
-		call = jen.Qual(g.rtPath, "Print").Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
+		print := "Print"
+		if g.keepsRuns(s) {
+			print = "PrintSorted"
+		}
+		call = jen.Qual(g.rtPath, print).Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
 	case "saveAsTextFiles":
 		prefix, suffix := outArgField(i, "prefix"), outArgField(i, "suffix")
 		var texts []string

@@ -441,6 +441,10 @@ func (sg *stageGen) head() {
 		//	all := rt.Reuse(j.keep1[p])
 		//	...
 		//	j.keep1[p] = all
+		if n.Name == "sortByKey" && g.keepsRuns(s) {
+			sg.keepRuns(n, x)
+			return
+		}
 		all := f.fresh("all")
 		onlyKept := len(s.Chain) == 0 && len(s.Out) == 0 && s.Keep
 		buf := jf(bufField(s)).Index(jen.Id("p"))
@@ -678,4 +682,53 @@ func (sg *stageGen) transformWithHead(n *planner.Op) {
 	f.emit(sg.enter(n))
 	v := f.fresh("v")
 	f.emit(rangeLoop(v, li.call(jen.Id("b").Dot("Time"), jen.Id(lists[0]), jen.Id(lists[1])), sg.chain(0, v, n.Elem)))
+}
+
+// keepsRuns reports whether stage s is a gathered sortByKey whose result only print
+// reads: s keeps the runs its source partitions sorted (rt.SortedRuns) and print
+// merges them as it renders them (rt.PrintSorted), so the batch is never copied into
+// one sorted buffer. Any other reader (another stage, a union, a sink) gets the merged
+// slice as before.
+func (g *gen) keepsRuns(s *planner.Stage) bool {
+	if !s.Keep || len(s.Chain) != 0 || len(s.Out) != 0 || s.Head == nil || s.Head.Name != "sortByKey" || len(s.Inputs) != 1 {
+		return false
+	}
+	if x := s.Inputs[0].Exchange; x == nil || x.Mode != planner.Gather {
+		return false
+	}
+	printed := false
+	for _, o := range g.plan.Outputs {
+		if o.Stage == s {
+			if o.Op.Name != "print" {
+				return false
+			}
+			printed = true
+		}
+	}
+	for _, t := range g.plan.Stages {
+		for _, in := range t.Inputs {
+			if in.Stage == s {
+				return false
+			}
+		}
+	}
+	return printed
+}
+
+// keepRuns is the body of a stage that keepsRuns: the runs of exchange x for the
+// partition, and sortByKey's order.
+//
+//	runs := make([][]T, 0, j.x0.Sources())
+//	for src := range j.x0.Sources() {
+//		runs = append(runs, j.x0.Buffer(src, p))
+//	}
+//	j.keep1[p] = rt.SortedRuns[T]{Runs: runs, Cmp: func(a, b_ T) int { ... }}
+func (sg *stageGen) keepRuns(n *planner.Op, x *planner.Exchange) {
+	g, f := sg.g, sg.f
+	runs := f.fresh("runs")
+	f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(g.goType(n.Elem)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
+		jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
+			jen.Id(runs).Op("=").Append(jen.Id(runs), jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")))),
+		jf(keepField(sg.s)).Index(jen.Id("p")).Op("=").Qual(g.rtPath, "SortedRuns").Types(g.goType(n.Elem)).Values(
+			jen.Id("Runs").Op(":").Id(runs), jen.Id("Cmp").Op(":").Add(sg.sortCmp(n, n.Elem))))
 }

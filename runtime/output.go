@@ -43,12 +43,6 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 	noteOutputRecords(Len(parts))
 	pb := takePrintBuffers()
 	defer func() { putPrintBuffers(pb) }()
-	o, async := w.(*printOut)
-	buf := append(pb.all[:0], printRule...)
-	buf = append(buf, "Time: "...)
-	buf = strconv.AppendInt(buf, int64(t), 10)
-	buf = append(buf, " ms\n"...)
-	buf = append(buf, printRule...)
 	// counts[i] is how many elements of parts[i] are printed.
 	total, more := 0, false
 	counts := pb.counts[:0]
@@ -61,13 +55,33 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 		}
 	}
 	pb.counts = counts
+	var err error
+	pb, err = printBlock(w, t, pb, more, func(buf []byte, async bool) []byte {
+		if procs := runtime.GOMAXPROCS(0); total >= parallelPrintMin && procs > 1 {
+			pieces, pieceCounts := renderPieces(parts, counts, total, procs)
+			return renderParallel(pb, buf, pieceCounts, func(dst []byte, i, reserve int) []byte {
+				return renderSerial(dst, pieces[i:i+1], pieceCounts[i:i+1], reserve, render)
+			}, !async)
+		}
+		return renderSerial(buf, parts, counts, 0, render)
+	})
+	return err
+}
+
+// printBlock writes one block of Print's: the header, what body renders after it into
+// buf (the elements; in pieces of pb.parts when it sets pb.pieces, which it may only do
+// when async), the "..." line when more, and the empty line; to the binary's writer
+// goroutine when w is a printOut (async), else with one Write. It returns the buffers
+// the caller keeps for the next block: with a printOut, those of the block before.
+func printBlock(w io.Writer, t Time, pb *printBuffers, more bool, body func(buf []byte, async bool) []byte) (*printBuffers, error) {
+	o, async := w.(*printOut)
+	buf := append(pb.all[:0], printRule...)
+	buf = append(buf, "Time: "...)
+	buf = strconv.AppendInt(buf, int64(t), 10)
+	buf = append(buf, " ms\n"...)
+	buf = append(buf, printRule...)
 	pb.pieces = 0
-	if procs := runtime.GOMAXPROCS(0); total >= parallelPrintMin && procs > 1 {
-		pieces, pieceCounts := renderPieces(parts, counts, total, procs)
-		buf = renderParallel(pb, buf, pieces, pieceCounts, render, !async)
-	} else {
-		buf = renderSerial(buf, parts, counts, 0, render)
-	}
+	buf = body(buf, async)
 	tail := pb.tail[:0]
 	if more {
 		tail = append(tail, "...\n"...)
@@ -84,10 +98,10 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 		if err == nil {
 			pb = free
 		}
-		return err
+		return pb, err
 	}
 	_, err := w.Write(pb.all) // gathered: pb.pieces is 0
-	return err
+	return pb, err
 }
 
 // renderPieces cuts the printed elements (the first counts[i] of each parts[i]) into
@@ -124,40 +138,58 @@ const printSample = 64
 // average, plus reserve more elements (rendered elsewhere, appended later), so that a
 // large batch does not double the buffer over and over.
 func renderSerial[T any](buf []byte, parts [][]T, counts []int, reserve int, render func([]byte, T) []byte) []byte {
-	left := 0
-	for _, n := range counts {
-		left += n
-	}
-	sampled, start := 0, len(buf)
+	size := newPrintSizer(buf, counts, reserve)
 	for i, part := range parts {
 		for _, v := range part[:counts[i]] {
 			buf = render(buf, v)
 			buf = append(buf, '\n')
-			left--
-			if sampled++; sampled == printSample && left+reserve > 0 {
-				per := (len(buf) - start + sampled - 1) / sampled
-				n := (left + reserve) * per
-				buf = slices.Grow(buf, n+n/8+printTail)
-			}
+			buf = size.rendered(buf)
 		}
 	}
 	return buf
 }
 
-// renderParallel renders piece 0's printed elements into buf on the calling
-// goroutine and each other piece's into a buffer of its own (pb.parts[i]), with up to
-// GOMAXPROCS goroutines in all (the caller included) taking pieces in turn; it then
-// appends those buffers to buf in order, or with gather false leaves them there and
-// sets pb.pieces (the writer then writes them after buf). A panic in a render function is raised again
-// on the caller's goroutine once every goroutine is done, where the output's guard
-// reports it.
-func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []int, render func([]byte, T) []byte, gather bool) []byte {
-	for len(pb.parts) < len(parts) {
+// printSizer grows a block's buffer once, after a sample of printSample elements, to
+// the size the elements still to come will need at the sample's average.
+type printSizer struct{ start, sampled, left int }
+
+// newPrintSizer starts sizing buf for the elements counts add up to, plus reserve.
+func newPrintSizer(buf []byte, counts []int, reserve int) printSizer {
+	left := reserve
+	for _, n := range counts {
+		left += n
+	}
+	return printSizer{start: len(buf), left: left}
+}
+
+// rendered notes one more element rendered into buf, and returns buf, grown after the
+// sample.
+func (s *printSizer) rendered(buf []byte) []byte {
+	s.left--
+	if s.sampled++; s.sampled == printSample && s.left > 0 {
+		per := (len(buf) - s.start + s.sampled - 1) / s.sampled
+		n := s.left * per
+		buf = slices.Grow(buf, n+n/8+printTail)
+	}
+	return buf
+}
+
+// renderParallel renders piece 0 (of len(counts), whose printed elements
+// renderPiece(dst, i, reserve) appends to dst, sizing it for reserve more elements after
+// them) into buf on the calling goroutine and each other piece into a buffer of its own
+// (pb.parts[i]), with up to GOMAXPROCS goroutines in all (the caller included) taking
+// pieces in turn; it then appends those buffers to buf in order, or with gather false
+// leaves them there and sets pb.pieces (the writer then writes them after buf). A panic
+// in a render function is raised again on the caller's goroutine once every goroutine
+// is done, where the output's guard reports it.
+func renderParallel(pb *printBuffers, buf []byte, counts []int, renderPiece func(dst []byte, i, reserve int) []byte, gather bool) []byte {
+	pieces := len(counts)
+	for len(pb.parts) < pieces {
 		pb.parts = append(pb.parts, nil)
 	}
 	var (
 		wg       sync.WaitGroup
-		next     atomic.Int64 // the next partition to render, from 1
+		next     atomic.Int64 // the next piece to render, from 1
 		panicked atomic.Pointer[any]
 	)
 	next.Store(1)
@@ -167,11 +199,11 @@ func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []i
 				panicked.CompareAndSwap(nil, &r)
 			}
 		}()
-		for i := int(next.Add(1) - 1); i < len(parts); i = int(next.Add(1) - 1) {
-			pb.parts[i] = renderSerial(pb.parts[i][:0], parts[i:i+1], counts[i:i+1], 0, render)
+		for i := int(next.Add(1) - 1); i < pieces; i = int(next.Add(1) - 1) {
+			pb.parts[i] = renderPiece(pb.parts[i][:0], i, 0)
 		}
 	}
-	for range min(runtime.GOMAXPROCS(0), len(parts)) - 1 {
+	for range min(runtime.GOMAXPROCS(0), pieces) - 1 {
 		wg.Go(work)
 	}
 	func() {
@@ -186,7 +218,7 @@ func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []i
 				rest += n
 			}
 		}
-		buf = renderSerial(buf, parts[:1], counts[:1], rest, render)
+		buf = renderPiece(buf, 0, rest)
 	}()
 	work()
 	wg.Wait()
@@ -194,15 +226,15 @@ func renderParallel[T any](pb *printBuffers, buf []byte, parts [][]T, counts []i
 		panic(*r)
 	}
 	if !gather {
-		pb.pieces = len(parts)
+		pb.pieces = pieces
 		return buf
 	}
 	size := len(buf)
-	for _, p := range pb.parts[1:len(parts)] {
+	for _, p := range pb.parts[1:pieces] {
 		size += len(p)
 	}
 	buf = slices.Grow(buf, size-len(buf)+printTail)
-	for _, p := range pb.parts[1:len(parts)] {
+	for _, p := range pb.parts[1:pieces] {
 		buf = append(buf, p...)
 	}
 	return buf

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	rt "streamc.dev/streamc/runtime"
 )
 
 // LenList returns the number of elements of xs (len on a list; Len is len on a string).
@@ -170,33 +172,11 @@ func totalLen[T any](runs [][]T) int {
 	return n
 }
 
-// mergeParallel is MergeSortedFunc cut into procs ranges of the output. The cuts are
-// elements of the longest run at even distances (pivots); a range takes, from every
-// run, the elements at or above the previous pivot and below the next one (binary
-// searches), so equal elements always fall in the same range, where the serial merge
-// orders them by run. The result is therefore the serial merge's, element for element.
-// A panic of cmp on another goroutine is raised again on the caller's.
+// mergeParallel is MergeSortedFunc cut into procs ranges of the output (rt.MergeCuts),
+// merged at the same time; the result is the serial merge's, element for element. A
+// panic of cmp on another goroutine is raised again on the caller's.
 func mergeParallel[T any](dst []T, runs [][]T, n, procs int, cmp func(a, b T) int) []T {
-	longest := runs[0]
-	for _, r := range runs[1:] {
-		if len(r) > len(longest) {
-			longest = r
-		}
-	}
-	// cuts[q][i] is where range q starts in runs[i]; range q ends where q+1 starts.
-	cuts := make([][]int, procs+1)
-	cuts[0] = make([]int, len(runs))
-	for q := 1; q < procs; q++ {
-		pivot := longest[q*len(longest)/procs]
-		cuts[q] = make([]int, len(runs))
-		for i, r := range runs {
-			cuts[q][i], _ = slices.BinarySearchFunc(r, pivot, cmp)
-		}
-	}
-	cuts[procs] = make([]int, len(runs))
-	for i, r := range runs {
-		cuts[procs][i] = len(r)
-	}
+	cuts := rt.MergeCuts(runs, procs, cmp)
 	base := len(dst)
 	dst = slices.Grow(dst, n)[:base+n]
 	var panicked atomic.Pointer[any]
@@ -206,13 +186,11 @@ func mergeParallel[T any](dst []T, runs [][]T, n, procs int, cmp func(a, b T) in
 				panicked.CompareAndSwap(nil, &r)
 			}
 		}()
-		start, size := base, 0
-		parts := make([][]T, len(runs))
-		for i, r := range runs {
+		start := base
+		for i := range runs {
 			start += cuts[q][i]
-			parts[i] = r[cuts[q][i]:cuts[q+1][i]]
-			size += len(parts[i])
 		}
+		parts, size := rt.MergeRange(runs, cuts, q)
 		// Appending within the capacity writes into dst's range for q.
 		mergeSerial(dst[start:start:start+size], parts, cmp)
 	}
@@ -230,73 +208,7 @@ func mergeParallel[T any](dst []T, runs [][]T, n, procs int, cmp func(a, b T) in
 
 // mergeSerial is MergeSortedFunc on the calling goroutine.
 func mergeSerial[T any](dst []T, runs [][]T, cmp func(a, b T) int) []T {
-	n := 0
-	var live [][]T
-	for _, r := range runs {
-		if len(r) > 0 {
-			n += len(r)
-			live = append(live, r)
-		}
-	}
-	dst = slices.Grow(dst, n)
-	switch len(live) {
-	case 0:
-		return dst
-	case 1:
-		return append(dst, live[0]...)
-	case 2:
-		a, b := live[0], live[1]
-		for len(a) > 0 && len(b) > 0 {
-			if cmp(b[0], a[0]) < 0 {
-				dst, b = append(dst, b[0]), b[1:]
-			} else {
-				dst, a = append(dst, a[0]), a[1:]
-			}
-		}
-		dst = append(dst, a...)
-		return append(dst, b...)
-	}
-	// h is a binary min-heap of run indexes into live, ordered by their heads, then by
-	// index so that ties go to the earlier run.
-	less := func(i, j int) bool {
-		if c := cmp(live[i][0], live[j][0]); c != 0 {
-			return c < 0
-		}
-		return i < j
-	}
-	h := make([]int, len(live))
-	for i := range h {
-		h[i] = i
-	}
-	down := func(i int) {
-		for {
-			l := 2*i + 1
-			if l >= len(h) {
-				return
-			}
-			m := l
-			if r := l + 1; r < len(h) && less(h[r], h[l]) {
-				m = r
-			}
-			if !less(h[m], h[i]) {
-				return
-			}
-			h[i], h[m] = h[m], h[i]
-			i = m
-		}
-	}
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		down(i)
-	}
-	for len(h) > 0 {
-		top := h[0]
-		dst = append(dst, live[top][0])
-		live[top] = live[top][1:]
-		if len(live[top]) == 0 {
-			h[0] = h[len(h)-1]
-			h = h[:len(h)-1]
-		}
-		down(0)
-	}
+	dst = slices.Grow(dst, totalLen(runs))
+	rt.MergeEach(runs, -1, cmp, func(v T) { dst = append(dst, v) })
 	return dst
 }
