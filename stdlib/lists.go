@@ -206,9 +206,23 @@ func mergeParallel[T any](dst []T, runs [][]T, n, procs int, cmp func(a, b T) in
 	return dst
 }
 
-// mergeSerial is MergeSortedFunc on the calling goroutine.
+// mergeSerial is MergeSortedFunc on the calling goroutine. Two runs, the common case
+// (a sort over two partitions), are merged here with appends; a call per element
+// through rt.MergeEach made that merge a quarter slower.
 func mergeSerial[T any](dst []T, runs [][]T, cmp func(a, b T) int) []T {
 	dst = slices.Grow(dst, totalLen(runs))
+	if len(runs) == 2 {
+		a, b := runs[0], runs[1]
+		for len(a) > 0 && len(b) > 0 {
+			if cmp(b[0], a[0]) < 0 {
+				dst, b = append(dst, b[0]), b[1:]
+			} else {
+				dst, a = append(dst, a[0]), a[1:]
+			}
+		}
+		dst = append(dst, a...)
+		return append(dst, b...)
+	}
 	rt.MergeEach(runs, -1, cmp, func(v T) { dst = append(dst, v) })
 	return dst
 }
