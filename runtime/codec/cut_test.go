@@ -428,6 +428,8 @@ func decodeBidGeneral(sp *Splitter, line string) (r bid, err error) {
 	return r, nil
 }
 
+// decodeBidPlain is the one-pass decoder codegen writes for bid-like records (see
+// codegen's csvPlainDecoder).
 func decodeBidPlain(sp *Splitter, line string) (r bid, err error) {
 	var i int
 	var f string
@@ -492,6 +494,10 @@ func TestDecodeBidPlain(t *testing.T) {
 		"1,2,3,a,b,+1436918400000,c", "1,2,3,a,b,1234567890123456789,c", "1,2,3,a,b,123456789012345678,c",
 		"1,2,3,a,b,2015-07-15T00:00:00Z,c", "1,2,3,a,b,12345678,c", "1,2,3,a,b,1234567,", "1,2,3,a,b,-,c",
 		"99999999999999999999,2,3,a,b,4,c", "1, 2,3,a,b,4,c",
+		// Quotes in every field, and quoted delimiters the cut takes for a field's end.
+		`"1",2,3,a,b,4,c`, `1,2,"3",a,b,4,c`, `1,2,3,"a,b",c,4,d`, `1,2,3,a,"b,c",4,d`, `1,2,3,a,b,"4",c`,
+		`1,2,3,a,b,4,"c"`, `1,2,3,a,b,4,"c,d"`, `1,2,3,a,b,4,""`, `1,2,3,"",b,4,c`, `1,2,3,a"b,c,4,d`,
+		`1,2,3,a,b,4,c"`, `1,2,3,abcdefgh"ij,c,4,d`, `1,2,3,"say ""hi""",b,4,c`, `1,2,3,ab"c,d,4,e`,
 	} {
 		r1, err1 := decodeBidPlain(sp, line)
 		r2, err2 := decodeBidGeneral(sp, line)
