@@ -327,3 +327,65 @@ func (g *gen) isSumLambda(l *ast.Lambda) bool {
 	ox, oy := g.info.Uses[x], g.info.Uses[y]
 	return a != nil && b != nil && (ox == a && oy == b || ox == b && oy == a)
 }
+
+// isRunningSumLambda reports whether l is updateStateByKey's running sum of word count,
+// (news, total) => some(sum(news) + total.getOrElse(0)) (or orElse(0), which also gives
+// the int; the operands of + in either order): state.SumID adds each value to its key's state at once instead of grouping
+// the batch's values and calling the function per key. Anything else (another default,
+// a conversion, a third parameter) is called as written.
+func (g *gen) isRunningSumLambda(l *ast.Lambda) bool {
+	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
+		return false
+	}
+	news, total := g.info.Defs[l.Params[0].Name], g.info.Defs[l.Params[1].Name]
+	if news == nil || total == nil {
+		return false
+	}
+	some, ok := g.builtinCall(l.Body, "some", 1)
+	if !ok {
+		return false
+	}
+	bin, ok := ast.Unparen(some.Args[0].Value).(*ast.Binary)
+	if !ok || bin.Op != "+" {
+		return false
+	}
+	isParam := func(e ast.Expr, o *check.Object) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && g.info.Uses[id] == o
+	}
+	isSum := func(e ast.Expr) bool {
+		c, ok := g.builtinCall(e, "sum", 1)
+		return ok && isParam(c.Args[0].Value, news)
+	}
+	isTotal := func(e ast.Expr) bool {
+		c, ok := ast.Unparen(e).(*ast.Call)
+		if !ok || len(c.Args) != 1 || c.Args[0].Name != nil {
+			return false
+		}
+		callee := g.info.Calls[c]
+		sel, ok := c.Fun.(*ast.Selector)
+		if !ok || callee == nil || callee.Kind != check.ValueMethod || callee.Name != "getOrElse" && callee.Name != "orElse" ||
+			callee.Sig == nil || !types.Identical(callee.Sig.Result, types.IntType) || !isParam(sel.X, total) {
+			return false
+		}
+		zero, ok := ast.Unparen(c.Args[0].Value).(*ast.IntLit)
+		return ok && zero.Value == 0
+	}
+	return isSum(bin.X) && isTotal(bin.Y) || isTotal(bin.X) && isSum(bin.Y)
+}
+
+// builtinCall returns e as a call of the builtin function name with n positional
+// arguments.
+func (g *gen) builtinCall(e ast.Expr, name string, n int) (*ast.Call, bool) {
+	c, ok := ast.Unparen(e).(*ast.Call)
+	if !ok || len(c.Args) != n {
+		return nil, false
+	}
+	for _, a := range c.Args {
+		if a.Name != nil {
+			return nil, false
+		}
+	}
+	callee := g.info.Calls[c]
+	return c, callee != nil && callee.Kind == check.BuiltinFunc && callee.Name == name
+}

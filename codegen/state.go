@@ -92,6 +92,24 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 		g.initialState(n, s, kt, st)
 		m := f.fresh("st")
 		f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")))
+		if stringKeys && types.Identical(vt, types.IntType) && types.Identical(st, types.IntType) && g.isRunningSumLambda(stateSpec(n).Fn) {
+			// The running sum, (news, total) => some(sum(news) + total.getOrElse(0)),
+			// adds each value to its key's state (state.SumID, isRunningSumLambda):
+			//	state.SumID(st, e.ID, e.V)      (or state.Sum(st, e.F1, e.F2))
+			//	state.EndSums(st)
+			if c := idChainOf(s); c != nil && c.state == s {
+				sg.each(x, func(e string) {
+					f.emit(jen.Qual(g.statePath, "SumID").Call(jen.Id(m), jen.Id(e).Dot("ID"), jen.Id(e).Dot("V")))
+				})
+			} else {
+				sg.each(x, func(e string) {
+					f.emit(jen.Qual(g.statePath, "Sum").Call(jen.Id(m), jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2")))
+				})
+			}
+			f.emit(sg.enter(n), jen.Qual(g.statePath, "EndSums").Call(jen.Id(m)))
+			sg.emitStringState(n, m)
+			return
+		}
 		if c := idChainOf(s); c != nil && c.state == s {
 			//	st.AddID(e.ID, e.V)      (the reduce side sends ids of st.Dict(): see idChain)
 			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("AddID").Call(jen.Id(e).Dot("ID"), jen.Id(e).Dot("V"))) })

@@ -208,3 +208,36 @@ func (u *StringUpdateStore[V, S]) All() iter.Seq2[string, S] {
 		}
 	}
 }
+
+// SumID is AddID for a store whose update function is the running sum of word count,
+// (news, total) => some(sum(news) + total.getOrElse(0)) on int values: the value is
+// added to the key's state at once, so that the batch's values are neither grouped nor
+// handed to a function per key. EndSums ends the batch. The states are Update's with
+// that function, key for key and in the same order: int addition wraps around and is
+// associative, so adding the values one by one to the previous total gives the sum of
+// the news plus the total, and the function keeps every key.
+func SumID(u *StringUpdateStore[int64, int64], id uint32, v int64) {
+	var i int
+	if int(id) < len(u.pos) && u.pos[id] != 0 {
+		i = int(u.pos[id]) - 1
+	} else {
+		i = u.insert(id)
+	}
+	u.vals[i] += v
+}
+
+// Sum is Add for the running sum (see SumID).
+func Sum(u *StringUpdateStore[int64, int64], k string, v int64) {
+	i, _ := u.at(k)
+	u.vals[i] += v
+}
+
+// EndSums ends a batch of SumID or Sum as Update with the running sum does: every key
+// keeps its state, the batch's new keys (whose states are the sums of their values)
+// joining the state in the order they came.
+func EndSums(u *StringUpdateStore[int64, int64]) {
+	u.n = len(u.keys)
+	if dead := u.dict.Len() - u.n; dead > u.n && dead >= compactMin {
+		u.compact()
+	}
+}

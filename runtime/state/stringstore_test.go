@@ -152,3 +152,58 @@ func BenchmarkStringUpdateStore(b *testing.B) {
 		}
 	})
 }
+
+// TestSumsMatchUpdate: a store fed by SumID and Sum and ended by EndSums holds, batch
+// after batch, what a store fed by AddID and Add and ended by Update with the running
+// sum holds (some(sum(news) + total.getOrElse(0))): the same keys in the same order
+// with the same states and Sorted, values that overflow included (int sums wrap), and
+// Puts (an initial state, a restored checkpoint) between batches.
+func TestSumsMatchUpdate(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	sums := NewStringUpdateStore[int64, int64](0)
+	ref := NewStringUpdateStore[int64, int64](0)
+	runningSum := func(k string, news []int64, prev int64, had bool) (int64, bool) {
+		s := int64(0)
+		for _, v := range news {
+			s += v
+		}
+		return s + prev, true
+	}
+	for batch := range 200 {
+		if r.IntN(8) == 0 {
+			k, s := fmt.Sprint("put", r.IntN(50)), r.Int64()
+			sums.Put(k, s)
+			ref.Put(k, s)
+		}
+		byID := batch%2 == 0
+		for range r.IntN(400) {
+			k := fmt.Sprint(r.IntN(2000))
+			v := r.Int64N(10)
+			if r.IntN(50) == 0 {
+				v = r.Int64() // sums that wrap around
+			}
+			if byID {
+				id, _ := sums.Dict().Add(k)
+				SumID(sums, id, v)
+				rid, _ := ref.Dict().Add(k)
+				ref.AddID(rid, v)
+			} else {
+				Sum(sums, k, v)
+				ref.Add(k, v)
+			}
+		}
+		EndSums(sums)
+		ref.Update(runningSum)
+		if sums.Len() != ref.Len() || !slices.Equal(sums.Values(), ref.Values()) {
+			t.Fatalf("batch %d: states differ", batch)
+		}
+		for i := range ref.Len() {
+			if sums.Key(i) != ref.Key(i) {
+				t.Fatalf("batch %d: Key(%d) = %q, want %q", batch, i, sums.Key(i), ref.Key(i))
+			}
+		}
+		if !slices.Equal(sums.Sorted(), ref.Sorted()) {
+			t.Fatalf("batch %d: Sorted differs", batch)
+		}
+	}
+}
