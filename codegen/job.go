@@ -129,7 +129,7 @@ func (g *gen) genJob() {
 		ctorFn.emit(jf(exField(x)).Op("=").Qual(g.rtPath, "NewExchange").Types(g.exchangeElem(x)).Call(g.partsOf(x.From), g.partsOf(x.To)))
 	}
 	for _, s := range g.plan.Stages {
-		if s.Keep && g.keepsRuns(s) {
+		if g.keepsRuns(s) {
 			t := jen.Index().Qual(g.rtPath, "SortedRuns").Types(g.goType(s.Elem))
 			jg.field(keepField(s), t, fmt.Sprintf("%s is the kept result of stage %d, per partition: sorted runs, merged as print renders them.", keepField(s), s.ID))
 			ctorFn.emit(jf(keepField(s)).Op("=").Make(t.Clone(), g.partsOf(s)))

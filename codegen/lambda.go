@@ -311,34 +311,39 @@ func (g *gen) wordPairValue(m *planner.Op) (func(f *fn) jen.Code, bool) {
 // rt.CountWords applies in place, without a call per word. The operands must be the
 // parameters themselves, so that nothing else (a conversion, a constant, a call) is lost.
 func (g *gen) isSumLambda(l *ast.Lambda) bool {
-	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
+	a, b, ok := g.twoParams(l)
+	if !ok {
 		return false
 	}
 	bin, ok := ast.Unparen(l.Body).(*ast.Binary)
-	if !ok || bin.Op != "+" {
-		return false
+	return ok && bin.Op == "+" &&
+		(g.isParam(bin.X, a) && g.isParam(bin.Y, b) || g.isParam(bin.X, b) && g.isParam(bin.Y, a))
+}
+
+// twoParams returns the objects of the two named parameters of l.
+func (g *gen) twoParams(l *ast.Lambda) (a, b *check.Object, ok bool) {
+	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
+		return nil, nil, false
 	}
-	x, okx := ast.Unparen(bin.X).(*ast.Ident)
-	y, oky := ast.Unparen(bin.Y).(*ast.Ident)
-	if !okx || !oky {
-		return false
-	}
-	a, b := g.info.Defs[l.Params[0].Name], g.info.Defs[l.Params[1].Name]
-	ox, oy := g.info.Uses[x], g.info.Uses[y]
-	return a != nil && b != nil && (ox == a && oy == b || ox == b && oy == a)
+	a, b = g.info.Defs[l.Params[0].Name], g.info.Defs[l.Params[1].Name]
+	return a, b, a != nil && b != nil
+}
+
+// isParam reports whether e is (in parentheses or not) the parameter o itself.
+func (g *gen) isParam(e ast.Expr, o *check.Object) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && g.info.Uses[id] == o
 }
 
 // isRunningSumLambda reports whether l is updateStateByKey's running sum of word count,
 // (news, total) => some(sum(news) + total.getOrElse(0)) (or orElse(0), which also gives
-// the int; the operands of + in either order): state.SumID adds each value to its key's state at once instead of grouping
-// the batch's values and calling the function per key. Anything else (another default,
-// a conversion, a third parameter) is called as written.
+// the int; the operands of + in either order): state.SumID adds each value to its key's
+// state at once instead of grouping the batch's values and calling the function per
+// key. Anything else (another default, a conversion, a third parameter) is called as
+// written.
 func (g *gen) isRunningSumLambda(l *ast.Lambda) bool {
-	if l == nil || len(l.Params) != 2 || l.Params[0].Name == nil || l.Params[1].Name == nil {
-		return false
-	}
-	news, total := g.info.Defs[l.Params[0].Name], g.info.Defs[l.Params[1].Name]
-	if news == nil || total == nil {
+	news, total, ok := g.twoParams(l)
+	if !ok {
 		return false
 	}
 	some, ok := g.builtinCall(l.Body, "some", 1)
@@ -349,13 +354,9 @@ func (g *gen) isRunningSumLambda(l *ast.Lambda) bool {
 	if !ok || bin.Op != "+" {
 		return false
 	}
-	isParam := func(e ast.Expr, o *check.Object) bool {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && g.info.Uses[id] == o
-	}
 	isSum := func(e ast.Expr) bool {
 		c, ok := g.builtinCall(e, "sum", 1)
-		return ok && isParam(c.Args[0].Value, news)
+		return ok && g.isParam(c.Args[0].Value, news)
 	}
 	isTotal := func(e ast.Expr) bool {
 		c, ok := ast.Unparen(e).(*ast.Call)
@@ -365,7 +366,7 @@ func (g *gen) isRunningSumLambda(l *ast.Lambda) bool {
 		callee := g.info.Calls[c]
 		sel, ok := c.Fun.(*ast.Selector)
 		if !ok || callee == nil || callee.Kind != check.ValueMethod || callee.Name != "getOrElse" && callee.Name != "orElse" ||
-			callee.Sig == nil || !types.Identical(callee.Sig.Result, types.IntType) || !isParam(sel.X, total) {
+			callee.Sig == nil || !types.Identical(callee.Sig.Result, types.IntType) || !g.isParam(sel.X, total) {
 			return false
 		}
 		zero, ok := ast.Unparen(c.Args[0].Value).(*ast.IntLit)

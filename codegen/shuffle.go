@@ -441,7 +441,7 @@ func (sg *stageGen) head() {
 		//	all := rt.Reuse(j.keep1[p])
 		//	...
 		//	j.keep1[p] = all
-		if n.Name == "sortByKey" && g.keepsRuns(s) {
+		if g.keepsRuns(s) {
 			sg.keepRuns(n, x)
 			return
 		}
@@ -455,11 +455,8 @@ func (sg *stageGen) head() {
 		}
 		f.emit(jen.Id(all).Op(":=").Qual(g.rtPath, "Reuse").Call(buf.Clone()))
 		if n.Name == "sortBy" || n.Name == "sortByKey" {
-			runs := f.fresh("runs")
-			f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(g.goType(n.Elem)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
-				jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
-					jen.Id(runs).Op("=").Append(jen.Id(runs), jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")))),
-				sg.enter(n))
+			runs := sg.gatherRuns(x, n.Elem)
+			f.emit(sg.enter(n))
 			if c := sg.sortCmp(n, n.Elem); c != nil {
 				f.emit(jen.Id(all).Op("=").Qual(g.stdPath, "MergeSortedFunc").Call(jen.Id(all), jen.Id(runs), c))
 			}
@@ -718,17 +715,26 @@ func (g *gen) keepsRuns(s *planner.Stage) bool {
 // keepRuns is the body of a stage that keepsRuns: the runs of exchange x for the
 // partition, and sortByKey's order.
 //
+//	runs := ...    (gatherRuns)
+//	j.keep1[p] = rt.SortedRuns[T]{Runs: runs, Cmp: func(a, b_ T) int { ... }}
+func (sg *stageGen) keepRuns(n *planner.Op, x *planner.Exchange) {
+	g := sg.g
+	runs := sg.gatherRuns(x, n.Elem)
+	sg.f.emit(jf(keepField(sg.s)).Index(jen.Id("p")).Op("=").Qual(g.rtPath, "SortedRuns").Types(g.goType(n.Elem)).Values(
+		jen.Id("Runs").Op(":").Id(runs), jen.Id("Cmp").Op(":").Add(sg.sortCmp(n, n.Elem))))
+}
+
+// gatherRuns emits the runs a gathered sort receives, one per source partition of
+// exchange x, sorted there already (mapSide), and returns their variable:
+//
 //	runs := make([][]T, 0, j.x0.Sources())
 //	for src := range j.x0.Sources() {
 //		runs = append(runs, j.x0.Buffer(src, p))
 //	}
-//	j.keep1[p] = rt.SortedRuns[T]{Runs: runs, Cmp: func(a, b_ T) int { ... }}
-func (sg *stageGen) keepRuns(n *planner.Op, x *planner.Exchange) {
-	g, f := sg.g, sg.f
-	runs := f.fresh("runs")
-	f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(g.goType(n.Elem)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
+func (sg *stageGen) gatherRuns(x *planner.Exchange, t types.Type) string {
+	runs := sg.f.fresh("runs")
+	sg.f.emit(jen.Id(runs).Op(":=").Make(jen.Index().Index().Add(sg.g.goType(t)), jen.Lit(0), jf(exField(x)).Dot("Sources").Call()),
 		jen.For(jen.Id("src").Op(":=").Range().Add(jf(exField(x))).Dot("Sources").Call()).Block(
-			jen.Id(runs).Op("=").Append(jen.Id(runs), jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")))),
-		jf(keepField(sg.s)).Index(jen.Id("p")).Op("=").Qual(g.rtPath, "SortedRuns").Types(g.goType(n.Elem)).Values(
-			jen.Id("Runs").Op(":").Id(runs), jen.Id("Cmp").Op(":").Add(sg.sortCmp(n, n.Elem))))
+			jen.Id(runs).Op("=").Append(jen.Id(runs), jf(exField(x)).Dot("Buffer").Call(jen.Id("src"), jen.Id("p")))))
+	return runs
 }

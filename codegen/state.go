@@ -92,12 +92,15 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 		g.initialState(n, s, kt, st)
 		m := f.fresh("st")
 		f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")))
+		c := idChainOf(s)
+		byID := c != nil && c.state == s // the reduce side sends ids of st.Dict(): see idChain
 		if stringKeys && types.Identical(vt, types.IntType) && types.Identical(st, types.IntType) && g.isRunningSumLambda(stateSpec(n).Fn) {
 			// The running sum, (news, total) => some(sum(news) + total.getOrElse(0)),
-			// adds each value to its key's state (state.SumID, isRunningSumLambda):
+			// adds each value to its key's state (state.SumID, isRunningSumLambda);
+			// stores of other key types call the function as below:
 			//	state.SumID(st, e.ID, e.V)      (or state.Sum(st, e.F1, e.F2))
 			//	state.EndSums(st)
-			if c := idChainOf(s); c != nil && c.state == s {
+			if byID {
 				sg.each(x, func(e string) {
 					f.emit(jen.Qual(g.statePath, "SumID").Call(jen.Id(m), jen.Id(e).Dot("ID"), jen.Id(e).Dot("V")))
 				})
@@ -110,8 +113,8 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 			sg.emitStringState(n, m)
 			return
 		}
-		if c := idChainOf(s); c != nil && c.state == s {
-			//	st.AddID(e.ID, e.V)      (the reduce side sends ids of st.Dict(): see idChain)
+		if byID {
+			//	st.AddID(e.ID, e.V)
 			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("AddID").Call(jen.Id(e).Dot("ID"), jen.Id(e).Dot("V"))) })
 		} else {
 			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"))) })

@@ -5,8 +5,8 @@ import (
 	"runtime"
 )
 
-// SortedRuns is the result of a sortBy or sortByKey that gathers a batch into one
-// partition, left unmerged: the runs its source partitions sorted, and their order.
+// SortedRuns is the result of a sortByKey that gathers a batch into one partition,
+// left unmerged: the runs its source partitions sorted, and their order.
 // Generated code keeps it instead of the merged batch when print is the result's only
 // reader, and PrintSorted merges the runs as it renders them: the batch is then never
 // copied into one sorted slice (a copy of every element, and a buffer of the batch's
@@ -82,11 +82,9 @@ func PrintSorted[T any](w io.Writer, t Time, num int, parts []SortedRuns[T], ren
 		if len(pieces) > 1 && cut > 1 {
 			return renderParallel(pb, buf, counts, renderPiece, !async)
 		}
-		for i := range pieces {
-			rest := 0
-			for _, n := range counts[i+1:] {
-				rest += n
-			}
+		rest := total
+		for i, n := range counts {
+			rest -= n
 			buf = renderPiece(buf, i, rest)
 		}
 		return buf

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	goruntime "runtime"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 )
 
@@ -130,69 +128,4 @@ func TestPrintSorted(t *testing.T) {
 			}
 		})
 	}
-}
-
-// BenchmarkPrintSorted prints a batch of 65,536 (word, count) pairs gathered from two
-// sorted runs, as word count's sortByKey().print() does: merged as they are rendered
-// (PrintSorted), against merged into one slice first and then printed, as generated code
-// did before SortedRuns (BenchmarkPrintMerged: stdlib.MergeSortedFunc's merge, in
-// ranges on GOMAXPROCS goroutines, into a slice kept from call to call).
-func BenchmarkPrintSorted(b *testing.B) { benchPrintRuns(b, true) }
-func BenchmarkPrintMerged(b *testing.B) { benchPrintRuns(b, false) }
-
-type wordCount struct {
-	w string
-	n int64
-}
-
-func benchPrintRuns(b *testing.B, sorted bool) {
-	r := rand.New(rand.NewPCG(5, 6))
-	runs := make([][]wordCount, 2)
-	for i := range 1 << 16 {
-		w := strconv.FormatUint(r.Uint64()%1e9, 36)
-		runs[i%2] = append(runs[i%2], wordCount{w, int64(i)})
-	}
-	byWord := func(a, b wordCount) int { return cmp.Compare(a.w, b.w) }
-	for _, run := range runs {
-		slices.SortFunc(run, byWord)
-	}
-	render := func(dst []byte, v wordCount) []byte {
-		dst = append(dst, '(')
-		dst = append(dst, v.w...)
-		dst = append(dst, ',')
-		dst = strconv.AppendInt(dst, v.n, 10)
-		return append(dst, ')')
-	}
-	parts := []SortedRuns[wordCount]{{Runs: runs, Cmp: byWord}}
-	var merged []wordCount
-	for b.Loop() {
-		if sorted {
-			if err := PrintSorted(io.Discard, 1000, 1<<30, parts, render); err != nil {
-				b.Fatal(err)
-			}
-			continue
-		}
-		merged = mergeLikeStdlib(merged, runs, byWord)
-		if err := Print(io.Discard, 1000, 1<<30, [][]wordCount{merged}, render); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// mergeLikeStdlib is stdlib.MergeSortedFunc for the benchmark (stdlib imports the
-// runtime): the ranges of MergeCuts merged on GOMAXPROCS goroutines.
-func mergeLikeStdlib[T any](dst []T, runs [][]T, cmp func(a, b T) int) []T {
-	procs := goruntime.GOMAXPROCS(0)
-	cuts := MergeCuts(runs, procs, cmp)
-	dst = slices.Grow(dst[:0], Len(runs))[:Len(runs)]
-	var wg sync.WaitGroup
-	start := 0
-	for q := range procs {
-		parts, size := MergeRange(runs, cuts, q)
-		out := dst[start : start : start+size]
-		wg.Go(func() { MergeEach(parts, -1, cmp, func(v T) { out = append(out, v) }) })
-		start += size
-	}
-	wg.Wait()
-	return dst
 }

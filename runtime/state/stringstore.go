@@ -72,16 +72,17 @@ func (u *StringUpdateStore[V, S]) at(k string) (i int, added bool) {
 // when Update rebuilds it: ask for it again after an Update.
 func (u *StringUpdateStore[V, S]) Dict() *rt.KeyDict { return u.dict }
 
-// AddID is Add for the key of id in Dict().
-func (u *StringUpdateStore[V, S]) AddID(id uint32, v V) {
-	var i int
+// atID returns the position of the key of id in Dict(), adding it at the end if it has
+// none.
+func (u *StringUpdateStore[V, S]) atID(id uint32) int {
 	if int(id) < len(u.pos) && u.pos[id] != 0 {
-		i = int(u.pos[id]) - 1
-	} else {
-		i = u.insert(id)
+		return int(u.pos[id]) - 1
 	}
-	u.group(i, v)
+	return u.insert(id)
 }
+
+// AddID is Add for the key of id in Dict().
+func (u *StringUpdateStore[V, S]) AddID(id uint32, v V) { u.group(u.atID(id), v) }
 
 // Put sets k's state to s: the initial state, given before the first batch, or a state
 // restored from a checkpoint. A new key goes to the end of the order.
@@ -137,7 +138,13 @@ func (u *StringUpdateStore[V, S]) Update(f func(k string, news []V, prev S, had 
 	u.keys, u.vals, u.grp = u.keys[:j], u.vals[:j], u.grp[:j]
 	u.n = j
 	u.news.reset()
-	if dead := u.dict.Len() - j; dead > j && dead >= compactMin {
+	u.compactIfSparse()
+}
+
+// compactIfSparse rebuilds the dictionary (compact) when the removed keys it holds
+// outnumber the live ones.
+func (u *StringUpdateStore[V, S]) compactIfSparse() {
+	if dead := u.dict.Len() - u.n; dead > u.n && dead >= compactMin {
 		u.compact()
 	}
 }
@@ -216,15 +223,7 @@ func (u *StringUpdateStore[V, S]) All() iter.Seq2[string, S] {
 // that function, key for key and in the same order: int addition wraps around and is
 // associative, so adding the values one by one to the previous total gives the sum of
 // the news plus the total, and the function keeps every key.
-func SumID(u *StringUpdateStore[int64, int64], id uint32, v int64) {
-	var i int
-	if int(id) < len(u.pos) && u.pos[id] != 0 {
-		i = int(u.pos[id]) - 1
-	} else {
-		i = u.insert(id)
-	}
-	u.vals[i] += v
-}
+func SumID(u *StringUpdateStore[int64, int64], id uint32, v int64) { u.vals[u.atID(id)] += v }
 
 // Sum is Add for the running sum (see SumID).
 func Sum(u *StringUpdateStore[int64, int64], k string, v int64) {
@@ -237,7 +236,5 @@ func Sum(u *StringUpdateStore[int64, int64], k string, v int64) {
 // joining the state in the order they came.
 func EndSums(u *StringUpdateStore[int64, int64]) {
 	u.n = len(u.keys)
-	if dead := u.dict.Len() - u.n; dead > u.n && dead >= compactMin {
-		u.compact()
-	}
+	u.compactIfSparse()
 }
