@@ -124,7 +124,10 @@ func (p *printer) flush(offset, indent int, gap func(line int) bool) {
 	for p.next < len(p.comments) && p.comments[p.next].At.Offset < offset {
 		c := p.comments[p.next]
 		p.next++
-		text := strings.TrimRight(c.Text, " \t")
+		// Any white space at the end goes, a carriage return too: printed before the
+		// newline it would become part of the line ending, which the parser drops, and
+		// a second formatting would differ from the first.
+		text := strings.TrimRight(c.Text, " \t\r\f\v")
 		if c.Trailing && !p.lineEmpty() {
 			p.write(" " + text)
 			p.newline(indent)
