@@ -113,6 +113,8 @@ type gen struct {
 	// flatLoops are the flatMaps compiled as loops over words or split parts
 	// (flatmap.go), nil for the others; allocated on first use.
 	flatLoops map[*planner.Op]*flatLoop
+	// dictSums memoizes dictSumFrom by exchange (dictsum.go).
+	dictSums map[*planner.Exchange]*dictSum
 
 	errs diag.List
 }

@@ -110,9 +110,13 @@ func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) b
 	if !ok {
 		return false
 	}
+	line := fl.arg(jen.Id("b").Dot("Time"), v)
+	if ds := g.dictSumFrom(x); ds != nil {
+		sg.dictMapSide(ds, line, val(f))
+		return true
+	}
 	comb := sg.combineLocal(x, c)
 	f.emit(sg.enter(x.Op))
-	line := fl.arg(jen.Id("b").Dot("Time"), v)
 	if types.Identical(c.val, types.IntType) && g.isSumLambda(reduceFn(x.Op)) {
 		f.emit(jen.Qual(g.rtPath, "CountWords").Call(jen.Id(comb), line, val(f)))
 		return true

@@ -120,6 +120,10 @@ func (g *gen) genJob() {
 		g.genSource(src)
 	}
 	for _, x := range g.plan.Exchanges {
+		if g.dictSumFrom(x) != nil {
+			g.declareDictSum(x) // no exchange: see dictSum
+			continue
+		}
 		// x0 = rt.NewExchange[T](j.n0, j.n1)
 		comment := fmt.Sprintf("%s carries %s from stage %d to stage %d (%s).", exField(x), x.Elem, x.From.ID, x.To.ID, x.Mode)
 		if c := idChainOf(x.To); c != nil && (x == c.in || x == c.out) {
@@ -230,7 +234,9 @@ type stageGen struct {
 	// run in each partition before and after its loop; preLoop runs after pre, once the
 	// input is known.
 	pre, preLoop, setup, flush []jen.Code
-	keepDeclared               bool
+	// post runs after the partitions, on one goroutine.
+	post         []jen.Code
+	keepDeclared bool
 }
 
 // opIndex returns the index of n in the stage's rt.GuardFused table.
@@ -290,7 +296,9 @@ func (g *gen) genStage(s *planner.Stage) {
 	}
 	for _, x := range s.Out {
 		// An exchange is emptied by the stage that fills it, before it does.
-		sg.pre = append(sg.pre, jf(exField(x)).Dot("Reset").Call())
+		if g.dictSumFrom(x) == nil {
+			sg.pre = append(sg.pre, jf(exField(x)).Dot("Reset").Call())
+		}
 	}
 	body := sg.f.sub(func() { sg.produce() })
 	var fnBody []jen.Code
@@ -305,8 +313,15 @@ func (g *gen) genStage(s *planner.Stage) {
 	var stmts []jen.Code
 	stmts = append(stmts, sg.pre...)
 	stmts = append(stmts, sg.preLoop...)
-	stmts = append(stmts, jen.Return(jen.Id("b").Dot("Parallel").Call(g.partsOf(s),
-		jen.Func().Params(jen.Id("p").Int()).Params(jen.Err().Error()).Block(fnBody...))))
+	parallel := jen.Id("b").Dot("Parallel").Call(g.partsOf(s),
+		jen.Func().Params(jen.Id("p").Int()).Params(jen.Err().Error()).Block(fnBody...))
+	if len(sg.post) == 0 {
+		stmts = append(stmts, jen.Return(parallel))
+	} else {
+		stmts = append(stmts, jen.If(jen.Err().Op(":=").Add(parallel), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		stmts = append(stmts, sg.post...)
+		stmts = append(stmts, jen.Return(jen.Nil()))
+	}
 
 	ops := make([]jen.Code, len(sg.ops))
 	for i, n := range sg.ops {
@@ -334,6 +349,10 @@ func (g *gen) describeStage(s *planner.Stage) string {
 		d = fmt.Appendf(d, " %s at %d:%d;", n.Name, n.Pos.Line, n.Pos.Col)
 	}
 	for _, x := range s.Out {
+		if g.dictSumFrom(x) != nil {
+			d = fmt.Appendf(d, " adds into %s for %s at %d:%d;", dictField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
+			continue
+		}
 		d = fmt.Appendf(d, " writes %s for %s at %d:%d;", exField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
 	}
 	if s.Keep {

@@ -368,6 +368,10 @@ func (sg *stageGen) head() {
 			sg.idReduceHead(ch, c) // keys as ids (state.go)
 			return
 		}
+		if ds := g.dictSumOf(s); ds != nil {
+			sg.dictReduceHead(ds) // over the run's key dictionary (dictsum.go)
+			return
+		}
 		m := "merge"
 		g.perPartitionMaps(mergeField(s), s, c.key, c.val, mergeField(s)+" is the reduce side of "+n.Name+", per partition of stage "+itoa(s.ID)+".")
 		f.emit(jen.Id(m).Op(":=").Add(jf(mergeField(s))).Index(jen.Id("p")), jen.Id(m).Dot("Reset").Call())

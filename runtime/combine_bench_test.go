@@ -159,3 +159,42 @@ func benchSendByID(b *testing.B, byBytes bool) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*keys), "ns/key")
 }
+
+// BenchmarkDictSumsCountWords is the map side of a stateless word count over a run-wide
+// dictionary (rt.DictSums) over the same four batch files, with the dictionary holding
+// their words already, as from the second batch of a run on: the counterpart of
+// BenchmarkCountWords, whose map is rebuilt per batch.
+func BenchmarkDictSumsCountWords(b *testing.B) {
+	batches := benchBatches(b, "wordcount", 4)
+	words := 0
+	for _, ls := range batches {
+		for _, l := range ls {
+			words += len(strings.Fields(l))
+		}
+	}
+	d := rt.NewDictSums(1)
+	batch := func(ls []string) {
+		for _, l := range ls {
+			d.CountWords(0, l, 1)
+		}
+		d.AddFresh()
+		rt.AppendSums(d, nil, 0, 1, false, func(string, int64) struct{} { return struct{}{} })
+		d.EndBatch()
+	}
+	for _, ls := range batches {
+		batch(ls)
+	}
+	for b.Loop() {
+		for _, ls := range batches {
+			for _, l := range ls {
+				d.CountWords(0, l, 1)
+			}
+			d.AddFresh()
+		}
+		b.StopTimer()
+		rt.AppendSums(d, nil, 0, 1, false, func(string, int64) struct{} { return struct{}{} })
+		d.EndBatch()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*words), "ns/word")
+}

@@ -1,0 +1,316 @@
+package runtime
+
+import (
+	"math/bits"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DictSums is a stateless word count's reduceByKey over one key dictionary that lives
+// from batch to batch:
+//
+//	flatMap(l => words(e)).map(w => (w, v)).reduceByKey((a, b) => a + b).sortByKey()
+//
+// Generated code uses it in place of the map-side combine maps, the exchange by key,
+// the reduce side's merge maps and the per-partition sorts of that chain (codegen's
+// dictSum; bench/PERF_NOTES.md, issue #18). Each partition of the map side looks its
+// words up in the dictionary, which nothing changes while the map side runs, and adds
+// their values into its own array by key id; the words the dictionary lacks go into the
+// partition's small map of new words, which AddFresh adds to the dictionary once the map
+// side is done. The reduce side then walks the dictionary's ids in byte order of their
+// keys (kept sorted from batch to batch: only new keys are sorted), one range of that
+// order per partition, and sums each key's values over the map side's partitions.
+//
+// What it saves against the general chain: a word's key is looked up once, in a table
+// every core shares, instead of in a per-partition combine map that each batch rebuilds
+// (at two cores each core's map sees most of the batch's distinct words, and inserts
+// them); the keys are never sent, merged by hash, nor sorted per batch.
+//
+// The results are those of the general chain: the same (key, sum) pairs, sums wrapping
+// as Go's int64 addition does (associative and commutative, so the order in which the
+// partitions' values are added does not matter), each key of the batch once, in byte
+// order. A key counts as present when it occurred, even if its values sum to zero: each
+// partition marks the ids it saw in a bit set.
+//
+// The dictionary holds keys of earlier batches too; so that a stream of ever new keys
+// does not make it grow without bound, EndBatch rebuilds it with the batch's own keys
+// when it holds more than twice as many and more than dictSumsKeep.
+type DictSums struct {
+	dict  *KeyDict
+	parts []*dictSumPart // apart, each written by its own core only
+	order []uint32       // the dictionary's ids in byte order of their keys, for the reduce side
+	seen  []uint64       // EndBatch's union of the partitions' marks
+	ids   []uint32       // AddFresh's ids of a partition's new words
+	// open says a batch began and has not ended: Begin then finds what a failed
+	// attempt left behind.
+	open bool
+}
+
+// dictSumPart is what one partition of the map side adds into.
+type dictSumPart struct {
+	// The dictionary's table, for the map side's loop (set by table when it changes).
+	slots []dictSlot
+	shift uint
+	dict  *KeyDict
+	sums  []int64  // by id; zero outside a batch's map and reduce sides
+	seen  []uint64 // bit id: the key occurred in this partition in this batch
+	fresh *OrderedMap[string, int64]
+}
+
+// dictSumsKeep is the number of keys below which EndBatch never rebuilds the
+// dictionary; a variable so that tests can send small runs through the rebuild.
+var dictSumsKeep = 1 << 16
+
+// NewDictSums returns a DictSums for a map side of parts partitions.
+func NewDictSums(parts int) *DictSums {
+	d := &DictSums{dict: NewKeyDict(0), parts: make([]*dictSumPart, parts)}
+	for p := range d.parts {
+		d.parts[p] = &dictSumPart{fresh: NewOrderedMap[string, int64](64)}
+	}
+	d.table()
+	return d
+}
+
+// Begin starts a batch, on one goroutine, before the map side: when the last batch
+// began and did not end (it failed between its map side and EndBatch, and is being
+// computed again or given up), it clears the sums, marks and new words that attempt
+// left, so that nothing is counted twice.
+func (d *DictSums) Begin() {
+	if d.open {
+		for _, pt := range d.parts {
+			clear(pt.sums)
+			clear(pt.seen)
+			pt.fresh.Reset()
+		}
+	}
+	d.open = true
+}
+
+// CountWords splits line as words() does and adds v to each word's sum in partition p
+// of the map side. Partitions may call it at once; the dictionary is only read.
+//
+// It is combineWords with the dictionary's lookup of a word of up to 8 bytes written
+// into the loop: through combineWords's sink, a call per word the compiler does not
+// inline, the map side took 21.7 ns a word at two cores against the expert baseline's
+// 17-18 for its whole run. Words of 9 to 15 bytes are cut from two loads as there;
+// other words take combineWords's exact path.
+func (d *DictSums) CountWords(p int, line string, v int64) {
+	pt := d.parts[p]
+	slots, shift := pt.slots, pt.shift
+	mask := uint64(len(slots) - 1)
+	s := line
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace(c) {
+				i++
+				continue
+			}
+			if len(s) >= 8 {
+				x := load8(s, i)
+				mk := wordEndMask(x)
+				if r := len(s) - i; r < 8 {
+					mk |= 0x80 << (8 * r) // the line's end ends the word
+				}
+				if mk != 0 && (mk&-mk)&x == 0 { // a word of up to 8 bytes
+					k := bits.TrailingZeros64(mk) >> 3
+					lo := x & (1<<(8*k) - 1)
+					n := uint64(k)
+					h := packed{lo: lo}.hash(n)
+					t := dictTag(h, n)
+					for slot := h >> shift; ; slot = (slot + 1) & mask {
+						sl := &slots[slot]
+						if sl.key == lo && sl.meta>>32 == t { // the tag holds the length
+							id := uint32(sl.meta) - 1
+							pt.sums[id] += v
+							pt.seen[id>>6] |= 1 << (id & 63)
+							break
+						}
+						if sl.meta == 0 {
+							sumWords{pt.fresh}.combine(s[i:i+k], packed{lo: lo}, n, h, v)
+							break
+						}
+					}
+					i += k + 1
+					continue
+				}
+				if mk == 0 && len(s)-i > 8 {
+					x2 := load8(s, i+8)
+					mk2 := wordEndMask(x2)
+					if r := len(s) - i - 8; r < 8 {
+						mk2 |= 0x80 << (8 * r)
+					}
+					if mk2 != 0 && (mk2&-mk2)&x2 == 0 { // a word of 9 to 15 bytes
+						k := bits.TrailingZeros64(mk2) >> 3
+						pk := packed{lo: x, hi: x2 & (1<<(8*k) - 1)}
+						n := uint64(8 + k)
+						dictWords{pt}.combine(s[i:i+8+k], pk, n, pk.hash(n), v)
+						i += 8 + k + 1
+						continue
+					}
+				}
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		j, next := wordEnd(s, i)
+		w := s[i:j]
+		pk, n := pack(w)
+		dictWords{pt}.combine(w, pk, n, keyHash(w, pk, n), v)
+		i = next
+	}
+}
+
+// dictWords adds a word's value by id of the dictionary, or into the partition's map of
+// new words when the dictionary lacks it.
+type dictWords struct{ pt *dictSumPart }
+
+func (s dictWords) combine(w string, p packed, n, h uint64, v int64) {
+	pt := s.pt
+	if id, ok := pt.dict.find(w, p, n, h); ok {
+		pt.add(id, v)
+		return
+	}
+	sumWords{pt.fresh}.combine(w, p, n, h, v)
+}
+
+func (pt *dictSumPart) add(id uint32, v int64) {
+	pt.sums[id] += v
+	pt.seen[id>>6] |= 1 << (id & 63)
+}
+
+// AddFresh ends the map side, on one goroutine: it adds each partition's new words to
+// the dictionary (their sums into partition 0's array) and brings the order of the keys
+// up to date for the reduce side.
+func (d *DictSums) AddFresh() {
+	for p := range d.parts {
+		fresh := d.parts[p].fresh
+		if fresh.Len() == 0 {
+			continue
+		}
+		ids := d.ids[:0]
+		for _, k := range fresh.Keys() {
+			id, _ := d.dict.Add(k)
+			ids = append(ids, id)
+		}
+		d.grow()
+		pt := d.parts[0]
+		for i, v := range fresh.Values() {
+			id := ids[i]
+			pt.sums[id] += v
+			pt.seen[id>>6] |= 1 << (id & 63)
+		}
+		d.ids = ids
+		fresh.Reset()
+	}
+	d.order = d.dict.Sorted()
+	d.table()
+}
+
+// table hands the dictionary's table to the partitions, after it changed.
+func (d *DictSums) table() {
+	for _, pt := range d.parts {
+		pt.slots, pt.shift, pt.dict = d.dict.slots, d.dict.shift, d.dict
+	}
+}
+
+// grow sizes every partition's arrays to the dictionary.
+func (d *DictSums) grow() {
+	n := d.dict.Len()
+	for p := range d.parts {
+		pt := d.parts[p]
+		if len(pt.sums) < n {
+			pt.sums = append(pt.sums, make([]int64, max(n, 2*len(pt.sums))-len(pt.sums))...)
+		}
+		if w := (n + 63) / 64; len(pt.seen) < w {
+			pt.seen = append(pt.seen, make([]uint64, max(w, 2*len(pt.seen))-len(pt.seen))...)
+		}
+	}
+}
+
+// AppendSums is the reduce side's partition r of n: it appends mk(key, sum) to dst for
+// each key of the batch in the r-th of n equal ranges of the keys' byte order (reversed
+// when desc), and clears the sums it read. Partitions may call it at once, after
+// AddFresh.
+func AppendSums[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string, int64) T) []T {
+	order := d.order
+	lo, hi := len(order)*r/n, len(order)*(r+1)/n
+	if desc {
+		lo, hi = len(order)-hi, len(order)-lo
+	}
+	emit := func(id uint32) {
+		var sum int64
+		present := false
+		for p := range d.parts {
+			pt := d.parts[p]
+			if pt.seen[id>>6]&(1<<(id&63)) != 0 {
+				sum += pt.sums[id]
+				pt.sums[id] = 0
+				present = true
+			}
+		}
+		if present {
+			dst = append(dst, mk(d.dict.Key(id), sum))
+		}
+	}
+	if desc {
+		for i := hi - 1; i >= lo; i-- {
+			emit(order[i])
+		}
+	} else {
+		for _, id := range order[lo:hi] {
+			emit(id)
+		}
+	}
+	return dst
+}
+
+// EndBatch ends the reduce side, on one goroutine: it clears the partitions' marks, and
+// rebuilds the dictionary with the batch's keys alone when it holds more than twice as
+// many and more than dictSumsKeep (the keys handed out stay valid: a dictionary's bytes
+// are never overwritten).
+func (d *DictSums) EndBatch() {
+	d.open = false
+	n := d.dict.Len()
+	if n <= dictSumsKeep {
+		for p := range d.parts {
+			clear(d.parts[p].seen)
+		}
+		return
+	}
+	seen := d.seen[:0]
+	seen = append(seen, make([]uint64, (n+63)/64)...)
+	live := 0
+	for p := range d.parts {
+		for i, w := range d.parts[p].seen[:len(seen)] {
+			seen[i] |= w
+		}
+		clear(d.parts[p].seen)
+	}
+	for _, w := range seen {
+		live += bits.OnesCount64(w)
+	}
+	d.seen = seen
+	if n <= 2*live {
+		return
+	}
+	// In byte order, so that the new dictionary's ids are already sorted.
+	dict := NewKeyDict(live)
+	for _, id := range d.order {
+		if seen[id>>6]&(1<<(id&63)) != 0 {
+			dict.Add(d.dict.Key(id))
+		}
+	}
+	d.dict = dict
+	for _, pt := range d.parts {
+		pt.sums, pt.seen = nil, nil
+	}
+	d.grow()
+	d.order = nil
+	d.table()
+}
+
+// Len returns the number of keys the dictionary holds.
+func (d *DictSums) Len() int { return d.dict.Len() }

@@ -1,0 +1,167 @@
+package runtime
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type wordSum struct {
+	k string
+	v int64
+}
+
+// dictSumsBatch runs one batch through d the way generated code does: lines[p] on map
+// partition p, then AddFresh, then reduce partitions 0 to n-1 (appended in order, as a
+// gather of runs that are consecutive ranges reads them), then EndBatch.
+func dictSumsBatch(d *DictSums, lines [][]string, vals [][]int64, n int, desc bool) []wordSum {
+	d.Begin()
+	for p := range lines {
+		for i, l := range lines[p] {
+			d.CountWords(p, l, vals[p][i])
+		}
+	}
+	d.AddFresh()
+	var out []wordSum
+	for r := range n {
+		out = AppendSums(d, out, r, n, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
+	}
+	d.EndBatch()
+	return out
+}
+
+// refSums is what the general chain gives: every word of the batch once, with the
+// wrapping sum of its values, in byte order of the words.
+func refSums(lines [][]string, vals [][]int64, desc bool) []wordSum {
+	sums := map[string]int64{}
+	for p := range lines {
+		for i, l := range lines[p] {
+			for _, w := range strings.Fields(l) {
+				sums[w] += vals[p][i]
+			}
+		}
+	}
+	out := make([]wordSum, 0, len(sums))
+	for k, v := range sums {
+		out = append(out, wordSum{k, v})
+	}
+	slices.SortFunc(out, func(a, b wordSum) int { return strings.Compare(a.k, b.k) })
+	if desc {
+		slices.Reverse(out)
+	}
+	return out
+}
+
+// randomLine is a line of words from vocab separated by ASCII and Unicode white space.
+func randomLine(r *rand.Rand, vocab []string) string {
+	seps := []string{" ", "  ", "\t", "\u00a0", "\u2003", "\r", "\v"}
+	var b strings.Builder
+	for range r.IntN(12) {
+		if r.IntN(3) == 0 {
+			b.WriteString(seps[r.IntN(len(seps))])
+		}
+		b.WriteString(vocab[r.IntN(len(vocab))])
+		b.WriteString(seps[r.IntN(len(seps))])
+	}
+	return b.String()
+}
+
+// TestDictSums holds DictSums to the general chain over batches whose vocabularies
+// drift (so that keys come, go and come back), with values that cancel out (a key whose
+// sum is zero is still the batch's), words of every length and Unicode, at one to three
+// map partitions and reduce partitions, in both orders, with the dictionary rebuilt
+// often (dictSumsKeep lowered) and never.
+func TestDictSums(t *testing.T) {
+	for _, keep := range []int{0, 8, 1 << 16} {
+		for _, parts := range []int{1, 2, 3} {
+			for _, n := range []int{1, 2, 3} {
+				for _, desc := range []bool{false, true} {
+					t.Run(fmt.Sprintf("keep%d/map%d/reduce%d/desc=%v", keep, parts, n, desc), func(t *testing.T) {
+						defer func(k int) { dictSumsKeep = k }(dictSumsKeep)
+						dictSumsKeep = keep
+						r := rand.New(rand.NewPCG(uint64(keep*100+parts*10+n), 7))
+						base := []string{"a", "b", "ab", "é", "naïve", "abcdefgh", "abcdefghi", "abcdefghijklmnop",
+							"abcdefghijklmnopq", "a-very-long-word-of-more-than-sixteen-bytes", "\xff", "日本語"}
+						d := NewDictSums(parts)
+						maxLen := 0
+						for batch := range 30 {
+							vocab := slices.Clone(base[:1+batch%len(base)])
+							for range r.IntN(40) {
+								vocab = append(vocab, fmt.Sprintf("w%d", r.IntN(60)+batch*7))
+							}
+							lines := make([][]string, parts)
+							vals := make([][]int64, parts)
+							for p := range parts {
+								for range r.IntN(20) {
+									lines[p] = append(lines[p], randomLine(r, vocab))
+									vals[p] = append(vals[p], int64(r.IntN(5)-2))
+								}
+							}
+							got := dictSumsBatch(d, lines, vals, n, desc)
+							want := refSums(lines, vals, desc)
+							if !slices.Equal(got, want) {
+								t.Fatalf("batch %d:\n got %+v\nwant %+v", batch, got, want)
+							}
+							maxLen = max(maxLen, d.Len())
+						}
+						if keep == 0 && maxLen > 2*(len(base)+60+40) {
+							t.Errorf("the dictionary grew to %d keys with rebuilds on", maxLen)
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestDictSumsBounded runs batches of keys never seen before: the dictionary must stay
+// within about twice a batch's keys above dictSumsKeep.
+func TestDictSumsBounded(t *testing.T) {
+	defer func(k int) { dictSumsKeep = k }(dictSumsKeep)
+	dictSumsKeep = 100
+	d := NewDictSums(2)
+	for batch := range 50 {
+		var lines [2][]string
+		for p := range 2 {
+			var b strings.Builder
+			for i := range 100 {
+				fmt.Fprintf(&b, "k%d-%d-%d ", batch, p, i)
+			}
+			lines[p] = []string{b.String()}
+		}
+		got := dictSumsBatch(d, lines[:], [][]int64{{1}, {1}}, 2, false)
+		if len(got) != 200 {
+			t.Fatalf("batch %d: %d keys, want 200", batch, len(got))
+		}
+		if d.Len() > 600 {
+			t.Fatalf("batch %d: the dictionary holds %d keys", batch, d.Len())
+		}
+	}
+}
+
+// TestDictSumsFailedAttempt abandons a batch after its map side, and after part of its
+// reduce side, then computes it again: the second attempt must count each word once.
+func TestDictSumsFailedAttempt(t *testing.T) {
+	lines := [][]string{{"a b a", "new words"}, {"b c", "new"}}
+	vals := [][]int64{{1, 1}, {1, 1}}
+	want := refSums(lines, vals, false)
+	d := NewDictSums(2)
+	dictSumsBatch(d, lines, vals, 2, false) // the words known from an earlier batch
+	for _, stop := range []string{"map side", "reduce side"} {
+		d.Begin()
+		for p := range lines {
+			for i, l := range lines[p] {
+				d.CountWords(p, l+" extra", vals[p][i])
+			}
+		}
+		if stop == "reduce side" {
+			d.AddFresh()
+			AppendSums(d, nil, 0, 2, false, func(k string, v int64) wordSum { return wordSum{k, v} })
+		}
+		if got := dictSumsBatch(d, lines, vals, 2, false); !slices.Equal(got, want) {
+			t.Fatalf("after an attempt that stopped in its %s:\n got %+v\nwant %+v", stop, got, want)
+		}
+	}
+}
