@@ -63,6 +63,7 @@ func (sg *stageGen) flatMap(i int, n *planner.Op, v string, t types.Type) {
 type flatLoop struct {
 	kind     string // "words" or "split"
 	arg, sep func(bt jen.Code, v string) jen.Code
+	self     bool // arg is the element itself (words(l) for l => words(l))
 }
 
 // flatLoopFor recognises a flatMap whose lambda returns words(e) or split(e, sep) and
@@ -112,7 +113,7 @@ func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) b
 	}
 	line := fl.arg(jen.Id("b").Dot("Time"), v)
 	if ds := g.dictSumFrom(x); ds != nil {
-		sg.dictMapSide(ds, line, val(f))
+		sg.dictMapSide(ds, "CountWords", line, val(f))
 		return true
 	}
 	comb := sg.combineLocal(x, c)

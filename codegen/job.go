@@ -380,6 +380,9 @@ func (sg *stageGen) produce() {
 			jen.Id("b").Dot("AddInput").Call(jen.Qual(g.rtPath, "Len").Call(jen.Id("in"))))
 		inType = src.Elem
 		v := f.fresh("v")
+		if sg.dictCountLines() { // the partition's lines in one call (dictsum.go)
+			return
+		}
 		f.emit(rangeLoop(v, jen.Id("in").Index(jen.Id("p")), sg.chain(0, v, inType)))
 	case len(s.Inputs) == 1 && s.Inputs[0].Kind == planner.FromStage:
 		inType = s.Inputs[0].Stage.Elem

@@ -245,15 +245,21 @@ func (g *gen) flatLoop(n *planner.Op, t types.Type) *flatLoop {
 	}
 	// sub compiles argument e: the element itself when e is the lambda's one parameter, a
 	// literal as is, anything else as a function of the element.
+	self := func(e ast.Expr) bool {
+		x, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return false
+		}
+		obj := g.info.Uses[x]
+		return obj != nil && obj.Kind == check.ParamObject && len(l.Params) == 1 &&
+			l.Params[0].Name != nil && g.info.Defs[l.Params[0].Name] == obj
+	}
 	sub := func(e ast.Expr) func(bt jen.Code, v string) jen.Code {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.StringLit:
+		if x, ok := ast.Unparen(e).(*ast.StringLit); ok {
 			return func(jen.Code, string) jen.Code { return jen.Lit(x.Value) }
-		case *ast.Ident:
-			if obj := g.info.Uses[x]; obj != nil && obj.Kind == check.ParamObject && len(l.Params) == 1 &&
-				l.Params[0].Name != nil && g.info.Defs[l.Params[0].Name] == obj {
-				return func(_ jen.Code, v string) jen.Code { return jen.Id(v) }
-			}
+		}
+		if self(e) {
+			return func(_ jen.Code, v string) jen.Code { return jen.Id(v) }
 		}
 		li := g.lambda(n, &ast.Lambda{At: l.At, Params: l.Params, Body: e}, t)
 		return func(bt jen.Code, v string) jen.Code { return li.call(bt, jen.Id(v)) }
@@ -261,7 +267,7 @@ func (g *gen) flatLoop(n *planner.Op, t types.Type) *flatLoop {
 	switch {
 	case callee.Func.Name == "words" && len(call.Args) == 1:
 		if s, ok := args["s"]; ok && basicKind(g.info.Types[s]) == types.String {
-			return &flatLoop{kind: "words", arg: sub(s)}
+			return &flatLoop{kind: "words", arg: sub(s), self: self(s)}
 		}
 	case callee.Func.Name == "split" && len(call.Args) == 2:
 		s, sep := args["s"], args["sep"]

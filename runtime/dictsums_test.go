@@ -165,3 +165,42 @@ func TestDictSumsFailedAttempt(t *testing.T) {
 		}
 	}
 }
+
+// TestCountLines holds CountLines to CountWords line by line: lines cut from one text
+// (joined across "\n" and "\r\n"), empty lines, lines from elsewhere, and lines of one
+// buffer with other bytes between them (not joined: "x" is not white space).
+func TestCountLines(t *testing.T) {
+	text := "a b\nc d\r\nlonger-words-here x\n\nlast"
+	cut := strings.Split(text, "\n")
+	for i, l := range cut {
+		cut[i] = strings.TrimSuffix(l, "\r")
+	}
+	buf := "onextwo"
+	cases := [][]string{
+		cut,
+		{"a", "b c", "", "a"},
+		{buf[:3], buf[4:]}, // "one" and "two" with "x" between them
+		append(slices.Clone(cut[:2]), "c d", cut[3]),
+	}
+	for _, lines := range cases {
+		want := refSums([][]string{lines}, [][]int64{slices.Repeat([]int64{1}, len(lines))}, false)
+		d := NewDictSums(1)
+		d.Begin()
+		d.CountLines(0, lines, 1)
+		d.AddFresh()
+		got := AppendSums(d, nil, 0, 1, false, func(k string, v int64) wordSum { return wordSum{k, v} })
+		d.EndBatch()
+		if !slices.Equal(got, want) {
+			t.Errorf("lines %q:\n got %+v\nwant %+v", lines, got, want)
+		}
+	}
+	if joined, ok := adjacent(buf[:3], buf[4:]); ok {
+		t.Errorf("adjacent joined %q", joined)
+	}
+	if joined, ok := adjacent(cut[0], cut[1]); !ok || joined != "a b\nc d" {
+		t.Errorf("adjacent(%q, %q) = %q, %v", cut[0], cut[1], joined, ok)
+	}
+	if joined, ok := adjacent(cut[1], cut[2]); !ok || joined != "c d\r\nlonger-words-here x" {
+		t.Errorf("adjacent(%q, %q) = %q, %v", cut[1], cut[2], joined, ok)
+	}
+}
