@@ -134,29 +134,3 @@ func (sg *stageGen) dictReduceHead(ds *dictSum) {
 			jen.Id(out).Index(jen.Lit(0)), jen.Id("p"), g.partsOf(sg.s), jen.Lit(desc), mk))
 	sg.post = append(sg.post, jf(dictField(ds.in)).Dot("EndBatch").Call())
 }
-
-// dictCountLines emits, for a dictSum whose map side reads a source's lines and splits
-// each line itself (flatMap(l => words(l))), one call for the partition's lines in place
-// of the loop over them, and reports whether it did:
-//
-//	cur = 1
-//	j.dict0.CountLines(p, in[p], int64(1))
-//
-// Lines that follow each other in the source's buffer are then counted as one text.
-func (sg *stageGen) dictCountLines() bool {
-	s, g := sg.s, sg.g
-	if len(s.Chain) != 2 || len(s.Out) != 1 {
-		return false
-	}
-	ds, fm := g.dictSumFrom(s.Out[0]), s.Chain[0]
-	if ds == nil {
-		return false
-	}
-	if fl := g.flatLoopFor(fm, fm.Inputs[0].Elem); fl == nil || !fl.self {
-		return false
-	}
-	val, _ := g.wordPairValue(s.Chain[1])
-	sg.opIndex(fm)
-	sg.dictMapSide(ds, "CountLines", jen.Id("in").Index(jen.Id("p")), val(sg.f))
-	return true
-}

@@ -34,7 +34,7 @@ func (sg *stageGen) flatMap(i int, n *planner.Op, v string, t types.Type) {
 		f.emit(sg.enter(n))
 		switch fl.kind {
 		case "words":
-			if sg.combineWords(i, n, fl, v) {
+			if sg.combineWords(i, fl.arg(bt, v), false) {
 				return
 			}
 			rest := f.fresh("rest")
@@ -83,18 +83,20 @@ func (g *gen) flatLoopFor(n *planner.Op, t types.Type) *flatLoop {
 
 // combineWords fuses a word count's map side, flatMap(l => words(e)) →
 // map(w => (w, c)) → reduceByKey(f) with c not reading the word, into one call of the
-// runtime per element: rt.CombineWords tokenizes e and combines each word into the
-// partition's combine map as the loop of NextWord and Ptr would (the same keys, order
-// and values), hashing most words from the 8 bytes it loads to find their end:
+// runtime per element (text is e): rt.CombineWords tokenizes e and combines each word
+// into the partition's combine map as the loop of NextWord and Ptr would (the same keys,
+// order and values), hashing most words from the 8 bytes it loads to find their end:
 //
 //	cur = 2 // reduceByKey: only its function can fail
 //	rt.CombineWords(comb0, v, 1, reduceByKey_11_18)
 //
 // or, when the reduce function is (a, b) => a + b on int, rt.CountWords(comb0, v, 1),
-// which adds in place (the same values: Go's + on int64 wraps as the function does).
+// which adds in place (the same values: Go's + on int64 wraps as the function does);
+// for a dictSum (dictsum.go), j.dict0.CountWords(p, v, 1). With lines, text is the
+// partition's lines and the calls are their Lines forms, one per partition (wordLines).
 //
 // It reports false, emitting nothing, when the chain is not of that shape.
-func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) bool {
+func (sg *stageGen) combineWords(i int, text jen.Code, lines bool) bool {
 	s, g, f := sg.s, sg.g, sg.f
 	if i+2 != len(s.Chain) || s.Chain[i+1].Name != "map" || s.Keep || len(s.Out) != 1 {
 		return false
@@ -111,17 +113,46 @@ func (sg *stageGen) combineWords(i int, n *planner.Op, fl *flatLoop, v string) b
 	if !ok {
 		return false
 	}
-	line := fl.arg(jen.Id("b").Dot("Time"), v)
+	suffix := ""
+	if lines {
+		suffix = "Lines"
+	}
 	if ds := g.dictSumFrom(x); ds != nil {
-		sg.dictMapSide(ds, "CountWords", line, val(f))
+		method := "CountWords"
+		if lines {
+			method = "CountLines"
+		}
+		sg.dictMapSide(ds, method, text, val(f))
 		return true
 	}
 	comb := sg.combineLocal(x, c)
 	f.emit(sg.enter(x.Op))
 	if types.Identical(c.val, types.IntType) && g.isSumLambda(reduceFn(x.Op)) {
-		f.emit(jen.Qual(g.rtPath, "CountWords").Call(jen.Id(comb), line, val(f)))
+		f.emit(jen.Qual(g.rtPath, "CountWords"+suffix).Call(jen.Id(comb), text, val(f)))
 		return true
 	}
-	f.emit(jen.Qual(g.rtPath, "CombineWords").Call(jen.Id(comb), line, val(f), jen.Id(c.fn.name)))
+	f.emit(jen.Qual(g.rtPath, "CombineWords"+suffix).Call(jen.Id(comb), text, val(f), jen.Id(c.fn.name)))
 	return true
+}
+
+// wordLines emits, for a word count's map side that reads a source's lines and splits
+// each line itself (flatMap(l => words(l)) → map → reduceByKey, see combineWords), one
+// call for the partition's lines in place of the loop over them, and reports whether it
+// did:
+//
+//	cur = 2
+//	rt.CountWordsLines(comb0, in[p], int64(1))
+//
+// Lines that follow each other in the source's buffer are then split as one text.
+func (sg *stageGen) wordLines() bool {
+	s, g := sg.s, sg.g
+	if len(s.Chain) != 2 || s.Chain[0].Name != "flatMap" || len(s.Chain[0].Inputs) != 1 {
+		return false
+	}
+	fm := s.Chain[0]
+	if fl := g.flatLoopFor(fm, fm.Inputs[0].Elem); fl == nil || fl.kind != "words" || !fl.self {
+		return false
+	}
+	sg.opIndex(fm) // the stage's operators, as with the loop
+	return sg.combineWords(0, jen.Id("in").Index(jen.Id("p")), true)
 }

@@ -380,7 +380,7 @@ func (sg *stageGen) produce() {
 			jen.Id("b").Dot("AddInput").Call(jen.Qual(g.rtPath, "Len").Call(jen.Id("in"))))
 		inType = src.Elem
 		v := f.fresh("v")
-		if sg.dictCountLines() { // the partition's lines in one call (dictsum.go)
+		if sg.wordLines() { // the partition's lines in one call (flatmap.go)
 			return
 		}
 		f.emit(rangeLoop(v, jen.Id("in").Index(jen.Id("p")), sg.chain(0, v, inType)))

@@ -89,6 +89,27 @@ func BenchmarkTokenizeWords(b *testing.B) {
 func BenchmarkCountWords(b *testing.B)     { benchCountWords(b, false) }
 func BenchmarkCountWordsFunc(b *testing.B) { benchCountWords(b, true) }
 
+// BenchmarkCountWordsLines is BenchmarkCountWords through CountWordsLines, one call per
+// batch: the batch's lines are cut from one text, as the files source cuts them, so
+// they are split as one text.
+func BenchmarkCountWordsLines(b *testing.B) {
+	batches := benchBatches(b, "wordcount", 4)
+	words := 0
+	for _, ls := range batches {
+		for _, l := range ls {
+			words += len(strings.Fields(l))
+		}
+	}
+	m := rt.NewOrderedMap[string, int64](64)
+	for b.Loop() {
+		for _, ls := range batches {
+			m.Reset()
+			rt.CountWordsLines(m, ls, 1)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*words), "ns/word")
+}
+
 func benchCountWords(b *testing.B, withFunc bool) {
 	batches := benchBatches(b, "wordcount", 4)
 	words := 0

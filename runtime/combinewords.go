@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/binary"
+	"iter"
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
@@ -202,4 +203,62 @@ func (s sumWords) combine(w string, p packed, n, h uint64, v int64) {
 		return
 	}
 	m.insertPacked(w, v, at)
+}
+
+// CountWordsLines is CountWords for each of lines, lines that follow each other in
+// memory counted as one text (lineRuns): the same words in the same order.
+func CountWordsLines(m *OrderedMap[string, int64], lines []string, v int64) {
+	for run := range lineRuns(lines) {
+		CountWords(m, run, v)
+	}
+}
+
+// CombineWordsLines is CombineWords for each of lines, as CountWordsLines.
+func CombineWordsLines[V any](m *OrderedMap[string, V], lines []string, v V, f func(V, V) V) {
+	for run := range lineRuns(lines) {
+		CombineWords(m, run, v, f)
+	}
+}
+
+// lineRuns yields lines with those that follow each other in memory, with only "\n"
+// or "\r\n" between them (as the files source cuts them from its buffers), joined into
+// one text with what lies between. Split into words, the runs give the lines' words in
+// order, since white space ends a word either way; a line's end then costs what a space
+// does instead of a call and a tail of fewer than 8 bytes (wordcount_batch: about a
+// tenth of its CPU time).
+func lineRuns(lines []string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(lines); {
+			run := lines[i]
+			for i++; i < len(lines); i++ {
+				joined, ok := adjacent(run, lines[i])
+				if !ok {
+					break
+				}
+				run = joined
+			}
+			if !yield(run) {
+				return
+			}
+		}
+	}
+}
+
+// adjacent returns a and b as one string, when b follows a in memory after a "\n" or
+// "\r\n" and neither is empty.
+func adjacent(a, b string) (string, bool) {
+	if a == "" || b == "" {
+		return "", false
+	}
+	pa, pb := unsafe.StringData(a), unsafe.StringData(b)
+	gap := uintptr(unsafe.Pointer(pb)) - uintptr(unsafe.Pointer(pa)) - uintptr(len(a))
+	if gap != 1 && gap != 2 {
+		return "", false
+	}
+	// The gap lies between a and b: read it through a string over a, the gap and b.
+	joined := unsafe.String(pa, len(a)+int(gap)+len(b))
+	if joined[len(a)+int(gap)-1] != '\n' || gap == 2 && joined[len(a)] != '\r' {
+		return "", false
+	}
+	return joined, true
 }

@@ -50,6 +50,27 @@ func checkCombineWords(t *testing.T, lines []string) {
 	if !slices.Equal(got.Keys(), want.Keys()) || !slices.Equal(got.Values(), want.Values()) {
 		t.Fatalf("CountWords over %q: %q %v; NextWord and Ptr: %q %v", lines, got.Keys(), got.Values(), want.Keys(), want.Values())
 	}
+	// The Lines forms, over lines that may follow each other in memory (cut from one
+	// text) and so be split as one text: the same keys, order and values as line by line.
+	f := func(a, b int64) int64 { return a*3 + b }
+	got.Reset()
+	want.Reset()
+	rt.CombineWordsLines(got, lines, 7, f)
+	for _, l := range lines {
+		rt.CombineWords(want, l, 7, f)
+	}
+	if !slices.Equal(got.Keys(), want.Keys()) || !slices.Equal(got.Values(), want.Values()) {
+		t.Fatalf("CombineWordsLines over %q: %q %v; line by line: %q %v", lines, got.Keys(), got.Values(), want.Keys(), want.Values())
+	}
+	got.Reset()
+	want.Reset()
+	rt.CountWordsLines(got, lines, 7)
+	for _, l := range lines {
+		rt.CountWords(want, l, 7)
+	}
+	if !slices.Equal(got.Keys(), want.Keys()) || !slices.Equal(got.Values(), want.Values()) {
+		t.Fatalf("CountWordsLines over %q: %q %v; line by line: %q %v", lines, got.Keys(), got.Values(), want.Keys(), want.Values())
+	}
 }
 
 // FuzzCombineWords holds the fused loop to NextWord and Ptr: the same keys in the same
@@ -60,7 +81,20 @@ func FuzzCombineWords(f *testing.F) {
 		"abcdefgh", "a abcdefgh", "ab abcdefghijklmno", "x abcdefghijklmn", "abcdefghijklmnop q", "abcdefghijklmnopq", "seven77 eight888 fifteen15151515"} {
 		f.Add(s, "a a b")
 	}
-	f.Fuzz(func(t *testing.T, a, b string) { checkCombineWords(t, []string{a, b, a}) })
+	f.Fuzz(func(t *testing.T, a, b string) {
+		checkCombineWords(t, []string{a, b, a})
+		checkCombineWords(t, cutLines(a+"\n"+b+"\r\n"+a+"\n\n"+b))
+	})
+}
+
+// cutLines cuts text into lines as the files source does (at "\n", a "\r" before it
+// dropped), so that the lines follow each other in memory.
+func cutLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
 }
 
 // TestCombineWordsRandom runs random lines over an alphabet of letters, every ASCII
@@ -79,8 +113,10 @@ func TestCombineWordsRandom(t *testing.T) {
 			lines[i] = b.String()
 		}
 		checkCombineWords(t, lines)
+		checkCombineWords(t, cutLines(strings.Join(lines, "\n")))
 	}
 	checkCombineWords(t, benchLikeLines(r, 5000))
+	checkCombineWords(t, cutLines(strings.Join(benchLikeLines(r, 5000), "\r\n")))
 }
 
 // benchLikeLines returns lines of ten words of 2 to 10 letters from a vocabulary of

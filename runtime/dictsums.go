@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // DictSums is a stateless word count's reduceByKey over one key dictionary that lives
@@ -164,42 +163,12 @@ func (d *DictSums) CountWords(p int, line string, v int64) {
 	}
 }
 
-// CountLines is CountWords for each of lines. Lines that follow each other in memory
-// with only "\n" or "\r\n" between them (as the files source cuts them from its
-// buffers) are counted as one text: white space ends a word either way, and the end of
-// a line then costs what a space does instead of a call and a tail of fewer than 8
-// bytes.
+// CountLines is CountWords for each of lines, lines that follow each other in memory
+// counted as one text (lineRuns).
 func (d *DictSums) CountLines(p int, lines []string, v int64) {
-	for i := 0; i < len(lines); {
-		run := lines[i]
-		for i++; i < len(lines) && run != ""; i++ {
-			joined, ok := adjacent(run, lines[i])
-			if !ok {
-				break
-			}
-			run = joined
-		}
+	for run := range lineRuns(lines) {
 		d.CountWords(p, run, v)
 	}
-}
-
-// adjacent returns a and b as one string, when b follows a in memory after a "\n" or
-// "\r\n" and neither is empty.
-func adjacent(a, b string) (string, bool) {
-	if a == "" || b == "" {
-		return "", false
-	}
-	pa, pb := unsafe.StringData(a), unsafe.StringData(b)
-	gap := uintptr(unsafe.Pointer(pb)) - uintptr(unsafe.Pointer(pa)) - uintptr(len(a))
-	if gap != 1 && gap != 2 {
-		return "", false
-	}
-	// The gap lies between a and b: read it through a string over a, the gap and b.
-	joined := unsafe.String(pa, len(a)+int(gap)+len(b))
-	if joined[len(a)+int(gap)-1] != '\n' || gap == 2 && joined[len(a)] != '\r' {
-		return "", false
-	}
-	return joined, true
 }
 
 // dictWords adds a word's value by id of the dictionary, or into the partition's map of
