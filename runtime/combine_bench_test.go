@@ -93,13 +93,7 @@ func BenchmarkCountWordsFunc(b *testing.B) { benchCountWords(b, true) }
 // batch: the batch's lines are cut from one text, as the files source cuts them, so
 // they are split as one text.
 func BenchmarkCountWordsLines(b *testing.B) {
-	batches := benchBatches(b, "wordcount", 4)
-	words := 0
-	for _, ls := range batches {
-		for _, l := range ls {
-			words += len(strings.Fields(l))
-		}
-	}
+	batches, words := benchWordBatches(b)
 	m := rt.NewOrderedMap[string, int64](64)
 	for b.Loop() {
 		for _, ls := range batches {
@@ -110,14 +104,20 @@ func BenchmarkCountWordsLines(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*words), "ns/word")
 }
 
-func benchCountWords(b *testing.B, withFunc bool) {
-	batches := benchBatches(b, "wordcount", 4)
-	words := 0
+// benchWordBatches returns the lines of four batch files of the word count data set
+// and the number of words they hold.
+func benchWordBatches(b *testing.B) (batches [][]string, words int) {
+	batches = benchBatches(b, "wordcount", 4)
 	for _, ls := range batches {
 		for _, l := range ls {
 			words += len(strings.Fields(l))
 		}
 	}
+	return batches, words
+}
+
+func benchCountWords(b *testing.B, withFunc bool) {
+	batches, words := benchWordBatches(b)
 	m := rt.NewOrderedMap[string, int64](64)
 	sum := func(a, b int64) int64 { return a + b }
 	for b.Loop() {
@@ -186,13 +186,7 @@ func benchSendByID(b *testing.B, byBytes bool) {
 // their words already, as from the second batch of a run on: the counterpart of
 // BenchmarkCountWords, whose map is rebuilt per batch.
 func BenchmarkDictSumsCountWords(b *testing.B) {
-	batches := benchBatches(b, "wordcount", 4)
-	words := 0
-	for _, ls := range batches {
-		for _, l := range ls {
-			words += len(strings.Fields(l))
-		}
-	}
+	batches, words := benchWordBatches(b)
 	d := rt.NewDictSums(1)
 	batch := func(ls []string) {
 		for _, l := range ls {
