@@ -47,19 +47,36 @@ type DictSums struct {
 }
 
 // dictSumPart is what one partition of the map side adds into.
+//
+// The words found in the dictionary are counted, not summed: counts is half the width
+// of int64 sums, and the loop's one store per word misses the cache less (the map side
+// took 14.7-16.9 ns a word against 16.6-21.9 with int64 sums, BenchmarkDictSumsCountWords,
+// six alternating runs). A count is worth v, the value of the calls since the last
+// settle; a call with another v, or text that could make a count wrap (room), first
+// moves the counts into spill, as sums. New words' sums go to spill too (AddFresh).
 type dictSumPart struct {
 	// The dictionary's table, for the map side's loop (set by table when it changes).
-	slots []dictSlot
-	shift uint
-	dict  *KeyDict
-	sums  []int64  // by id; zero outside a batch's map and reduce sides
-	seen  []uint64 // bit id: the key occurred in this partition in this batch
-	fresh *OrderedMap[string, int64]
+	slots  []dictSlot
+	shift  uint
+	dict   *KeyDict
+	counts []uint32 // by id: occurrences since the last settle; zero outside a batch
+	v      int64    // what each occurrence in counts adds
+	room   int      // bytes of text counts can still take: each word takes at least one
+	seen   []uint64 // bit id: the key occurred in this partition in this batch
+	// spill holds sums by id where spilled has the id's bit: counts settled at another
+	// v, and new words' sums. Both are nil until first needed.
+	spill   []int64
+	spilled []uint64
+	fresh   *OrderedMap[string, int64]
 }
 
 // dictSumsKeep is the number of keys below which EndBatch never rebuilds the
 // dictionary; a variable so that tests can send small runs through the rebuild.
 var dictSumsKeep = 1 << 16
+
+// dictCountRoom is the text a partition's counts take between settles: fewer bytes than
+// a uint32 can count, so no count wraps. A variable so that tests can settle often.
+var dictCountRoom = 1<<32 - 1
 
 // NewDictSums returns a DictSums for a map side of parts partitions.
 func NewDictSums(parts int) *DictSums {
@@ -78,12 +95,17 @@ func NewDictSums(parts int) *DictSums {
 func (d *DictSums) Begin() {
 	if d.open {
 		for _, pt := range d.parts {
-			clear(pt.sums)
+			clear(pt.counts)
 			clear(pt.seen)
+			clear(pt.spill)
+			clear(pt.spilled)
 			pt.fresh.Reset()
 		}
 	}
 	d.open = true
+	for _, pt := range d.parts {
+		pt.room = dictCountRoom // the counts are all zero
+	}
 }
 
 // CountWords splits line as words() does and adds v to each word's sum in partition p
@@ -96,6 +118,10 @@ func (d *DictSums) Begin() {
 // other words take combineWords's exact path.
 func (d *DictSums) CountWords(p int, line string, v int64) {
 	pt := d.parts[p]
+	if v != pt.v || len(line) > pt.room {
+		pt.settle(v)
+	}
+	pt.room -= len(line)
 	slots, shift := pt.slots, pt.shift
 	mask := uint64(len(slots) - 1)
 	s := line
@@ -123,7 +149,7 @@ func (d *DictSums) CountWords(p int, line string, v int64) {
 						sl := &slots[slot]
 						if sl.key == lo && sl.meta>>32 == t { // the tag holds the length
 							id := uint32(sl.meta) - 1
-							pt.sums[id] += v
+							pt.counts[id]++
 							pt.seen[id>>6] |= 1 << (id & 63)
 							break
 						}
@@ -184,13 +210,45 @@ func (s dictWords) combine(w string, p packed, n, h uint64, v int64) {
 	sumWords{pt.fresh}.combine(w, p, n, h, v)
 }
 
-func (pt *dictSumPart) add(id uint32, v int64) {
-	pt.sums[id] += v
+func (pt *dictSumPart) add(id uint32, _ int64) {
+	pt.counts[id]++
 	pt.seen[id>>6] |= 1 << (id & 63)
 }
 
+// sizeSpill sizes spill and spilled as counts and seen.
+func (pt *dictSumPart) sizeSpill() {
+	if len(pt.spill) < len(pt.counts) {
+		pt.spill = append(pt.spill, make([]int64, len(pt.counts)-len(pt.spill))...)
+	}
+	if len(pt.spilled) < len(pt.seen) {
+		pt.spilled = append(pt.spilled, make([]uint64, len(pt.seen)-len(pt.spilled))...)
+	}
+}
+
+// settle moves the counts into spill as sums at the current v, and makes v the value
+// of the occurrences counted from now on. Only the ids marked seen can have counts.
+func (pt *dictSumPart) settle(v int64) {
+	for w, word := range pt.seen {
+		for ; word != 0; word &= word - 1 {
+			id := uint32(w<<6 | bits.TrailingZeros64(word))
+			if c := pt.counts[id]; c != 0 {
+				pt.spillAdd(id, int64(c)*pt.v)
+				pt.counts[id] = 0
+			}
+		}
+	}
+	pt.v, pt.room = v, dictCountRoom
+}
+
+// spillAdd adds sum to id's spilled sum.
+func (pt *dictSumPart) spillAdd(id uint32, sum int64) {
+	pt.sizeSpill()
+	pt.spill[id] += sum
+	pt.spilled[id>>6] |= 1 << (id & 63)
+}
+
 // AddFresh ends the map side, on one goroutine: it adds each partition's new words to
-// the dictionary (their sums into partition 0's array) and brings the order of the keys
+// the dictionary (their sums into partition 0's spill) and brings the order of the keys
 // up to date for the reduce side.
 func (d *DictSums) AddFresh() {
 	for p := range d.parts {
@@ -207,7 +265,7 @@ func (d *DictSums) AddFresh() {
 		pt := d.parts[0]
 		for i, v := range fresh.Values() {
 			id := ids[i]
-			pt.sums[id] += v
+			pt.spillAdd(id, v)
 			pt.seen[id>>6] |= 1 << (id & 63)
 		}
 		d.ids = ids
@@ -229,11 +287,14 @@ func (d *DictSums) grow() {
 	n := d.dict.Len()
 	for p := range d.parts {
 		pt := d.parts[p]
-		if len(pt.sums) < n {
-			pt.sums = append(pt.sums, make([]int64, max(n, 2*len(pt.sums))-len(pt.sums))...)
+		if len(pt.counts) < n {
+			pt.counts = append(pt.counts, make([]uint32, max(n, 2*len(pt.counts))-len(pt.counts))...)
 		}
 		if w := (n + 63) / 64; len(pt.seen) < w {
 			pt.seen = append(pt.seen, make([]uint64, max(w, 2*len(pt.seen))-len(pt.seen))...)
+		}
+		if pt.spill != nil {
+			pt.sizeSpill()
 		}
 	}
 }
@@ -254,9 +315,13 @@ func AppendSums[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string
 		for p := range d.parts {
 			pt := d.parts[p]
 			if pt.seen[id>>6]&(1<<(id&63)) != 0 {
-				sum += pt.sums[id]
-				pt.sums[id] = 0
+				sum += int64(pt.counts[id]) * pt.v
+				pt.counts[id] = 0
 				present = true
+				if pt.spilled != nil && pt.spilled[id>>6]&(1<<(id&63)) != 0 {
+					sum += pt.spill[id]
+					pt.spill[id] = 0
+				}
 			}
 		}
 		if present {
@@ -281,6 +346,9 @@ func AppendSums[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string
 // are never overwritten).
 func (d *DictSums) EndBatch() {
 	d.open = false
+	for _, pt := range d.parts {
+		clear(pt.spilled) // the spill itself was cleared where read
+	}
 	n := d.dict.Len()
 	if n <= dictSumsKeep {
 		for p := range d.parts {
@@ -313,7 +381,7 @@ func (d *DictSums) EndBatch() {
 	}
 	d.dict = dict
 	for _, pt := range d.parts {
-		pt.sums, pt.seen = nil, nil
+		pt.counts, pt.seen, pt.spill, pt.spilled = nil, nil, nil, nil
 	}
 	d.grow()
 	d.order = nil

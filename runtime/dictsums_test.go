@@ -70,17 +70,23 @@ func randomLine(r *rand.Rand, vocab []string) string {
 
 // TestDictSums holds DictSums to the general chain over batches whose vocabularies
 // drift (so that keys come, go and come back), with values that cancel out (a key whose
-// sum is zero is still the batch's), words of every length and Unicode, at one to three
-// map partitions and reduce partitions, in both orders, with the dictionary rebuilt
-// often (dictSumsKeep lowered) and never.
+// sum is zero is still the batch's) and change from line to line (the counts settled
+// into sums), words of every length and Unicode, at one to three map partitions and
+// reduce partitions, in both orders, with the dictionary rebuilt often (dictSumsKeep
+// lowered) and never, and with the counts' room lowered so that they settle at almost
+// every line.
 func TestDictSums(t *testing.T) {
 	for _, keep := range []int{0, 8, 1 << 16} {
+		room := dictCountRoom
+		if keep == 8 {
+			room = 10 // counts settled into sums at almost every line
+		}
 		for _, parts := range []int{1, 2, 3} {
 			for _, n := range []int{1, 2, 3} {
 				for _, desc := range []bool{false, true} {
 					t.Run(fmt.Sprintf("keep%d/map%d/reduce%d/desc=%v", keep, parts, n, desc), func(t *testing.T) {
-						defer func(k int) { dictSumsKeep = k }(dictSumsKeep)
-						dictSumsKeep = keep
+						defer func(k, r int) { dictSumsKeep, dictCountRoom = k, r }(dictSumsKeep, dictCountRoom)
+						dictSumsKeep, dictCountRoom = keep, room
 						r := rand.New(rand.NewPCG(uint64(keep*100+parts*10+n), 7))
 						base := []string{"a", "b", "ab", "é", "naïve", "abcdefgh", "abcdefghi", "abcdefghijklmnop",
 							"abcdefghijklmnopq", "a-very-long-word-of-more-than-sixteen-bytes", "\xff", "日本語"}
