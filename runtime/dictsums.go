@@ -14,10 +14,10 @@ import (
 // Generated code uses it in place of the map-side combine maps, the exchange by key,
 // the reduce side's merge maps and the per-partition sorts of that chain (codegen's
 // dictSum; bench/PERF_NOTES.md, issue #18). Each partition of the map side looks its
-// words up in the dictionary, which nothing changes while the map side runs, and adds
-// their values into its own array by key id; the words the dictionary lacks go into the
-// partition's small map of new words, which AddFresh adds to the dictionary once the map
-// side is done. The reduce side then walks the dictionary's ids in byte order of their
+// words up in the dictionary, which nothing changes while the map side runs, and
+// counts them in its own array by key id (see dictSumPart); the words the dictionary
+// lacks go into the partition's small map of new words, which AddFresh adds to the
+// dictionary once the map side is done. The reduce side then walks the dictionary's ids in byte order of their
 // keys (kept sorted from batch to batch: only new keys are sorted), one range of that
 // order per partition, and sums each key's values over the map side's partitions.
 //
@@ -27,8 +27,9 @@ import (
 // them); the keys are never sent, merged by hash, nor sorted per batch.
 //
 // The results are those of the general chain: the same (key, sum) pairs, sums wrapping
-// as Go's int64 addition does (associative and commutative, so the order in which the
-// partitions' values are added does not matter), each key of the batch once, in byte
+// as Go's int64 addition and multiplication do (a count n of a value v adds n*v, which
+// wraps as n additions of v do; the order in which the partitions' values are added
+// does not matter), each key of the batch once, in byte
 // order. A key counts as present when it occurred, even if its values sum to zero: each
 // partition marks the ids it saw in a bit set.
 //
