@@ -14,9 +14,9 @@ import (
 //
 // with v an int that does not read the word and nothing else reading the reduce side's
 // result. Its map side, reduce side and sort run over one key dictionary kept from batch
-// to batch (rt.DictSums), the expert baseline's design: the map side's partition p adds
-// each word's value by key id into its own array, the words the dictionary lacks into
-// a small map, added to the dictionary once the partitions are done; the reduce side's
+// to batch (rt.DictSums), the expert baseline's design: the map side's partition p
+// counts each word by key id in its own array, the words the dictionary lacks into a
+// small map, added to the dictionary once the partitions are done; the reduce side's
 // partition p appends the p-th range of the keys, in byte order, with their sums to
 // sortByKey's gather, which then receives runs already sorted:
 //
@@ -62,18 +62,7 @@ func (g *gen) findDictSum(x *planner.Exchange) *dictSum {
 		return nil
 	}
 	// The map side: the shape sg.combineWords fuses, ending the stage.
-	s := x.From
-	if s.Keep || len(s.Out) != 1 || len(s.Chain) < 2 {
-		return nil
-	}
-	fm, m := s.Chain[len(s.Chain)-2], s.Chain[len(s.Chain)-1]
-	if fm.Name != "flatMap" || m.Name != "map" || len(fm.Inputs) != 1 {
-		return nil
-	}
-	if fl := g.flatLoopFor(fm, fm.Inputs[0].Elem); fl == nil || fl.kind != "words" {
-		return nil
-	}
-	if _, ok := g.wordPairValue(m); !ok {
+	if _, ok := g.wordCountTail(x.From); !ok {
 		return nil
 	}
 	// The reduce side: its result goes to sortByKey's gather alone.

@@ -98,19 +98,13 @@ func (g *gen) flatLoopFor(n *planner.Op, t types.Type) *flatLoop {
 // It reports false, emitting nothing, when the chain is not of that shape.
 func (sg *stageGen) combineWords(i int, text jen.Code, lines bool) bool {
 	s, g, f := sg.s, sg.g, sg.f
-	if i+2 != len(s.Chain) || s.Chain[i+1].Name != "map" || s.Keep || len(s.Out) != 1 {
+	wc, ok := g.wordCountTail(s)
+	if !ok || i+2 != len(s.Chain) {
 		return false
 	}
-	x, m := s.Out[0], s.Chain[i+1]
-	if x.Op.Name != "reduceByKey" || !x.Combine {
-		return false
-	}
+	x, m, val := s.Out[0], wc.m, wc.val
 	c, ok := sg.keyedCombine(x.Op, m.Elem)
 	if !ok || c.kind != combineReduce || !types.Identical(c.key, types.StringType) || c.fn.batch || c.fn.spread > 0 {
-		return false
-	}
-	val, ok := g.wordPairValue(m)
-	if !ok {
 		return false
 	}
 	suffix := ""
@@ -145,14 +139,37 @@ func (sg *stageGen) combineWords(i int, text jen.Code, lines bool) bool {
 //
 // Lines that follow each other in the source's buffer are then split as one text.
 func (sg *stageGen) wordLines() bool {
-	s, g := sg.s, sg.g
-	if len(s.Chain) != 2 || s.Chain[0].Name != "flatMap" || len(s.Chain[0].Inputs) != 1 {
+	s := sg.s
+	if wc, ok := sg.g.wordCountTail(s); !ok || len(s.Chain) != 2 || !wc.words.self {
 		return false
 	}
-	fm := s.Chain[0]
-	if fl := g.flatLoopFor(fm, fm.Inputs[0].Elem); fl == nil || fl.kind != "words" || !fl.self {
-		return false
-	}
-	sg.opIndex(fm) // the stage's operators, as with the loop
+	sg.opIndex(s.Chain[0]) // the stage's operators, as with the loop
 	return sg.combineWords(0, jen.Id("in").Index(jen.Id("p")), true)
+}
+
+// wordCountTail is the end of a stage whose map side is a word count's:
+// flatMap(l => words(e)) → map(w => (w, c)), with c not reading the word, into the
+// combine of a reduceByKey, the stage's one output. combineWords fuses it; dictSum and
+// wordLines choose their forms of it.
+type wordCountTail struct {
+	fm, m *planner.Op
+	words *flatLoop
+	val   func(f *fn) jen.Code // c
+}
+
+// wordCountTail returns stage s's word count tail, if it ends with one.
+func (g *gen) wordCountTail(s *planner.Stage) (wordCountTail, bool) {
+	if s.Keep || len(s.Out) != 1 || len(s.Chain) < 2 {
+		return wordCountTail{}, false
+	}
+	x, fm, m := s.Out[0], s.Chain[len(s.Chain)-2], s.Chain[len(s.Chain)-1]
+	if x.Op.Name != "reduceByKey" || !x.Combine || fm.Name != "flatMap" || m.Name != "map" || len(fm.Inputs) != 1 {
+		return wordCountTail{}, false
+	}
+	fl := g.flatLoopFor(fm, fm.Inputs[0].Elem)
+	if fl == nil || fl.kind != "words" {
+		return wordCountTail{}, false
+	}
+	val, ok := g.wordPairValue(m)
+	return wordCountTail{fm: fm, m: m, words: fl, val: val}, ok
 }

@@ -92,33 +92,27 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 		g.initialState(n, s, kt, st)
 		m := f.fresh("st")
 		f.emit(jen.Id(m).Op(":=").Add(jf(field)).Index(jen.Id("p")))
-		c := idChainOf(s)
-		byID := c != nil && c.state == s // the reduce side sends ids of st.Dict(): see idChain
+		// The exchange's elements: (key, value) pairs, or ids of st.Dict() when the
+		// reduce side sends ids (see idChain).
+		key, val, suffix := "F1", "F2", ""
+		if c := idChainOf(s); c != nil && c.state == s {
+			key, val, suffix = "ID", "V", "ID"
+		}
 		if stringKeys && types.Identical(vt, types.IntType) && types.Identical(st, types.IntType) && g.isRunningSumLambda(stateSpec(n).Fn) {
 			// The running sum, (news, total) => some(sum(news) + total.getOrElse(0)),
 			// adds each value to its key's state (state.SumID, isRunningSumLambda);
 			// stores of other key types call the function as below:
 			//	state.SumID(st, e.ID, e.V)      (or state.Sum(st, e.F1, e.F2))
 			//	state.EndSums(st)
-			if byID {
-				sg.each(x, func(e string) {
-					f.emit(jen.Qual(g.statePath, "SumID").Call(jen.Id(m), jen.Id(e).Dot("ID"), jen.Id(e).Dot("V")))
-				})
-			} else {
-				sg.each(x, func(e string) {
-					f.emit(jen.Qual(g.statePath, "Sum").Call(jen.Id(m), jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2")))
-				})
-			}
+			sg.each(x, func(e string) {
+				f.emit(jen.Qual(g.statePath, "Sum"+suffix).Call(jen.Id(m), jen.Id(e).Dot(key), jen.Id(e).Dot(val)))
+			})
 			f.emit(sg.enter(n), jen.Qual(g.statePath, "EndSums").Call(jen.Id(m)))
 			sg.emitStringState(n, m)
 			return
 		}
-		if byID {
-			//	st.AddID(e.ID, e.V)
-			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("AddID").Call(jen.Id(e).Dot("ID"), jen.Id(e).Dot("V"))) })
-		} else {
-			sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("Add").Call(jen.Id(e).Dot("F1"), jen.Id(e).Dot("F2"))) })
-		}
+		//	st.AddID(e.ID, e.V)      (or st.Add(e.F1, e.F2))
+		sg.each(x, func(e string) { f.emit(jen.Id(m).Dot("Add"+suffix).Call(jen.Id(e).Dot(key), jen.Id(e).Dot(val))) })
 		params := []types.Type{&types.List{Elem: vt}, optS}
 		args := []jen.Code{jen.Id("news"), g.goType(optS).Values(kv("V", jen.Id("prev")), kv("Ok", jen.Id("had")))}
 		if fn := stateSpec(n).Fn; fn != nil && len(fn.Params) == 3 {

@@ -210,3 +210,28 @@ func TestCountLines(t *testing.T) {
 		t.Errorf("adjacent(%q, %q) = %q, %v", cut[1], cut[2], joined, ok)
 	}
 }
+
+// TestDictSumsCountsBounded holds a partition's counts to the text they took since they
+// were last settled, which is what keeps a uint32 count from wrapping (dictCountRoom,
+// lowered here to 8 bytes): with the room unchecked, the count of "a" would reach 40.
+func TestDictSumsCountsBounded(t *testing.T) {
+	defer func(r int) { dictCountRoom = r }(dictCountRoom)
+	dictCountRoom = 8
+	d := NewDictSums(1)
+	lines := slices.Repeat([]string{"a a a a"}, 10)
+	vals := slices.Repeat([]int64{3}, 10)
+	dictSumsBatch(d, [][]string{lines[:1]}, [][]int64{vals[:1]}, 1, false) // "a" into the dictionary
+	d.Begin()
+	for _, l := range lines {
+		d.CountWords(0, l, 3)
+		if c := d.parts[0].counts[0]; c > uint32(dictCountRoom) {
+			t.Fatalf("count %d after a line, over the %d bytes of room", c, dictCountRoom)
+		}
+	}
+	d.AddFresh()
+	got := AppendSums(d, nil, 0, 1, false, func(k string, v int64) wordSum { return wordSum{k, v} })
+	d.EndBatch()
+	if want := []wordSum{{"a", 120}}; !slices.Equal(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}
