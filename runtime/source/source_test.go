@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"streamc.dev/streamc/runtime/checkpoint"
+	"streamc.dev/streamc/runtime/wal"
 )
 
 // flatten joins a batch's partitions back into one slice.
@@ -513,4 +515,51 @@ func TestLinesBatchCappedByRate(t *testing.T) {
 	if want := []int{200, 200, 200, 200, 200}; !slices.Equal(sizes, want) {
 		t.Errorf("batch sizes %v, want %v", sizes, want)
 	}
+}
+
+// TestWALBatchTakesWithoutTheLock: a batch whose take waits for the receiving goroutine
+// (replay waits for a full batch) must not hold the receiver's lock meanwhile, since
+// that goroutine first feeds the log's backlog under the lock. Held, the two waited for
+// each other for good (TestReceiverRecovery hung in CI once, when the batch came first).
+func TestWALBatchTakesWithoutTheLock(t *testing.T) {
+	dir := t.TempDir()
+	log, err := wal.Open(dir, wal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range []string{"a", "b", "c"} { // a previous run's lines, in no batch yet
+		if _, err := log.Append([]byte(rec)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := log.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	log.Close()
+	in := newInbox(1 << 20)
+	w := newWALReceiver(dir, in, slog.New(slog.DiscardHandler))
+	if err := w.open(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got, err := w.batch(1000, 3, func(limit int) ([]string, error) {
+		go w.feed(ctx) // the receiving goroutine, starting while the batch waits
+		deadline := time.After(10 * time.Second)
+		for !in.ready(limit) {
+			select {
+			case <-in.notify:
+			case <-deadline:
+				return nil, errors.New("the backlog never reached the inbox: feed is blocked")
+			}
+		}
+		return in.take(limit)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Fatalf("batch = %q, want the backlog", got)
+	}
+	w.close()
 }

@@ -137,7 +137,6 @@ func (w *walReceiver) check(log *wal.Log, allocs *wal.Allocs) error {
 // receive logs a record; more reports that the input has more bytes buffered, so the
 // sync can wait for them. The record reaches the inbox once synced.
 func (w *walReceiver) receive(ctx context.Context, line string, more bool) error {
-	// No w.mu here: batch holds it while a replay-mode take waits for this goroutine.
 	// The log is safe for concurrent use and is closed only after this goroutine ends.
 	if _, err := w.wal.Append([]byte(line)); err != nil {
 		return err
@@ -185,7 +184,31 @@ func (w *walReceiver) feed(ctx context.Context) error {
 // batch returns the records of batch t: its recovered allocation when it is a batch
 // being re-run, else what take returns from the inbox (at most limit records, 0: no
 // bound), allocated durably first.
+//
+// take runs without w.mu: in replay mode it waits for the receiving goroutine to fill
+// the inbox, and that goroutine takes w.mu to feed the log's backlog first. Only the
+// batch goroutine calls batch, so w.taken does not move while take runs.
 func (w *walReceiver) batch(t int64, limit int, take func(limit int) ([]string, error)) ([]string, error) {
+	if recs, ok, err := w.replayed(t); ok {
+		return recs, err
+	}
+	recs, err := take(limit)
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	end := w.taken + uint64(len(recs))
+	if err := w.allocs.Append(wal.Alloc{Time: t, End: end}); err != nil {
+		return nil, err
+	}
+	w.taken, w.lastT = end, t
+	return recs, nil
+}
+
+// replayed returns the records of batch t when it is a recovered batch being re-run
+// (ok), from its allocation in the log.
+func (w *walReceiver) replayed(t int64) (recs []string, ok bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.replay) > 0 {
@@ -195,26 +218,16 @@ func (w *walReceiver) batch(t int64, limit int, take func(limit int) ([]string, 
 			end = w.replay[0].End
 			w.replay = w.replay[1:]
 		}
-		var recs []string
 		if err := w.wal.Read(w.taken, end, func(_ uint64, rec []byte) error {
 			recs = append(recs, string(rec))
 			return nil
 		}); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		w.taken, w.lastT = end, t
-		return recs, nil
+		return recs, true, nil
 	}
-	recs, err := take(limit)
-	if err != nil {
-		return nil, err
-	}
-	end := w.taken + uint64(len(recs))
-	if err := w.allocs.Append(wal.Alloc{Time: t, End: end}); err != nil {
-		return nil, err
-	}
-	w.taken, w.lastT = end, t
-	return recs, nil
+	return nil, false, nil
 }
 
 // replaying reports whether recovered batches remain to be served.
