@@ -54,6 +54,9 @@ const (
 	stateGroup                    // []*window.KeyedGroup[K, V]
 	stateBatches                  // []*window.Batches[T], per partition of the window's input
 	stateHeld                     // []*eventtime.Hold[T], per partition of eventTime's stage
+	// stateDictTotals is updateStateByKey's running sum held by a dictSum, *rt.DictSums
+	// (dictsum.go): saved as stateUpdate's section, so that a checkpoint fits either.
+	stateDictTotals
 )
 
 // stateSection is one section of the job's checkpointed state.
@@ -83,7 +86,7 @@ func (g *gen) stateTypeText(s *stateSection) string {
 	n := s.node
 	var t string
 	switch s.kind {
-	case stateUpdate:
+	case stateUpdate, stateDictTotals:
 		t = types.Pair(s.key, s.val).String()
 	case stateMap:
 		t = types.Pair(s.key, s.val).String() + "; last access"
@@ -242,6 +245,20 @@ func (g *gen) sectionCode(s *stateSection) (save, restore []jen.Code) {
 				jen.Id("k").Op(":=").Add(get(s.key)),
 				jen.Id("v").Op(":=").Add(get(s.val)),
 				jf(s.field).Add(putBack)),
+		}
+	case stateDictTotals:
+		//	w.Len(j.dict0.TotalsLen())
+		//	for k, v := range j.dict0.Totals() { putString(w, k); putInt(w, v) }
+		save = []jen.Code{
+			w.Clone().Dot("Len").Call(field.Clone().Dot("TotalsLen").Call()),
+			jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Add(field).Dot("Totals").Call()).Block(put(s.key, jen.Id("k")), put(s.val, jen.Id("v"))),
+		}
+		//	for range r.Len() { k := getString(r); v := getInt(r); j.dict0.PutTotal(k, v) }
+		restore = []jen.Code{
+			jen.For(jen.Range().Add(r.Clone().Dot("Len").Call())).Block(
+				jen.Id("k").Op(":=").Add(get(s.key)),
+				jen.Id("v").Op(":=").Add(get(s.val)),
+				jf(s.field).Dot("PutTotal").Call(jen.Id("k"), jen.Id("v"))),
 		}
 	case stateReduce:
 		//	snap := j.win5.Snapshot()

@@ -28,13 +28,31 @@ import (
 //
 // The exchange into the reduce side is not built, nor the combine and merge maps, nor the
 // partitions' sorts. The results are the general chain's (int addition wraps, so the
-// order of the sums does not matter); semantics cases compare the two. The chain is
-// stateless: the dictionary only caches keys, and DictSums rebuilds it when it holds
-// more than twice the batch's keys, so a stream of ever new keys does not grow it.
+// order of the sums does not matter); semantics cases compare the two. Without state
+// the dictionary only caches keys, and DictSums rebuilds it when it holds more than
+// twice the batch's keys, so a stream of ever new keys does not grow it.
+//
+// The reduce side's result may also (or only) go to updateStateByKey with the running
+// sum, whose whole state goes to a gathering sortByKey (Spark's
+// StatefulNetworkWordCount, bench/pipelines/wordcount.stream). The state is then one
+// total per key id of the same dictionary (DictSums.WithTotals), as in the expert
+// baseline: the reduce side adds each key's batch sum to its total as it reads it, and
+// the state's stage hands the state's sortByKey its partition's range of every key, in
+// byte order:
+//
+//	stage1:  rt.AppendSums(...) as above, or j.dict0.FoldSums(p, j.n1) when only the state reads the sums
+//	stage3:  outx3[0] = rt.AppendTotals(j.dict0, outx3[0], p, j.n3, false, func(k string, v int64) stdlib.Tuple2[string, int64] { ... })
+//
+// The exchange into the state is not built, nor the state's stores; the checkpoint
+// section is the stores' (same name, same (key, total) records), so a checkpoint moves
+// between the two forms.
 type dictSum struct {
 	in   *planner.Exchange // map side → reduce side: reduceByKey's, never built
 	red  *planner.Stage    // the reduce side
-	sort *planner.Exchange // reduce side → sortByKey's gather
+	sort *planner.Exchange // reduce side → sortByKey's gather; nil when only the state reads the sums
+	// state is reduce side → updateStateByKey (never built) and stateSort the state's
+	// stage → sortByKey's gather; both nil without state.
+	state, stateSort *planner.Exchange
 }
 
 // dictField names the job's rt.DictSums of the chain whose map side writes x.
@@ -65,16 +83,56 @@ func (g *gen) findDictSum(x *planner.Exchange) *dictSum {
 	if _, ok := g.wordCountTail(x.From); !ok {
 		return nil
 	}
-	// The reduce side: its result goes to sortByKey's gather alone.
+	// The reduce side: its result goes to sortByKey's gather, to updateStateByKey's
+	// running sum, or to both.
 	red := x.To
-	if red.Head != x.Op || !onlyInput(red, x) || len(red.Chain) != 0 || red.Keep || len(red.Out) != 1 {
+	if red.Head != x.Op || !onlyInput(red, x) || len(red.Chain) != 0 || red.Keep || len(red.Out) == 0 {
 		return nil
 	}
-	y := red.Out[0]
-	if y.Op.Name != "sortByKey" || y.Mode != planner.Gather || y.Combine {
-		return nil
+	ds := &dictSum{in: x, red: red}
+	for _, y := range red.Out {
+		switch {
+		case isGatherSort(y) && ds.sort == nil:
+			ds.sort = y
+		case ds.state == nil && g.runningSumState(y):
+			ds.state, ds.stateSort = y, y.To.Out[0]
+		default:
+			return nil
+		}
 	}
-	return &dictSum{in: x, red: red, sort: y}
+	return ds
+}
+
+// isGatherSort reports whether exchange x is a sortByKey's gather.
+func isGatherSort(x *planner.Exchange) bool {
+	return x.Op.Name == "sortByKey" && x.Mode == planner.Gather && !x.Combine
+}
+
+// runningSumState reports whether exchange x leads to an updateStateByKey with the
+// running sum (isRunningSumLambda), no initial state and nothing else in its stage,
+// whose whole result goes to a gathering sortByKey: the state a dictSum can hold.
+func (g *gen) runningSumState(x *planner.Exchange) bool {
+	n, st := x.Op, x.To
+	if n.Name != "updateStateByKey" || x.Mode != planner.ByKey || x.Combine || st.Head != n || !onlyInput(st, x) {
+		return false
+	}
+	if stateSpec(n).Initial != nil || !types.Identical(g.stateType(n), types.IntType) || !g.isRunningSumLambda(stateSpec(n).Fn) {
+		return false
+	}
+	return sortedStateOut(st) != nil && !g.readsStore(n)
+}
+
+// readsStore reports whether an operator reads state operator n's stores directly
+// (snapshots).
+func (g *gen) readsStore(n *planner.Op) bool {
+	for _, s := range g.plan.Stages {
+		for _, o := range append([]*planner.Op{s.Head}, s.Chain...) {
+			if o != nil && o.Name == "snapshots" && len(o.Inputs) > 0 && o.Inputs[0] == n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dictSumOf returns the dictSum whose reduce side is stage s, or nil.
@@ -88,14 +146,44 @@ func (g *gen) dictSumOf(s *planner.Stage) *dictSum {
 	return nil
 }
 
+// dictStateOf returns the dictSum whose state is stage s's, or nil.
+func (g *gen) dictStateOf(s *planner.Stage) *dictSum {
+	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromExchange {
+		return nil
+	}
+	if ds := g.dictSumOf(s.Inputs[0].Exchange.From); ds != nil && ds.state == s.Inputs[0].Exchange {
+		return ds
+	}
+	return nil
+}
+
+// dictReplaces reports whether exchange x is one a dictSum does without (the map
+// side's into the reduce side, the reduce side's into the state): it is never built.
+func (g *gen) dictReplaces(x *planner.Exchange) bool {
+	if g.dictSumFrom(x) != nil {
+		return true
+	}
+	ds := g.dictSumOf(x.From)
+	return ds != nil && ds.state == x
+}
+
 // declareDictSum declares the chain's dictionary in place of exchange x:
 //
 //	j.dict0 = rt.NewDictSums(j.n0)
 func (g *gen) declareDictSum(x *planner.Exchange) {
-	g.job.field(dictField(x), jen.Op("*").Qual(g.rtPath, "DictSums"),
-		fmt.Sprintf("%s is the key dictionary of %s at %d:%d, kept from batch to batch: stage %d adds its words' values by key id, stage %d sums them in the keys' order.",
-			dictField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col, x.From.ID, x.To.ID))
-	g.ctorFn.emit(jf(dictField(x)).Op("=").Qual(g.rtPath, "NewDictSums").Call(g.partsOf(x.From)))
+	ds := g.dictSumFrom(x)
+	comment := fmt.Sprintf("%s is the key dictionary of %s at %d:%d, kept from batch to batch: stage %d adds its words' values by key id, stage %d sums them in the keys' order.",
+		dictField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col, x.From.ID, x.To.ID)
+	if ds.state != nil {
+		n := ds.state.Op
+		comment += fmt.Sprintf(" It holds the state of %s at %d:%d, a total per key, which stage %d hands on.", n.Name, n.Pos.Line, n.Pos.Col, ds.state.To.ID)
+	}
+	g.job.field(dictField(x), jen.Op("*").Qual(g.rtPath, "DictSums"), comment)
+	create := jen.Qual(g.rtPath, "NewDictSums").Call(g.partsOf(x.From))
+	if ds.state != nil {
+		create.Dot("WithTotals").Call()
+	}
+	g.ctorFn.emit(jf(dictField(x)).Op("=").Add(create))
 }
 
 // dictMapSide emits the map side's call (CountWords per line, or CountLines for the
@@ -108,18 +196,45 @@ func (sg *stageGen) dictMapSide(ds *dictSum, method string, lines, val jen.Code)
 }
 
 // dictReduceHead emits the reduce side: the partition's range of the keys with their
-// sums, in sortByKey's order, into its gather; after the partitions, EndBatch.
+// sums, in sortByKey's order, into its gather (FoldSums when only the state reads
+// them); after the partitions, EndBatch.
 func (sg *stageGen) dictReduceHead(ds *dictSum) {
 	g, f, n := sg.g, sg.f, sg.s.Head
-	out := "out" + exField(ds.sort)
+	d := jf(dictField(ds.in))
+	sg.post = append(sg.post, d.Clone().Dot("EndBatch").Call())
+	if ds.sort == nil {
+		f.emit(sg.enter(n), d.Clone().Dot("FoldSums").Call(jen.Id("p"), g.partsOf(sg.s)))
+		return
+	}
+	f.emit(sg.enter(n), sg.enter(ds.sort.Op))
+	sg.appendDict(ds.sort, "AppendSums", d, n.Elem)
+}
+
+// dictStateHead emits the state's stage of a dictSum: the partition's range of every
+// key with its total, in the state's sortByKey's order, into its gather.
+func (sg *stageGen) dictStateHead(ds *dictSum) {
+	g, n := sg.g, sg.s.Head
+	kt, _, _ := types.KeyValue(ds.state.Elem)
+	g.addState(&stateSection{node: n, kind: stateDictTotals, field: dictField(ds.in), key: kt, val: g.stateType(n)})
+	sg.f.emit(sg.enter(n), sg.enter(ds.stateSort.Op))
+	sg.appendDict(ds.stateSort, "AppendTotals", jf(dictField(ds.in)), n.Elem)
+}
+
+// appendDict emits the call that appends the partition's range of the dictionary's
+// keys, with their sums or totals, to sortByKey's gather x:
+//
+//	outx1 := j.x1.Out(p)
+//	outx1[0] = rt.AppendSums(j.dict0, outx1[0], p, j.n1, false, func(k string, v int64) stdlib.Tuple2[string, int64] {
+//		return stdlib.Tuple2[string, int64]{F1: k, F2: v}
+//	})
+func (sg *stageGen) appendDict(x *planner.Exchange, fn string, d jen.Code, elem types.Type) {
+	g, f := sg.g, sg.f
+	out := "out" + exField(x)
 	f.taken[out] = true
 	k, v := f.fresh("k"), f.fresh("v")
-	desc := !funcSpec(ds.sort.Op).Ascending
-	mk := jen.Func().Params(jen.Id(k).String(), jen.Id(v).Int64()).Add(g.goType(n.Elem)).Block(
-		jen.Return(g.goType(n.Elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(v)))))
-	f.emit(sg.enter(n), sg.enter(ds.sort.Op),
-		jen.Id(out).Op(":=").Add(jf(exField(ds.sort))).Dot("Out").Call(jen.Id("p")),
-		jen.Id(out).Index(jen.Lit(0)).Op("=").Qual(g.rtPath, "AppendSums").Call(jf(dictField(ds.in)),
-			jen.Id(out).Index(jen.Lit(0)), jen.Id("p"), g.partsOf(sg.s), jen.Lit(desc), mk))
-	sg.post = append(sg.post, jf(dictField(ds.in)).Dot("EndBatch").Call())
+	desc := !funcSpec(x.Op).Ascending
+	mk := jen.Func().Params(jen.Id(k).String(), jen.Id(v).Int64()).Add(g.goType(elem)).Block(
+		jen.Return(g.goType(elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(v)))))
+	f.emit(jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
+		jen.Id(out).Index(jen.Lit(0)).Op("=").Qual(g.rtPath, fn).Call(d, jen.Id(out).Index(jen.Lit(0)), jen.Id("p"), g.partsOf(sg.s), jen.Lit(desc), mk))
 }

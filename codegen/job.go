@@ -124,9 +124,12 @@ func (g *gen) genJob() {
 			g.declareDictSum(x) // no exchange: see dictSum
 			continue
 		}
+		if g.dictReplaces(x) {
+			continue // the reduce side's sums go to the state in the dictionary
+		}
 		// x0 = rt.NewExchange[T](j.n0, j.n1)
 		comment := fmt.Sprintf("%s carries %s from stage %d to stage %d (%s).", exField(x), x.Elem, x.From.ID, x.To.ID, x.Mode)
-		if c := idChainOf(x.To); c != nil && (x == c.in || x == c.out) {
+		if c := g.idChainOf(x.To); c != nil && (x == c.in || x == c.out) {
 			comment = fmt.Sprintf("%s carries %s, keys as ids of the state's dictionary, from stage %d to stage %d (%s).", exField(x), x.Elem, x.From.ID, x.To.ID, x.Mode)
 		}
 		jg.field(exField(x), jen.Op("*").Qual(g.rtPath, "Exchange").Types(g.exchangeElem(x)), comment)
@@ -296,7 +299,7 @@ func (g *gen) genStage(s *planner.Stage) {
 	}
 	for _, x := range s.Out {
 		// An exchange is emptied by the stage that fills it, before it does.
-		if g.dictSumFrom(x) == nil {
+		if !g.dictReplaces(x) {
 			sg.pre = append(sg.pre, jf(exField(x)).Dot("Reset").Call())
 		}
 	}
@@ -351,6 +354,10 @@ func (g *gen) describeStage(s *planner.Stage) string {
 	for _, x := range s.Out {
 		if g.dictSumFrom(x) != nil {
 			d = fmt.Appendf(d, " adds into %s for %s at %d:%d;", dictField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
+			continue
+		}
+		if g.dictReplaces(x) {
+			d = fmt.Appendf(d, " adds to the totals of %s for %s at %d:%d;", dictField(g.dictSumOf(s).in), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
 			continue
 		}
 		d = fmt.Appendf(d, " writes %s for %s at %d:%d;", exField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)

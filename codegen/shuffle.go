@@ -179,7 +179,7 @@ func (sg *stageGen) combineLocal(x *planner.Exchange, c keyedCombine) string {
 		return comb
 	}
 	g.perPartitionMaps(comb, x.From, c.key, c.val, comb+" is the map-side combine of "+n.Name+", per partition of stage "+itoa(x.From.ID)+".")
-	if ch := idChainFrom(x); ch != nil {
+	if ch := g.idChainFrom(x); ch != nil {
 		sg.flush = append(sg.flush, sg.idMapSide(ch, comb)) // keys as ids (state.go)
 		return comb
 	}
@@ -364,12 +364,12 @@ func (sg *stageGen) head() {
 			g.errorf(n.Pos, "codegen: %s on a stream of %s", n.Name, inElem)
 			return
 		}
-		if ch := idChainOf(s); ch != nil && ch.red == s {
-			sg.idReduceHead(ch, c) // keys as ids (state.go)
-			return
-		}
 		if ds := g.dictSumOf(s); ds != nil {
 			sg.dictReduceHead(ds) // over the run's key dictionary (dictsum.go)
+			return
+		}
+		if ch := g.idChainOf(s); ch != nil && ch.red == s {
+			sg.idReduceHead(ch, c) // keys as ids (state.go)
 			return
 		}
 		m := "merge"
@@ -495,6 +495,10 @@ func (sg *stageGen) head() {
 	case "countByWindow", "reduceByWindow", "reduceByKeyAndWindow", "countByValueAndWindow", "groupByKeyAndWindow":
 		sg.windowHead(n, x)
 	case "updateStateByKey", "mapWithState":
+		if ds := g.dictStateOf(s); ds != nil {
+			sg.dictStateHead(ds) // totals in the run's key dictionary (dictsum.go)
+			return
+		}
 		sg.stateHead(n, x)
 	default:
 		g.notImplemented(n)

@@ -95,7 +95,7 @@ func (sg *stageGen) stateHead(n *planner.Op, x *planner.Exchange) {
 		// The exchange's elements: (key, value) pairs, or ids of st.Dict() when the
 		// reduce side sends ids (see idChain).
 		key, val, suffix := "F1", "F2", ""
-		if c := idChainOf(s); c != nil && c.state == s {
+		if c := g.idChainOf(s); c != nil && c.state == s {
 			key, val, suffix = "ID", "V", "ID"
 		}
 		if stringKeys && types.Identical(vt, types.IntType) && types.Identical(st, types.IntType) && g.isRunningSumLambda(stateSpec(n).Fn) {
@@ -302,9 +302,10 @@ type idChain struct {
 	state *planner.Stage    // updateStateByKey's stage
 }
 
-// idChainFrom returns the idChain whose map side writes exchange x, or nil.
-func idChainFrom(x *planner.Exchange) *idChain {
-	if x == nil || !x.Combine || x.Mode != planner.ByKey || x.Op.Name != "reduceByKey" {
+// idChainFrom returns the idChain whose map side writes exchange x, or nil. A dictSum
+// (dictsum.go) takes the chain first where it applies.
+func (g *gen) idChainFrom(x *planner.Exchange) *idChain {
+	if x == nil || g.dictSumFrom(x) != nil || !x.Combine || x.Mode != planner.ByKey || x.Op.Name != "reduceByKey" {
 		return nil
 	}
 	kt, _, ok := types.KeyValue(x.Elem)
@@ -334,16 +335,16 @@ func onlyInput(s *planner.Stage, x *planner.Exchange) bool {
 }
 
 // idChainOf returns the idChain whose reduce side or state is stage s, or nil.
-func idChainOf(s *planner.Stage) *idChain {
+func (g *gen) idChainOf(s *planner.Stage) *idChain {
 	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromExchange {
 		return nil
 	}
 	x := s.Inputs[0].Exchange
-	if c := idChainFrom(x); c != nil {
+	if c := g.idChainFrom(x); c != nil {
 		return c
 	}
 	if r := x.From; len(r.Inputs) == 1 && r.Inputs[0].Kind == planner.FromExchange {
-		if c := idChainFrom(r.Inputs[0].Exchange); c != nil && c.out == x {
+		if c := g.idChainFrom(r.Inputs[0].Exchange); c != nil && c.out == x {
 			return c
 		}
 	}
@@ -355,10 +356,10 @@ func idChainOf(s *planner.Stage) *idChain {
 // rt.IDValue[V] (into the state).
 func (g *gen) exchangeElem(x *planner.Exchange) jen.Code {
 	_, vt, _ := types.KeyValue(x.Elem)
-	if idChainFrom(x) != nil {
+	if g.idChainFrom(x) != nil {
 		return jen.Qual(g.rtPath, "KeyOrID").Types(g.goType(vt))
 	}
-	if c := idChainOf(x.To); c != nil && c.out == x {
+	if c := g.idChainOf(x.To); c != nil && c.out == x {
 		return jen.Qual(g.rtPath, "IDValue").Types(g.goType(vt))
 	}
 	return g.goType(x.Elem)

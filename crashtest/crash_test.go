@@ -21,7 +21,7 @@ import (
 )
 
 // The pipeline's outputs, each a saveAsTextFiles prefix under out/.
-var outputs = []string{"totals", "window", "inverse"}
+var outputs = []string{"totals", "window", "inverse", "words"}
 
 // streamFile writes a variant of testdata/totals.stream into dir, with each old string
 // replaced by its new one, and returns its path.
@@ -308,7 +308,7 @@ func exitCode(err error) int {
 
 // everyOutputs are the outputs of testdata/every.stream.
 var everyOutputs = []string{"window", "window2", "countByWindow", "reduceByWindow", "countByValue", "group",
-	"inverse", "timeouts", "snapshots", "update"}
+	"inverse", "timeouts", "snapshots", "update", "words"}
 
 // readDirs returns the output directories under out of the given prefixes with their
 // part files' contents; sorted sorts each directory's lines (for runs whose partition

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"iter"
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
@@ -37,6 +38,17 @@ import (
 // The dictionary holds keys of earlier batches too; so that a stream of ever new keys
 // does not make it grow without bound, EndBatch rebuilds it with the batch's own keys
 // when it holds more than twice as many and more than dictSumsKeep.
+//
+// WithTotals makes it also hold updateStateByKey's running sum of the chain's result,
+// Spark's StatefulNetworkWordCount:
+//
+//	....reduceByKey((a, b) => a + b).updateStateByKey((news, total) => some(sum(news) + total.getOrElse(0)))
+//
+// as one total per key id: the reduce side adds each key's sum of the batch to it as it
+// reads the sum (AppendSums, FoldSums), and AppendTotals hands every key with state to
+// the state's sortByKey, in byte order. A key keeps its state for good (the function
+// always returns some), so every key of the dictionary has a total and the dictionary
+// is never rebuilt: it is the state's key set, as the state store's dictionary would be.
 type DictSums struct {
 	dict  *KeyDict
 	parts []*dictSumPart // apart, each written by its own core only
@@ -46,6 +58,9 @@ type DictSums struct {
 	// open says a batch began and has not ended: Begin then finds what a failed
 	// attempt left behind.
 	open bool
+	// totals is the running sum of every key, by id, when the chain ends in
+	// updateStateByKey's running sum (WithTotals); nil otherwise.
+	totals []int64
 }
 
 // dictSumPart is what one partition of the map side adds into.
@@ -90,11 +105,32 @@ func NewDictSums(parts int) *DictSums {
 	return d
 }
 
+// WithTotals makes d keep the running sum of every key (see DictSums) and returns d.
+func (d *DictSums) WithTotals() *DictSums {
+	d.totals = make([]int64, d.dict.Len())
+	return d
+}
+
 // Begin starts a batch, on one goroutine, before the map side: when the last batch
 // began and did not end (it failed between its map side and EndBatch, and is being
 // computed again or given up), it clears the sums, marks and new words that attempt
 // left, so that nothing is counted twice.
+//
+// With totals, an attempt that failed may have added part of its sums to them, which
+// cannot be taken back: Begin then panics (the batch fails) rather than count a key's
+// values twice. The engine never computes a failed batch again in the same process (the
+// run ends, and a restart restores the state from the last checkpoint), so this is for
+// other callers of Job.RunBatch.
 func (d *DictSums) Begin() {
+	if d.totals != nil {
+		if d.open {
+			panic("DictSums: a batch after a failed one, with running totals that the failed batch may have changed")
+		}
+		// After PutTotal (a checkpoint's state) the partitions' arrays and view of the
+		// table are sized and set here.
+		d.grow()
+		d.table()
+	}
 	if d.open {
 		for _, pt := range d.parts {
 			clear(pt.counts)
@@ -282,9 +318,12 @@ func (d *DictSums) table() {
 	}
 }
 
-// grow sizes every partition's arrays to the dictionary.
+// grow sizes every partition's arrays, and the totals if kept, to the dictionary.
 func (d *DictSums) grow() {
 	n := d.dict.Len()
+	if d.totals != nil && len(d.totals) < n {
+		d.totals = append(d.totals, make([]int64, n-len(d.totals))...)
+	}
 	for p := range d.parts {
 		pt := d.parts[p]
 		if len(pt.counts) < n {
@@ -301,15 +340,30 @@ func (d *DictSums) grow() {
 
 // AppendSums is the reduce side's partition r of n: it appends mk(key, sum) to dst for
 // each key of the batch in the r-th of n equal ranges of the keys' byte order (reversed
-// when desc), and clears the sums it read. Partitions may call it at once, after
-// AddFresh.
+// when desc), and clears the sums it read (adding them to the totals, if kept).
+// Partitions may call it at once, after AddFresh.
 func AppendSums[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string, int64) T) []T {
+	d.eachSum(r, n, desc, func(id uint32, sum int64) {
+		dst = append(dst, mk(d.dict.Key(id), sum))
+	})
+	return dst
+}
+
+// FoldSums is AppendSums for a chain whose batch result only updateStateByKey reads:
+// the sums of partition r's range of the keys go to their totals alone.
+func (d *DictSums) FoldSums(r, n int) { d.eachSum(r, n, false, nil) }
+
+// eachSum sums the values of each key of the batch in the r-th of n ranges of the keys'
+// byte order (reversed when desc) over the map side's partitions, clears them, adds
+// the sum to the key's total when totals are kept, and calls emit (unless nil) with it.
+func (d *DictSums) eachSum(r, n int, desc bool, emit func(id uint32, sum int64)) {
 	order := d.order
 	lo, hi := len(order)*r/n, len(order)*(r+1)/n
 	if desc {
 		lo, hi = len(order)-hi, len(order)-lo
 	}
-	emit := func(id uint32) {
+	totals := d.totals
+	one := func(id uint32) {
 		var sum int64
 		present := false
 		for p := range d.parts {
@@ -324,20 +378,70 @@ func AppendSums[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string
 				}
 			}
 		}
-		if present {
-			dst = append(dst, mk(d.dict.Key(id), sum))
+		if !present {
+			return
+		}
+		if totals != nil {
+			totals[id] += sum
+		}
+		if emit != nil {
+			emit(id, sum)
 		}
 	}
 	if desc {
 		for i := hi - 1; i >= lo; i-- {
-			emit(order[i])
+			one(order[i])
 		}
 	} else {
 		for _, id := range order[lo:hi] {
-			emit(id)
+			one(id)
 		}
 	}
+}
+
+// AppendTotals is the state's partition r of n: it appends mk(key, total) to dst for
+// every key with state (every key of the dictionary) in the r-th of n equal ranges of
+// the keys' byte order (reversed when desc). Partitions may call it at once, after the
+// reduce side's partitions are done.
+func AppendTotals[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string, int64) T) []T {
+	order := d.order
+	lo, hi := len(order)*r/n, len(order)*(r+1)/n
+	if desc {
+		for i := len(order) - lo - 1; i >= len(order)-hi; i-- {
+			id := order[i]
+			dst = append(dst, mk(d.dict.Key(id), d.totals[id]))
+		}
+		return dst
+	}
+	for _, id := range order[lo:hi] {
+		dst = append(dst, mk(d.dict.Key(id), d.totals[id]))
+	}
 	return dst
+}
+
+// TotalsLen returns the number of keys with state (all the dictionary's keys).
+func (d *DictSums) TotalsLen() int { return len(d.totals) }
+
+// Totals iterates over the keys with state and their totals, in byte order of the keys:
+// what a checkpoint saves. Called between batches.
+func (d *DictSums) Totals() iter.Seq2[string, int64] {
+	return func(yield func(string, int64) bool) {
+		for _, id := range d.dict.Sorted() {
+			if !yield(d.dict.Key(id), d.totals[id]) {
+				return
+			}
+		}
+	}
+}
+
+// PutTotal sets k's total to v: a checkpoint's state, restored before the first batch
+// (Begin sizes the partitions' arrays, AddFresh brings the keys' order up to date).
+func (d *DictSums) PutTotal(k string, v int64) {
+	id, _ := d.dict.Add(k)
+	if int(id) >= len(d.totals) {
+		d.totals = append(d.totals, make([]int64, int(id)+1-len(d.totals))...)
+	}
+	d.totals[id] = v
 }
 
 // EndBatch ends the reduce side, on one goroutine: it clears the partitions' marks, and
@@ -350,7 +454,7 @@ func (d *DictSums) EndBatch() {
 		clear(pt.spilled) // the spill itself was cleared where read
 	}
 	n := d.dict.Len()
-	if n <= dictSumsKeep {
+	if n <= dictSumsKeep || d.totals != nil { // with totals every key is live
 		for p := range d.parts {
 			clear(d.parts[p].seen)
 		}

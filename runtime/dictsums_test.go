@@ -235,3 +235,113 @@ func TestDictSumsCountsBounded(t *testing.T) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 }
+
+// TestDictSumsTotals holds the running totals (WithTotals) to a Go map of running sums,
+// as updateStateByKey with the running sum gives them: every key seen so far, each
+// batch, in byte order, whether or not the batch has it. Batches go through the
+// reduce side by AppendSums (the batch's sums printed too) or FoldSums (only the state
+// reads them), and every few batches the totals go through a checkpoint's round trip
+// (Totals, then PutTotal into a new DictSums of another partition count) as a restart
+// does. Also with the dictionary's rebuild threshold and the counts' room lowered: the
+// totals must keep every key anyway.
+func TestDictSumsTotals(t *testing.T) {
+	for _, small := range []bool{false, true} {
+		for _, desc := range []bool{false, true} {
+			t.Run(fmt.Sprintf("small=%v/desc=%v", small, desc), func(t *testing.T) {
+				defer func(k, r int) { dictSumsKeep, dictCountRoom = k, r }(dictSumsKeep, dictCountRoom)
+				if small {
+					dictSumsKeep, dictCountRoom = 4, 10
+				}
+				r := rand.New(rand.NewPCG(3, uint64(len(fmt.Sprint(small, desc)))))
+				parts := 2
+				d := NewDictSums(parts).WithTotals()
+				ref := map[string]int64{}
+				for batch := range 40 {
+					if batch%7 == 6 { // a restart from a checkpoint
+						parts = 1 + batch%3
+						e := NewDictSums(parts).WithTotals()
+						if d.TotalsLen() != len(ref) {
+							t.Fatalf("batch %d: %d totals, want %d", batch, d.TotalsLen(), len(ref))
+						}
+						prev := ""
+						for k, v := range d.Totals() {
+							if k < prev {
+								t.Fatalf("Totals not in byte order: %q after %q", k, prev)
+							}
+							prev = k
+							e.PutTotal(k, v)
+						}
+						d = e
+					}
+					var vocab []string
+					for range 1 + r.IntN(30) {
+						vocab = append(vocab, fmt.Sprintf("w%d", r.IntN(50)+batch*3))
+					}
+					lines := make([][]string, parts)
+					vals := make([][]int64, parts)
+					for p := range parts {
+						for range r.IntN(10) {
+							lines[p] = append(lines[p], randomLine(r, vocab))
+							vals[p] = append(vals[p], int64(r.IntN(5)-1))
+						}
+					}
+					want := refSums(lines, vals, desc)
+					for _, ws := range want {
+						ref[ws.k] += ws.v
+					}
+					n := 1 + batch%3
+					d.Begin()
+					for p := range lines {
+						for i, l := range lines[p] {
+							d.CountWords(p, l, vals[p][i])
+						}
+					}
+					d.AddFresh()
+					var got []wordSum
+					for q := range n {
+						if batch%2 == 0 {
+							got = AppendSums(d, got, q, n, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
+						} else {
+							d.FoldSums(q, n)
+						}
+					}
+					d.EndBatch()
+					if batch%2 == 0 && !slices.Equal(got, want) {
+						t.Fatalf("batch %d sums:\n got %+v\nwant %+v", batch, got, want)
+					}
+					var totals []wordSum
+					for q := range 3 - n%3 {
+						totals = AppendTotals(d, totals, q, 3-n%3, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
+					}
+					var wantTotals []wordSum
+					for k, v := range ref {
+						wantTotals = append(wantTotals, wordSum{k, v})
+					}
+					slices.SortFunc(wantTotals, func(a, b wordSum) int { return strings.Compare(a.k, b.k) })
+					if desc {
+						slices.Reverse(wantTotals)
+					}
+					if !slices.Equal(totals, wantTotals) {
+						t.Fatalf("batch %d totals:\n got %+v\nwant %+v", batch, totals, wantTotals)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestDictSumsTotalsFailedAttempt: with totals, a batch after one that did not end
+// panics instead of adding a failed attempt's sums twice.
+func TestDictSumsTotalsFailedAttempt(t *testing.T) {
+	d := NewDictSums(1).WithTotals()
+	d.Begin()
+	d.CountWords(0, "a b", 1)
+	d.AddFresh()
+	d.FoldSums(0, 1)
+	defer func() {
+		if recover() == nil {
+			t.Error("Begin after a batch that did not end: no panic")
+		}
+	}()
+	d.Begin()
+}

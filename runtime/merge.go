@@ -7,6 +7,11 @@ import "slices"
 // heads beyond two runs. Of equal elements, those of earlier runs come first, so the
 // merge is the stable sort of the runs' concatenation.
 //
+// Runs that are already in order, each one's last element at or below the next one's
+// first (ranges of one order, as sortByKey gets them from a key dictionary, see
+// DictSums), are emitted one after the other: their concatenation is the merge, found
+// with one comparison per run instead of one per element.
+//
 // stdlib.MergeSortedFunc appends the merge to a slice with it; PrintSorted renders it
 // without building that slice (a gathered sortByKey before print).
 func MergeEach[T any](runs [][]T, n int, cmp func(a, b T) int, emit func(T)) {
@@ -22,6 +27,17 @@ func MergeEach[T any](runs [][]T, n int, cmp func(a, b T) int, emit func(T)) {
 		for _, r := range live {
 			n += len(r)
 		}
+	}
+	if len(live) > 1 && inOrder(live, cmp) {
+		for _, r := range live {
+			for _, v := range r[:min(n, len(r))] {
+				emit(v)
+			}
+			if n -= min(n, len(r)); n == 0 {
+				return
+			}
+		}
+		return
 	}
 	switch len(live) {
 	case 0:
@@ -101,7 +117,23 @@ func MergeEach[T any](runs [][]T, n int, cmp func(a, b T) int, emit func(T)) {
 // from every run, the elements at or above the previous pivot and below the next one
 // (binary searches), so equal elements always fall in the same range, where MergeEach
 // orders them by run: merging the ranges one after the other is merging the runs.
+//
+// Runs already in order (see MergeEach) are cut at even positions of their
+// concatenation instead, so that the ranges are of equal size.
 func MergeCuts[T any](runs [][]T, pieces int, cmp func(a, b T) int) [][]int {
+	if inOrder(runs, cmp) {
+		total := Len(runs)
+		cuts := make([][]int, pieces+1)
+		for q := range cuts {
+			cuts[q] = make([]int, len(runs))
+			at := total * q / pieces // where range q starts in the concatenation
+			for i, r := range runs {
+				cuts[q][i] = min(max(at, 0), len(r))
+				at -= len(r)
+			}
+		}
+		return cuts
+	}
 	var longest []T
 	for _, r := range runs {
 		if len(r) > len(longest) {
@@ -134,4 +166,21 @@ func MergeRange[T any](runs [][]T, cuts [][]int, q int) ([][]T, int) {
 		size += len(parts[i])
 	}
 	return parts, size
+}
+
+// inOrder reports whether the runs, each sorted by cmp, are in order: the last element
+// of every non-empty run at or below the first of the next non-empty one.
+func inOrder[T any](runs [][]T, cmp func(a, b T) int) bool {
+	var last *T
+	for i := range runs {
+		r := runs[i]
+		if len(r) == 0 {
+			continue
+		}
+		if last != nil && cmp(*last, r[0]) > 0 {
+			return false
+		}
+		last = &r[len(r)-1]
+	}
+	return true
 }

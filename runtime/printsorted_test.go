@@ -39,12 +39,37 @@ func sortedRuns(r *rand.Rand, n, max, keys int) [][]keyed {
 	return runs
 }
 
+// orderedRuns returns n runs of random sizes (up to max) that are in order: consecutive
+// ranges of one sorted sequence, so that a run may end on the key the next one starts
+// with (MergeEach's and MergeCuts' concatenation path), and now and then empty.
+func orderedRuns(r *rand.Rand, n, max, keys int) [][]keyed {
+	all := slices.Concat(sortedRuns(r, n, max, keys)...)
+	slices.SortFunc(all, byKey)
+	runs := make([][]keyed, n)
+	at := 0
+	for i := range runs {
+		size := r.IntN(len(all) - at + 1)
+		if i == n-1 {
+			size = len(all) - at
+		}
+		for j := range size {
+			runs[i] = append(runs[i], keyed{key: all[at+j].key, run: i, pos: j})
+		}
+		at += size
+	}
+	return runs
+}
+
 // TestMergeEach: the merge of sorted runs is the stable sort of their concatenation,
 // cut after n elements; MergeCuts' ranges merged one after the other give the same.
+// Every other round the runs are in order (orderedRuns).
 func TestMergeEach(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 400 {
 		runs := sortedRuns(r, r.IntN(6), 60, 1+r.IntN(30))
+		if round%2 == 1 {
+			runs = orderedRuns(r, r.IntN(6), 60, 1+r.IntN(30))
+		}
 		want := slices.Concat(runs...)
 		slices.SortStableFunc(want, byKey)
 		n := len(want)
@@ -78,7 +103,7 @@ func TestMergeEach(t *testing.T) {
 
 // TestPrintSorted: PrintSorted writes what Print writes for the merged runs, for
 // batches small and large (cut into ranges rendered in parallel), num cutting the batch
-// anywhere, one or several parts, on a plain writer and on the binary's writer
+// anywhere, one or several parts, runs interleaved and in order, on a plain writer and on the binary's writer
 // goroutine (printOut), at one processor and several.
 func TestPrintSorted(t *testing.T) {
 	for _, procs := range []int{1, 4} {
@@ -96,6 +121,9 @@ func TestPrintSorted(t *testing.T) {
 				}
 				for i := range parts {
 					runs := sortedRuns(r, r.IntN(5), size, 1+r.IntN(2*size))
+					if b%2 == 1 {
+						runs = orderedRuns(r, r.IntN(5), size, 1+r.IntN(2*size))
+					}
 					parts[i] = SortedRuns[keyed]{Runs: runs, Cmp: byKey}
 					merged[i] = slices.Concat(runs...)
 					slices.SortStableFunc(merged[i], byKey)
