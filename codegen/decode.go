@@ -297,12 +297,7 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 //		if !ok || strings.IndexByte(rest, '"') >= 0 {
 //			goto general
 //		}
-//		i = strings.IndexByte(rest, d)
-//		if i < 0 {
-//			goto general
-//		}
-//		f, rest = rest[:i], rest[i+1:]
-//		if r.User, err = codec.ParseString(f, "user"); err != nil {
+//		if r.User, rest, ok = codec.CutString(rest, d); !ok {
 //			goto general
 //		}
 //		if r.N, ok = codec.LastInt(rest); !ok {
@@ -318,7 +313,8 @@ func (g *gen) csvDecoder(rec *types.Record) string {
 // runtime/codec in the same loop that finds their delimiter (an int by CutDigits,
 // inlined, then CutInt for a negative number; a time by CutLong, which reads eight
 // digits at a time: its digit loop would be 13 dependent steps); other fields are cut at
-// the delimiter and converted as the general decoder converts them. The quote check
+// the delimiter and converted as the general decoder converts them; string fields are
+// cut and checked by CutString and LastString. The quote check
 // over the whole line is there only when the record has a string field, and is one
 // fast scan (cheaper than one per field); the digit loops refuse a quote themselves,
 // and a quote makes any other conversion fail. Any line that pass refuses (a quote,
@@ -374,7 +370,18 @@ func (g *gen) csvPlainDecoder(rec *types.Record) string {
 					body = append(body, dst.Clone().Op("=").Qual(g.rtPath, "Time").Call(jen.Id("ms")))
 				}
 				continue
-			case kind == types.String || kind == types.Bytes:
+			case kind == types.String:
+				// Cut and checked in one call, short fields in one pass (CutString):
+				//	if r.Name, rest, ok = codec.CutString(rest, d); !ok { goto general }
+				//	if r.Note, ok = codec.LastString(rest, d); !ok { goto general }
+				quotes, delim = true, true
+				if last {
+					body = append(body, jen.If(jen.List(dst, jen.Id("ok")).Op("=").Qual(g.codecPath, "LastString").Call(rest.Clone(), d.Clone()), jen.Op("!").Id("ok")).Block(fail()))
+				} else {
+					body = append(body, jen.If(jen.List(dst, rest.Clone(), jen.Id("ok")).Op("=").Qual(g.codecPath, "CutString").Call(rest.Clone(), d.Clone()), jen.Op("!").Id("ok")).Block(fail()))
+				}
+				continue
+			case kind == types.Bytes:
 				quotes = true
 			default:
 				if o, ok := fl.Type.(*types.Optional); ok {

@@ -1,6 +1,9 @@
 package codec
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 // The cutters below are the building blocks of the one-pass CSV scanners that code
 // generation writes for records without a header: each takes the rest of a line, checks
@@ -143,4 +146,77 @@ func load8(s string, i int) uint64 {
 	b := s[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// CutString cuts a string field, not the line's last, up to the delimiter d and returns
+// it with what follows the delimiter: ok only when the field is text (ParseString). The
+// line must hold no quote: the generated decoder looks for one in the whole line first.
+//
+// A short field, within its first 16 bytes, is found and checked in one pass of two
+// words, each tested at once for the delimiter, a NUL and a non-ASCII byte (stops); a
+// longer one is cut with strings.IndexByte, which is faster over many bytes than that
+// test but costs a call, and checked by ParseString.
+func CutString(line string, d byte) (field, rest string, ok bool) {
+	dd := uint64(d) * ones
+	if len(line) >= 16 {
+		for i := 0; i < 16; i += 8 {
+			if m := stops(load64(line, i), dd); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				if line[i] != d {
+					break // a NUL or non-ASCII byte: the exact path
+				}
+				return line[:i], line[i+1:], true
+			}
+		}
+	}
+	j := strings.IndexByte(line, d)
+	if j < 0 {
+		return "", line, false
+	}
+	if _, err := ParseString(line[:j], ""); err != nil {
+		return "", line, false
+	}
+	return line[:j], line[j+1:], true
+}
+
+// LastString is CutString for the line's last field, all of line: ok when it holds no
+// delimiter (which would be one column too many) and is text. One pass of stops, the
+// last word overlapping the ones before.
+func LastString(line string, d byte) (field string, ok bool) {
+	dd := uint64(d) * ones
+	n := len(line)
+	if n >= 8 {
+		i := 0
+		for ; i+8 < n; i += 8 {
+			if stops(load64(line, i), dd) != 0 {
+				return lastStringSlow(line, d)
+			}
+		}
+		if stops(load64(line, n-8), dd) != 0 {
+			return lastStringSlow(line, d)
+		}
+		return line, true
+	}
+	return lastStringSlow(line, d)
+}
+
+// lastStringSlow is LastString for lines the word test stopped in (or short ones).
+func lastStringSlow(line string, d byte) (string, bool) {
+	if strings.IndexByte(line, d) >= 0 {
+		return "", false
+	}
+	if _, err := ParseString(line, ""); err != nil {
+		return "", false
+	}
+	return line, true
+}
+
+// stops flags (with the high bit of the byte) the bytes of w that are the delimiter
+// (dd is the delimiter in every byte), a NUL or not ASCII. The lowest flag is exactly
+// the first such byte: w ^ dd has a zero byte where w holds the delimiter, and
+// (y - ones) &^ y flags the zero bytes of y, with false flags only above a true one (a
+// borrow carries upwards from a zero byte alone).
+func stops(w, dd uint64) uint64 {
+	x := w ^ dd
+	return (w | (x-ones)&^x | (w-ones)&^w) & highs
 }

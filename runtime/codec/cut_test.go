@@ -431,8 +431,6 @@ func decodeBidGeneral(sp *Splitter, line string) (r bid, err error) {
 // decodeBidPlain is the one-pass decoder codegen writes for bid-like records (see
 // codegen's csvPlainDecoder).
 func decodeBidPlain(sp *Splitter, line string) (r bid, err error) {
-	var i int
-	var f string
 	rest := line
 	d, ok := sp.ScanDelim()
 	if !ok || strings.IndexByte(rest, '"') >= 0 {
@@ -453,29 +451,16 @@ func decodeBidPlain(sp *Splitter, line string) (r bid, err error) {
 			goto general
 		}
 	}
-	i = strings.IndexByte(rest, d)
-	if i < 0 {
+	if r.Channel, rest, ok = CutString(rest, d); !ok {
 		goto general
 	}
-	f, rest = rest[:i], rest[i+1:]
-	if r.Channel, err = ParseString(f, "channel"); err != nil {
-		goto general
-	}
-	i = strings.IndexByte(rest, d)
-	if i < 0 {
-		goto general
-	}
-	f, rest = rest[:i], rest[i+1:]
-	if r.URL, err = ParseString(f, "url"); err != nil {
+	if r.URL, rest, ok = CutString(rest, d); !ok {
 		goto general
 	}
 	if r.DateTime, rest, ok = CutLong(rest, d); !ok {
 		goto general
 	}
-	if strings.IndexByte(rest, d) >= 0 {
-		goto general
-	}
-	if r.Extra, err = ParseString(rest, "extra"); err != nil {
+	if r.Extra, ok = LastString(rest, d); !ok {
 		goto general
 	}
 	return r, nil
@@ -561,4 +546,80 @@ func BenchmarkDecodeBidFile(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(lines)), "lines/op")
 	benchDecodeBid(b, lines)
+}
+
+// cutStringRef is CutString by its definition: the field up to the first delimiter,
+// ok when there is one and the field is text.
+func cutStringRef(line string, d byte) (string, string, bool) {
+	i := strings.IndexByte(line, d)
+	if i < 0 {
+		return "", line, false
+	}
+	if _, err := ParseString(line[:i], "c"); err != nil {
+		return "", line, false
+	}
+	return line[:i], line[i+1:], true
+}
+
+// lastStringRef is LastString by its definition.
+func lastStringRef(line string, d byte) (string, bool) {
+	if strings.IndexByte(line, d) >= 0 {
+		return "", false
+	}
+	if _, err := ParseString(line, "c"); err != nil {
+		return "", false
+	}
+	return line, true
+}
+
+func checkCutString(t *testing.T, line string, d byte) {
+	t.Helper()
+	f, r, ok := CutString(line, d)
+	wf, wr, wok := cutStringRef(line, d)
+	if f != wf || r != wr || ok != wok {
+		t.Fatalf("CutString(%q, %q) = %q, %q, %v; want %q, %q, %v", line, d, f, r, ok, wf, wr, wok)
+	}
+	l, lok := LastString(line, d)
+	wl, wlok := lastStringRef(line, d)
+	if l != wl || lok != wlok {
+		t.Fatalf("LastString(%q, %q) = %q, %v; want %q, %v", line, d, l, lok, wl, wlok)
+	}
+}
+
+// TestCutString holds CutString and LastString to their definitions on strings of
+// every length up to 40 made of plain bytes and, at every position, each byte they
+// stop at (the delimiter, NUL, non-ASCII and invalid UTF-8) and a quote (which they
+// take as any byte: the decoder refuses lines with one first), with tab and semicolon
+// delimiters too.
+func TestCutString(t *testing.T) {
+	stops := []string{",", `"`, "\x00", "é", "\xff", "\x80", "日", ";", "\t"}
+	for _, d := range []byte{',', ';', '\t'} {
+		for n := range 41 {
+			plain := strings.Repeat("abcdefghij", 5)[:n]
+			checkCutString(t, plain, d)
+			for i := range n + 1 {
+				for _, s := range stops {
+					checkCutString(t, plain[:i]+s+plain[i:], d)
+					checkCutString(t, plain[:i]+s+plain[i:]+string(d)+"tail", d)
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 9))
+	alphabet := "ab,;\"\x00\x7f\x80\xff\xc3\xa9 "
+	for range 200000 {
+		b := make([]byte, r.IntN(30))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		checkCutString(t, string(b), ',')
+	}
+}
+
+// FuzzCutString: CutString and LastString agree with their definitions on any line.
+func FuzzCutString(f *testing.F) {
+	f.Add("channel-834,https://x", byte(','))
+	f.Add("a\"b,c", byte(','))
+	f.Add("é,x", byte(','))
+	f.Fuzz(func(t *testing.T, line string, d byte) { checkCutString(t, line, d) })
 }
