@@ -164,11 +164,12 @@ func (g *gen) sourceName(n *planner.Op) string {
 //	if !j.dec3HasHeader {
 //		for _, part := range in {
 //			if len(part) > 0 {
-//				fields, err := j.dec3Split[0].Split(part[0])
+//				first, _ := source.CutText(part[0])      (first := part[0] for lines)
+//				fields, err := j.dec3Split[0].Split(first)
 //				...
 //				j.dec3Cols, err = codec.HeaderIndex(fields, []string{"user", "url"})
 //				...
-//				j.dec3Header, j.dec3HasHeader = strings.Clone(part[0]), true
+//				j.dec3Header, j.dec3HasHeader = strings.Clone(first), true
 //				break
 //			}
 //		}
@@ -177,10 +178,16 @@ func (sg *stageGen) csvHeader(n *planner.Op, rec *types.Record, i int) {
 	g := sg.g
 	d := decoderField(n)
 	var lines jen.Code
+	// first is the partition's first line: part[0], or the first line of its first text
+	// (a files source, textSource).
+	first := jen.Id("first").Op(":=").Id("part").Index(jen.Lit(0))
 	switch in := sg.s.Inputs; {
 	case i != 0 || len(in) != 1:
 	case in[0].Kind == planner.FromSource:
 		lines = jen.Id("in")
+		if textSource(in[0].Source) {
+			first = jen.List(jen.Id("first"), jen.Id("_")).Op(":=").Qual(g.srcPath, "CutText").Call(jen.Id("part").Index(jen.Lit(0)))
+		}
 	case in[0].Kind == planner.FromStage && in[0].Stage.Tail != nil && in[0].Stage.Tail.Class() == builtins.ClassSource:
 		lines = jf(keepField(in[0].Stage))
 	}
@@ -198,14 +205,15 @@ func (sg *stageGen) csvHeader(n *planner.Op, rec *types.Record, i int) {
 	sg.preLoop = append(sg.preLoop, jen.If(jen.Op("!").Add(jf(d+"HasHeader"))).Block(
 		jen.For(jen.List(jen.Id("_"), jen.Id("part")).Op(":=").Range().Add(lines)).Block(
 			jen.If(jen.Len(jen.Id("part")).Op("==").Lit(0)).Block(jen.Continue()),
-			jen.List(jen.Id("fields"), jen.Err()).Op(":=").Add(jf(d+"Split")).Index(jen.Lit(0)).Dot("Split").Call(jen.Id("part").Index(jen.Lit(0))),
+			first,
+			jen.List(jen.Id("fields"), jen.Err()).Op(":=").Add(jf(d+"Split")).Index(jen.Lit(0)).Dot("Split").Call(jen.Id("first")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jf(d+"Width").Op("=").Len(jen.Id("fields")),
 			jen.List(jf(d+"Cols"), jen.Err()).Op("=").Qual(g.codecPath, "HeaderIndex").Call(jen.Id("fields"), jen.Index().String().Values(names...)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			// The header outlives its batch, whose lines a files source may read the
 			// next batches into (planner.Source.Recycle): it is copied.
-			jf(d+"Header").Op(",").Add(jf(d+"HasHeader")).Op("=").Qual("strings", "Clone").Call(jen.Id("part").Index(jen.Lit(0))).Op(",").True(),
+			jf(d+"Header").Op(",").Add(jf(d+"HasHeader")).Op("=").Qual("strings", "Clone").Call(jen.Id("first")).Op(",").True(),
 			jen.Break())))
 }
 

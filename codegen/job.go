@@ -368,6 +368,10 @@ func (g *gen) describeStage(s *planner.Stage) string {
 	return string(d[:len(d)-1]) + "."
 }
 
+// textSource reports whether src is read with TextBatch (a files source): its partitions
+// get texts of whole lines and cut them into lines themselves (source.FilesOptions.Text).
+func textSource(src *planner.Source) bool { return src.Op.Name == "files" }
+
 // produce emits the loop that hands every element of the stage's input (after its head
 // operator, if any) to the chain.
 func (sg *stageGen) produce() {
@@ -380,17 +384,54 @@ func (sg *stageGen) produce() {
 	switch {
 	case len(s.Inputs) == 1 && s.Inputs[0].Kind == planner.FromSource:
 		src := s.Inputs[0].Source
-		// in, err := j.src0.Batch(int64(b.Time), j.n0)
-		sg.pre = append(sg.pre,
-			jen.List(jen.Id("in"), jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("Batch").Call(jen.Int64().Call(jen.Id("b").Dot("Time")), g.partsOf(s)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(src.Op), jen.Err()))),
-			jen.Id("b").Dot("AddInput").Call(jen.Qual(g.rtPath, "Len").Call(jen.Id("in"))))
+		bt := jen.Int64().Call(jen.Id("b").Dot("Time"))
+		wrap := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(src.Op), jen.Err())))
+		texts := textSource(src)
+		if texts {
+			// in, lines, err := j.src0.TextBatch(int64(b.Time), j.n0)
+			sg.pre = append(sg.pre,
+				jen.List(jen.Id("in"), jen.Id("lines"), jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("TextBatch").Call(bt, g.partsOf(s)),
+				wrap, jen.Id("b").Dot("AddInput").Call(jen.Id("lines")))
+		} else {
+			// in, err := j.src0.Batch(int64(b.Time), j.n0)
+			sg.pre = append(sg.pre,
+				jen.List(jen.Id("in"), jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("Batch").Call(bt, g.partsOf(s)),
+				wrap, jen.Id("b").Dot("AddInput").Call(jen.Qual(g.rtPath, "Len").Call(jen.Id("in"))))
+		}
 		inType = src.Elem
 		v := f.fresh("v")
-		if sg.wordLines() { // the partition's lines in one call (flatmap.go)
+		if sg.wordLines() { // the partition's lines in one call (flatmap.go); texts are lines run together
 			return
 		}
-		f.emit(rangeLoop(v, jen.Id("in").Index(jen.Id("p")), sg.chain(0, v, inType)))
+		if !texts {
+			f.emit(rangeLoop(v, jen.Id("in").Index(jen.Id("p")), sg.chain(0, v, inType)))
+			return
+		}
+		// The partition cuts its texts into lines as it reads them (source.CutText,
+		// written out so that nothing in it is a call but the vectorised IndexByte):
+		//	for _, text := range in[p] {
+		//		for text != "" {
+		//			v := text
+		//			if i := strings.IndexByte(text, '\n'); i >= 0 {
+		//				v, text = source.TrimCR(text[:i]), text[i+1:]
+		//			} else {
+		//				text = ""
+		//			}
+		//			...
+		//		}
+		//	}
+		text, i := f.fresh("text"), f.fresh("i")
+		rest := sg.chain(0, v, inType)
+		line, head := jen.Id(v), []jen.Code{jen.Id(v).Op(":=").Id(text)}
+		if !usesIdent(rest, v) {
+			line, head = jen.Id("_"), nil
+		}
+		body := append(head, jen.If(jen.Id(i).Op(":=").Qual("strings", "IndexByte").Call(jen.Id(text), jen.LitRune('\n')), jen.Id(i).Op(">=").Lit(0)).Block(
+			jen.List(line, jen.Id(text)).Op("=").Qual(g.srcPath, "TrimCR").Call(jen.Id(text).Index(jen.Empty(), jen.Id(i))).Op(",").Id(text).Index(jen.Id(i).Op("+").Lit(1), jen.Empty())).
+			Else().Block(jen.Id(text).Op("=").Lit("")))
+		body = append(body, rest...)
+		f.emit(jen.For(jen.List(jen.Id("_"), jen.Id(text)).Op(":=").Range().Id("in").Index(jen.Id("p"))).Block(
+			jen.For(jen.Id(text).Op("!=").Lit("")).Block(body...)))
 	case len(s.Inputs) == 1 && s.Inputs[0].Kind == planner.FromStage:
 		inType = s.Inputs[0].Stage.Elem
 		v := f.fresh("v")

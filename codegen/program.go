@@ -265,8 +265,9 @@ func (g *gen) policyCode(p spec.BadRecordPolicy) jen.Code {
 
 // filesOptions are the options of a files source.
 func (g *gen) filesOptions(src *planner.Source, logger jen.Code) []jen.Code {
-	// Over-long lines are bad records (decode.go's oversizeOption).
-	return append([]jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger), g.oversizeOption(src, true)}, g.recycleOption(src)...)
+	// Over-long lines are bad records (decode.go's oversizeOption); the stage reading
+	// the source cuts its lines (textSource).
+	return append([]jen.Code{kv("Replay", jen.Id("ctx").Dot("Replay")), kv("Logger", logger), g.oversizeOption(src, true), kv("Text", jen.True())}, g.recycleOption(src)...)
 }
 
 // recycleOption sets a source's Recycle option when the plan proved it.

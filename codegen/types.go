@@ -174,6 +174,6 @@ var goPredeclared = map[string]bool{
 }
 
 // stageLocals are the names a stage's partition function declares itself.
-var stageLocals = []string{"b", "j", "p", "err", "cur", "in", "keep", "merge", "src", "part", "fields", "a", "b_"}
+var stageLocals = []string{"b", "j", "p", "err", "cur", "in", "lines", "keep", "merge", "src", "part", "fields", "first", "a", "b_"}
 
 func isReserved(name string) bool { return token.IsKeyword(name) || goPredeclared[name] }

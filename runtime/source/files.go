@@ -52,6 +52,10 @@ type FilesOptions struct {
 	// eventTime or cache downstream keeps strings of the input (planner.Source.Recycle).
 	// Lines of a recycled batch change under anyone who kept them, so only a proof will do.
 	Recycle bool
+	// Text says the batch's records are read with TextBatch: each partition gets texts
+	// of whole lines, which its reader cuts into lines itself (CutText), instead of the
+	// lines cut by the reading goroutine. See TextBatch.
+	Text bool
 }
 
 // Files is Spark's textFileStream (FileInputDStream): at each batch it lists a directory
@@ -173,13 +177,15 @@ type plannedFile struct {
 	mtime int64
 }
 
-// loadedFile is a file read and cut into lines, not yet delivered.
+// loadedFile is a file read and cut into lines (or texts, FilesOptions.Text), not yet
+// delivered.
 type loadedFile struct {
-	size int64 // the bytes read
-	recs []string
-	over []int   // sizes of the oversized lines dropped, in file order
-	bufs buffers // the memory recs live in (Recycle), and the spare memory not used
-	err  error
+	size  int64 // the bytes read
+	recs  []string
+	lines int     // the lines of recs
+	over  []int   // sizes of the oversized lines dropped, in file order
+	bufs  buffers // the memory recs live in (Recycle), and the spare memory not used
+	err   error
 }
 
 var _ Source[string] = (*Files)(nil)
@@ -299,11 +305,38 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 	if f.tap.Replaying() {
 		return replayLines(f.tap, batchTime, parts)
 	}
-	out, err := f.batch(batchTime, parts)
+	out, _, err := f.batch(batchTime, parts)
+	if err == nil && f.opts.Text {
+		out = linesOf(out)
+	}
 	if err == nil {
 		err = f.tap.RecordLines(batchTime, out)
 	}
 	return out, err
+}
+
+// TextBatch is Batch for a source made with FilesOptions.Text: each partition gets
+// texts instead of lines, each text one or more whole lines, in order, with their line
+// ends (a partition reads its lines with CutText), and it returns the number of lines
+// (the batch's records). The reading goroutine then only reads: the lines are cut by
+// the partitions, in parallel, as they read them, and no slice of every line is built.
+// The partitions' texts hold about the same number of bytes. Over-long lines are taken
+// out of the texts and reported as Batch reports them. A recorded batch (--recording)
+// comes as lines, one text each.
+func (f *Files) TextBatch(batchTime int64, parts int) ([][]string, int, error) {
+	if f.tap.Replaying() {
+		out, err := replayLines(f.tap, batchTime, parts)
+		n := 0
+		for _, p := range out {
+			n += len(p)
+		}
+		return out, n, err
+	}
+	out, lines, err := f.batch(batchTime, parts)
+	if err == nil && f.tap.Recording() {
+		err = f.tap.RecordLines(batchTime, linesOf(out))
+	}
+	return out, lines, err
 }
 
 // SetTap makes the source record its batches into tap's recording, or deliver the
@@ -311,44 +344,47 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 // before Start.
 func (f *Files) SetTap(tap *recording.Tap) { f.tap = tap }
 
-// batch reads the batch's planned files (Batch without the tap).
-func (f *Files) batch(batchTime int64, parts int) ([][]string, error) {
+// batch reads the batch's planned files (Batch without the tap): their lines, or texts
+// (Text), split into parts, and the number of lines.
+func (f *Files) batch(batchTime int64, parts int) ([][]string, int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.started {
-		return nil, fmt.Errorf("%s: %w", f.Name(), ErrNotStarted)
+		return nil, 0, fmt.Errorf("%s: %w", f.Name(), ErrNotStarted)
 	}
 	if !f.plan.set || f.plan.t != batchTime {
 		if err := f.planLocked(batchTime); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	picked := f.plan.files
 	if f.opts.Replay {
-		recs, err := f.replayBatch(batchTime, picked)
+		recs, lines, err := f.replayBatch(batchTime, picked)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		f.plan = filesPlan{}
-		f.lines += int64(len(recs))
+		f.lines += int64(lines)
 		f.files += int64(len(picked))
-		return Split(recs, parts), nil
+		return f.split(recs, parts), lines, nil
 	}
 	f.recycle()
 	recs := f.spare.takeRecs()
+	lines := 0
 	for _, pf := range picked {
 		lf := f.load(pf.path, pf.size, recs, &f.spare)
 		recs = lf.recs
+		lines += lf.lines
 		// Delivered even if the batch fails, so that the next Batch recycles them.
 		f.delivered.add(lf.bufs)
 		if lf.err == nil {
 			lf.err = f.checkSize(batchTime, pf, lf.size)
 		}
 		if lf.err != nil {
-			return nil, lf.err
+			return nil, 0, lf.err
 		}
 		if err := f.oversize(pf.path, lf.over); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	// Only now, with every file read, are they remembered: a failed batch is retried whole.
@@ -356,12 +392,21 @@ func (f *Files) batch(batchTime int64, parts int) ([][]string, error) {
 		f.seen[pf.path] = pf.mtime
 	}
 	f.plan = filesPlan{}
-	f.lines += int64(len(recs))
+	f.lines += int64(lines)
 	f.files += int64(len(picked))
 	if len(picked) > 0 {
-		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", len(recs))
+		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", lines)
 	}
-	return Split(recs, parts), nil
+	return f.split(recs, parts), lines, nil
+}
+
+// split cuts a batch's records into parts: lines by count (Split), texts by bytes
+// (SplitTexts).
+func (f *Files) split(recs []string, parts int) [][]string {
+	if f.opts.Text {
+		return SplitTexts(recs, parts)
+	}
+	return Split(recs, parts)
 }
 
 // planLocked makes the files of batch t the plan.
@@ -466,10 +511,10 @@ func (f *Files) forget(listed []fileInfo) {
 	}
 }
 
-func (f *Files) replayBatch(t int64, picked []plannedFile) ([]string, error) {
+func (f *Files) replayBatch(t int64, picked []plannedFile) ([]string, int, error) {
 	f.recycle()
 	if len(picked) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	pf := picked[0]
 	lf := f.loadPending(pf)
@@ -479,10 +524,10 @@ func (f *Files) replayBatch(t int64, picked []plannedFile) ([]string, error) {
 		lf.err = f.checkSize(t, pf, lf.size)
 	}
 	if lf.err != nil {
-		return nil, lf.err
+		return nil, 0, lf.err
 	}
 	if err := f.oversize(pf.path, lf.over); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Normally the first pending file; a batch re-run from the batch log may read one
 	// that a later listing put elsewhere.
@@ -491,7 +536,7 @@ func (f *Files) replayBatch(t int64, picked []plannedFile) ([]string, error) {
 	}
 	f.seen[pf.path] = unknownTime
 	f.startReadAhead()
-	return lf.recs, nil
+	return lf.recs, lf.lines, nil
 }
 
 // recycle makes the buffers of the batch delivered last spare (Recycle): being asked
@@ -588,7 +633,12 @@ func (f *Files) load(path string, limit int64, recs []string, spare *buffers) (l
 		lf.err = fmt.Errorf("%s: read %s: %w", f.Name(), path, err)
 		return lf
 	}
-	lf.recs, lf.over = cutPieces(pieces, max, recs)
+	if f.opts.Text {
+		lf.recs, lf.lines, lf.over = cutTexts(pieces, max, recs)
+	} else {
+		lf.recs, lf.over = cutPieces(pieces, max, recs)
+		lf.lines = len(lf.recs) - len(recs)
+	}
 	lf.bufs.recs = lf.recs
 	return lf
 }

@@ -292,10 +292,134 @@ func TestPiecesMatchLineReader(t *testing.T) {
 						t.Fatalf("GOMAXPROCS=%d text %d (%d bytes), chunk %d, hint %d: %d lines, oversize %v; want %d lines, oversize %v",
 							procs, i, len(text), chunk, hint, len(got)-1, over, len(wantLines), wantOver)
 					}
+					// As texts (FilesOptions.Text), cut by CutText after SplitTexts.
+					texts, n, over := cutTexts(pieces, 40, slices.Clone(prefix))
+					parts := SplitTexts(texts[1:], 1+(chunk+int(hint))%4)
+					var fromTexts []string
+					for _, l := range linesOf(parts) {
+						fromTexts = append(fromTexts, l...)
+					}
+					if !slices.Equal(texts[:1], prefix) || n != len(wantLines) || !slices.Equal(fromTexts, wantLines) || !slices.Equal(over, wantOver) {
+						t.Fatalf("texts: GOMAXPROCS=%d text %d (%d bytes), chunk %d, hint %d: %d lines (counted %d), oversize %v; want %d lines, oversize %v",
+							procs, i, len(text), chunk, hint, len(fromTexts), n, over, len(wantLines), wantOver)
+					}
 				}
 			}
 		}
 		runtime.GOMAXPROCS(old)
+	}
+}
+
+// TestSplitTexts: the partitions' texts are the input's lines in order, each partition
+// whole lines, and no partition holds much more than its share of the bytes (a line
+// more at most).
+func TestSplitTexts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for round := range 2000 {
+		var texts []string
+		var all strings.Builder
+		for range rng.IntN(5) {
+			var b strings.Builder
+			for range rng.IntN(20) {
+				b.WriteString(strings.Repeat("x", rng.IntN(12)))
+				b.WriteString([]string{"\n", "\r\n"}[rng.IntN(2)])
+			}
+			if rng.IntN(4) == 0 {
+				b.WriteString("last") // a file's last line without "\n"
+			}
+			if b.Len() > 0 {
+				texts = append(texts, b.String())
+				all.WriteString(b.String())
+			}
+		}
+		parts := 1 + rng.IntN(5)
+		out := SplitTexts(texts, parts)
+		if len(out) != parts {
+			t.Fatalf("round %d: %d partitions, want %d", round, len(out), parts)
+		}
+		var joined strings.Builder
+		longest := 0
+		for _, tx := range texts {
+			for l := range strings.SplitSeq(tx, "\n") {
+				longest = max(longest, len(l)+1)
+			}
+		}
+		for p, ts := range out {
+			size := 0
+			for _, tx := range ts {
+				joined.WriteString(tx)
+				size += len(tx)
+				if tx[len(tx)-1] != '\n' && !slices.ContainsFunc(texts, func(in string) bool { return strings.HasSuffix(in, tx) }) {
+					t.Fatalf("round %d: partition %d ends in the middle of a line: %q", round, p, tx)
+				}
+			}
+			if share := all.Len()/parts + longest; size > share+1 {
+				t.Fatalf("round %d: partition %d has %d bytes, share %d", round, p, size, share)
+			}
+		}
+		if joined.String() != all.String() {
+			t.Fatalf("round %d: partitions %q, want %q", round, out, texts)
+		}
+	}
+}
+
+// TestFilesTextBatch: a source with FilesOptions.Text delivers, with TextBatch, the
+// lines Batch delivers without it (cut with CutText), with their count, for files read
+// ahead and not, recycled buffers, over-long lines and one to three partitions.
+func TestFilesTextBatch(t *testing.T) {
+	dir := t.TempDir()
+	T := int64(1_700_000_000_000)
+	for i := range 6 {
+		var b strings.Builder
+		for j := range 50 + 30*i {
+			fmt.Fprintf(&b, "file %d line %d%s\n", i, j, strings.Repeat("+", j%7))
+			if j%17 == 3 {
+				b.WriteString(strings.Repeat("L", 60) + "\r\n") // over MaxLineBytes
+			}
+			if j%11 == 0 {
+				b.WriteString("\r\n")
+			}
+		}
+		if i%2 == 1 {
+			b.WriteString("no newline at the end")
+		}
+		writeFile(t, dir, fmt.Sprintf("f%d.txt", i), b.String(), T)
+	}
+	for _, recycle := range []bool{false, true} {
+		for parts := 1; parts <= 3; parts++ {
+			lines := NewFiles(dir, FilesOptions{Replay: true, MaxLineBytes: 40, Recycle: recycle})
+			texts := NewFiles(dir, FilesOptions{Replay: true, MaxLineBytes: 40, Recycle: recycle, Text: true})
+			for _, f := range []*Files{lines, texts} {
+				if err := f.Start(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for bt := int64(1000); !lines.Exhausted(); bt += 1000 {
+				want, err := lines.Batch(bt, parts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, n, err := texts.TextBatch(bt, parts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var wantAll, gotAll []string
+				for _, p := range want {
+					wantAll = append(wantAll, p...)
+				}
+				for _, p := range linesOf(got) {
+					gotAll = append(gotAll, p...)
+				}
+				if len(got) != parts || n != len(wantAll) || !slices.Equal(gotAll, wantAll) {
+					t.Fatalf("recycle=%v parts=%d batch %d: %d partitions, %d lines (counted %d); want %d lines", recycle, parts, bt, len(got), len(gotAll), n, len(wantAll))
+				}
+			}
+			if lines.Oversized() != texts.Oversized() || lines.Oversized() == 0 {
+				t.Errorf("oversized: lines %d, texts %d", lines.Oversized(), texts.Oversized())
+			}
+			lines.Stop()
+			texts.Stop()
+		}
 	}
 }
 
