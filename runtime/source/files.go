@@ -73,7 +73,8 @@ type FilesOptions struct {
 // files must not change once moved in). Each batch's files and sizes are fixed before it
 // runs (PlanBatch, logged by the engine), so a batch re-run after a crash reads them again
 // up to the same sizes. The records of a batch are its files' lines, files
-// in (modification time, path) order, split into contiguous partitions.
+// in (modification time, path) order, split into contiguous partitions: of about the
+// same number of lines, or of bytes for a source read as texts (FilesOptions.Text).
 //
 // In replay mode see FilesOptions.Replay.
 type Files struct {
