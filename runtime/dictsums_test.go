@@ -17,6 +17,18 @@ type wordSum struct {
 // partition p, then AddFresh, then reduce partitions 0 to n-1 (appended in order, as a
 // gather of runs that are consecutive ranges reads them), then EndBatch.
 func dictSumsBatch(d *DictSums, lines [][]string, vals [][]int64, n int, desc bool) []wordSum {
+	countBatch(d, lines, vals)
+	var out []wordSum
+	for r := range n {
+		out = AppendSums(d, out, r, n, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
+	}
+	d.EndBatch()
+	return out
+}
+
+// countBatch runs a batch's map side through d: Begin, lines[p] with values vals[p] on
+// map partition p, AddFresh.
+func countBatch(d *DictSums, lines [][]string, vals [][]int64) {
 	d.Begin()
 	for p := range lines {
 		for i, l := range lines[p] {
@@ -24,12 +36,6 @@ func dictSumsBatch(d *DictSums, lines [][]string, vals [][]int64, n int, desc bo
 		}
 	}
 	d.AddFresh()
-	var out []wordSum
-	for r := range n {
-		out = AppendSums(d, out, r, n, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
-	}
-	d.EndBatch()
-	return out
 }
 
 // refSums is what the general chain gives: every word of the batch once, with the
@@ -290,13 +296,7 @@ func TestDictSumsTotals(t *testing.T) {
 						ref[ws.k] += ws.v
 					}
 					n := 1 + batch%3
-					d.Begin()
-					for p := range lines {
-						for i, l := range lines[p] {
-							d.CountWords(p, l, vals[p][i])
-						}
-					}
-					d.AddFresh()
+					countBatch(d, lines, vals)
 					var got []wordSum
 					for q := range n {
 						if batch%2 == 0 {

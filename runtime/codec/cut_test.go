@@ -572,6 +572,7 @@ func lastStringRef(line string, d byte) (string, bool) {
 	return line, true
 }
 
+// checkCutString checks CutString and LastString on line against their definitions.
 func checkCutString(t *testing.T, line string, d byte) {
 	t.Helper()
 	f, r, ok := CutString(line, d)
