@@ -24,8 +24,9 @@ import (
 // any correct run produces from this input: in saveAsTextFiles and in SQLite every
 // record's row exactly once, and in the same batch in both (all outputs of a batch ran
 // on the same input); final per-key totals equal to the input's, growing batch by batch
-// by exactly that batch's rows (state saw the same batches); every malformed line in
-// the dead-letter file exactly once.
+// by exactly that batch's rows (state saw the same batches), both in the state stores
+// and in a word count's dictionary; every malformed line in the dead-letter file
+// exactly once.
 func TestCrashLiveFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test")
@@ -87,6 +88,11 @@ func TestCrashLiveFiles(t *testing.T) {
 	crashkit.Report(t, "files live, updateStateByKey", n, res, s, s.OK())
 	if len(s.Examples) > 0 {
 		t.Logf("state: %v", s.Examples)
+	}
+	s = in.CheckTotals(t, out, "wordtotals", lv.Interval, text)
+	crashkit.Report(t, "files live, word count's totals in its dictionary", n, res, s, s.OK())
+	if len(s.Examples) > 0 {
+		t.Logf("word totals: %v", s.Examples)
 	}
 	c = in.CountBad(dead, torn)
 	crashkit.Report(t, "files live, dead letters", in.BadLines(), res, c, c.OK())
