@@ -119,20 +119,9 @@ func (g *gen) runningSumState(x *planner.Exchange) bool {
 	if stateSpec(n).Initial != nil || !types.Identical(g.stateType(n), types.IntType) || !g.isRunningSumLambda(stateSpec(n).Fn) {
 		return false
 	}
-	return sortedStateOut(st) != nil && !g.readsStore(n)
-}
-
-// readsStore reports whether an operator reads state operator n's stores directly
-// (snapshots).
-func (g *gen) readsStore(n *planner.Op) bool {
-	for _, s := range g.plan.Stages {
-		for _, o := range append([]*planner.Op{s.Head}, s.Chain...) {
-			if o != nil && o.Name == "snapshots" && len(o.Inputs) > 0 && o.Inputs[0] == n {
-				return true
-			}
-		}
-	}
-	return false
+	// Nothing else reads the state: snapshots, the one operator that reads a store
+	// itself, applies to mapWithState only.
+	return sortedStateOut(st) != nil
 }
 
 // dictSumOf returns the dictSum whose reduce side is stage s, or nil.
@@ -169,7 +158,7 @@ func (g *gen) dictReplaces(x *planner.Exchange) bool {
 
 // declareDictSum declares the chain's dictionary in place of exchange x:
 //
-//	j.dict0 = rt.NewDictSums(j.n0)
+//	j.dict0 = rt.NewDictSums(j.n0)                  (.WithTotals() when it holds the state)
 func (g *gen) declareDictSum(x *planner.Exchange) {
 	ds := g.dictSumFrom(x)
 	comment := fmt.Sprintf("%s is the key dictionary of %s at %d:%d, kept from batch to batch: stage %d adds its words' values by key id, stage %d sums them in the keys' order.",

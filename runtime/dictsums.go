@@ -358,10 +358,7 @@ func (d *DictSums) FoldSums(r, n int) { d.eachSum(r, n, false, nil) }
 // the sum to the key's total when totals are kept, and calls emit (unless nil) with it.
 func (d *DictSums) eachSum(r, n int, desc bool, emit func(id uint32, sum int64)) {
 	order := d.order
-	lo, hi := len(order)*r/n, len(order)*(r+1)/n
-	if desc {
-		lo, hi = len(order)-hi, len(order)-lo
-	}
+	lo, hi := keyRange(len(order), r, n, desc)
 	totals := d.totals
 	one := func(id uint32) {
 		var sum int64
@@ -405,11 +402,10 @@ func (d *DictSums) eachSum(r, n int, desc bool, emit func(id uint32, sum int64))
 // reduce side's partitions are done.
 func AppendTotals[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string, int64) T) []T {
 	order := d.order
-	lo, hi := len(order)*r/n, len(order)*(r+1)/n
+	lo, hi := keyRange(len(order), r, n, desc)
 	if desc {
-		for i := len(order) - lo - 1; i >= len(order)-hi; i-- {
-			id := order[i]
-			dst = append(dst, mk(d.dict.Key(id), d.totals[id]))
+		for i := hi - 1; i >= lo; i-- {
+			dst = append(dst, mk(d.dict.Key(order[i]), d.totals[order[i]]))
 		}
 		return dst
 	}
@@ -417,6 +413,17 @@ func AppendTotals[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(stri
 		dst = append(dst, mk(d.dict.Key(id), d.totals[id]))
 	}
 	return dst
+}
+
+// keyRange returns the positions [lo, hi) in the keys' byte order, of n keys in all,
+// of partition r of parts: the r-th of parts equal ranges, counted from the end when
+// desc (the partition then walks it backwards).
+func keyRange(n, r, parts int, desc bool) (lo, hi int) {
+	lo, hi = n*r/parts, n*(r+1)/parts
+	if desc {
+		lo, hi = n-hi, n-lo
+	}
+	return lo, hi
 }
 
 // TotalsLen returns the number of keys with state (all the dictionary's keys).

@@ -74,6 +74,19 @@ func randomLine(r *rand.Rand, vocab []string) string {
 	return b.String()
 }
 
+// randomBatch returns up to most random lines of vocab for each of parts map partitions,
+// each line's value drawn from low to low+4.
+func randomBatch(r *rand.Rand, parts, most int, vocab []string, low int) (lines [][]string, vals [][]int64) {
+	lines, vals = make([][]string, parts), make([][]int64, parts)
+	for p := range parts {
+		for range r.IntN(most) {
+			lines[p] = append(lines[p], randomLine(r, vocab))
+			vals[p] = append(vals[p], int64(r.IntN(5)+low))
+		}
+	}
+	return lines, vals
+}
+
 // TestDictSums holds DictSums to the general chain over batches whose vocabularies
 // drift (so that keys come, go and come back), with values that cancel out (a key whose
 // sum is zero is still the batch's) and change from line to line (the counts settled
@@ -103,14 +116,7 @@ func TestDictSums(t *testing.T) {
 							for range r.IntN(40) {
 								vocab = append(vocab, fmt.Sprintf("w%d", r.IntN(60)+batch*7))
 							}
-							lines := make([][]string, parts)
-							vals := make([][]int64, parts)
-							for p := range parts {
-								for range r.IntN(20) {
-									lines[p] = append(lines[p], randomLine(r, vocab))
-									vals[p] = append(vals[p], int64(r.IntN(5)-2))
-								}
-							}
+							lines, vals := randomBatch(r, parts, 20, vocab, -2)
 							got := dictSumsBatch(d, lines, vals, n, desc)
 							want := refSums(lines, vals, desc)
 							if !slices.Equal(got, want) {
@@ -283,14 +289,7 @@ func TestDictSumsTotals(t *testing.T) {
 					for range 1 + r.IntN(30) {
 						vocab = append(vocab, fmt.Sprintf("w%d", r.IntN(50)+batch*3))
 					}
-					lines := make([][]string, parts)
-					vals := make([][]int64, parts)
-					for p := range parts {
-						for range r.IntN(10) {
-							lines[p] = append(lines[p], randomLine(r, vocab))
-							vals[p] = append(vals[p], int64(r.IntN(5)-1))
-						}
-					}
+					lines, vals := randomBatch(r, parts, 10, vocab, -1)
 					want := refSums(lines, vals, desc)
 					for _, ws := range want {
 						ref[ws.k] += ws.v
