@@ -19,6 +19,28 @@ import (
 // print them, when the file does not compile.
 func Build(t testing.TB, path string) string {
 	t.Helper()
+	g := Generate(t, path)
+	abs, _ := filepath.Abs(path)
+	var stderr bytes.Buffer
+	out := filepath.Join(t.TempDir(), g.Name)
+	opts := build.Options{Key: abs, Name: g.Name, Stderr: &stderr, CacheDir: CacheDir(t), Modules: build.Requirements(g.Plan)}
+	if err := build.Binary(context.Background(), opts, g.Files, out); err != nil {
+		t.Fatalf("build %s: %v\n%s", path, err, stderr.String())
+	}
+	return out
+}
+
+// Generated is a .stream file's generated program, as Generate returns it.
+type Generated struct {
+	Name  string // the pipeline's name
+	Plan  *planner.Plan
+	Files []codegen.File
+}
+
+// Generate checks, plans and generates the .stream file at path, failing the test with
+// the diagnostics when it does not compile: the program Build compiles.
+func Generate(t testing.TB, path string) Generated {
+	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -39,14 +61,7 @@ func Build(t testing.TB, path string) string {
 	if err != nil {
 		t.Fatalf("generate %s: %v", path, err)
 	}
-	abs, _ := filepath.Abs(path)
-	var stderr bytes.Buffer
-	out := filepath.Join(t.TempDir(), prog.Name)
-	opts = build.Options{Key: abs, Name: prog.Name, Stderr: &stderr, CacheDir: CacheDir(t), Modules: build.Requirements(plan)}
-	if err := build.Binary(context.Background(), opts, files, out); err != nil {
-		t.Fatalf("build %s: %v\n%s", path, err, stderr.String())
-	}
-	return out
+	return Generated{Name: prog.Name, Plan: plan, Files: files}
 }
 
 // CacheDir is the build cache shared by the tests of one process: $STREAMC_CACHE when
