@@ -62,7 +62,8 @@ func orderedRuns(r *rand.Rand, n, max, keys int) [][]keyed {
 
 // TestMergeEach: the merge of sorted runs is the stable sort of their concatenation,
 // cut after n elements; MergeCuts' ranges merged one after the other give the same.
-// Every other round the runs are in order (orderedRuns).
+// Every other round the runs are in order (orderedRuns), and then MergeEach compares
+// once per run at most, not once per element.
 func TestMergeEach(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 400 {
@@ -77,7 +78,12 @@ func TestMergeEach(t *testing.T) {
 			n = r.IntN(len(want) + 1)
 		}
 		var got []keyed
-		MergeEach(runs, n, byKey, func(v keyed) { got = append(got, v) })
+		compared := 0
+		counting := func(a, b keyed) int { compared++; return byKey(a, b) }
+		MergeEach(runs, n, counting, func(v keyed) { got = append(got, v) })
+		if round%2 == 1 && compared > len(runs) {
+			t.Fatalf("round %d: %d runs in order took %d comparisons", round, len(runs), compared)
+		}
 		if !slices.Equal(got, want[:n]) {
 			t.Fatalf("round %d: MergeEach(n=%d) = %v, want %v", round, n, got, want[:n])
 		}
