@@ -46,6 +46,16 @@ import (
 // The exchange into the state is not built, nor the state's stores; the checkpoint
 // section is the stores' (same name, same (key, total) records), so a checkpoint moves
 // between the two forms.
+//
+// When print is the only reader of a sortByKey's result (keepsRuns), the partitions
+// render their ranges for it instead of appending them (rt.Rendered): the gather is not
+// built, the sortByKey's stage does nothing and is not generated, and print writes the
+// partitions' texts in order:
+//
+//	j.keep2[p].Begin(1000)
+//	rt.RenderSums(j.dict0, &j.keep2[p], p, j.n1, false, func(k string, v int64) stdlib.Tuple2[string, int64] { ... }, renderTuple2_String_Int)
+//	...
+//	rt.PrintRendered(j.ctx.Stdout, b.Time, 1000, j.keep2)
 type dictSum struct {
 	in   *planner.Exchange // map side → reduce side: reduceByKey's, never built
 	red  *planner.Stage    // the reduce side
@@ -147,13 +157,54 @@ func (g *gen) dictStateOf(s *planner.Stage) *dictSum {
 }
 
 // dictReplaces reports whether exchange x is one a dictSum does without (the map
-// side's into the reduce side, the reduce side's into the state): it is never built.
+// side's into the reduce side, the reduce side's into the state, a gather whose
+// partitions render for print): it is never built.
 func (g *gen) dictReplaces(x *planner.Exchange) bool {
 	if g.dictSumFrom(x) != nil {
 		return true
 	}
+	if g.dictRenders(x) {
+		return true
+	}
 	ds := g.dictSumOf(x.From)
 	return ds != nil && ds.state == x
+}
+
+// dictRenders reports whether exchange x is the gather of a dictSum's sortByKey (of the
+// sums, or of the state) whose result only print reads: the partitions of x's source
+// stage render their ranges (rt.Rendered), and x's destination stage is not generated.
+func (g *gen) dictRenders(x *planner.Exchange) bool {
+	if !g.keepsRuns(x.To) {
+		return false
+	}
+	if ds := g.dictSumOf(x.From); ds != nil && ds.sort == x {
+		return true
+	}
+	ds := g.dictStateOf(x.From)
+	return ds != nil && ds.stateSort == x
+}
+
+// renderedBy returns the exchange whose source stage renders stage s's result for
+// print (dictRenders), or nil.
+func (g *gen) renderedBy(s *planner.Stage) *planner.Exchange {
+	if len(s.Inputs) != 1 || s.Inputs[0].Kind != planner.FromExchange {
+		return nil
+	}
+	if x := s.Inputs[0].Exchange; g.dictRenders(x) {
+		return x
+	}
+	return nil
+}
+
+// printedNum returns the most elements a print of stage s's result prints.
+func (g *gen) printedNum(s *planner.Stage) int {
+	num := 0
+	for _, o := range g.plan.Outputs {
+		if o.Stage == s {
+			num = max(num, outputSpec(o.Op).N)
+		}
+	}
+	return num
 }
 
 // declareDictSum declares the chain's dictionary in place of exchange x:
@@ -196,7 +247,7 @@ func (sg *stageGen) dictReduceHead(ds *dictSum) {
 		return
 	}
 	f.emit(sg.enter(n), sg.enter(ds.sort.Op))
-	sg.appendDict(ds.sort, "AppendSums", d, n.Elem)
+	sg.appendDict(ds.sort, "Sums", d, n.Elem)
 }
 
 // dictStateHead emits the state's stage of a dictSum: the partition's range of every
@@ -206,24 +257,38 @@ func (sg *stageGen) dictStateHead(ds *dictSum) {
 	kt, _, _ := types.KeyValue(ds.state.Elem)
 	g.addState(&stateSection{node: n, kind: stateDictTotals, field: dictField(ds.in), key: kt, val: g.stateType(n)})
 	sg.f.emit(sg.enter(n), sg.enter(ds.stateSort.Op))
-	sg.appendDict(ds.stateSort, "AppendTotals", jf(dictField(ds.in)), n.Elem)
+	sg.appendDict(ds.stateSort, "Totals", jf(dictField(ds.in)), n.Elem)
 }
 
 // appendDict emits the call that appends the partition's range of the dictionary's
-// keys, with their sums or totals, to sortByKey's gather x:
+// keys, with their sums or totals (fn is "Sums" or "Totals"), to sortByKey's gather x:
 //
 //	outx1 := j.x1.Out(p)
 //	outx1[0] = rt.AppendSums(j.dict0, outx1[0], p, j.n1, false, func(k string, v int64) stdlib.Tuple2[string, int64] {
 //		return stdlib.Tuple2[string, int64]{F1: k, F2: v}
 //	})
+//
+// or, when the partitions render for print (dictRenders), renders it into the kept
+// result of x's destination stage:
+//
+//	j.keep2[p].Begin(1000)
+//	rt.RenderSums(j.dict0, &j.keep2[p], p, j.n1, false, func(k string, v int64) stdlib.Tuple2[string, int64] {
+//		return stdlib.Tuple2[string, int64]{F1: k, F2: v}
+//	}, renderTuple2_String_Int)
 func (sg *stageGen) appendDict(x *planner.Exchange, fn string, d jen.Code, elem types.Type) {
 	g, f := sg.g, sg.f
-	out := "out" + exField(x)
-	f.taken[out] = true
 	k, v := f.fresh("k"), f.fresh("v")
 	desc := !funcSpec(x.Op).Ascending
 	mk := jen.Func().Params(jen.Id(k).String(), jen.Id(v).Int64()).Add(g.goType(elem)).Block(
 		jen.Return(g.goType(elem).Values(kv("F1", jen.Id(k)), kv("F2", jen.Id(v)))))
+	if g.dictRenders(x) {
+		kept := jf(keepField(x.To)).Index(jen.Id("p"))
+		f.emit(kept.Clone().Dot("Begin").Call(jen.Lit(g.printedNum(x.To))),
+			jen.Qual(g.rtPath, "Render"+fn).Call(d, jen.Op("&").Add(kept), jen.Id("p"), g.partsOf(sg.s), jen.Lit(desc), mk, g.renderFunc(elem)))
+		return
+	}
+	out := "out" + exField(x)
+	f.taken[out] = true
 	f.emit(jen.Id(out).Op(":=").Add(jf(exField(x))).Dot("Out").Call(jen.Id("p")),
-		jen.Id(out).Index(jen.Lit(0)).Op("=").Qual(g.rtPath, fn).Call(d, jen.Id(out).Index(jen.Lit(0)), jen.Id("p"), g.partsOf(sg.s), jen.Lit(desc), mk))
+		jen.Id(out).Index(jen.Lit(0)).Op("=").Qual(g.rtPath, "Append"+fn).Call(d, jen.Id(out).Index(jen.Lit(0)), jen.Id("p"), g.partsOf(sg.s), jen.Lit(desc), mk))
 }

@@ -136,7 +136,11 @@ func (g *gen) genJob() {
 		ctorFn.emit(jf(exField(x)).Op("=").Qual(g.rtPath, "NewExchange").Types(g.exchangeElem(x)).Call(g.partsOf(x.From), g.partsOf(x.To)))
 	}
 	for _, s := range g.plan.Stages {
-		if g.keepsRuns(s) {
+		if x := g.renderedBy(s); x != nil {
+			t := jen.Index().Qual(g.rtPath, "Rendered")
+			jg.field(keepField(s), t, fmt.Sprintf("%s is the result of stage %d, rendered for print by the partitions of stage %d.", keepField(s), s.ID, x.From.ID))
+			ctorFn.emit(jf(keepField(s)).Op("=").Make(t.Clone(), g.partsOf(x.From)))
+		} else if g.keepsRuns(s) {
 			t := jen.Index().Qual(g.rtPath, "SortedRuns").Types(g.goType(s.Elem))
 			jg.field(keepField(s), t, fmt.Sprintf("%s is the kept result of stage %d, per partition: sorted runs, merged as print renders them.", keepField(s), s.ID))
 			ctorFn.emit(jf(keepField(s)).Op("=").Make(t.Clone(), g.partsOf(s)))
@@ -147,6 +151,9 @@ func (g *gen) genJob() {
 	}
 	g.genTables()
 	for _, s := range g.plan.Stages {
+		if g.renderedBy(s) != nil {
+			continue // its result is rendered by the stage before it (dictsum.go)
+		}
 		g.genStage(s)
 		call := jen.If(jen.Err().Op(":=").Id("j").Dot(stageMethod(s)).Call(g.batchOf(s.Tail)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		jg.run = append(jg.run, g.whenValid(g.stageInput(s), call)...)
@@ -354,6 +361,10 @@ func (g *gen) describeStage(s *planner.Stage) string {
 	for _, x := range s.Out {
 		if g.dictSumFrom(x) != nil {
 			d = fmt.Appendf(d, " adds into %s for %s at %d:%d;", dictField(x), x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
+			continue
+		}
+		if g.dictRenders(x) {
+			d = fmt.Appendf(d, " renders for print the result of %s at %d:%d;", x.Op.Name, x.Op.Pos.Line, x.Op.Pos.Col)
 			continue
 		}
 		if g.dictReplaces(x) {

@@ -135,6 +135,9 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 			print = "PrintSorted"
 		}
 		call = jen.Qual(g.rtPath, print).Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
+		if g.renderedBy(s) != nil {
+			call = jen.Qual(g.rtPath, "PrintRendered").Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)))
+		}
 	case "saveAsTextFiles":
 		prefix, suffix := outArgField(i, "prefix"), outArgField(i, "suffix")
 		var texts []string

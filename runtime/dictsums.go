@@ -349,6 +349,21 @@ func AppendSums[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string
 	return dst
 }
 
+// RenderSums is AppendSums for a sortByKey whose result only print reads: it renders
+// the partition's elements, mk(key, sum), into r (see Rendered) instead of appending
+// them.
+func RenderSums[T any](d *DictSums, r *Rendered, p, n int, desc bool, mk func(string, int64) T, render func([]byte, T) []byte) {
+	x := *r // the partitions' Rendered are next to each other: each writes its own copy
+	d.eachSum(p, n, desc, func(id uint32, sum int64) {
+		if x.full() {
+			x.n++ // counted, not rendered: mk is not called
+			return
+		}
+		renderNext(&x, mk(d.dict.Key(id), sum), render)
+	})
+	*r = x
+}
+
 // FoldSums is AppendSums for a chain whose batch result only updateStateByKey reads:
 // the sums of partition r's range of the keys go to their totals alone.
 func (d *DictSums) FoldSums(r, n int) { d.eachSum(r, n, false, nil) }
@@ -413,6 +428,24 @@ func AppendTotals[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(stri
 		dst = append(dst, mk(d.dict.Key(id), d.totals[id]))
 	}
 	return dst
+}
+
+// RenderTotals is AppendTotals for a sortByKey whose result only print reads: it renders
+// the partition's elements, mk(key, total), into r (see Rendered).
+func RenderTotals[T any](d *DictSums, r *Rendered, p, n int, desc bool, mk func(string, int64) T, render func([]byte, T) []byte) {
+	lo, hi := keyRange(len(d.order), p, n, desc)
+	keys := d.order[lo:hi]
+	x := *r // as in RenderSums
+	// The first m are rendered, the rest only counted.
+	m := min(len(keys), max(x.num-x.n, 0))
+	for i := range m {
+		if desc {
+			i = len(keys) - 1 - i
+		}
+		renderNext(&x, mk(d.dict.Key(keys[i]), d.totals[keys[i]]), render)
+	}
+	x.n += len(keys) - m
+	*r = x
 }
 
 // keyRange returns the positions [lo, hi) in the keys' byte order, of n keys in all,

@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,6 +26,28 @@ func dictSumsBatch(d *DictSums, lines [][]string, vals [][]int64, n int, desc bo
 	}
 	d.EndBatch()
 	return out
+}
+
+func mkWordSum(k string, v int64) wordSum { return wordSum{k, v} }
+
+func renderWordSum(dst []byte, w wordSum) []byte {
+	return strconv.AppendInt(append(append(dst, w.k...), '='), w.v, 10)
+}
+
+// checkRendered fails unless PrintRendered of parts (the partitions' renders, at most
+// num elements each) writes what Print writes of want.
+func checkRendered(t *testing.T, what string, num int, parts []Rendered, want []wordSum) {
+	t.Helper()
+	var got, wantOut bytes.Buffer
+	if err := PrintRendered(&got, 1000, num, parts); err != nil {
+		t.Fatal(err)
+	}
+	if err := Print(&wantOut, 1000, num, [][]wordSum{want}, renderWordSum); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != wantOut.String() {
+		t.Fatalf("%s, print(%d):\n got %q\nwant %q", what, num, got.String(), wantOut.String())
+	}
 }
 
 // countBatch runs a batch's map side through d: Begin, lines[p] with values vals[p] on
@@ -295,22 +319,37 @@ func TestDictSumsTotals(t *testing.T) {
 						ref[ws.k] += ws.v
 					}
 					n := 1 + batch%3
+					// Every fourth batch, the sums and totals are rendered for print
+					// (RenderSums, RenderTotals), printing this many of them.
+					rendered, num := batch%4 == 2, []int{0, 1, 3, 1 << 30}[batch/4%4]
+					sums, tots := make([]Rendered, n), make([]Rendered, 3-n%3)
 					countBatch(d, lines, vals)
 					var got []wordSum
 					for q := range n {
-						if batch%2 == 0 {
-							got = AppendSums(d, got, q, n, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
-						} else {
+						switch {
+						case rendered:
+							sums[q].Begin(num)
+							RenderSums(d, &sums[q], q, n, desc, mkWordSum, renderWordSum)
+						case batch%2 == 0:
+							got = AppendSums(d, got, q, n, desc, mkWordSum)
+						default:
 							d.FoldSums(q, n)
 						}
 					}
 					d.EndBatch()
-					if batch%2 == 0 && !slices.Equal(got, want) {
+					if rendered {
+						checkRendered(t, fmt.Sprintf("batch %d sums", batch), num, sums, want)
+					} else if batch%2 == 0 && !slices.Equal(got, want) {
 						t.Fatalf("batch %d sums:\n got %+v\nwant %+v", batch, got, want)
 					}
 					var totals []wordSum
 					for q := range 3 - n%3 {
-						totals = AppendTotals(d, totals, q, 3-n%3, desc, func(k string, v int64) wordSum { return wordSum{k, v} })
+						if rendered {
+							tots[q].Begin(num)
+							RenderTotals(d, &tots[q], q, 3-n%3, desc, mkWordSum, renderWordSum)
+							continue
+						}
+						totals = AppendTotals(d, totals, q, 3-n%3, desc, mkWordSum)
 					}
 					var wantTotals []wordSum
 					for k, v := range ref {
@@ -320,7 +359,9 @@ func TestDictSumsTotals(t *testing.T) {
 					if desc {
 						slices.Reverse(wantTotals)
 					}
-					if !slices.Equal(totals, wantTotals) {
+					if rendered {
+						checkRendered(t, fmt.Sprintf("batch %d totals", batch), num, tots, wantTotals)
+					} else if !slices.Equal(totals, wantTotals) {
 						t.Fatalf("batch %d totals:\n got %+v\nwant %+v", batch, totals, wantTotals)
 					}
 				}

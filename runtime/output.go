@@ -69,8 +69,8 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 }
 
 // printBlock writes one block of Print's: the header, what body renders after it into
-// buf (the elements; in pieces of pb.parts when it sets pb.pieces, which it may only do
-// when async), the "..." line when more, and the empty line; to the binary's writer
+// buf (the elements; in pieces of pb.parts when it sets pb.pieces, or of pb.texts, which
+// it may only do when async), the "..." line when more, and the empty line; to the binary's writer
 // goroutine when w is a printOut (async), else with one Write. It returns the buffers
 // the caller keeps for the next block: with a printOut, those of the block before.
 func printBlock(w io.Writer, t Time, pb *printBuffers, more bool, body func(buf []byte, async bool) []byte) (*printBuffers, error) {
@@ -81,6 +81,8 @@ func printBlock(w io.Writer, t Time, pb *printBuffers, more bool, body func(buf 
 	buf = append(buf, " ms\n"...)
 	buf = append(buf, printRule...)
 	pb.pieces = 0
+	clear(pb.texts)
+	pb.texts = pb.texts[:0]
 	buf = body(buf, async)
 	tail := pb.tail[:0]
 	if more {
@@ -88,7 +90,7 @@ func printBlock(w io.Writer, t Time, pb *printBuffers, more bool, body func(buf 
 	}
 	tail = append(tail, '\n')
 	pb.all, pb.tail = buf, tail
-	if pb.pieces == 0 { // one buffer, one Write
+	if pb.pieces == 0 && len(pb.texts) == 0 { // one buffer, one Write
 		pb.all, pb.tail = append(pb.all, pb.tail...), pb.tail[:0]
 	}
 	if async {
@@ -247,8 +249,12 @@ const printTail = 8
 type printBuffers struct {
 	all   []byte   // the whole block, or its first piece when pieces > 0
 	parts [][]byte // per piece, when rendering in parallel
-	// pieces, when not 0, says the block is all, parts[1:pieces] and tail, in order.
+	// pieces, when not 0, says the block is all, parts[1:pieces], texts and tail, in
+	// order.
 	pieces int
+	// texts are pieces rendered elsewhere (PrintRendered), written after the others; the
+	// buffers are not pb's, and are never rendered into.
+	texts  [][]byte
 	tail   []byte // what follows the elements: "...\n" and the empty line
 	counts []int
 	bufs   [][]byte // scratch for blocks
@@ -260,6 +266,7 @@ func (pb *printBuffers) blocks() [][]byte {
 	if pb.pieces > 0 {
 		bufs = append(bufs, pb.parts[1:pb.pieces]...)
 	}
+	bufs = append(bufs, pb.texts...)
 	if len(pb.tail) > 0 {
 		bufs = append(bufs, pb.tail)
 	}
@@ -298,6 +305,8 @@ func putPrintBuffers(pb *printBuffers) {
 	if pb == nil {
 		return
 	}
+	clear(pb.texts) // not pb's to keep reachable
+	pb.texts = pb.texts[:0]
 	if cap(pb.all) > printKeepMax {
 		pb.all = nil
 	}
