@@ -26,6 +26,10 @@ import (
 //	stage1:  outx1[0] = rt.AppendSums(j.dict0, outx1[0], p, j.n1, false, func(k string, v int64) stdlib.Tuple2[string, int64] { ... })
 //	         j.dict0.EndBatch()              after the partitions
 //
+// Reading a files source's texts, the map side's partitions count the batch's texts
+// together, taking pieces in turn (j.dict0.Share(in) before them, CountShared in each;
+// dictMapSideShared).
+//
 // The exchange into the reduce side is not built, nor the combine and merge maps, nor the
 // partitions' sorts. The results are the general chain's (int addition wraps, so the
 // order of the sums does not matter); semantics cases compare the two. Without state
@@ -233,6 +237,27 @@ func (sg *stageGen) dictMapSide(ds *dictSum, method string, lines, val jen.Code)
 	sg.preLoop = append(sg.preLoop, d.Clone().Dot("Begin").Call())
 	sg.f.emit(sg.enter(ds.in.Op), d.Clone().Dot(method).Call(jen.Id("p"), lines, val))
 	sg.post = append(sg.post, d.Clone().Dot("AddFresh").Call())
+}
+
+// dictMapSideShared is dictMapSide for a stage that reads a files source's texts: the
+// partitions count the batch's texts together, each taking pieces in turn, so that one
+// that starts late counts fewer (rt.DictSums.Share):
+//
+//	j.dict0.Begin()                      before the partitions
+//	j.dict0.Share(in)
+//	j.dict0.CountShared(p, int64(1))     in each partition
+//	j.dict0.AddFresh()                   after the partitions
+func (sg *stageGen) dictMapSideShared(ds *dictSum, val jen.Code) {
+	d := jf(dictField(ds.in))
+	sg.preLoop = append(sg.preLoop, d.Clone().Dot("Begin").Call(), d.Clone().Dot("Share").Call(jen.Id("in")))
+	sg.f.emit(sg.enter(ds.in.Op), d.Clone().Dot("CountShared").Call(jen.Id("p"), val))
+	sg.post = append(sg.post, d.Clone().Dot("AddFresh").Call())
+}
+
+// readsTexts reports whether the stage reads a files source's texts (textSource).
+func (sg *stageGen) readsTexts() bool {
+	in := sg.s.Inputs
+	return len(in) == 1 && in[0].Kind == planner.FromSource && textSource(in[0].Source)
 }
 
 // dictReduceHead emits the reduce side: the partition's range of the keys with their

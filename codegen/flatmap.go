@@ -112,11 +112,14 @@ func (sg *stageGen) combineWords(i int, text jen.Code, lines bool) bool {
 		suffix = "Lines"
 	}
 	if ds := g.dictSumFrom(x); ds != nil {
-		method := "CountWords"
-		if lines {
-			method = "CountLines"
+		switch {
+		case lines && sg.readsTexts():
+			sg.dictMapSideShared(ds, val(f))
+		case lines:
+			sg.dictMapSide(ds, "CountLines", text, val(f))
+		default:
+			sg.dictMapSide(ds, "CountWords", text, val(f))
 		}
-		sg.dictMapSide(ds, method, text, val(f))
 		return true
 	}
 	comb := sg.combineLocal(x, c)

@@ -3,6 +3,8 @@ package runtime
 import (
 	"iter"
 	"math/bits"
+	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -61,7 +63,17 @@ type DictSums struct {
 	// totals is the running sum of every key, by id, when the chain ends in
 	// updateStateByKey's running sum (WithTotals); nil otherwise.
 	totals []int64
+	// pieces are the texts Share gave the map side, cut at line ends, and next the
+	// first piece no partition has taken (CountShared).
+	pieces []string
+	next   atomic.Int64
 }
+
+// dictPieceBytes is about the size of the pieces Share cuts texts into: small enough
+// that the partitions end within a fraction of a millisecond of each other, large
+// enough that taking one costs nothing next to counting it. A variable so that tests
+// can cut small texts.
+var dictPieceBytes = 64 << 10
 
 // dictSumPart is what one partition of the map side adds into.
 //
@@ -224,6 +236,46 @@ func (d *DictSums) CountWords(p int, line string, v int64) {
 		pk, n := pack(w)
 		pt.combine(w, pk, n, keyHash(w, pk, n), v)
 		i = next
+	}
+}
+
+// Share gives the map side the batch's texts of whole lines (texts[p] partition p's, as
+// a files source splits them), for its partitions to count together: CountShared. A
+// partition that starts late, or that another goroutine slows down (the source reading
+// the next file holds a processor for milliseconds), then counts fewer pieces instead of
+// making the others wait for it (issue #18). The sums do not depend on which partition
+// counts what. Call it after Begin, before the partitions.
+func (d *DictSums) Share(texts [][]string) {
+	d.pieces = d.pieces[:0]
+	for _, part := range texts {
+		for _, t := range part {
+			for len(t) > dictPieceBytes {
+				k := strings.IndexByte(t[dictPieceBytes:], '\n')
+				if k < 0 {
+					break
+				}
+				cut := dictPieceBytes + k + 1 // after the line end: no word is cut
+				d.pieces = append(d.pieces, t[:cut])
+				t = t[cut:]
+			}
+			if t != "" {
+				d.pieces = append(d.pieces, t)
+			}
+		}
+	}
+	d.next.Store(0)
+}
+
+// CountShared is partition p's part of counting the texts given to Share: it takes the
+// next piece no partition has taken and counts its words (CountWords), until none is
+// left.
+func (d *DictSums) CountShared(p int, v int64) {
+	for {
+		k := int(d.next.Add(1) - 1)
+		if k >= len(d.pieces) {
+			return
+		}
+		d.CountWords(p, d.pieces[k], v)
 	}
 }
 

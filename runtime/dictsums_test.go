@@ -385,3 +385,70 @@ func TestDictSumsTotalsFailedAttempt(t *testing.T) {
 	}()
 	d.Begin()
 }
+
+// TestDictSumsShared: partitions counting the batch's texts together (Share,
+// CountShared), on goroutines of their own, pieces cut small, give the general chain's
+// sums and totals whichever partition counts which piece; lines with Unicode white space
+// and CRLF ends, a value per batch that changes (counts settled into sums).
+func TestDictSumsShared(t *testing.T) {
+	defer func(b int) { dictPieceBytes = b }(dictPieceBytes)
+	for _, pieceBytes := range []int{1, 7, 40, 1 << 16} {
+		for _, parts := range []int{1, 2, 3} {
+			t.Run(fmt.Sprintf("piece%d/parts%d", pieceBytes, parts), func(t *testing.T) {
+				dictPieceBytes = pieceBytes
+				r := rand.New(rand.NewPCG(uint64(pieceBytes), uint64(parts)))
+				d := NewDictSums(parts).WithTotals()
+				ref := map[string]int64{}
+				for batch := range 25 {
+					var vocab []string
+					for range 1 + r.IntN(30) {
+						vocab = append(vocab, fmt.Sprintf("w%d", r.IntN(50)+batch*3), "é"+fmt.Sprint(r.IntN(9)))
+					}
+					v := int64(1 + batch%3)
+					texts := make([][]string, parts)
+					lines := [][]string{nil}
+					for p := range texts {
+						for range r.IntN(3) {
+							var text strings.Builder
+							for range r.IntN(30) {
+								l := randomLine(r, vocab)
+								lines[0] = append(lines[0], l)
+								text.WriteString(l)
+								text.WriteString([]string{"\n", "\r\n"}[r.IntN(2)])
+							}
+							texts[p] = append(texts[p], text.String())
+						}
+					}
+					vals := [][]int64{slices.Repeat([]int64{v}, len(lines[0]))}
+					want := refSums(lines, vals, false)
+					for _, ws := range want {
+						ref[ws.k] += ws.v
+					}
+					d.Begin()
+					d.Share(texts)
+					if err := Parallel(parts, func(p int) error { d.CountShared(p, v); return nil }); err != nil {
+						t.Fatal(err)
+					}
+					d.AddFresh()
+					var got []wordSum
+					for q := range parts {
+						got = AppendSums(d, got, q, parts, false, mkWordSum)
+					}
+					d.EndBatch()
+					if !slices.Equal(got, want) {
+						t.Fatalf("batch %d sums:\n got %+v\nwant %+v", batch, got, want)
+					}
+				}
+				for k, v := range d.Totals() {
+					if ref[k] != v {
+						t.Fatalf("total of %q: %d, want %d", k, v, ref[k])
+					}
+					delete(ref, k)
+				}
+				if len(ref) != 0 {
+					t.Fatalf("no totals for %v", ref)
+				}
+			})
+		}
+	}
+}
