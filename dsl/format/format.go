@@ -675,17 +675,17 @@ func (p *printer) chain(x ast.Expr) {
 	split := false
 	if len(points) > 0 {
 		split = p.splitInSource(x) || sum(p.col(), p.firstLine(x)) > maxWidth
-		if !split {
-			// A comment between two methods needs a line of its own.
-			for _, i := range points {
-				sel := parts[i].(*ast.Selector)
-				if p.commentsIn(end(sel.X).Offset, sel.Sel.At.Offset) {
-					split = true
-				}
-			}
-		}
 	}
 	breakAt := map[int]bool{}
+	// A comment before a method needs a line of its own: the chain is split, and broken
+	// before that method too when it is not a break point (`lines //c` then `.map(...)`),
+	// so that the comment stays there from one formatting to the next.
+	for _, i := range methodSelectors(parts) {
+		sel := parts[i].(*ast.Selector)
+		if p.commentsIn(end(sel.X).Offset, sel.Sel.At.Offset) {
+			split, breakAt[i] = true, true
+		}
+	}
 	if split {
 		for _, i := range points {
 			breakAt[i] = true
