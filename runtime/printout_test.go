@@ -90,6 +90,13 @@ func checkPrintOut(t *testing.T, fail func(int) bool) {
 			want.WriteString(line)
 		}
 	}
+	finishPrintOut(t, o, w, want.String())
+}
+
+// finishPrintOut flushes o (trying again while its writes fail), closes it, and fails
+// unless w got want: each block written in turn.
+func finishPrintOut(t *testing.T, o *printOut, w *flakyWriter, want string) {
+	t.Helper()
 	for tries := 0; o.flush() != nil; tries++ {
 		if tries > 10 {
 			t.Fatal("flush keeps failing")
@@ -98,8 +105,8 @@ func checkPrintOut(t *testing.T, fail func(int) bool) {
 	if err := o.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.String(); got != want.String() {
-		t.Fatalf("output differs from writing each block in turn (%d bytes, want %d)", len(got), want.Len())
+	if got := w.String(); got != want {
+		t.Fatalf("output differs from writing each block in turn (%d bytes, want %d)", len(got), len(want))
 	}
 }
 

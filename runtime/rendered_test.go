@@ -81,17 +81,7 @@ func TestPrintRendered(t *testing.T) {
 					}
 				}
 			}
-			for tries := 0; o.flush() != nil; tries++ {
-				if tries > 10 {
-					t.Fatal("flush keeps failing")
-				}
-			}
-			if err := o.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if got := w.String(); got != want.String() {
-				t.Fatalf("through the writer goroutine: %d bytes, want %d", len(got), want.Len())
-			}
+			finishPrintOut(t, o, w, want.String())
 		})
 	}
 }
