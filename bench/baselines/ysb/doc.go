@@ -6,9 +6,9 @@
 // How it works: the table is loaded once into a dictionary of ad ids (base.Dict: open
 // addressing, ad → dense id) whose ids index the campaign's rank in byte order of the
 // campaign ids (base.LoadCampaigns). Files are read ahead into two reused buffers; a
-// batch is cut into one share per core, each decoded by base.NextAdEvent (one pass for
-// the line end and the rare bytes, the generator's layout matched key by key, an exact
-// decoder for anything else); a view's ad is looked up (read-only, from every core) and
+// batch is cut into one share per core, each decoded by base.NextAdEvent (the
+// generator's layout matched in one pass, keys compared with constants and values read 8
+// bytes at a time to their quote; an exact decoder for anything else); a view's ad is looked up (read-only, from every core) and
 // counted in the share's array by campaign rank — an ad missing from the table is
 // dropped, as the inner joinTable drops it. The window's counts are the sum of its
 // batches' arrays; when it closes the campaigns print in rank order (no sort, no map,
