@@ -28,7 +28,7 @@ import (
 //
 // Reading a files source's texts, the map side's partitions count the batch's texts
 // together, taking pieces in turn (j.dict0.Share(in) before them, CountShared in each;
-// dictMapSideShared).
+// dictMapSide).
 //
 // The exchange into the reduce side is not built, nor the combine and merge maps, nor the
 // partitions' sorts. The results are the general chain's (int addition wraps, so the
@@ -230,27 +230,30 @@ func (g *gen) declareDictSum(x *planner.Exchange) {
 	g.ctorFn.emit(jf(dictField(x)).Op("=").Add(create))
 }
 
-// dictMapSide emits the map side's call (CountWords per line, or CountLines for the
-// partition's lines), Begin before the partitions and AddFresh after them.
-func (sg *stageGen) dictMapSide(ds *dictSum, method string, lines, val jen.Code) {
-	d := jf(dictField(ds.in))
-	sg.preLoop = append(sg.preLoop, d.Clone().Dot("Begin").Call())
-	sg.f.emit(sg.enter(ds.in.Op), d.Clone().Dot(method).Call(jen.Id("p"), lines, val))
-	sg.post = append(sg.post, d.Clone().Dot("AddFresh").Call())
-}
-
-// dictMapSideShared is dictMapSide for a stage that reads a files source's texts: the
+// dictMapSide emits the map side's call in each partition, Begin before the partitions
+// and AddFresh after them. The call counts text: a line (CountWords), or with lines the
+// partition's lines (CountLines); or, when the stage reads a files source's texts, the
 // partitions count the batch's texts together, each taking pieces in turn, so that one
 // that starts late counts fewer (rt.DictSums.Share):
 //
 //	j.dict0.Begin()                      before the partitions
-//	j.dict0.Share(in)
+//	j.dict0.Share(in)                    (texts)
 //	j.dict0.CountShared(p, int64(1))     in each partition
 //	j.dict0.AddFresh()                   after the partitions
-func (sg *stageGen) dictMapSideShared(ds *dictSum, val jen.Code) {
+func (sg *stageGen) dictMapSide(ds *dictSum, text, val jen.Code, lines bool) {
 	d := jf(dictField(ds.in))
-	sg.preLoop = append(sg.preLoop, d.Clone().Dot("Begin").Call(), d.Clone().Dot("Share").Call(jen.Id("in")))
-	sg.f.emit(sg.enter(ds.in.Op), d.Clone().Dot("CountShared").Call(jen.Id("p"), val))
+	sg.preLoop = append(sg.preLoop, d.Clone().Dot("Begin").Call())
+	var count jen.Code
+	switch {
+	case lines && sg.readsTexts():
+		sg.preLoop = append(sg.preLoop, d.Clone().Dot("Share").Call(jen.Id("in")))
+		count = d.Clone().Dot("CountShared").Call(jen.Id("p"), val)
+	case lines:
+		count = d.Clone().Dot("CountLines").Call(jen.Id("p"), text, val)
+	default:
+		count = d.Clone().Dot("CountWords").Call(jen.Id("p"), text, val)
+	}
+	sg.f.emit(sg.enter(ds.in.Op), count)
 	sg.post = append(sg.post, d.Clone().Dot("AddFresh").Call())
 }
 

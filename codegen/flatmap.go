@@ -112,14 +112,7 @@ func (sg *stageGen) combineWords(i int, text jen.Code, lines bool) bool {
 		suffix = "Lines"
 	}
 	if ds := g.dictSumFrom(x); ds != nil {
-		switch {
-		case lines && sg.readsTexts():
-			sg.dictMapSideShared(ds, val(f))
-		case lines:
-			sg.dictMapSide(ds, "CountLines", text, val(f))
-		default:
-			sg.dictMapSide(ds, "CountWords", text, val(f))
-		}
+		sg.dictMapSide(ds, text, val(f), lines)
 		return true
 	}
 	comb := sg.combineLocal(x, c)

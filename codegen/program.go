@@ -130,13 +130,14 @@ func (g *gen) genOutput(i int, o *planner.Output) {
 	case "print":
 		num := outputSpec(n).N // the checker fills in the default, 10
 		desc = fmt.Sprintf("print(%d)", num)
-		print := "Print"
-		if g.keepsRuns(s) {
-			print = "PrintSorted"
-		}
-		call = jen.Qual(g.rtPath, print).Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)), render)
-		if g.renderedBy(s) != nil {
-			call = jen.Qual(g.rtPath, "PrintRendered").Call(jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s)))
+		args := []jen.Code{jf("ctx").Dot("Stdout"), g.batchOf(n.Inputs[0]).Dot("Time"), jen.Lit(num), jf(keepField(s))}
+		switch {
+		case g.renderedBy(s) != nil: // rendered by the stage before (dictsum.go)
+			call = jen.Qual(g.rtPath, "PrintRendered").Call(args...)
+		case g.keepsRuns(s):
+			call = jen.Qual(g.rtPath, "PrintSorted").Call(append(args, render)...)
+		default:
+			call = jen.Qual(g.rtPath, "Print").Call(append(args, render)...)
 		}
 	case "saveAsTextFiles":
 		prefix, suffix := outArgField(i, "prefix"), outArgField(i, "suffix")

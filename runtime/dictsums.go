@@ -452,14 +452,9 @@ func (d *DictSums) eachSum(r, n int, desc bool, emit func(id uint32, sum int64))
 			emit(id, sum)
 		}
 	}
-	if desc {
-		for i := hi - 1; i >= lo; i-- {
-			one(order[i])
-		}
-	} else {
-		for _, id := range order[lo:hi] {
-			one(id)
-		}
+	keys := order[lo:hi]
+	for i := range keys {
+		one(keys[walk(i, len(keys), desc)])
 	}
 }
 
@@ -468,15 +463,10 @@ func (d *DictSums) eachSum(r, n int, desc bool, emit func(id uint32, sum int64))
 // the keys' byte order (reversed when desc). Partitions may call it at once, after the
 // reduce side's partitions are done.
 func AppendTotals[T any](d *DictSums, dst []T, r, n int, desc bool, mk func(string, int64) T) []T {
-	order := d.order
-	lo, hi := keyRange(len(order), r, n, desc)
-	if desc {
-		for i := hi - 1; i >= lo; i-- {
-			dst = append(dst, mk(d.dict.Key(order[i]), d.totals[order[i]]))
-		}
-		return dst
-	}
-	for _, id := range order[lo:hi] {
+	lo, hi := keyRange(len(d.order), r, n, desc)
+	keys := d.order[lo:hi]
+	for i := range keys {
+		id := keys[walk(i, len(keys), desc)]
 		dst = append(dst, mk(d.dict.Key(id), d.totals[id]))
 	}
 	return dst
@@ -491,10 +481,8 @@ func RenderTotals[T any](d *DictSums, r *Rendered, p, n int, desc bool, mk func(
 	// The first m are rendered, the rest only counted.
 	m := min(len(keys), max(x.num-x.n, 0))
 	for i := range m {
-		if desc {
-			i = len(keys) - 1 - i
-		}
-		renderNext(&x, mk(d.dict.Key(keys[i]), d.totals[keys[i]]), render)
+		id := keys[walk(i, len(keys), desc)]
+		renderNext(&x, mk(d.dict.Key(id), d.totals[id]), render)
 	}
 	x.n += len(keys) - m
 	*r = x
@@ -509,6 +497,15 @@ func keyRange(n, r, parts int, desc bool) (lo, hi int) {
 		lo, hi = n-hi, n-lo
 	}
 	return lo, hi
+}
+
+// walk returns the position of the i-th key a partition walks in its range of n keys
+// (keyRange): i, or counted from the end when desc.
+func walk(i, n int, desc bool) int {
+	if desc {
+		return n - 1 - i
+	}
+	return i
 }
 
 // TotalsLen returns the number of keys with state (all the dictionary's keys).

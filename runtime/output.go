@@ -70,8 +70,8 @@ func Print[T any](w io.Writer, t Time, num int, parts [][]T, render func([]byte,
 
 // printBlock writes one block of Print's: the header, what body renders after it into
 // buf (the elements; in pieces of pb.parts when it sets pb.pieces, or of pb.texts, which
-// it may only do when async), the "..." line when more, and the empty line; to the binary's writer
-// goroutine when w is a printOut (async), else with one Write. It returns the buffers
+// it may only do when async), the "..." line when more, and the empty line; to the
+// binary's writer goroutine when w is a printOut (async), else with one Write. It returns the buffers
 // the caller keeps for the next block: with a printOut, those of the block before.
 func printBlock(w io.Writer, t Time, pb *printBuffers, more bool, body func(buf []byte, async bool) []byte) (*printBuffers, error) {
 	o, async := w.(*printOut)
@@ -305,8 +305,6 @@ func putPrintBuffers(pb *printBuffers) {
 	if pb == nil {
 		return
 	}
-	clear(pb.texts) // not pb's to keep reachable
-	pb.texts = pb.texts[:0]
 	if cap(pb.all) > printKeepMax {
 		pb.all = nil
 	}

@@ -33,9 +33,6 @@ func (r *Rendered) Begin(num int) {
 	r.ends, r.n, r.num = r.ends[:0], 0, num
 }
 
-// Len returns the number of elements of the batch, rendered or not.
-func (r *Rendered) Len() int { return r.n }
-
 // full reports whether r holds num rendered elements: the next are only counted.
 func (r *Rendered) full() bool { return r.n >= r.num }
 

@@ -548,40 +548,16 @@ func BenchmarkDecodeBidFile(b *testing.B) {
 	benchDecodeBid(b, lines)
 }
 
-// cutStringRef is CutString by its definition: the field up to the first delimiter,
-// ok when there is one and the field is text.
-func cutStringRef(line string, d byte) (string, string, bool) {
-	i := strings.IndexByte(line, d)
-	if i < 0 {
-		return "", line, false
-	}
-	if _, err := ParseString(line[:i], "c"); err != nil {
-		return "", line, false
-	}
-	return line[:i], line[i+1:], true
-}
-
-// lastStringRef is LastString by its definition.
-func lastStringRef(line string, d byte) (string, bool) {
-	if strings.IndexByte(line, d) >= 0 {
-		return "", false
-	}
-	if _, err := ParseString(line, "c"); err != nil {
-		return "", false
-	}
-	return line, true
-}
-
 // checkCutString checks CutString and LastString on line against their definitions.
 func checkCutString(t *testing.T, line string, d byte) {
 	t.Helper()
 	f, r, ok := CutString(line, d)
-	wf, wr, wok := cutStringRef(line, d)
+	wf, wr, wok := cutStringSlow(line, d)
 	if f != wf || r != wr || ok != wok {
 		t.Fatalf("CutString(%q, %q) = %q, %q, %v; want %q, %q, %v", line, d, f, r, ok, wf, wr, wok)
 	}
 	l, lok := LastString(line, d)
-	wl, wlok := lastStringRef(line, d)
+	wl, wlok := lastStringSlow(line, d)
 	if l != wl || lok != wlok {
 		t.Fatalf("LastString(%q, %q) = %q, %v; want %q, %v", line, d, l, lok, wl, wlok)
 	}
