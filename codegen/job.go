@@ -158,7 +158,16 @@ func (g *gen) genJob() {
 		call := jen.If(jen.Err().Op(":=").Id("j").Dot(stageMethod(s)).Call(g.batchOf(s.Tail)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		jg.run = append(jg.run, g.whenValid(g.stageInput(s), call)...)
 	}
-	jg.run = append(jg.run, jg.afterStages...)
+	if len(jg.afterStages) > 0 {
+		// The dead letters are written outside the process: like the outputs, they
+		// wait until the batch's input is durable in the batch log.
+		//
+		//	if err := b.Logged(); err != nil {
+		//		return err
+		//	}
+		jg.run = append(jg.run, jen.If(jen.Err().Op(":=").Id("b").Dot("Logged").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		jg.run = append(jg.run, jg.afterStages...)
+	}
 	for i, o := range g.plan.Outputs {
 		g.genOutput(i, o)
 	}

@@ -30,6 +30,48 @@ type Batch struct {
 	// obs observes the stages and outputs for the operations page; nil unless the run
 	// has a status recorder (on the root only, as the counters).
 	obs *batchObs
+	// logged is the sync of the batch's entry in the batch log, running while the
+	// batch's stages compute; nil when there is nothing to wait for (on the root only).
+	logged *pendingSync
+}
+
+// pendingSync is a sync running on a goroutine of its own: done is closed when it
+// returns, with its error in err.
+type pendingSync struct {
+	done chan struct{}
+	err  error
+}
+
+// startSync runs sync on a goroutine of its own.
+func startSync(sync func() error) *pendingSync {
+	s := &pendingSync{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		s.err = sync()
+	}()
+	return s
+}
+
+// wait waits for the sync and returns its error; a nil s has nothing to wait for.
+func (s *pendingSync) wait() error {
+	if s == nil {
+		return nil
+	}
+	<-s.done
+	return s.err
+}
+
+// Logged waits until the batch's input is durable in the batch log and returns the
+// sync's error. With a checkpoint directory the engine writes the batch's entry before
+// the batch runs and syncs it while the stages compute, so that the fsync costs no
+// time on the batch's path. Nothing the batch makes visible outside the process may
+// come before it: a batch that crashed before its entry was durable is planned afresh
+// after a restart, possibly with other input, and must have written nothing. Output
+// calls it before its first attempt, generated code before flushing dead letters, and
+// the engine before the batch-done hooks. Without a checkpoint directory, or for a
+// batch re-run from the log, it returns nil at once.
+func (b *Batch) Logged() error {
+	return b.counters().logged.wait()
 }
 
 // Lagged returns a view of b at time b.Time - lag, for the part of a job that runs on

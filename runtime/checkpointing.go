@@ -15,6 +15,13 @@ import (
 	"streamc.dev/streamc/runtime/status"
 )
 
+// The batch log's sync and the checkpoint file's write, as variables so that tests can
+// slow them down or fail them (export_test.go).
+var (
+	syncBatchLog    = (*checkpoint.BatchLog).Sync
+	writeCheckpoint = (*checkpoint.Dir).Write
+)
+
 // checkpoints is the engine's side of a checkpoint directory: reading the checkpoint to
 // resume from, writing new ones, and the batch log.
 type checkpoints struct {
@@ -28,13 +35,31 @@ type checkpoints struct {
 	lastStarted  Time // the newest batch the batch log says had started (0: none)
 	// logged holds the batch log's entries of the batches after the restored checkpoint:
 	// they are re-run with exactly their logged input.
-	logged  map[Time]checkpoint.BatchEntry
-	written Time // the batch time of the newest checkpoint written or restored
+	logged map[Time]checkpoint.BatchEntry
+	newest Time // the batch time of the newest checkpoint written (settled) or restored
 	// sections are the sizes of the state sections of the newest checkpoint written,
 	// for the operations page (kept only with a status recorder).
 	sections []status.SectionSize
 	// state is the writer of the job's state, reused by every checkpoint.
 	state *checkpoint.Writer
+	// logSync is the sync of the newest batch-log entry, when it may still run: the
+	// log is not written or rewritten again until it has returned.
+	logSync *pendingSync
+	// inFlight is the checkpoint being written on a goroutine of its own; nil when none.
+	inFlight *inFlight
+}
+
+// inFlight is a checkpoint whose state and positions were taken between two batches
+// and whose file is being written and synced while the next batches run (Spark writes
+// its checkpoints on a thread of their own too). What depends on the file being
+// durable (the batch log's pruning, the sources' and sinks' clean-up, the operations
+// page's record) waits for settle, on the engine's goroutine.
+type inFlight struct {
+	t     Time
+	begin time.Time
+	st    *status.Checkpoint // nil without a status recorder
+	write *pendingSync
+	path  string // the file written, once write is done
 }
 
 // openCheckpoints opens the run's checkpoint directory and finds the checkpoint to
@@ -65,7 +90,7 @@ func openCheckpoints(ctx *Context, log *slog.Logger) (*checkpoints, error) {
 	if err := ck.verify(c); err != nil {
 		return nil, err
 	}
-	ck.written = Time(c.Time)
+	ck.newest = Time(c.Time)
 	return ck, nil
 }
 
@@ -164,7 +189,7 @@ func (ck *checkpoints) openBatchLog() error {
 	}
 	ck.logged = map[Time]checkpoint.BatchEntry{}
 	for _, e := range entries {
-		if t := Time(e.Time); t > ck.written {
+		if t := Time(e.Time); t > ck.newest {
 			ck.logged[t] = e
 			ck.lastStarted = max(ck.lastStarted, t)
 		}
@@ -174,30 +199,52 @@ func (ck *checkpoints) openBatchLog() error {
 
 // logBatch fixes the input of batch t before it runs: a batch the log holds (a re-run
 // after a crash) gets its logged input back; any other is planned by the sources and
-// logged, synced, before it writes anything.
-func (ck *checkpoints) logBatch(t Time) error {
+// written to the log. The entry's sync then runs while the batch computes; the batch
+// waits for it (Batch.Logged, given the sync returned here) before it writes anything.
+func (ck *checkpoints) logBatch(t Time) (*pendingSync, error) {
 	ctx := ck.ctx
+	if err := ck.awaitLog(); err != nil {
+		return nil, err
+	}
 	e, ok := ck.logged[t]
 	if !ok {
 		e, err := ctx.planBatch(t, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return ck.blog.Append(e)
+		if err := ck.blog.Write(e); err != nil {
+			return nil, err
+		}
+		l := ck.blog
+		ck.logSync = startSync(func() error { return syncBatchLog(l) })
+		return ck.logSync, nil
 	}
 	if e.Partitions != 0 && e.Partitions != ctx.Settings.Partitions {
-		return fmt.Errorf("batch %d started with %d partitions before the restart and this run has %d: its outputs "+
+		return nil, fmt.Errorf("batch %d started with %d partitions before the restart and this run has %d: its outputs "+
 			"commit per partition, so it must be re-run as it started; run with --partitions %d until the batches "+
 			"logged before the crash are done (the log says up to %d)",
 			t, e.Partitions, ctx.Settings.Partitions, e.Partitions, ck.lastStarted)
 	}
 	_, err := ctx.planBatch(t, &e)
-	return err
+	return nil, err
 }
 
-// save writes the checkpoint for batch t (the last batch whose outputs are all done,
-// print's blocks written), then empties the batch log and lets the sources drop what it covers.
+// awaitLog waits for the batch log's last sync, if one may still run.
+func (ck *checkpoints) awaitLog() error {
+	s := ck.logSync
+	ck.logSync = nil
+	return s.wait()
+}
+
+// save takes the checkpoint for batch t (the last batch whose outputs are all done,
+// print's blocks written): the job's state and the sources' positions, and starts
+// writing the file on a goroutine of its own. A checkpoint still being written is
+// settled first, so at most one is in flight. settle finishes it: once the file is
+// durable, it empties the batch log and lets the sources drop what it covers.
 func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
+	if err := ck.settle(true); err != nil {
+		return err
+	}
 	// print is at least once: a checkpoint must not cover a batch whose printed block
 	// is still being written (printout.go).
 	if o, ok := ck.ctx.Stdout.(*printOut); ok {
@@ -205,25 +252,42 @@ func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
 			return fmt.Errorf("print output not written: %w", err)
 		}
 	}
-	rec := ck.ctx.Status
-	if rec == nil {
-		return ck.write(job, t, remaining, nil)
+	f := &inFlight{t: t, begin: time.Now()}
+	if ck.ctx.Status != nil {
+		f.st = &status.Checkpoint{BatchTime: int64(t)}
 	}
-	st := &status.Checkpoint{BatchTime: int64(t)}
-	begin := time.Now()
-	err := ck.write(job, t, remaining, st)
-	st.Written = time.Now()
-	st.Duration = st.Written.Sub(begin)
+	c, err := ck.take(job, t, remaining, f.st)
 	if err != nil {
-		st.Error = err.Error()
+		ck.record(f, err)
+		return err
 	}
-	rec.AddCheckpoint(*st, ck.sections)
-	return err
+	f.write = startSync(func() (err error) {
+		f.path, err = writeCheckpoint(ck.dir, c)
+		if err == nil {
+			// Logged as soon as the file is durable: a kill after this line must
+			// recover from it.
+			ck.log.Info("checkpoint written", "batch_time", int64(t), "file", f.path, "state_bytes", len(c.State))
+		}
+		return err
+	})
+	ck.inFlight = f
+	return nil
 }
 
-// write is save, filling st (when not nil) with the checkpoint's timings and sizes and
-// ck.sections with the state sections' sizes.
-func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkpoint) error {
+// saveNow is save waiting for the file to be durable and settled: the checkpoints at
+// the start and the end of a run.
+func (ck *checkpoints) saveNow(job Job, t Time, remaining int64) error {
+	if err := ck.save(job, t, remaining); err != nil {
+		return err
+	}
+	return ck.settle(true)
+}
+
+// take builds the checkpoint for batch t: the job's state and the sources' positions,
+// filling st (when not nil) with the time it took and the state's size, and
+// ck.sections with the state sections' sizes. Its State is the reused writer's buffer,
+// valid until the next take.
+func (ck *checkpoints) take(job Job, t Time, remaining int64, st *status.Checkpoint) (*checkpoint.Checkpoint, error) {
 	ctx, p := ck.ctx, ck.ctx.Pipeline
 	begin := time.Now()
 	c := &checkpoint.Checkpoint{
@@ -245,7 +309,7 @@ func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkp
 		w := ck.state
 		w.Reset()
 		if err := cp.SaveState(w); err != nil {
-			return fmt.Errorf("checkpoint at batch %d: saving state: %w", t, err)
+			return nil, fmt.Errorf("checkpoint at batch %d: saving state: %w", t, err)
 		}
 		c.State = w.Data()
 	}
@@ -253,7 +317,7 @@ func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkp
 		if pos, ok := l.(Positioned); ok {
 			w := checkpoint.NewWriter()
 			if err := pos.SavePosition(w); err != nil {
-				return fmt.Errorf("checkpoint at batch %d: saving the position of source %s: %w", t, ctx.sourceNames[i], err)
+				return nil, fmt.Errorf("checkpoint at batch %d: saving the position of source %s: %w", t, ctx.sourceNames[i], err)
 			}
 			c.Sources = append(c.Sources, checkpoint.Section{Name: ctx.sourceNames[i], Data: w.Data()})
 		}
@@ -263,18 +327,62 @@ func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkp
 		st.StateBytes = int64(len(c.State))
 		ck.sections = sectionSizes(c.State)
 	}
-	path, err := ck.dir.Write(c)
-	if err != nil {
-		return err
+	return c, nil
+}
+
+// settle finishes the checkpoint in flight, if any: it waits for its file when wait is
+// true, and otherwise returns at once unless the file is done. Once the file is
+// durable, it is the checkpoint a restart resumes from: the batch log is pruned back
+// to the oldest checkpoint kept, and the sources and OnCheckpoint functions are told.
+// A failed write is returned (the run fails; the log still holds every batch since the
+// previous checkpoint).
+func (ck *checkpoints) settle(wait bool) error {
+	f := ck.inFlight
+	if f == nil {
+		return nil
 	}
-	if st != nil {
-		st.File = path
-		if fi, err := os.Stat(path); err == nil {
+	if !wait {
+		select {
+		case <-f.write.done:
+		default:
+			return nil
+		}
+	}
+	err := f.write.wait()
+	ck.inFlight = nil
+	if err == nil {
+		err = ck.written(f.t)
+	}
+	ck.record(f, err)
+	return err
+}
+
+// record adds checkpoint f to the operations page's list, with err when it failed.
+func (ck *checkpoints) record(f *inFlight, err error) {
+	if f.st == nil {
+		return
+	}
+	st := f.st
+	st.Written = time.Now()
+	st.Duration = st.Written.Sub(f.begin)
+	if err != nil {
+		st.Error = err.Error()
+	}
+	if f.path != "" {
+		st.File = f.path
+		if fi, err := os.Stat(f.path); err == nil {
 			st.Bytes = fi.Size()
 		}
 	}
-	ck.written = t
-	ck.log.Info("checkpoint written", "batch_time", int64(t), "file", path, "state_bytes", len(c.State))
+	ck.ctx.Status.AddCheckpoint(*st, ck.sections)
+}
+
+// written does what follows a durable checkpoint of batch t: the batch log is pruned
+// back to the oldest checkpoint kept, and the sources and OnCheckpoint functions may
+// drop what it covers.
+func (ck *checkpoints) written(t Time) error {
+	ctx := ck.ctx
+	ck.newest = t
 	files, err := ck.dir.List()
 	if err != nil || len(files) == 0 {
 		return err
@@ -283,6 +391,9 @@ func (ck *checkpoints) write(job Job, t Time, remaining int64, st *status.Checkp
 	if ck.blog != nil {
 		// Kept back to the oldest kept checkpoint: if the newest proves unreadable, a
 		// recovery from the older one re-runs the batches in between from the log.
+		if err := ck.awaitLog(); err != nil {
+			return err
+		}
 		if err := ck.blog.Prune(oldest); err != nil {
 			return err
 		}
@@ -309,9 +420,17 @@ func (ck *checkpoints) due(t Time) bool {
 	return every > 0 && (t-ck.ctx.ZeroTime)%every == 0
 }
 
-// close closes the batch log.
+// close waits for what is still being written (a failed run leaves the directory as
+// it would be after a crash at that moment) and closes the batch log.
 func (ck *checkpoints) close() {
-	if ck != nil && ck.blog != nil {
+	if ck == nil {
+		return
+	}
+	if f := ck.inFlight; f != nil {
+		f.write.wait()
+	}
+	ck.logSync.wait()
+	if ck.blog != nil {
 		ck.blog.Close()
 	}
 }

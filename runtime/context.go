@@ -179,6 +179,9 @@ func (c *Context) runBatch(job Job, b *Batch) error {
 	if err := callBatch(job, b); err != nil {
 		return err
 	}
+	if err := b.Logged(); err != nil {
+		return err
+	}
 	for _, f := range c.batchDone {
 		if err := f(b.Time); err != nil {
 			return fmt.Errorf("after the outputs: %w", err)

@@ -89,7 +89,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 				ctx.lifecycles = nil
 				return ExitOK
 			}
-		} else if err := ck.save(job, ctx.ZeroTime, remaining); err != nil {
+		} else if err := ck.saveNow(job, ctx.ZeroTime, remaining); err != nil {
 			// The initial checkpoint fixes the zero time and the initial state, so that a
 			// crash before the first periodic checkpoint still recovers on the same grid.
 			e.log.Error("checkpoint failed", "err", err)
@@ -148,9 +148,12 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		}
 		// The batch's input is fixed, and with a checkpoint directory logged, before it
 		// runs: see BatchPlanner.
-		var err error
+		var (
+			logged *pendingSync
+			err    error
+		)
 		if ck != nil {
-			err = ck.logBatch(t)
+			logged, err = ck.logBatch(t)
 		} else {
 			_, err = ctx.planBatch(t, nil)
 		}
@@ -158,7 +161,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 			e.log.Error("batch failed", "batch_time", int64(t), "err", err)
 			return ExitFailure
 		}
-		if err := e.runBatch(job, t, index, recovering); err != nil {
+		if err := e.runBatch(job, t, index, recovering, logged); err != nil {
 			return ExitFailure
 		}
 		if err := e.recordArgs(t); err != nil {
@@ -171,8 +174,14 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		} else if remaining > 0 {
 			remaining--
 		}
-		if ck != nil && ck.due(t) {
-			if err := ck.save(job, t, remaining); err != nil {
+		if ck != nil {
+			// The checkpoint written while this batch ran is finished as soon as its
+			// file is durable; the next one waits for it.
+			err := ck.settle(false)
+			if err == nil && ck.due(t) {
+				err = ck.save(job, t, remaining)
+			}
+			if err != nil {
 				e.log.Error("checkpoint failed", "err", err)
 				return ExitFailure
 			}
@@ -184,8 +193,12 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 	}
 	// The run ends (finished, --batches, or a graceful stop): checkpoint the last batch
 	// so that a restart resumes exactly after it.
-	if ck != nil && done > ck.written {
-		if err := ck.save(job, done, remaining); err != nil {
+	if ck != nil {
+		err := ck.settle(true)
+		if err == nil && done > ck.newest {
+			err = ck.saveNow(job, done, remaining)
+		}
+		if err != nil {
 			e.log.Error("checkpoint failed", "err", err)
 			return ExitFailure
 		}
@@ -193,10 +206,12 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 	return ExitOK
 }
 
-// runBatch runs and logs batch t, then calls the batch-done hooks.
-func (e *engine) runBatch(job Job, t Time, index int64, recovering bool) error {
+// runBatch runs and logs batch t, then calls the batch-done hooks. logged is the sync
+// of the batch's entry in the batch log, which its outputs wait for; nil for none.
+func (e *engine) runBatch(job Job, t Time, index int64, recovering bool, logged *pendingSync) error {
 	b := e.ctx.NewBatch(t, index)
 	b.Recovering = recovering
+	b.logged = logged
 	begin := time.Now()
 	rec := e.ctx.Status
 	if rec != nil {

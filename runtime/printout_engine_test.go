@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,6 +56,34 @@ func TestPrintToFileBeforeCheckpoint(t *testing.T) {
 	var printed, checks atomic.Int64 // bytes printed by the batches run; checkpoints
 	var failure atomic.Pointer[string]
 	var times []rt.Time // of the batches run, read after the run
+	// upTo holds the bytes printed by the batches up to each batch time. The
+	// checkpoints are written while the next batch runs: a check finds the newest
+	// checkpoint file and the bytes its batches printed.
+	upTo := map[rt.Time]int64{}
+	ckpt := filepath.Join(dir, "ckpt")
+	check := func() {
+		// Only listed: checkpoint.Open would remove the temporary file of the
+		// checkpoint being written.
+		files, _ := filepath.Glob(filepath.Join(ckpt, "checkpoint-*"))
+		newest := rt.Time(-1)
+		for _, f := range files {
+			if ms, err := strconv.ParseInt(strings.TrimPrefix(filepath.Base(f), "checkpoint-"), 10, 64); err == nil {
+				newest = max(newest, rt.Time(ms))
+			}
+		}
+		if newest < 0 {
+			return
+		}
+		checks.Add(1)
+		mu.Lock()
+		n := int64(got.Len())
+		mu.Unlock()
+		// What the pipe holds (at most its buffer) may not be read yet.
+		if want := upTo[newest]; n < want-1<<20 {
+			msg := fmt.Sprintf("the checkpoint of batch %d, after %d bytes printed, finds %d written", newest, want, n)
+			failure.CompareAndSwap(nil, &msg)
+		}
+	}
 	src := &countSource{total: -1}
 	p := &rt.Pipeline{
 		Name:       "test",
@@ -64,25 +93,18 @@ func TestPrintToFileBeforeCheckpoint(t *testing.T) {
 		New: func(ctx *rt.Context) (rt.Job, error) {
 			ctx.Register(src)
 			ctx.OnCheckpoint(func(rt.Time) error {
-				checks.Add(1)
-				mu.Lock()
-				n := int64(got.Len())
-				mu.Unlock()
-				// What the pipe holds (at most its buffer) may not be read yet.
-				if want := printed.Load(); n < want-1<<20 {
-					msg := fmt.Sprintf("a checkpoint after %d bytes printed finds %d written", want, n)
-					failure.CompareAndSwap(nil, &msg)
-				}
+				check()
 				return nil
 			})
 			return &fnJob{run: func(b *rt.Batch) error {
+				check()
 				b.AddInput(src.read())
 				err := b.Output(rt.Op{Pos: "test.stream:4:5", Name: "print"}, func() error {
 					return rt.Print(b.Context().Stdout, b.Time, 1<<30, parts, render)
 				})
 				var block bytes.Buffer
 				rt.Print(&block, b.Time, 1<<30, parts, render)
-				printed.Add(int64(block.Len()))
+				upTo[b.Time] = printed.Add(int64(block.Len()))
 				times = append(times, b.Time)
 				return err
 			}}, nil
@@ -91,7 +113,7 @@ func TestPrintToFileBeforeCheckpoint(t *testing.T) {
 	const batches = 8
 	var stderr syncBuffer
 	code := rt.RunMain(p, []string{"--replay", "--batches", strconv.Itoa(batches),
-		"--checkpoint", filepath.Join(dir, "ckpt"), "--checkpoint-every", "1s"}, w, &stderr)
+		"--checkpoint", ckpt, "--checkpoint-every", "1s"}, w, &stderr)
 	if code != rt.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
@@ -100,8 +122,8 @@ func TestPrintToFileBeforeCheckpoint(t *testing.T) {
 	if msg := failure.Load(); msg != nil {
 		t.Fatal(*msg)
 	}
-	if checks.Load() < batches {
-		t.Fatalf("%d checkpoints, want one per batch at least", checks.Load())
+	if checks.Load() < 2*batches {
+		t.Fatalf("%d checks, want two per batch at least", checks.Load())
 	}
 	if int64(got.Len()) != printed.Load() {
 		t.Fatalf("%d bytes printed, want %d", got.Len(), printed.Load())

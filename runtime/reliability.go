@@ -112,15 +112,19 @@ func IsPermanent(err error) bool {
 // maxOutputBackoff caps the wait between output retries.
 const maxOutputBackoff = 30 * time.Second
 
-// Output runs one output operation of the batch (print, saveAsTextFiles, a sink write)
-// with retries: when f fails it is called again after OutputBackoff, doubling up to
-// 30s, until OutputAttempts attempts have failed; then the error, attributed to op and
-// saying how many attempts failed, fails the batch and the run (exit 1). The batch is
-// not checkpointed, so a restarted binary runs it again: it is never skipped. Every
-// failed attempt is logged as a warning. A permanent error (IsPermanent) fails at once. f must be idempotent for the batch (rewrite the
-// same files, or commit through a TxSink), since it may have written part of its output
-// before failing.
+// Output runs one output operation of the batch (print, saveAsTextFiles, a sink write),
+// once the batch's input is durable in the batch log (Logged), with retries: when f
+// fails it is called again after OutputBackoff, doubling up to 30s, until
+// OutputAttempts attempts have failed; then the error, attributed to op and saying how
+// many attempts failed, fails the batch and the run (exit 1). The batch is not
+// checkpointed, so a restarted binary runs it again: it is never skipped. Every failed
+// attempt is logged as a warning. A permanent error (IsPermanent) fails at once. f must
+// be idempotent for the batch (rewrite the same files, or commit through a TxSink),
+// since it may have written part of its output before failing.
 func (b *Batch) Output(op Op, f func() error) error {
+	if err := b.Logged(); err != nil {
+		return err
+	}
 	o := b.counters().obs
 	if o == nil {
 		_, err := b.output(op, f, nil)

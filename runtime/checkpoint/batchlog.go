@@ -156,13 +156,29 @@ func appendBatchEntry(buf []byte, e BatchEntry) []byte {
 
 // Append records batch e durably: it returns once the entry is synced.
 func (l *BatchLog) Append(e BatchEntry) error {
+	if err := l.Write(e); err != nil {
+		return err
+	}
+	return l.Sync()
+}
+
+// Write appends batch e to the log without syncing it: the entry is durable once Sync
+// returns. The engine syncs while the batch computes, and holds back everything the
+// batch writes outside the process until then. Sync may run on another goroutine than
+// Write; nothing else may use the log until it returns.
+func (l *BatchLog) Write(e BatchEntry) error {
 	if _, err := l.f.Write(appendBatchEntry(nil, e)); err != nil {
 		return fmt.Errorf("batch log: %w", err)
 	}
+	l.entries = append(l.entries, e)
+	return nil
+}
+
+// Sync makes the entries written so far durable.
+func (l *BatchLog) Sync() error {
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("batch log: %w", err)
 	}
-	l.entries = append(l.entries, e)
 	return nil
 }
 

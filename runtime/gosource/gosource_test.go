@@ -164,7 +164,10 @@ func TestAdapterRecovery(t *testing.T) {
 	if got := fmt.Sprint(log.Commits()); got != "[8 16 24]" {
 		t.Errorf("commits %s, want [8 16 24]: the offsets of checkpoints 2000, 4000, 6000", got)
 	}
-	if got := fmt.Sprint(pruned); got != "[0 0 2000 4000 6000]" { // first run: after the initial checkpoint and 2000
+	// First run: after the initial checkpoint only. The checkpoint of 2000 was being
+	// written while batch 3000 ran, and the run failed before settling it: its file is
+	// kept (the second run resumes from it), and the second run's checkpoints prune.
+	if got := fmt.Sprint(pruned); got != "[0 2000 4000 6000]" {
 		t.Errorf("markers pruned through %s", got)
 	}
 	t.Logf("first run %v; second run %v; commits %v", first, second, log.Commits())

@@ -77,6 +77,9 @@ func (j *job) RunBatch(b *rt.Batch) error {
 	if err := j.stage1(b); err != nil {
 		return err
 	}
+	if err := b.Logged(); err != nil {
+		return err
+	}
 	if err := j.src0Bad.Flush(int64(b.Time)); err != nil {
 		return rt.Wrap(opSocket_7_13, err)
 	}
