@@ -41,7 +41,7 @@ func compile(name string, src []byte) []txtar.File {
 		diag.Print(&b, perrs, map[string][]byte{name: src}, 0)
 		return append(out, txtar.File{Name: "out/stderr", Data: b.Bytes()})
 	}
-	out = append(out, txtar.File{Name: "out/plan", Data: []byte(p.String())})
+	out = append(out, txtar.File{Name: "out/plan", Data: []byte(p.Format(codegen.Notes(p)))})
 	files, err := codegen.Generate(p, codegen.Options{SourcePath: name})
 	if err != nil {
 		var b bytes.Buffer

@@ -1,5 +1,6 @@
 // Package planner lowers a checked .stream program to the physical plan that code
-// generation reads, and prints that plan for `streamc explain` and the golden tests.
+// generation reads, and prints that plan for `streamc explain` and the golden tests,
+// with code generation's notes on what it builds differently (Notes).
 //
 // The plan holds typed plan ops (Op), not the checker's nodes: each carries its
 // operator's descriptor (builtins.Plan), its typed spec (package spec), its start-up

@@ -7,10 +7,25 @@ import (
 	"streamc.dev/streamc/diag"
 )
 
-// String renders the plan for people: `streamc explain` prints it and every golden case
-// keeps it. It is built for diffs: one fact per line, stable order, positions as
-// line:col in the pipeline's file.
-func (p *Plan) String() string {
+// Notes say where the program generated from a plan departs from the plan's general
+// form: an exchange that is never built, a stage that is not generated, an exchange
+// that carries key ids. Code generation decides these (codegen.Notes gives them, from
+// the same functions Generate asks), and `streamc explain` and the golden cases print
+// them under the exchange or stage they concern, so that the plan shown is the program
+// built. Keys are exchange and stage IDs.
+type Notes struct {
+	Exchanges map[int]string
+	Stages    map[int]string
+}
+
+// String renders the plan for people without notes (Format).
+func (p *Plan) String() string { return p.Format(Notes{}) }
+
+// Format renders the plan for people, with the notes of code generation: `streamc
+// explain` prints it and every golden case keeps it. It is built for diffs: one fact
+// per line, stable order, positions as line:col in the pipeline's file; a note is a
+// line "built" under its stage's first line or its exchange's "out" line.
+func (p *Plan) Format(notes Notes) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pipeline %s: batch %s, partitions %s\n", p.Name, p.Settings.Batch, defaultParts(p.Settings.Partitions))
 	b.WriteString("sources\n")
@@ -28,6 +43,9 @@ func (p *Plan) String() string {
 			fmt.Fprintf(&b, "; cut: %s", s.Cut)
 		}
 		b.WriteByte('\n')
+		if note, ok := notes.Stages[s.ID]; ok {
+			b.WriteString("    built  " + note + "\n")
+		}
 		for _, in := range s.Inputs {
 			b.WriteString("    input  " + in.describe() + "\n")
 		}
@@ -47,6 +65,9 @@ func (p *Plan) String() string {
 				combine = ", map-side combine"
 			}
 			fmt.Fprintf(&b, "    out    x%d -> stage %d (%s%s) %s\n", ex.ID, ex.To.ID, ex.Mode, combine, ex.Elem)
+			if note, ok := notes.Exchanges[ex.ID]; ok {
+				fmt.Fprintf(&b, "    built  x%d: %s\n", ex.ID, note)
+			}
 		}
 		if s.Keep {
 			fmt.Fprintf(&b, "    keep   %s\n", s.Elem)
@@ -60,15 +81,20 @@ func (p *Plan) String() string {
 }
 
 // Dot renders the plan as a Graphviz digraph: one cluster per stage with its fused
-// operators, an edge per exchange labelled with how it partitions.
-func (p *Plan) Dot() string {
+// operators, an edge per exchange labelled with how it partitions. What the notes say
+// is not built is drawn dotted, its note in the label.
+func (p *Plan) Dot(notes Notes) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %q {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n", p.Name)
 	for _, s := range p.Sources {
 		fmt.Fprintf(&b, "  s%d [label=%q, shape=cylinder];\n", s.ID, fmt.Sprintf("%s\n%s", s.Name, s.Op.Name))
 	}
 	for _, s := range p.Stages {
-		fmt.Fprintf(&b, "  subgraph cluster_%d {\n    label=%q;\n", s.ID, fmt.Sprintf("stage %d (%s)", s.ID, s.Parts.describe()))
+		label := fmt.Sprintf("stage %d (%s)", s.ID, s.Parts.describe())
+		if note, ok := notes.Stages[s.ID]; ok {
+			label += "\n" + note
+		}
+		fmt.Fprintf(&b, "  subgraph cluster_%d {\n    label=%q;\n", s.ID, label)
 		var ops []string
 		if s.Head != nil {
 			ops = append(ops, op(s.Head))
@@ -89,7 +115,15 @@ func (p *Plan) Dot() string {
 			case FromStage:
 				fmt.Fprintf(&b, "  st%d -> st%d [style=dashed, label=\"kept\"];\n", in.Stage.ID, s.ID)
 			case FromExchange:
-				fmt.Fprintf(&b, "  st%d -> st%d [label=%q, penwidth=2];\n", in.Exchange.From.ID, s.ID, fmt.Sprintf("x%d %s", in.Exchange.ID, in.Exchange.Mode))
+				x := in.Exchange
+				label, style := fmt.Sprintf("x%d %s", x.ID, x.Mode), "penwidth=2"
+				if note, ok := notes.Exchanges[x.ID]; ok {
+					label += "\n" + note
+					if strings.HasPrefix(note, "not built") {
+						style = "style=dotted"
+					}
+				}
+				fmt.Fprintf(&b, "  st%d -> st%d [label=%q, %s];\n", x.From.ID, s.ID, label, style)
 			}
 		}
 	}

@@ -461,10 +461,11 @@ func (c *cli) explain(cmd *command, args []string) int {
 	if !ok {
 		return exitFail
 	}
+	notes := codegen.Notes(u.plan)
 	if *form == "dot" {
-		fmt.Fprint(c.stdout, u.plan.Dot())
+		fmt.Fprint(c.stdout, u.plan.Dot(notes))
 	} else {
-		fmt.Fprint(c.stdout, u.plan.String())
+		fmt.Fprint(c.stdout, u.plan.Format(notes))
 	}
 	return exitOK
 }
