@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dave/jennifer/jen"
 
@@ -407,12 +408,25 @@ func (sg *stageGen) produce() {
 		bt := jen.Int64().Call(jen.Id("b").Dot("Time"))
 		wrap := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(g.rtPath, "Wrap").Call(g.op(src.Op), jen.Err())))
 		texts := textSource(src)
-		if texts {
-			// in, lines, err := j.src0.TextBatch(int64(b.Time), j.n0)
-			sg.pre = append(sg.pre,
-				jen.List(jen.Id("in"), jen.Id("lines"), jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("TextBatch").Call(bt, g.partsOf(s)),
-				wrap, jen.Id("b").Dot("AddInput").Call(jen.Id("lines")))
-		} else {
+		// textBatch reads the batch's texts, first of the statements before the
+		// partitions (the word counts' use in); counted says the source counts their
+		// lines, else the partitions do:
+		//	in, lines, err := j.src0.TextBatch(int64(b.Time), j.n0)   (or in, _, err :=)
+		//	...
+		//	b.AddInput(lines)                                          (counted)
+		at := len(sg.pre)
+		textBatch := func(counted bool) {
+			lines := jen.Id("_")
+			if counted {
+				lines = jen.Id("lines")
+			}
+			read := []jen.Code{jen.List(jen.Id("in"), lines, jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("TextBatch").Call(bt, g.partsOf(s)), wrap}
+			if counted {
+				read = append(read, jen.Id("b").Dot("AddInput").Call(jen.Id("lines")))
+			}
+			sg.pre = slices.Insert(sg.pre, at, read...)
+		}
+		if !texts {
 			// in, err := j.src0.Batch(int64(b.Time), j.n0)
 			sg.pre = append(sg.pre,
 				jen.List(jen.Id("in"), jen.Err()).Op(":=").Add(jf(srcField(src))).Dot("Batch").Call(bt, g.partsOf(s)),
@@ -421,16 +435,26 @@ func (sg *stageGen) produce() {
 		inType = src.Elem
 		v := f.fresh("v")
 		if sg.wordLines() { // the partition's lines in one call (flatmap.go); texts are lines run together
+			if texts {
+				textBatch(true)
+			}
 			return
 		}
 		if !texts {
 			f.emit(rangeLoop(v, jen.Id("in").Index(jen.Id("p")), sg.chain(0, v, inType)))
 			return
 		}
+		// The partitions count the lines they cut, and the source does not pass over
+		// every file to count them (source.Files.CountInPartitions).
+		textBatch(false)
+		g.ctorFn.emit(jf(srcField(src)).Dot("CountInPartitions").Call())
 		// The partition cuts its texts into lines as it reads them (source.CutText,
-		// written out so that nothing in it is a call but the vectorised IndexByte):
+		// written out so that nothing in it is a call but the vectorised IndexByte),
+		// counting them:
+		//	lines := 0
 		//	for _, text := range in[p] {
 		//		for text != "" {
+		//			lines++
 		//			v := text
 		//			if i := strings.IndexByte(text, '\n'); i >= 0 {
 		//				v, text = source.TrimCR(text[:i]), text[i+1:]
@@ -440,18 +464,24 @@ func (sg *stageGen) produce() {
 		//			...
 		//		}
 		//	}
-		text, i := f.fresh("text"), f.fresh("i")
+		//	b.AddInput(lines)
+		//	j.src0.AddLines(lines)
+		text, i, n := f.fresh("text"), f.fresh("i"), f.fresh("lines")
 		rest := sg.chain(0, v, inType)
 		line, head := jen.Id(v), []jen.Code{jen.Id(v).Op(":=").Id(text)}
 		if !usesIdent(rest, v) {
 			line, head = jen.Id("_"), nil
 		}
+		head = append([]jen.Code{jen.Id(n).Op("++")}, head...)
 		body := append(head, jen.If(jen.Id(i).Op(":=").Qual("strings", "IndexByte").Call(jen.Id(text), jen.LitRune('\n')), jen.Id(i).Op(">=").Lit(0)).Block(
 			jen.List(line, jen.Id(text)).Op("=").Qual(g.srcPath, "TrimCR").Call(jen.Id(text).Index(jen.Empty(), jen.Id(i))).Op(",").Id(text).Index(jen.Id(i).Op("+").Lit(1), jen.Empty())).
 			Else().Block(jen.Id(text).Op("=").Lit("")))
 		body = append(body, rest...)
-		f.emit(jen.For(jen.List(jen.Id("_"), jen.Id(text)).Op(":=").Range().Id("in").Index(jen.Id("p"))).Block(
-			jen.For(jen.Id(text).Op("!=").Lit("")).Block(body...)))
+		f.emit(jen.Id(n).Op(":=").Lit(0),
+			jen.For(jen.List(jen.Id("_"), jen.Id(text)).Op(":=").Range().Id("in").Index(jen.Id("p"))).Block(
+				jen.For(jen.Id(text).Op("!=").Lit("")).Block(body...)),
+			jen.Id("b").Dot("AddInput").Call(jen.Id(n)),
+			jf(srcField(src)).Dot("AddLines").Call(jen.Id(n)))
 	case len(s.Inputs) == 1 && s.Inputs[0].Kind == planner.FromStage:
 		inType = s.Inputs[0].Stage.Elem
 		v := f.fresh("v")

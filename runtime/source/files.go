@@ -97,8 +97,13 @@ type Files struct {
 	// read, so that a file still being appended to is reported once.
 	changed map[string]bool
 	missing bool // the watched path was missing at the last listing (warned once)
-	// lines and files count what was handed to batches, for SourceStatus.
-	lines, files int64
+	// lines and files count what was handed to batches, for SourceStatus; lines is added
+	// to by the partitions without the lock when they count (CountInPartitions).
+	lines atomic.Int64
+	files int64
+	// countInParts says the partitions count the lines of TextBatch's texts
+	// (CountInPartitions); set before Start.
+	countInParts bool
 
 	// ahead is the read of the next pending file in replay mode, started when a batch is
 	// delivered so that reading and cutting overlap the batch's processing; nil when none.
@@ -319,19 +324,23 @@ func (f *Files) Batch(batchTime int64, parts int) ([][]string, error) {
 // TextBatch is Batch for a source made with FilesOptions.Text: each partition gets
 // texts instead of lines, each text one or more whole lines, in order, with their line
 // ends (a partition reads its lines with CutText), and it returns the number of lines
-// (the batch's records). The reading goroutine then only reads: the lines are cut by
-// the partitions, in parallel, as they read them, and no slice of every line is built.
-// The partitions' texts hold about the same number of bytes. Over-long lines are taken
-// out of the texts and reported as Batch reports them. A recorded batch (--recording)
-// comes as lines, one text each.
+// (the batch's records), or 0 when the partitions count them (CountInPartitions). The
+// reading goroutine then only reads: the lines are cut by the partitions, in parallel,
+// as they read them, and no slice of every line is built. The partitions' texts hold
+// about the same number of bytes. Over-long lines are taken out of the texts and
+// reported as Batch reports them. A recorded batch (--recording) comes as one text of
+// its lines per partition.
 func (f *Files) TextBatch(batchTime int64, parts int) ([][]string, int, error) {
 	if f.tap.Replaying() {
-		out, err := replayLines(f.tap, batchTime, parts)
+		lines, err := replayLines(f.tap, batchTime, parts)
 		n := 0
-		for _, p := range out {
-			n += len(p)
+		if !f.countInParts {
+			for _, p := range lines {
+				n += len(p)
+			}
+			f.lines.Add(int64(n))
 		}
-		return out, n, err
+		return textsOf(lines), n, err
 	}
 	out, lines, err := f.batch(batchTime, parts)
 	if err == nil && f.tap.Recording() {
@@ -339,6 +348,20 @@ func (f *Files) TextBatch(batchTime int64, parts int) ([][]string, int, error) {
 	}
 	return out, lines, err
 }
+
+// CountInPartitions leaves counting the lines of TextBatch's texts to the partitions,
+// which cut every line anyway: TextBatch returns 0 for the count, the reading goroutine
+// does not pass over every file to count its lines, and each partition reports its
+// count with AddLines (and to the batch's input size). Call it before Start.
+func (f *Files) CountInPartitions() {
+	f.mu.Lock()
+	f.countInParts = true
+	f.mu.Unlock()
+}
+
+// AddLines adds n lines of a batch, counted by a partition (CountInPartitions), to the
+// lines the source reports as read.
+func (f *Files) AddLines(n int) { f.lines.Add(int64(n)) }
 
 // SetTap makes the source record its batches into tap's recording, or deliver the
 // recorded ones instead of reading files (the engine then never starts it). Call it
@@ -365,7 +388,7 @@ func (f *Files) batch(batchTime int64, parts int) ([][]string, int, error) {
 			return nil, 0, err
 		}
 		f.plan = filesPlan{}
-		f.lines += int64(lines)
+		f.lines.Add(int64(lines))
 		f.files += int64(len(picked))
 		return f.split(recs, parts), lines, nil
 	}
@@ -393,10 +416,12 @@ func (f *Files) batch(batchTime int64, parts int) ([][]string, int, error) {
 		f.seen[pf.path] = pf.mtime
 	}
 	f.plan = filesPlan{}
-	f.lines += int64(lines)
+	f.lines.Add(int64(lines))
 	f.files += int64(len(picked))
-	if len(picked) > 0 {
+	if len(picked) > 0 && !f.countInParts {
 		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked), "lines", lines)
+	} else if len(picked) > 0 {
+		f.log.Debug("new files", "batchTime", batchTime, "files", len(picked)) // the partitions count the lines
 	}
 	return f.split(recs, parts), lines, nil
 }
@@ -635,7 +660,10 @@ func (f *Files) load(path string, limit int64, recs []string, spare *buffers) (l
 		return lf
 	}
 	if f.opts.Text {
-		lf.recs, lf.lines, lf.over = cutTexts(pieces, max, recs)
+		lf.recs, lf.over = cutTexts(pieces, max, recs)
+		if !f.countInParts {
+			lf.lines = countLines(lf.recs[len(recs):])
+		}
 	} else {
 		lf.recs, lf.over = cutPieces(pieces, max, recs)
 		lf.lines = len(lf.recs) - len(recs)

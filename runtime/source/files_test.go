@@ -293,7 +293,8 @@ func TestPiecesMatchLineReader(t *testing.T) {
 							procs, i, len(text), chunk, hint, len(got)-1, over, len(wantLines), wantOver)
 					}
 					// As texts (FilesOptions.Text), cut by CutText after SplitTexts.
-					texts, n, over := cutTexts(pieces, 40, slices.Clone(prefix))
+					texts, over := cutTexts(pieces, 40, slices.Clone(prefix))
+					n := countLines(texts[1:])
 					parts := SplitTexts(texts[1:], 1+(chunk+int(hint))%4)
 					var fromTexts []string
 					for _, l := range linesOf(parts) {

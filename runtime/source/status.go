@@ -83,7 +83,7 @@ func (l *Lines) SourceStatus() status.Source {
 // SourceStatus reports the lines and files read, and whether the watched path exists.
 func (f *Files) SourceStatus() status.Source {
 	f.mu.Lock()
-	st := status.Source{Records: f.lines, Buffered: int64(len(f.pending))}
+	st := status.Source{Records: f.lines.Load(), Buffered: int64(len(f.pending))}
 	started, missing, files := f.started, f.missing, f.files
 	f.mu.Unlock()
 	switch {

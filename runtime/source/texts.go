@@ -29,16 +29,15 @@ func TrimCR(line string) string {
 }
 
 // cutTexts appends to recs the texts of pieces, without the lines longer than limit
-// bytes, and returns them with the number of lines they hold and the sizes of the lines
-// left out (with their "\r\n"), skipped pieces included, in file order: cutPieces's
-// result as texts.
+// bytes, and returns them with the sizes of the lines left out (with their "\r\n"),
+// skipped pieces included, in file order: cutPieces's result as texts.
 //
 // Most lines are short, so the check reads windows of limit+1 bytes that start at a
 // line start: when one holds a "\n", every line that ends in it is within limit bytes
 // and the scan goes on after its last "\n" (strings.LastIndexByte, one vectorised call
 // per window). A window without one starts a line that is longer than limit bytes
 // unless a "\r" before its "\n" was all that made it so: that line is measured exactly.
-func cutTexts(pieces []piece, limit int, recs []string) (_ []string, lines int, over []int) {
+func cutTexts(pieces []piece, limit int, recs []string) (_ []string, over []int) {
 	for _, p := range pieces {
 		if p.text == "" {
 			over = append(over, p.skipped)
@@ -58,7 +57,6 @@ func cutTexts(pieces []piece, limit int, recs []string) (_ []string, lines int, 
 			if line, _ := CutText(text[pos : pos+size]); len(line) > limit {
 				if pos > start {
 					recs = append(recs, text[start:pos])
-					lines += countLines(text[start:pos])
 				}
 				over = append(over, size)
 				start = pos + size
@@ -67,19 +65,36 @@ func cutTexts(pieces []piece, limit int, recs []string) (_ []string, lines int, 
 		}
 		if start < len(text) {
 			recs = append(recs, text[start:])
-			lines += countLines(text[start:])
 		}
 	}
-	return recs, lines, over
+	return recs, over
 }
 
-// countLines returns the number of lines in a non-empty text of whole lines.
-func countLines(text string) int {
-	n := strings.Count(text, "\n")
-	if text[len(text)-1] != '\n' {
-		n++
+// countLines returns the number of lines in texts of whole lines.
+func countLines(texts []string) int {
+	n := 0
+	for _, text := range texts {
+		if text != "" {
+			n += strings.Count(text, "\n")
+			if text[len(text)-1] != '\n' {
+				n++
+			}
+		}
 	}
 	return n
+}
+
+// textsOf returns lines as texts: each partition's lines joined into one text, each
+// line with its "\n", so that an empty line is a line of the text (as one text each, an
+// empty line would be an empty text, which holds no line).
+func textsOf(parts [][]string) [][]string {
+	out := make([][]string, len(parts))
+	for p, lines := range parts {
+		if len(lines) > 0 {
+			out[p] = []string{strings.Join(lines, "\n") + "\n"}
+		}
+	}
+	return out
 }
 
 // SplitTexts cuts texts of whole lines into parts contiguous partitions of about the same
