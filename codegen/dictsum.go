@@ -167,11 +167,16 @@ func (g *gen) dictReplaces(x *planner.Exchange) bool {
 	if g.dictSumFrom(x) != nil {
 		return true
 	}
-	if g.dictRenders(x) {
-		return true
+	return g.dictRenders(x) || g.dictStateFrom(x) != nil
+}
+
+// dictStateFrom returns the dictSum whose reduce side's exchange into the state is x
+// (its totals do without it), or nil.
+func (g *gen) dictStateFrom(x *planner.Exchange) *dictSum {
+	if ds := g.dictSumOf(x.From); ds != nil && ds.state == x {
+		return ds
 	}
-	ds := g.dictSumOf(x.From)
-	return ds != nil && ds.state == x
+	return nil
 }
 
 // dictRenders reports whether exchange x is the gather of a dictSum's sortByKey (of the

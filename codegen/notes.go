@@ -36,14 +36,14 @@ func Notes(p *planner.Plan) planner.Notes {
 
 // exchangeNote is the note of exchange x, or "".
 func (g *gen) exchangeNote(x *planner.Exchange) string {
-	if ds := g.dictSumFrom(x); ds != nil {
+	if g.dictSumFrom(x) != nil {
 		return "not built: the map side adds each key's values by key id into one key dictionary kept from batch to batch (rt.DictSums); the reduce side's partitions read the sums of their range of the keys, in byte order"
 	}
 	if g.dictRenders(x) {
 		return fmt.Sprintf("not built: stage %d's partitions render what it would gather for print (see stage %d)", x.From.ID, x.To.ID)
 	}
-	if g.dictReplaces(x) {
-		return fmt.Sprintf("not built: the state is a running total per key id of the dictionary of x%d, added to as stage %d reads the sums", g.dictSumOf(x.From).in.ID, x.From.ID)
+	if ds := g.dictStateFrom(x); ds != nil {
+		return fmt.Sprintf("not built: the state is a running total per key id of the dictionary of x%d, added to as stage %d reads the sums", ds.in.ID, x.From.ID)
 	}
 	if g.idChainFrom(x) != nil {
 		return "carries each key as its id in the state's dictionary, or the key when the dictionary lacks it (rt.KeyOrID)"

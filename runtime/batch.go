@@ -32,33 +32,43 @@ type Batch struct {
 	obs *batchObs
 	// logged is the sync of the batch's entry in the batch log, running while the
 	// batch's stages compute; nil when there is nothing to wait for (on the root only).
-	logged *pendingSync
+	logged *background
 }
 
-// pendingSync is a sync running on a goroutine of its own: done is closed when it
-// returns, with its error in err.
-type pendingSync struct {
+// background is a call running on a goroutine of its own (the batch log's sync, a
+// checkpoint file's write): done is closed when it returns, with its error in err.
+type background struct {
 	done chan struct{}
 	err  error
 }
 
-// startSync runs sync on a goroutine of its own.
-func startSync(sync func() error) *pendingSync {
-	s := &pendingSync{done: make(chan struct{})}
+// inBackground runs f on a goroutine of its own.
+func inBackground(f func() error) *background {
+	c := &background{done: make(chan struct{})}
 	go func() {
-		defer close(s.done)
-		s.err = sync()
+		defer close(c.done)
+		c.err = f()
 	}()
-	return s
+	return c
 }
 
-// wait waits for the sync and returns its error; a nil s has nothing to wait for.
-func (s *pendingSync) wait() error {
-	if s == nil {
+// wait waits for the call and returns its error; a nil c has nothing to wait for.
+func (c *background) wait() error {
+	if c == nil {
 		return nil
 	}
-	<-s.done
-	return s.err
+	<-c.done
+	return c.err
+}
+
+// finished reports whether the call has returned, without waiting.
+func (c *background) finished() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Logged waits until the batch's input is durable in the batch log and returns the

@@ -44,7 +44,7 @@ type checkpoints struct {
 	state *checkpoint.Writer
 	// logSync is the sync of the newest batch-log entry, when it may still run: the
 	// log is not written or rewritten again until it has returned.
-	logSync *pendingSync
+	logSync *background
 	// inFlight is the checkpoint being written on a goroutine of its own; nil when none.
 	inFlight *inFlight
 }
@@ -58,7 +58,7 @@ type inFlight struct {
 	t     Time
 	begin time.Time
 	st    *status.Checkpoint // nil without a status recorder
-	write *pendingSync
+	write *background
 	path  string // the file written, once write is done
 }
 
@@ -201,7 +201,7 @@ func (ck *checkpoints) openBatchLog() error {
 // after a crash) gets its logged input back; any other is planned by the sources and
 // written to the log. The entry's sync then runs while the batch computes; the batch
 // waits for it (Batch.Logged, given the sync returned here) before it writes anything.
-func (ck *checkpoints) logBatch(t Time) (*pendingSync, error) {
+func (ck *checkpoints) logBatch(t Time) (*background, error) {
 	ctx := ck.ctx
 	if err := ck.awaitLog(); err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func (ck *checkpoints) logBatch(t Time) (*pendingSync, error) {
 			return nil, err
 		}
 		l := ck.blog
-		ck.logSync = startSync(func() error { return syncBatchLog(l) })
+		ck.logSync = inBackground(func() error { return syncBatchLog(l) })
 		return ck.logSync, nil
 	}
 	if e.Partitions != 0 && e.Partitions != ctx.Settings.Partitions {
@@ -261,7 +261,7 @@ func (ck *checkpoints) save(job Job, t Time, remaining int64) error {
 		ck.record(f, err)
 		return err
 	}
-	f.write = startSync(func() (err error) {
+	f.write = inBackground(func() (err error) {
 		f.path, err = writeCheckpoint(ck.dir, c)
 		if err == nil {
 			// Logged as soon as the file is durable: a kill after this line must
@@ -341,12 +341,8 @@ func (ck *checkpoints) settle(wait bool) error {
 	if f == nil {
 		return nil
 	}
-	if !wait {
-		select {
-		case <-f.write.done:
-		default:
-			return nil
-		}
+	if !wait && !f.write.finished() {
+		return nil
 	}
 	err := f.write.wait()
 	ck.inFlight = nil

@@ -149,7 +149,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 		// The batch's input is fixed, and with a checkpoint directory logged, before it
 		// runs: see BatchPlanner.
 		var (
-			logged *pendingSync
+			logged *background
 			err    error
 		)
 		if ck != nil {
@@ -208,7 +208,7 @@ func (e *engine) run(stop <-chan struct{}) (code int) {
 
 // runBatch runs and logs batch t, then calls the batch-done hooks. logged is the sync
 // of the batch's entry in the batch log, which its outputs wait for; nil for none.
-func (e *engine) runBatch(job Job, t Time, index int64, recovering bool, logged *pendingSync) error {
+func (e *engine) runBatch(job Job, t Time, index int64, recovering bool, logged *background) error {
 	b := e.ctx.NewBatch(t, index)
 	b.Recovering = recovering
 	b.logged = logged

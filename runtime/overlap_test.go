@@ -23,23 +23,27 @@ import (
 // fails the run with every batch since the previous checkpoint still logged.
 
 // timesJob keeps as its state the times of the batches it ran, padded so that the
-// state is large enough to be overwritten while a slow write reads it. It records the
-// encoding of its state after each batch.
+// state is large enough to be overwritten while a slow write reads it, then runs the
+// pipeline's job. It records the encoding of its state after each batch.
 type timesJob struct {
-	run   func(b *rt.Batch) error
+	rt.Job
+	begin func(b *rt.Batch) // when not nil, called as each batch starts
 	times []int64
 	mu    sync.Mutex
 	after map[int64][]byte // batch time -> the state's encoding after it
 }
 
 func (j *timesJob) RunBatch(b *rt.Batch) error {
+	if j.begin != nil {
+		j.begin(b)
+	}
 	j.times = append(j.times, int64(b.Time))
 	w := checkpoint.NewWriter()
 	j.SaveState(w)
 	j.mu.Lock()
 	j.after[int64(b.Time)] = bytes.Clone(w.Data())
 	j.mu.Unlock()
-	return j.run(b)
+	return j.Job.RunBatch(b)
 }
 
 func (j *timesJob) SaveState(w *checkpoint.Writer) error {
@@ -73,29 +77,23 @@ func (j *timesJob) stateAt(t int64) []byte {
 	return w.Data()
 }
 
-// timesPipeline runs a timesJob whose batches print their time through Output; output
-// is called inside each batch's Output.
+// timesPipeline runs a timesJob around testPipeline's job, whose batches print their
+// time through Output; output is called inside each batch's Output.
 func timesPipeline(job *timesJob, output func(b *rt.Batch)) *rt.Pipeline {
-	src := &countSource{total: -1}
-	return &rt.Pipeline{
-		Name:       "test",
-		SourceFile: "test.stream",
-		Defaults:   rt.Settings{Batch: time.Second, Partitions: 2},
-		Sources:    []rt.SourceInfo{{Name: "in", Kind: "queue", Address: "[[1]]", Pos: "test.stream:3:10"}},
-		New: func(ctx *rt.Context) (rt.Job, error) {
-			ctx.Register(src)
-			job.after = map[int64][]byte{}
-			job.run = func(b *rt.Batch) error {
-				b.AddInput(src.read())
-				return b.Output(rt.Op{Pos: "test.stream:4:5", Name: "print"}, func() error {
-					output(b)
-					_, err := fmt.Fprintf(b.Context().Stdout, "%d\n", b.Time)
-					return err
-				})
-			}
-			return job, nil
-		},
+	p := testPipeline(time.Second, &countSource{total: -1}, func(b *rt.Batch) error {
+		return b.Output(rt.Op{Pos: "test.stream:4:5", Name: "print"}, func() error {
+			output(b)
+			_, err := fmt.Fprintf(b.Context().Stdout, "%d\n", b.Time)
+			return err
+		})
+	})
+	inner := p.New
+	p.New = func(ctx *rt.Context) (rt.Job, error) {
+		j, err := inner(ctx)
+		job.Job, job.after = j, map[int64][]byte{}
+		return job, err
 	}
+	return p
 }
 
 // TestOutputsWaitForBatchLog: the batch log's sync is slowed down; no output starts
@@ -124,7 +122,15 @@ func TestOutputsWaitForBatchLog(t *testing.T) {
 			early = append(early, fmt.Sprintf("%s of batch %d with %d entries synced", what, t, synced))
 		}
 	}
-	job := &timesJob{}
+	// The sync runs while the batch computes: a batch starts before its entry is synced.
+	overlapped := 0
+	job := &timesJob{begin: func(b *rt.Batch) {
+		mu.Lock()
+		if synced < int(b.Time/1000) {
+			overlapped++
+		}
+		mu.Unlock()
+	}}
 	p := timesPipeline(job, func(b *rt.Batch) { ran++; check("output", b.Time) })
 	inner := p.New
 	p.New = func(ctx *rt.Context) (rt.Job, error) {
@@ -139,13 +145,16 @@ func TestOutputsWaitForBatchLog(t *testing.T) {
 	if ran != 8 || len(early) > 0 {
 		t.Fatalf("%d outputs; before the batch log was synced: %v", ran, early)
 	}
+	if overlapped == 0 {
+		t.Fatal("no batch started before its entry in the batch log was synced: the sync is on the batch's path")
+	}
 
 	// A failed sync: the batch fails and its output never runs.
 	restore := rt.SetBatchLogSync(func(l *checkpoint.BatchLog) error {
 		return errors.New("disk gone")
 	})
 	defer restore()
-	ran = 0
+	ran, job.begin = 0, nil
 	code, _, stderr = run(t, p, "--replay", "--batches", "3", "--checkpoint", t.TempDir())
 	if code != rt.ExitFailure || ran != 0 || !strings.Contains(stderr, "disk gone") {
 		t.Fatalf("exit %d with %d outputs, want exit 1 before any output, naming the sync's error:\n%s", code, ran, stderr)

@@ -36,14 +36,12 @@ func (r *Rendered) Begin(num int) {
 // full reports whether r holds num rendered elements: the next are only counted.
 func (r *Rendered) full() bool { return r.n >= r.num }
 
-// renderNext renders v as r's next element, a line of its own, unless r is full: then
-// it only counts it.
+// renderNext renders v as r's next element, a line of its own; r is not full (callers
+// only count the elements past num, without making them).
 func renderNext[T any](r *Rendered, v T, render func([]byte, T) []byte) {
-	if !r.full() {
-		r.text = render(r.text, v)
-		r.text = append(r.text, '\n')
-		r.ends = append(r.ends, len(r.text))
-	}
+	r.text = render(r.text, v)
+	r.text = append(r.text, '\n')
+	r.ends = append(r.ends, len(r.text))
 	r.n++
 }
 
